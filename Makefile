@@ -1,0 +1,63 @@
+# PPS Admin: the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The test suite always runs against real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pps_admin
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run test demo install install-dev system-deps-test services lint migrations-check compose-check ci clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## make run: development server on SQLite (DATABASE_URL unset), tasks in-process (REDIS_URL unset).
+run: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py ensure_demo_admin
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make demo: add a clearly fictional 102-member roster to the development database.
+demo: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+
+system-deps-test:
+	bash .ci/system-deps chromium poppler-utils
+
+services:
+	bash .ci/services
+
+## make test: the whole suite against PostgreSQL and Redis, browser tests in Debian's Chromium.
+test: install-dev system-deps-test services
+	SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+migrations-check: install
+	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+
+compose-check:
+	bash .ci/system-deps docker-compose
+	docker-compose -f docker-compose.yml config -q
+
+ci: test lint migrations-check compose-check
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

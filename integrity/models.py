@@ -1,0 +1,1 @@
+# Integrity pact texts, ceremonies and signed pacts arrive with issue #4.

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KelurahanConfig(AppConfig):
+    name = "kelurahan"
+    verbose_name = "Wilayah"

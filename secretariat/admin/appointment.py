@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Appointment
+from . import views
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("aktif", "Aktif"), ("berakhir", "Berakhir")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "aktif":
+            return queryset.filter(end_date__isnull=True)
+        if self.value() == "berakhir":
+            return queryset.filter(end_date__isnull=False)
+        return queryset
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "person_name",
+        "masked_nik",
+        "role",
+        "kelurahan",
+        "kecamatan",
+        "is_asn",
+        "start_date",
+        "status",
+    ]
+    list_select_related = ["person", "kelurahan__kecamatan"]
+    list_filter = [
+        ActiveFilter,
+        ("kelurahan__kecamatan", admin.RelatedOnlyFieldListFilter),
+        ("kelurahan", admin.RelatedOnlyFieldListFilter),
+        "role",
+        "person__employment_status",
+        "period",
+    ]
+    search_fields = ["person__name", "person__nik", "kelurahan__name", "kelurahan__code"]
+    autocomplete_fields = ["person", "kelurahan"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["kelurahan_id", "role"]
+    change_list_template = "admin/secretariat/appointment/change_list.html"
+    change_form_template = "admin/secretariat/appointment/change_form.html"
+    readonly_fields = ["end_date", "end_reason", "end_note", "replaces", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["person", "kelurahan", "role", "period", "start_date"]}),
+        ("Dasar pengangkatan", {"fields": ["lurah_decree_number", "lurah_decree_date", "replaces"]}),
+        ("Berakhir", {"fields": ["end_date", "end_reason", "end_note"]}),
+        ("Catatan", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        custom = [
+            path("kelengkapan/", wrap(views.completeness_view), name="secretariat_completeness"),
+            path("impor/", wrap(views.import_view), name="secretariat_import"),
+            path("impor/templat.xlsx", wrap(views.import_template_view), name="secretariat_import_template"),
+            path("ekspor/<str:fmt>/", wrap(views.export_view), name="secretariat_export"),
+            path("<int:pk>/akhiri/", wrap(views.end_view), name="secretariat_appointment_end"),
+            path("<int:pk>/ganti/", wrap(views.replace_view), name="secretariat_appointment_replace"),
+        ]
+        return custom + super().get_urls()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Who holds which post changes through "Akhiri" / "Ganti", so history stays readable.
+            fields += ["person", "kelurahan", "role", "period"]
+        return fields
+
+    @admin.display(description="nama", ordering="person__name")
+    def person_name(self, obj):
+        return obj.person.name
+
+    @admin.display(description="NIK")
+    def masked_nik(self, obj):
+        return obj.person.masked_nik
+
+    @admin.display(description="kecamatan", ordering="kelurahan__kecamatan__name")
+    def kecamatan(self, obj):
+        return obj.kelurahan.kecamatan.name
+
+    @admin.display(description="ASN", boolean=True)
+    def is_asn(self, obj):
+        return obj.person.is_asn
+
+    @admin.display(description="status", ordering="end_date")
+    def status(self, obj):
+        if obj.is_active:
+            return "Aktif"
+        return f"Berakhir {obj.end_date:%d-%m-%Y} ({obj.get_end_reason_display()})"

@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Appointment, Person
+
+
+class ActivePostFilter(admin.SimpleListFilter):
+    title = "status jabatan"
+    parameter_name = "menjabat"
+
+    def lookups(self, request, model_admin):
+        return [("ya", "Sedang menjabat"), ("tidak", "Tidak menjabat")]
+
+    def queryset(self, request, queryset):
+        active = Appointment.objects.active().values("person_id")
+        if self.value() == "ya":
+            return queryset.filter(pk__in=active)
+        if self.value() == "tidak":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["kelurahan", "role", "period", "start_date", "end_date", "end_reason"]
+    readonly_fields = fields
+    verbose_name_plural = "riwayat jabatan (ubah lewat menu Pengangkatan)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kelurahan", "period")
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
+    list_filter = [
+        ActivePostFilter,
+        "employment_status",
+        "gender",
+        ("appointments__kelurahan__kecamatan", admin.RelatedOnlyFieldListFilter),
+        "appointments__role",
+    ]
+    search_fields = ["name", "nik", "appointments__kelurahan__name"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [AppointmentInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        ("Identitas", {"fields": ["nik", "name", "gender", "birth_place", "birth_date"]}),
+        ("Kepegawaian", {"fields": ["employment_status", "nip"]}),
+        ("Kontak", {"fields": ["phone", "email", "address"]}),
+        ("Akun", {"fields": ["user", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        active = Appointment.objects.active().select_related("kelurahan")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("appointments", queryset=active, to_attr="active_appointments"))
+        )
+
+    @admin.display(description="NIK", ordering="nik")
+    def masked_nik_display(self, obj):
+        return obj.masked_nik
+
+    @admin.display(description="jabatan aktif")
+    def current_post(self, obj):
+        posts = getattr(obj, "active_appointments", None)
+        if not posts:
+            return "-"
+        post = posts[0]
+        return f"{post.get_role_display()} - {post.kelurahan.name}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in obj.warnings():
+            messages.warning(request, warning)

@@ -1,0 +1,172 @@
+"""Staff pages inside the admin: completeness matrix, import with preview, export, end/replace."""
+
+import re
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Appointment
+from ..selectors import completeness_matrix
+from ..services.appointments import appointment_end, appointment_replace
+from ..services.exporting import roster_csv, roster_xlsx, template_xlsx
+from ..services.importing import members_import
+from .forms import EndAppointmentForm, ImportUploadForm, ReplaceAppointmentForm
+
+PREVIEW_ROWS = 300
+SESSION_KEY = "import_staging_tokens"
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, "opts": Appointment._meta, **extra}
+
+
+def _require(request, *perms):
+    if not request.user.has_perms([f"secretariat.{perm}" for perm in perms]):
+        raise PermissionDenied
+
+
+def completeness_view(request):
+    _require(request, "view_appointment")
+    matrix = completeness_matrix()
+    return TemplateResponse(
+        request,
+        "admin/secretariat/completeness.html",
+        _context(request, "Kelengkapan sekretariat PPS", matrix=matrix),
+    )
+
+
+def _staging_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "private" / "import_staging"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_view(request):
+    _require(request, "add_person", "change_person", "add_appointment")
+    context = _context(request, "Impor anggota sekretariat")
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request, context)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        result = members_import(data=data, dry_run=True)
+        context["result"] = result
+        context["preview_rows"] = result.rows[:PREVIEW_ROWS]
+        if result.ok:
+            token = secrets.token_hex(16)
+            (_staging_dir() / f"{token}.bin").write_bytes(data)
+            request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
+            context["token"] = token
+    context["form"] = form
+    return TemplateResponse(request, "admin/secretariat/import.html", context)
+
+
+def _import_confirm(request, context):
+    token = request.POST["token"]
+    if not TOKEN_RE.match(token) or token not in request.session.get(SESSION_KEY, []):
+        messages.error(request, "Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya.")
+        return redirect("admin:secretariat_import")
+    staged = _staging_dir() / f"{token}.bin"
+    if not staged.exists():
+        messages.error(request, "Berkas pratinjau tidak ditemukan. Unggah ulang berkasnya.")
+        return redirect("admin:secretariat_import")
+    result = members_import(
+        data=staged.read_bytes(), dry_run=False, user=request.user, reason="impor lewat admin"
+    )
+    staged.unlink(missing_ok=True)
+    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
+    if result.ok:
+        messages.success(request, f"Impor selesai: {result.summary}.")
+        return redirect("admin:secretariat_completeness")
+    context.update(result=result, form=ImportUploadForm())
+    return TemplateResponse(request, "admin/secretariat/import.html", context)
+
+
+def import_template_view(request):
+    _require(request, "view_appointment")
+    return _download(template_xlsx(), "templat-impor-anggota-sekretariat-pps.xlsx")
+
+
+def export_view(request, fmt):
+    _require(request, "view_appointment", "view_person")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        return _download(roster_csv(), f"anggota-sekretariat-pps-{stamp}.csv")
+    if fmt == "xlsx":
+        return _download(roster_xlsx(), f"anggota-sekretariat-pps-{stamp}.xlsx")
+    raise Http404
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    content_type = (
+        "text/csv; charset=utf-8"
+        if filename.endswith(".csv")
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _appointment_form_view(request, pk, form_class, title, action):
+    _require(request, "change_appointment")
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("person", "kelurahan__kecamatan"), pk=pk
+    )
+    if not appointment.is_active:
+        messages.error(request, "Pengangkatan ini sudah berakhir.")
+        return redirect("admin:secretariat_appointment_change", pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = action(appointment, form)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect(reverse("admin:secretariat_appointment_change", args=[target.pk]))
+    return TemplateResponse(
+        request,
+        "admin/secretariat/appointment_action.html",
+        _context(request, title, form=form, appointment=appointment, original=appointment),
+    )
+
+
+def end_view(request, pk):
+    def action(appointment, form):
+        appointment_end(
+            appointment=appointment,
+            end_date=form.cleaned_data["end_date"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"Pengangkatan {appointment} diakhiri.")
+        return appointment
+
+    return _appointment_form_view(request, pk, EndAppointmentForm, "Akhiri pengangkatan", action)
+
+
+def replace_view(request, pk):
+    def action(appointment, form):
+        new = appointment_replace(
+            appointment=appointment,
+            replacement=form.replacement,
+            end_date=form.cleaned_data["end_date"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            lurah_decree_number=form.cleaned_data["lurah_decree_number"],
+            lurah_decree_date=form.cleaned_data["lurah_decree_date"],
+        )
+        messages.success(request, f"{new.person.name} menggantikan {appointment.person.name}.")
+        return new
+
+    return _appointment_form_view(request, pk, ReplaceAppointmentForm, "Penggantian antarwaktu (PAW)", action)

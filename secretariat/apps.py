@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SecretariatConfig(AppConfig):
+    name = "secretariat"
+    verbose_name = "Sekretariat PPS"

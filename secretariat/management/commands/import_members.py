@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from secretariat.services.importing import members_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Impor anggota sekretariat dari CSV atau XLSX (header tetap, lihat README). Semua atau tidak "
+        "sama sekali: satu baris salah berarti tidak ada yang disimpan (status keluar 1)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Berkas .csv atau .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="Periksa saja, jangan simpan.")
+        parser.add_argument("--user", help="Nama pengguna staf yang dicatat di jejak audit.")
+
+    def handle(self, *args, file, dry_run, user, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Berkas tidak ditemukan: {file}")
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"Pengguna tidak dikenal: {user}")
+        result = members_import(
+            data=path.read_bytes(), dry_run=dry_run, user=actor, reason=f"import_members {path.name}"
+        )
+        for warning in result.warnings:
+            self.stderr.write(f"Peringatan - {warning}")
+        if not result.ok:
+            for problem in result.errors:
+                self.stderr.write(str(problem))
+            self.stderr.write(
+                self.style.ERROR(f"{len(result.errors)} masalah ditemukan; tidak ada data yang disimpan.")
+            )
+            raise SystemExit(1)
+        if dry_run:
+            self.stdout.write(f"Pemeriksaan lolos (tidak disimpan): {result.summary}.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Impor selesai: {result.summary}."))

@@ -1,0 +1,149 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from kelurahan.models import Kelurahan
+
+from .period import ElectionPeriod
+from .person import Person
+
+
+class Role(models.TextChoices):
+    SEKRETARIS = "sekretaris", "Sekretaris"
+    BENDAHARA = "bendahara", "Bendahara"
+    STAF_TEKNIS = "staf_teknis", "Staf Teknis"
+
+
+ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
+
+
+class EndReason(models.TextChoices):
+    DIED = "meninggal", "Meninggal dunia"
+    PERMANENTLY_UNABLE = "berhalangan_tetap", "Berhalangan tetap / mutasi"
+    EVALUATION = "evaluasi", "Hasil evaluasi"
+    RESIGNED = "mengundurkan_diri", "Mengundurkan diri"
+    TERM_ENDED = "masa_kerja_berakhir", "Masa kerja berakhir"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(end_date__isnull=True)
+
+
+class Appointment(models.Model):
+    """One person in one post (kelurahan + role) for one election period, until ended."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="appointments", verbose_name="nama"
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="appointments", verbose_name="kelurahan"
+    )
+    role = models.CharField("jabatan", max_length=16, choices=Role.choices)
+    period = models.ForeignKey(
+        ElectionPeriod, on_delete=models.PROTECT, related_name="appointments", verbose_name="periode"
+    )
+    lurah_decree_number = models.CharField(
+        "nomor keputusan lurah",
+        max_length=100,
+        blank=True,
+        help_text="Dasar pengangkatan: Keputusan Lurah yang memilih anggota ini.",
+    )
+    lurah_decree_date = models.DateField("tanggal keputusan lurah", null=True, blank=True)
+    start_date = models.DateField("mulai bertugas")
+    end_date = models.DateField("berhenti bertugas", null=True, blank=True)
+    end_reason = models.CharField("alasan berhenti", max_length=24, choices=EndReason.choices, blank=True)
+    end_note = models.TextField("keterangan berhenti", max_length=1000, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name="menggantikan",
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat pengangkatan")
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kelurahan_id", "role", "-start_date"]
+        verbose_name = "pengangkatan"
+        verbose_name_plural = "pengangkatan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kelurahan", "role"],
+                condition=Q(end_date__isnull=True),
+                name="one_active_per_post",
+                violation_error_message="Jabatan ini di kelurahan tersebut sudah terisi.",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(end_date__isnull=True),
+                name="one_active_per_person",
+                violation_error_message="Orang ini sudah memegang jabatan aktif lain.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="appointment_end_after_start",
+                violation_error_message="Tanggal berhenti tidak boleh sebelum mulai bertugas.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+                name="appointment_end_has_reason",
+                violation_error_message="Pengangkatan yang berakhir wajib diberi alasan.",
+            ),
+        ]
+        indexes = [models.Index(fields=["kelurahan", "role"], name="appointment_post_idx")]
+
+    def __str__(self):
+        return f"{self.person} - {self.get_role_display()} {self.kelurahan}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "Tanggal berhenti tidak boleh sebelum mulai bertugas."
+        if self.end_date and not self.end_reason:
+            errors["end_reason"] = "Pilih alasan berhenti."
+        if self.end_reason and not self.end_date:
+            errors["end_date"] = "Isi tanggal berhenti bila ada alasan berhenti."
+        if self.lurah_decree_date and self.start_date and self.lurah_decree_date > self.start_date:
+            errors["lurah_decree_date"] = "Keputusan Lurah harus terbit sebelum mulai bertugas."
+        if errors:
+            raise ValidationError(errors)
+        if self.end_date is None:
+            self._check_active_conflicts()
+
+    def _check_active_conflicts(self):
+        """Name the conflicting record in the message (the database constraint only says "taken")."""
+        others = Appointment.objects.active().exclude(pk=self.pk).select_related("person", "kelurahan")
+        if self.person_id:
+            held = others.filter(person_id=self.person_id).first()
+            if held:
+                raise ValidationError(
+                    {
+                        "person": f"{held.person.name} sudah menjabat {held.get_role_display()} di "
+                        f"Kelurahan {held.kelurahan.name}. Akhiri pengangkatan itu lebih dulu; satu "
+                        "orang hanya boleh memegang satu jabatan."
+                    }
+                )
+        if self.period_id and self.kelurahan_id and self.role:
+            taken = others.filter(
+                period_id=self.period_id, kelurahan_id=self.kelurahan_id, role=self.role
+            ).first()
+            if taken:
+                raise ValidationError(
+                    {
+                        "role": f"Jabatan {taken.get_role_display()} di Kelurahan "
+                        f"{taken.kelurahan.name} sudah diisi oleh {taken.person.name}. Setiap "
+                        "kelurahan hanya punya satu sekretaris, satu bendahara dan satu staf teknis."
+                    }
+                )

@@ -1,0 +1,46 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class ElectionPeriod(models.Model):
+    """An election and the term of its secretariats (e.g. Pilkada 2024: 26 May 2024 - 27 Jan 2025)."""
+
+    name = models.CharField("nama", max_length=150, unique=True)
+    vote_date = models.DateField("hari pemungutan suara")
+    term_start = models.DateField("awal masa kerja")
+    term_end = models.DateField("akhir masa kerja")
+    is_current = models.BooleanField(
+        "periode berjalan",
+        default=False,
+        help_text="Periode yang dipakai untuk pengangkatan baru dan impor. Hanya satu yang berjalan.",
+    )
+
+    class Meta:
+        ordering = ["-term_start"]
+        verbose_name = "periode pemilihan"
+        verbose_name_plural = "periode pemilihan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="one_current_period",
+                violation_error_message="Sudah ada periode lain yang ditandai berjalan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__gte=models.F("term_start")),
+                name="period_term_order",
+                violation_error_message="Akhir masa kerja tidak boleh sebelum awalnya.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": "Akhir masa kerja tidak boleh sebelum awalnya."})
+
+    @classmethod
+    def current(cls) -> "ElectionPeriod | None":
+        return cls.objects.filter(is_current=True).first()

@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from secretariat import identity
+
+
+class Gender(models.TextChoices):
+    MALE = identity.MALE, "Laki-laki"
+    FEMALE = identity.FEMALE, "Perempuan"
+
+
+class EmploymentStatus(models.TextChoices):
+    ASN = "ASN", "ASN"
+    NON_ASN = "NON_ASN", "Non-ASN"
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 \-]{6,18}[0-9]$", "Nomor telepon hanya berisi angka (boleh diawali +62)."
+)
+
+
+class Person(models.Model):
+    """Someone who serves (or served) in a Sekretariat PPS. Identity numbers are personal data."""
+
+    nik = models.CharField(
+        "NIK",
+        max_length=16,
+        unique=True,
+        error_messages={"unique": "NIK ini sudah terdaftar untuk orang lain."},
+    )
+    name = models.CharField("nama lengkap", max_length=150, validators=[identity.validate_person_name])
+    gender = models.CharField("jenis kelamin", max_length=1, choices=Gender.choices)
+    birth_place = models.CharField("tempat lahir", max_length=100)
+    birth_date = models.DateField("tanggal lahir")
+    employment_status = models.CharField("status kepegawaian", max_length=8, choices=EmploymentStatus.choices)
+    nip = models.CharField("NIP", max_length=18, blank=True, help_text="Wajib untuk ASN (18 digit).")
+    phone = models.CharField("telepon", max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField("surel", blank=True)
+    address = models.TextField("alamat", max_length=500, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name="akun portal",
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat orang")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "anggota sekretariat"
+        verbose_name_plural = "anggota sekretariat"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="unique_nip_when_set",
+                violation_error_message="NIP ini sudah terdaftar untuk orang lain.",
+            ),
+            models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="nik_sixteen_digits"),
+            models.CheckConstraint(
+                condition=(Q(employment_status="ASN") & Q(nip__regex=r"^[0-9]{18}$"))
+                | (Q(employment_status="NON_ASN") & Q(nip="")),
+                name="nip_iff_asn",
+                violation_error_message="NIP wajib (18 digit) untuk ASN dan harus kosong untuk non-ASN.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_nik(self) -> str:
+        return identity.mask_nik(self.nik)
+
+    @property
+    def masked_nip(self) -> str:
+        return identity.mask_nip(self.nip)
+
+    @property
+    def is_asn(self) -> bool:
+        return self.employment_status == EmploymentStatus.ASN
+
+    def clean(self):
+        errors: dict[str, list] = {}
+
+        def add(field, error):
+            errors.setdefault(field, []).append(error)
+
+        self.nik = (self.nik or "").strip()
+        self.nip = (self.nip or "").strip()
+        try:
+            nik_info = identity.parse_nik(self.nik)
+        except ValidationError as exc:
+            add("nik", exc)
+        else:
+            for field, error in identity.check_nik_agrees(
+                nik_info, birth_date=self.birth_date, gender=self.gender
+            ):
+                add(field, error)
+
+        if self.employment_status == EmploymentStatus.ASN:
+            if not self.nip:
+                add("nip", ValidationError("NIP wajib diisi untuk ASN."))
+            else:
+                try:
+                    nip_info = identity.parse_nip(self.nip)
+                except ValidationError as exc:
+                    add("nip", exc)
+                else:
+                    for field, error in identity.check_nip_agrees(
+                        nip_info, birth_date=self.birth_date, gender=self.gender
+                    ):
+                        add(field, error)
+        elif self.employment_status == EmploymentStatus.NON_ASN and self.nip:
+            add("nip", ValidationError("NIP harus dikosongkan untuk non-ASN."))
+
+        if errors:
+            raise ValidationError(errors)
+
+    def warnings(self) -> list[str]:
+        return identity.nik_warnings(self.nik)

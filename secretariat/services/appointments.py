@@ -1,0 +1,90 @@
+"""Business rules for appointments: create, end, replace. Every write is audited (simple-history)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from ..models import Appointment, ElectionPeriod, EndReason, Person
+
+
+def _save_validated(appointment: Appointment) -> Appointment:
+    appointment.full_clean()
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        # Lost a race with another staff member between full_clean() and save().
+        raise ValidationError(
+            "Jabatan atau orang ini baru saja diangkat oleh pengguna lain. Muat ulang halaman."
+        ) from exc
+    return appointment
+
+
+def appointment_create(
+    *,
+    person: Person,
+    kelurahan,
+    role: str,
+    period: ElectionPeriod | None = None,
+    start_date: dt.date | None = None,
+    lurah_decree_number: str = "",
+    lurah_decree_date: dt.date | None = None,
+    replaces: Appointment | None = None,
+) -> Appointment:
+    period = period or ElectionPeriod.current()
+    if period is None:
+        raise ValidationError("Belum ada periode pemilihan yang berjalan.")
+    appointment = Appointment(
+        person=person,
+        kelurahan=kelurahan,
+        role=role,
+        period=period,
+        start_date=start_date or period.term_start,
+        lurah_decree_number=lurah_decree_number,
+        lurah_decree_date=lurah_decree_date,
+        replaces=replaces,
+    )
+    return _save_validated(appointment)
+
+
+def appointment_end(
+    *, appointment: Appointment, end_date: dt.date, reason: str, note: str = ""
+) -> Appointment:
+    if not appointment.is_active:
+        raise ValidationError("Pengangkatan ini sudah berakhir.")
+    if reason not in EndReason.values:
+        raise ValidationError("Alasan berhenti tidak dikenal.")
+    appointment.end_date = end_date
+    appointment.end_reason = reason
+    appointment.end_note = note
+    appointment._change_reason = f"diakhiri: {EndReason(reason).label}"
+    return _save_validated(appointment)
+
+
+@transaction.atomic
+def appointment_replace(
+    *,
+    appointment: Appointment,
+    replacement: Person,
+    end_date: dt.date,
+    reason: str,
+    lurah_decree_number: str,
+    lurah_decree_date: dt.date,
+    start_date: dt.date | None = None,
+    note: str = "",
+) -> Appointment:
+    """Penggantian antarwaktu: end the old appointment and appoint the replacement to the same post."""
+    if not lurah_decree_number or not lurah_decree_date:
+        raise ValidationError("Penggantian wajib berdasarkan Keputusan Lurah (nomor dan tanggal).")
+    appointment_end(appointment=appointment, end_date=end_date, reason=reason, note=note)
+    return appointment_create(
+        person=replacement,
+        kelurahan=appointment.kelurahan,
+        role=appointment.role,
+        period=appointment.period,
+        start_date=start_date or end_date,
+        lurah_decree_number=lurah_decree_number,
+        lurah_decree_date=lurah_decree_date,
+        replaces=appointment,
+    )

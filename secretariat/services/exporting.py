@@ -1,0 +1,144 @@
+"""Roster export (same format as the import) and the import template spreadsheet."""
+
+import io
+
+import openpyxl
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kelurahan.models import Kelurahan
+
+from ..models import Appointment, ElectionPeriod
+from . import roster_format as fmt
+from .spreadsheet import neutralize_formula, text_columns, write_csv, write_xlsx
+
+
+def roster_rows(period: ElectionPeriod | None = None) -> list[list[str]]:
+    """Active appointments of the period, in kecamatan / kelurahan / role order."""
+    period = period or ElectionPeriod.current()
+    appointments = (
+        Appointment.objects.active()
+        .filter(period=period)
+        .select_related("person", "kelurahan")
+        .order_by("kelurahan_id")
+    )
+    order = {role: index for index, role in enumerate(fmt.ROLE_VALUES)}
+    ordered = sorted(appointments, key=lambda a: (a.kelurahan_id, order[a.role]))
+    return [
+        [
+            a.kelurahan.code,
+            a.role,
+            a.person.nik,
+            a.person.name,
+            a.person.gender,
+            a.person.birth_place,
+            fmt.format_date(a.person.birth_date),
+            a.person.employment_status,
+            a.person.nip,
+            a.person.phone,
+            a.person.email,
+            a.person.address,
+        ]
+        for a in ordered
+    ]
+
+
+def roster_csv(period=None) -> bytes:
+    return write_csv(fmt.HEADER, roster_rows(period))
+
+
+def roster_xlsx(period=None) -> bytes:
+    return write_xlsx(fmt.HEADER, roster_rows(period), sheet_title="Anggota")
+
+
+EXAMPLE_ROW = [
+    "64.71.01.1001",
+    "sekretaris",
+    "6471014506900001",
+    "Siti Contoh Saja",
+    "P",
+    "Balikpapan",
+    "1990-06-05",
+    "NON_ASN",
+    "",
+    "081234567890",
+    "siti.contoh@example.com",
+    "Jl. Contoh No. 1, Manggar",
+]
+
+COLUMN_HELP = [
+    ("kode_kelurahan", "Kode Kemendagri kelurahan, mis. 64.71.01.1001 (pilih dari daftar)."),
+    ("jabatan", "sekretaris, bendahara atau staf_teknis."),
+    ("nik", "16 digit, sesuai KTP. Tulis sebagai teks."),
+    ("nama", "Nama lengkap sesuai KTP, boleh dengan gelar."),
+    ("jenis_kelamin", "L atau P; harus sesuai NIK (tanggal lahir perempuan + 40)."),
+    ("tempat_lahir", "Kota/kabupaten tempat lahir."),
+    ("tanggal_lahir", "YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY; harus sesuai NIK."),
+    ("status_kepegawaian", "ASN atau NON_ASN."),
+    ("nip", "18 digit untuk ASN; kosongkan untuk NON_ASN."),
+    ("telepon", "Nomor HP, mis. 081234567890."),
+    ("email", "Opsional."),
+    ("alamat", "Opsional."),
+]
+
+
+def template_xlsx() -> bytes:
+    """Header, one example row and drop-down lists so staff never guess the format."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Anggota"
+    sheet.append(fmt.HEADER)
+    sheet.append([neutralize_formula(value) for value in EXAMPLE_ROW])
+    text_columns(sheet, len(fmt.HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36})
+
+    reference = workbook.create_sheet("Referensi")
+    reference.append(
+        ["kode_kelurahan", "kelurahan", "kecamatan", "jabatan", "jenis_kelamin", "status_kepegawaian"]
+    )
+    kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("code"))
+    lists = [fmt.ROLE_VALUES, fmt.GENDER_VALUES, fmt.STATUS_VALUES]
+    for index in range(max(len(kelurahan), *(len(values) for values in lists))):
+        k = kelurahan[index] if index < len(kelurahan) else None
+        reference.append(
+            [
+                k.code if k else None,
+                k.name if k else None,
+                k.kecamatan.name if k else None,
+                *[values[index] if index < len(values) else None for values in lists],
+            ]
+        )
+    text_columns(reference, 6, widths={1: 18, 2: 24, 3: 22, 4: 14, 5: 14, 6: 18})
+
+    rows = 2000
+    validations = [
+        ("A", f"Referensi!$A$2:$A${len(kelurahan) + 1}", "kode_kelurahan"),
+        ("B", f"Referensi!$D$2:$D${len(fmt.ROLE_VALUES) + 1}", "jabatan"),
+        ("E", f"Referensi!$E$2:$E${len(fmt.GENDER_VALUES) + 1}", "jenis_kelamin"),
+        ("H", f"Referensi!$F$2:$F${len(fmt.STATUS_VALUES) + 1}", "status_kepegawaian"),
+    ]
+    for column, source, label in validations:
+        validation = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Isian tidak sah",
+            error=f"Pilih {label} dari daftar.",
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"{column}2:{column}{rows}")
+
+    guide = workbook.create_sheet("Petunjuk")
+    guide.append(["kolom", "cara mengisi"])
+    for row in COLUMN_HELP:
+        guide.append(list(row))
+    guide.append([])
+    guide.append(["", "Satu baris per orang. Hapus baris contoh sebelum mengimpor."])
+    guide.append(
+        ["", "Impor bersifat semua-atau-tidak-sama-sekali: satu baris salah, tidak ada yang disimpan."]
+    )
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

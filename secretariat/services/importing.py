@@ -1,0 +1,327 @@
+"""`import_members`: the roster import, all or nothing.
+
+One pass validates every row against the model's own rules and the database's current state and lists
+every problem with its row number; only a file without problems is written, in one transaction.
+Importing the same file twice changes nothing the second time.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kelurahan.models import Kelurahan
+
+from ..models import Appointment, ElectionPeriod, Person
+from . import roster_format as fmt
+from .spreadsheet import CONTROL_CHARS, FORMULA_PREFIXES, SpreadsheetError, cell_text, read_rows
+
+MAX_CELL_LENGTH = 500
+PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row number (header is row 1); None for the file as a whole
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = f"Baris {self.row}" if self.row else "Berkas"
+        if self.column:
+            where += f", kolom {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    person: Person  # unsaved, or the existing record with the file's values applied
+    kelurahan: Kelurahan
+    role: str
+    person_action: str  # "baru" | "diperbarui" | "tetap"
+    appointment_action: str  # "baru" | "tetap"
+
+    @property
+    def masked_nik(self):
+        return self.person.masked_nik
+
+
+@dataclass
+class ImportResult:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, attr: str, value: str) -> int:
+        return sum(1 for row in self.rows if getattr(row, attr) == value)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{len(self.rows)} baris: {self.count('person_action', 'baru')} orang baru, "
+            f"{self.count('person_action', 'diperbarui')} diperbarui, "
+            f"{self.count('appointment_action', 'baru')} pengangkatan baru, "
+            f"{self.count('appointment_action', 'tetap')} pengangkatan sudah ada"
+        )
+
+
+def members_import(*, data: bytes, dry_run: bool, user=None, reason: str = "impor anggota") -> ImportResult:
+    """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run."""
+    result = ImportResult()
+    period = ElectionPeriod.current()
+    if period is None:
+        result.errors.append(Problem(None, None, "Belum ada periode pemilihan yang berjalan."))
+        return result
+    try:
+        with transaction.atomic():
+            _plan(data, period, result)
+            if result.ok and not dry_run and result.rows:
+                _apply(result, period, user=user, reason=reason)
+                result.written = True
+    except SpreadsheetError as exc:
+        result.errors.append(Problem(None, None, str(exc)))
+    except IntegrityError:
+        # Someone changed the roster between our checks and the write: nothing was written.
+        result.written = False
+        result.errors.append(
+            Problem(None, None, "Data berubah saat impor berjalan; tidak ada yang disimpan. Ulangi impor.")
+        )
+    return result
+
+
+def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
+    rows = read_rows(data)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise SpreadsheetError("Berkas kosong.")
+    header = [cell_text(value).lower() for value in header_row[1]]
+    while header and header[-1] == "":
+        header.pop()
+    if header != fmt.HEADER:
+        raise SpreadsheetError(
+            "Judul kolom tidak sesuai. Harus tepat: " + ",".join(fmt.HEADER) + ". Unduh templat impor."
+        )
+
+    parsed = []
+    for number, values in rows:
+        texts = [cell_text(value) for value in values]
+        if not any(texts):
+            continue
+        if any(texts[len(fmt.HEADER) :]):
+            result.errors.append(Problem(number, None, "Ada isian di luar kolom yang ditentukan."))
+            continue
+        texts += [""] * (len(fmt.HEADER) - len(texts))
+        parsed.append((number, dict(zip(fmt.HEADER, texts, strict=False))))
+    if not parsed:
+        raise SpreadsheetError("Berkas tidak berisi baris data.")
+
+    kelurahan_by_code = {k.code: k for k in Kelurahan.objects.select_related("kecamatan")}
+    candidates = []
+    for number, cells in parsed:
+        candidate = _parse_row(number, cells, kelurahan_by_code, result)
+        if candidate:
+            candidates.append(candidate)
+
+    _check_against_file_and_database(candidates, period, result)
+
+
+def _parse_row(number, cells, kelurahan_by_code, result):
+    errors_before = len(result.errors)
+
+    def problem(column, message):
+        result.errors.append(Problem(number, column, message))
+
+    for column, value in cells.items():
+        if len(value) > MAX_CELL_LENGTH:
+            problem(column, f"Isian terlalu panjang (lebih dari {MAX_CELL_LENGTH} karakter).")
+        elif CONTROL_CHARS.search(value) or (column != "alamat" and re.search(r"[\r\n\t]", value)):
+            problem(column, "Berisi karakter kendali yang tidak diizinkan.")
+        elif value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+            cells[column] = value[1:]  # written so by our own export to keep formulas inert
+    if len(result.errors) > errors_before:
+        return None
+
+    code = fmt.parse_kelurahan_code(cells["kode_kelurahan"])
+    kelurahan = kelurahan_by_code.get(code) if code else None
+    if not code:
+        problem("kode_kelurahan", "Kode harus berbentuk 64.71.01.1001 atau 6471011001.")
+    elif kelurahan is None:
+        problem("kode_kelurahan", f"Kelurahan dengan kode {code} tidak dikenal.")
+    role = fmt.parse_role(cells["jabatan"])
+    if role is None:
+        problem("jabatan", "Jabatan harus salah satu dari: " + ", ".join(fmt.ROLE_VALUES) + ".")
+    gender = fmt.parse_gender(cells["jenis_kelamin"])
+    if gender is None:
+        problem("jenis_kelamin", "Isi L (laki-laki) atau P (perempuan).")
+    status = fmt.parse_status(cells["status_kepegawaian"])
+    if status is None:
+        problem("status_kepegawaian", "Isi ASN atau NON_ASN.")
+    birth_date = fmt.parse_date(cells["tanggal_lahir"])
+    if birth_date is None:
+        problem("tanggal_lahir", "Tanggal harus berbentuk YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY.")
+    for column in ("nama", "tempat_lahir"):
+        if not cells[column]:
+            problem(column, "Wajib diisi.")
+
+    person = Person(
+        nik=cells["nik"],
+        name=re.sub(r"\s+", " ", cells["nama"]).strip(),
+        gender=gender or "",
+        birth_place=cells["tempat_lahir"],
+        birth_date=birth_date,
+        employment_status=status or "",
+        nip=cells["nip"],
+        phone=cells["telepon"],
+        email=cells["email"],
+        address=cells["alamat"],
+    )
+    already = {p.column for p in result.errors[errors_before:]}
+    try:
+        person.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field_name, messages in exc.message_dict.items():
+            column = fmt.PERSON_FIELD_COLUMNS.get(field_name)
+            if column in already:
+                continue  # already explained by the parsing above
+            for message in messages:
+                problem(column, message)
+    if _has_markup(cells["tempat_lahir"]):
+        problem("tempat_lahir", "Tidak boleh berisi tanda < > { } %.")
+
+    if len(result.errors) > errors_before:
+        return None
+    for warning in person.warnings():
+        result.warnings.append(Problem(number, "nik", warning))
+    return number, person, kelurahan, role
+
+
+def _has_markup(value: str) -> bool:
+    return bool(re.search(r"[<>{}%]", value))
+
+
+def _check_against_file_and_database(candidates, period, result):
+    niks = [person.nik for _, person, _, _ in candidates]
+    existing = {}
+    for start in range(0, len(niks), CHUNK):
+        for person in Person.objects.filter(nik__in=niks[start : start + CHUNK]):
+            existing[person.nik] = person
+    nips = [person.nip for _, person, _, _ in candidates if person.nip]
+    nip_owner = {}
+    for start in range(0, len(nips), CHUNK):
+        nip_owner.update(Person.objects.filter(nip__in=nips[start : start + CHUNK]).values_list("nip", "nik"))
+    active = Appointment.objects.active().select_related("person", "kelurahan")
+    active_by_post = {}
+    active_by_nik = {}
+    for appointment in active.filter(period=period):
+        active_by_post[(appointment.kelurahan_id, appointment.role)] = appointment
+    touched_niks = set(niks)
+    for appointment in active:
+        if appointment.person.nik in touched_niks:
+            active_by_nik[appointment.person.nik] = appointment
+
+    seen_nik, seen_nip, seen_post = {}, {}, {}
+    for number, person, kelurahan, role in candidates:
+        problems_before = len(result.errors)
+
+        def problem(column, message, number=number):
+            result.errors.append(Problem(number, column, message))
+
+        post = (kelurahan.code, role)
+        role_label = dict(fmt.Role.choices)[role]
+        if person.nik in seen_nik:
+            problem("nik", f"NIK sama dengan baris {seen_nik[person.nik]}.")
+        if person.nip and person.nip in seen_nip:
+            problem("nip", f"NIP sama dengan baris {seen_nip[person.nip]}.")
+        if post in seen_post:
+            problem(
+                "jabatan",
+                f"{role_label} Kelurahan {kelurahan.name} sudah diisi di baris {seen_post[post]}; "
+                "satu jabatan hanya untuk satu orang.",
+            )
+        seen_nik.setdefault(person.nik, number)
+        if person.nip:
+            seen_nip.setdefault(person.nip, number)
+        seen_post.setdefault(post, number)
+
+        if person.nip and nip_owner.get(person.nip, person.nik) != person.nik:
+            problem("nip", "NIP ini sudah terdaftar untuk orang lain (NIK berbeda).")
+        holder = active_by_post.get(post)
+        if holder and holder.person.nik != person.nik:
+            problem(
+                "jabatan",
+                f"{role_label} Kelurahan {kelurahan.name} sudah dijabat {holder.person.name}. "
+                "Akhiri pengangkatan itu lebih dulu (penggantian antarwaktu).",
+            )
+        held = active_by_nik.get(person.nik)
+        if held and (held.kelurahan_id, held.role) != post:
+            problem(
+                "nik",
+                f"Orang ini sudah menjabat {held.get_role_display()} di Kelurahan "
+                f"{held.kelurahan.name}; satu orang hanya boleh memegang satu jabatan.",
+            )
+        if len(result.errors) > problems_before:
+            continue
+
+        current = existing.get(person.nik)
+        if current is None:
+            person_action = "baru"
+            record = person
+        else:
+            changed = [f for f in PERSON_FIELDS if getattr(current, f) != getattr(person, f)]
+            for f in changed:
+                setattr(current, f, getattr(person, f))
+            person_action = "diperbarui" if changed else "tetap"
+            record = current
+        appointment_action = "tetap" if held else "baru"
+        result.rows.append(PlannedRow(number, record, kelurahan, role, person_action, appointment_action))
+
+
+def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
+    new_people = [row.person for row in result.rows if row.person_action == "baru"]
+    changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
+    if new_people:
+        bulk_create_with_history(
+            new_people, Person, batch_size=1000, default_user=user, default_change_reason=reason
+        )
+        # bulk_create sets primary keys on PostgreSQL; other backends need a lookup.
+        if any(person.pk is None for person in new_people):
+            ids = dict(Person.objects.filter(nik__in=[p.nik for p in new_people]).values_list("nik", "pk"))
+            for person in new_people:
+                person.pk = ids[person.nik]
+    if changed_people:
+        bulk_update_with_history(
+            changed_people,
+            Person,
+            fields=PERSON_FIELDS,
+            batch_size=1000,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    new_appointments = [
+        Appointment(
+            person=row.person,
+            kelurahan=row.kelurahan,
+            role=row.role,
+            period=period,
+            start_date=period.term_start,
+        )
+        for row in result.rows
+        if row.appointment_action == "baru"
+    ]
+    if new_appointments:
+        bulk_create_with_history(
+            new_appointments,
+            Appointment,
+            batch_size=1000,
+            default_user=user,
+            default_change_reason=reason,
+        )

@@ -1,0 +1,146 @@
+"""Reading and writing the roster's tabular files (CSV and XLSX), independent of what the rows mean.
+
+File types are recognised by content, never by name: a renamed text file is not an XLSX.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a table; the message is for the user (Indonesian)."""
+
+
+def detect_kind(data: bytes) -> str:
+    if data.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if data.startswith(OLE_MAGIC):
+        raise SpreadsheetError(
+            "Berkas .xls (Excel 97-2003) tidak didukung. Simpan ulang sebagai .xlsx atau .csv."
+        )
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError("Berkas bukan CSV atau XLSX (berisi data biner).")
+    return "csv"
+
+
+def read_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    """Yield (spreadsheet row number, cell values) for every row, header included (row 1)."""
+    if not data:
+        raise SpreadsheetError("Berkas kosong.")
+    kind = detect_kind(data)
+    if kind == "xlsx":
+        yield from _read_xlsx(data)
+    else:
+        yield from _read_csv(data)
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SpreadsheetError("Berkas bukan XLSX yang sah (mungkin rusak).") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def _read_csv(data: bytes) -> Iterator[tuple[int, list]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Indonesian Windows saves CSV in the ANSI code page.
+        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else None
+        if text is None:
+            raise SpreadsheetError("Berkas CSV harus memakai pengodean UTF-8.") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise SpreadsheetError(f"CSV tidak dapat dibaca: {exc}.") from exc
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without '.0', dates as ISO, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def neutralize_formula(value: str) -> str:
+    """Make a text cell that a spreadsheet would run as a formula show literally instead."""
+    if value and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralize_formula(cell) for cell in row])
+    # BOM so that Excel opens the UTF-8 file with the right characters.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: list[str], rows: Iterable[list[str]], *, sheet_title: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    sheet.append(header)
+    for row in rows:
+        sheet.append([neutralize_formula(cell) for cell in row])
+    text_columns(sheet, len(header))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def text_columns(sheet, width: int, *, widths: dict[int, int] | None = None) -> None:
+    """Store every cell as text (a NIK must never become 6.47101E+15) and size the columns."""
+    for row in sheet.iter_rows(min_row=1, max_col=width):
+        for cell in row:
+            cell.number_format = "@"
+            if cell.value is not None and not isinstance(cell.value, str):
+                cell.value = cell_text(cell.value)
+    for index in range(1, width + 1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = (widths or {}).get(index, 20)
+    sheet.freeze_panes = "A2"

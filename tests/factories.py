@@ -1,0 +1,51 @@
+"""Plain helpers that build valid records (no mocks: they go through the real models)."""
+
+import datetime as dt
+import itertools
+
+from kelurahan.models import Kelurahan
+from secretariat import identity
+from secretariat.models import Appointment, ElectionPeriod, Person
+
+_serial = itertools.count(1)
+
+
+def person_fields(*, gender="L", birth_date=dt.date(1990, 5, 17), asn=False, region="647101", **extra):
+    serial = next(_serial)
+    fields = {
+        "nik": identity.make_nik(region=region, birth_date=birth_date, gender=gender, serial=serial),
+        "name": f"Orang Uji {chr(65 + serial % 26)}",
+        "gender": gender,
+        "birth_place": "Balikpapan",
+        "birth_date": birth_date,
+        "employment_status": "ASN" if asn else "NON_ASN",
+        "nip": identity.make_nip(
+            birth_date=birth_date, appointed=(2015, 3), gender=gender, serial=serial % 999 + 1
+        )
+        if asn
+        else "",
+    }
+    fields.update(extra)
+    return fields
+
+
+def make_person(**kwargs) -> Person:
+    person = Person(**person_fields(**kwargs))
+    person.full_clean()
+    person.save()
+    return person
+
+
+def make_appointment(*, person=None, kelurahan="64.71.01.1001", role="sekretaris", **extra) -> Appointment:
+    period = ElectionPeriod.current()
+    appointment = Appointment(
+        person=person or make_person(),
+        kelurahan=Kelurahan.objects.get(code=kelurahan),
+        role=role,
+        period=period,
+        start_date=period.term_start,
+        **extra,
+    )
+    appointment.full_clean()
+    appointment.save()
+    return appointment
