@@ -43,9 +43,13 @@ services:
 	bash .ci/services
 
 ## make test: the whole suite against PostgreSQL and Redis, browser tests in Debian's Chromium.
+# Tests run with DEBUG off (as in production) but without the HTTPS redirect of a TLS deployment.
+TEST_ENV := SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	SECURE_SSL_REDIRECT=false DJANGO_ALLOW_ASYNC_UNSAFE=true
+
 test: install-dev system-deps-test services
-	SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -55,7 +59,7 @@ migrations-check: install
 
 compose-check:
 	bash .ci/system-deps docker-compose
-	docker-compose -f docker-compose.yml config -q
+	SECRET_KEY=compose-check docker-compose -f docker-compose.yml config -q
 
 ci: test lint migrations-check compose-check
 
