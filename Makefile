@@ -28,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 ## make run: development server on SQLite (DATABASE_URL unset), tasks in-process (REDIS_URL unset).
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py ensure_demo_admin
+	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make demo: add a clearly fictional 102-member roster to the development database.

@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Buat (sekali) akun admin demo dan cetak loginnya. Hanya untuk pengembangan (DEBUG=true)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/admin/", help="Alamat admin yang dicetak."
+        )
+
+    def handle(self, *args, url, **options):
         if not settings.DEBUG:
             raise CommandError("Akun demo hanya dibuat dengan DEBUG=true; gunakan createsuperuser.")
         username = settings.DEMO_ADMIN_USERNAME
@@ -26,7 +31,6 @@ class Command(BaseCommand):
             password = "(tidak diketahui: sudah diubah; pakai `manage.py changepassword " + username + "`)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n  Login admin demo:  http://127.0.0.1:8000/admin/\n"
-                f"  Pengguna: {username}\n  Sandi:    {password}\n"
+                f"\n  Login admin demo:  {url}\n  Pengguna: {username}\n  Sandi:    {password}\n"
             )
         )

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+
+class PpsAdminConfig(AppConfig):
+    name = "pps_admin"
+    verbose_name = "PPS Admin"
+
+    def ready(self):
+        checks.register(task_mode_check)
+
+
+def task_mode_check(app_configs, **kwargs):
+    """Say at start-up where document tasks run, so nobody mistakes in-process for workers."""
+    if settings.REDIS_URL:
+        return []
+    if settings.DEBUG:
+        return [
+            checks.Info(
+                "REDIS_URL tidak diatur: tugas (pembuatan dokumen) berjalan di dalam proses web ini, "
+                "tanpa worker Celery. Cocok untuk mencoba; untuk produksi atur REDIS_URL.",
+                id="pps_admin.I001",
+            )
+        ]
+    return [
+        checks.Warning(
+            "REDIS_URL is not set with DEBUG off: tasks would run inside web requests.",
+            hint="Set REDIS_URL and run `celery -A pps_admin worker`.",
+            id="pps_admin.W001",
+        )
+    ]
