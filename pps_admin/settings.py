@@ -127,6 +127,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pps_admin")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task is acknowledged only after it finished, and given back if its worker dies mid-way.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Bound memory: a worker child is replaced after this many tasks or this much resident memory (KiB).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_MAX_TASKS_PER_CHILD", 500)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 300_000)
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # simple-history: audit rows keep the user even if the account is later deleted.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
@@ -140,6 +152,8 @@ LOGGING = {
     "loggers": {
         # Never log SQL parameters: they would contain NIK values.
         "django.db.backends": {"level": "WARNING"},
+        # One line per rendered document is noise; failures are still logged by our tasks.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

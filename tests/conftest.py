@@ -1,6 +1,24 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+REFERENCE_DATA = [
+    ("kelurahan.migrations.0002_balikpapan_regions", "load_regions"),
+    ("secretariat.migrations.0002_pilkada_2024_period", "add_period"),
+    ("secretariat.migrations.0004_default_decree_template", "add_template"),
+]
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A transactional database (data committed, so a worker process or the live server sees it),
+    with the reference data the data migrations load: a transactional test's flush removes it."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
 
 @pytest.fixture
 def staff_user(db):
@@ -75,3 +93,101 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Generated files go to a temporary MEDIA_ROOT shared with the Celery worker process."""
+    from django.conf import settings
+
+    path = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = path
+    return path
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
+    """A real Celery worker process on Redis, using the test database.
+
+    Tests that use it need the `committed_db` fixture, so their data is committed and visible to it.
+    Each test session has its own queue, so parallel sessions never take each other's tasks.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from pps_admin.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (make test sets it)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(media_root),
+    }
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    root = Path(__file__).resolve().parent.parent
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "pps_admin",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                "2",
+                "-n",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=root,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Celery worker exited: {log.read_text()[-3000:]}")
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+            break
+    else:
+        process.kill()
+        pytest.fail(f"Celery worker did not start: {log.read_text()[-3000:]}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for_job(job, *, timeout=180):
+    """Poll a GenerationJob until the worker has finished it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job.pk} not finished after {timeout}s: {job.progress()}")

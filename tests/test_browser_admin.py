@@ -7,7 +7,7 @@ from secretariat.services.demo import demo_rows
 from secretariat.services.roster_format import HEADER
 from secretariat.services.spreadsheet import write_xlsx
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed_db")]
 
 
 def login(page, live_server):
@@ -42,7 +42,8 @@ def test_staff_imports_a_102_row_spreadsheet_and_sees_the_matrix_full(
     page.click("text=Impor anggota dari XLSX/CSV")
     page.set_input_files("#id_file", str(roster))
     page.click("input[value='Periksa berkas']")
-    page.wait_for_selector("table.preview")
+    page.wait_for_selector("table.preview, .import-errors")
+    assert page.locator(".import-errors").count() == 0, page.inner_text(".import-errors")[:2000]
     assert page.locator("table.preview tbody tr").count() == 102
     assert Appointment.objects.count() == 0  # preview writes nothing
     page.screenshot(path=artifacts_dir / "admin-import-preview.png", full_page=True)

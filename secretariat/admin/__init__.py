@@ -1,5 +1,13 @@
 from .appointment import AppointmentAdmin
+from .decree import DecreeAdmin, DecreeNumberSequenceAdmin, DecreeTemplateAdmin
 from .period import ElectionPeriodAdmin
 from .person import PersonAdmin
 
-__all__ = ["AppointmentAdmin", "ElectionPeriodAdmin", "PersonAdmin"]
+__all__ = [
+    "AppointmentAdmin",
+    "DecreeAdmin",
+    "DecreeNumberSequenceAdmin",
+    "DecreeTemplateAdmin",
+    "ElectionPeriodAdmin",
+    "PersonAdmin",
+]

@@ -1,8 +1,21 @@
 from .appointment import Appointment, EndReason, Role
+from .decree import Decree, DecreeEntry, DecreeNumberSequence, DecreeStatus, DecreeTemplate, Paper
+from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
 from .period import ElectionPeriod
 from .person import EmploymentStatus, Gender, Person
 
 __all__ = [
+    "Decree",
+    "DecreeEntry",
+    "DecreeNumberSequence",
+    "DecreeStatus",
+    "DecreeTemplate",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
+    "GenerationJob",
+    "JobStatus",
+    "Paper",
     "Appointment",
     "ElectionPeriod",
     "EmploymentStatus",

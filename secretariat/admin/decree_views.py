@@ -1,0 +1,187 @@
+"""Staff pages for decrees: issue (with preview), progress, documents, retry, revoke, print bundle."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod
+from ..services import decrees as decree_services
+from ..services.documents import decree_print_bundle, job_retry_failed
+from .decree_forms import IssueDecreeForm, RevokeDecreeForm
+
+
+def _require(request, *perms):
+    if not request.user.has_perms([f"secretariat.{perm}" for perm in perms]):
+        raise PermissionDenied
+
+
+def _context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, "opts": Decree._meta, **extra}
+
+
+def issue_view(request):
+    _require(request, "add_decree")
+    period = ElectionPeriod.current()
+    uncovered = decree_services.uncovered_appointments(period).count() if period else 0
+    form = IssueDecreeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decree = decree_services.decree_issue(
+                decree_date=form.cleaned_data["decree_date"], user=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            if decree is None:
+                messages.info(
+                    request, "Semua pengangkatan aktif sudah tercantum dalam SK; tidak ada SK baru."
+                )
+                return redirect("admin:secretariat_decree_changelist")
+            messages.success(
+                request,
+                f"SK {decree.number} diterbitkan untuk {uncovered} anggota; dokumen sedang dibuat.",
+            )
+            return redirect("admin:secretariat_decree_change", decree.pk)
+    return TemplateResponse(
+        request,
+        "admin/secretariat/decree/issue.html",
+        _context(request, "Terbitkan SK Sekretariat PPS", form=form, uncovered=uncovered, period=period),
+    )
+
+
+def preview_view(request):
+    _require(request, "view_decree")
+    try:
+        decree_date = dt.date.fromisoformat(request.GET.get("tanggal", ""))
+    except ValueError:
+        decree_date = dt.date.today()
+    try:
+        pdf = decree_services.decree_preview_pdf(decree_date=decree_date)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="pratinjau-sk.pdf"'
+    return response
+
+
+def _decree(pk) -> Decree:
+    return get_object_or_404(Decree.objects.select_related("period", "created_by", "revoked_by"), pk=pk)
+
+
+def detail_view(request, pk):
+    _require(request, "view_decree")
+    decree = _decree(pk)
+    job = decree.jobs.order_by("-created_at").first()
+    documents = (
+        Document.objects.filter(decree=decree)
+        .select_related("appointment__person", "appointment__kelurahan")
+        .order_by("id")
+    )
+    return TemplateResponse(
+        request,
+        "admin/secretariat/decree/detail.html",
+        _context(
+            request,
+            f"SK {decree.number}",
+            decree=decree,
+            original=decree,
+            job=job,
+            progress=job.progress() if job else None,
+            documents=documents,
+            keputusan=documents.filter(kind=DocumentKind.KEPUTUSAN).first(),
+            entry_count=decree.entries.count(),
+            can_change=request.user.has_perm("secretariat.change_decree"),
+        ),
+    )
+
+
+def progress_view(request, pk):
+    _require(request, "view_decree")
+    decree = _decree(pk)
+    job = decree.jobs.order_by("-created_at").first()
+    if job is None:
+        raise Http404
+    failed = list(decree.documents.filter(status=DocumentStatus.FAILED).values_list("id", "error")[:20])
+    return JsonResponse({**job.progress(), "failed_documents": [{"id": i, "error": e} for i, e in failed]})
+
+
+@require_POST
+def retry_view(request, pk):
+    _require(request, "change_decree")
+    decree = _decree(pk)
+    count = sum(job_retry_failed(job=job) for job in decree.jobs.all())
+    messages.success(request, f"{count} dokumen dijadwalkan ulang.")
+    return redirect("admin:secretariat_decree_change", decree.pk)
+
+
+def revoke_view(request, pk):
+    _require(request, "change_decree")
+    decree = _decree(pk)
+    form = RevokeDecreeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decree_services.decree_revoke(
+                decree=decree,
+                revoked_date=form.cleaned_data["revoked_date"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"SK {decree.number} dicabut. Terbitkan SK pengganti untuk anggota yang tercantum "
+                "di dalamnya.",
+            )
+            return redirect("admin:secretariat_decree_change", decree.pk)
+    return TemplateResponse(
+        request,
+        "admin/secretariat/decree/revoke.html",
+        _context(request, f"Cabut SK {decree.number}", decree=decree, original=decree, form=form),
+    )
+
+
+def _file_response(document: Document, *, as_attachment: bool) -> FileResponse:
+    path = Path(document.file.path)
+    if not path.is_file():
+        raise Http404
+    filename = (
+        path.name
+        if document.kind != DocumentKind.KEPUTUSAN
+        else f"keputusan-{document.decree.year}-{document.decree.sequence}.pdf"
+    )
+    return FileResponse(
+        path.open("rb"), as_attachment=as_attachment, filename=filename, content_type="application/pdf"
+    )
+
+
+def document_view(request, public_id):
+    _require(request, "view_decree")
+    document = get_object_or_404(
+        Document.objects.select_related("decree"), public_id=public_id, status=DocumentStatus.DONE
+    )
+    return _file_response(document, as_attachment=request.GET.get("unduh") == "1")
+
+
+def bundle_view(request, pk):
+    """All Petikan of the decree in one PDF, in lampiran order, for printing before the ceremony."""
+    _require(request, "view_decree")
+    decree = _decree(pk)
+    data = decree_print_bundle(decree)
+    if data is None:
+        messages.error(request, "Bundel cetak tersedia setelah semua petikan selesai dibuat.")
+        return redirect("admin:secretariat_decree_change", decree.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bundel-petikan-{decree.year}-{decree.sequence}.pdf"'
+    )
+    return response

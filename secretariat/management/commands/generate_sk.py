@@ -1,0 +1,62 @@
+import datetime as dt
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from secretariat.models import DocumentStatus, JobStatus
+from secretariat.services.decrees import decree_issue
+
+
+class Command(BaseCommand):
+    help = (
+        "Terbitkan Keputusan (SK) untuk pengangkatan aktif yang belum tercantum dalam SK yang berlaku, "
+        "dengan nomor berikutnya tahun itu, beserta petikannya (dibuat oleh worker Celery)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", required=True, help="Tanggal ditetapkan, YYYY-MM-DD.")
+        parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
+        parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
+        parser.add_argument("--user", help="Nama pengguna staf yang dicatat sebagai penerbit.")
+
+    def handle(self, *args, date, wait, timeout, user, **options):
+        try:
+            decree_date = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise CommandError("--date harus berbentuk YYYY-MM-DD.") from exc
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"Pengguna tidak dikenal: {user}")
+        try:
+            decree = decree_issue(decree_date=decree_date, user=actor)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        if decree is None:
+            self.stderr.write(
+                "Tidak ada pengangkatan aktif yang belum tercantum dalam SK; tidak ada SK baru."
+            )
+            return
+        job = decree.jobs.get()
+        self.stderr.write(
+            f"SK {decree.number} diterbitkan: {decree.entries.count()} anggota, {job.total} dokumen."
+        )
+        if not wait:
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            job.refresh_from_db()
+            if job.status in (JobStatus.DONE, JobStatus.FAILED):
+                break
+            if time.monotonic() > deadline:
+                raise CommandError(f"Belum selesai setelah {timeout} detik: {job.progress()}")
+            time.sleep(1)
+        for document in job.documents.filter(status=DocumentStatus.DONE).order_by("id"):
+            self.stdout.write(document.file.path)
+        if job.status == JobStatus.FAILED:
+            for document in job.documents.filter(status=DocumentStatus.FAILED):
+                self.stderr.write(f"Gagal: {document} - {document.error}")
+            raise CommandError(job.error)

@@ -1,0 +1,206 @@
+"""Appointment decrees (Keputusan) of KPU Kota Balikpapan: their editable legal text and issued records."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .appointment import Appointment
+from .period import ElectionPeriod
+
+
+class Paper(models.TextChoices):
+    F4 = "F4", "F4 (215 × 330 mm)"
+    A4 = "A4", "A4 (210 × 297 mm)"
+
+
+PAPER_SIZES_MM = {Paper.F4: (215, 330), Paper.A4: (210, 297)}
+NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
+
+
+def validate_number_format(value: str) -> None:
+    if "{n}" not in value:
+        raise ValidationError("Format nomor harus memuat {n} (nomor urut).")
+    try:
+        value.format(**NUMBER_PLACEHOLDERS)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            "Format nomor hanya boleh memakai {n} dan {yyyy}, mis. NOMOR {n} TAHUN {yyyy}."
+        ) from exc
+
+
+class DecreeTemplate(models.Model):
+    """The legal text and layout of the decree, edited by staff, never by code.
+
+    An issued decree keeps a snapshot of these values (Decree.text), so editing here never changes it.
+    Lines: one point per line (Menimbang become a., b., ...; Mengingat 1., 2., ...; dictums KESATU, ...).
+    Placeholders in dictums: {mulai_tugas}, {akhir_tugas}, {periode}, {hari_pemungutan}.
+    """
+
+    name = models.CharField("nama templat", max_length=150)
+    is_active = models.BooleanField("dipakai", default=True)
+    number_format = models.CharField(
+        "format nomor",
+        max_length=100,
+        default="NOMOR {n} TAHUN {yyyy}",
+        validators=[validate_number_format],
+        help_text="{n} = nomor urut, {yyyy} = tahun. Contoh lama: {n}/PP.04.2-Kpt/6471/KPU-Kot/{yyyy}",
+    )
+    issuer = models.CharField("nama lembaga", max_length=150, default="KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN")
+    title = models.TextField("tentang (judul)", max_length=1000)
+    considerations = models.TextField("menimbang (satu butir per baris)")
+    legal_basis = models.TextField("mengingat (satu butir per baris)")
+    observations = models.TextField("memperhatikan (satu butir per baris)", blank=True)
+    dictums = models.TextField("diktum (satu diktum per baris: KESATU, KEDUA, ...)")
+    petikan_closing = models.TextField(
+        "kalimat penutup petikan",
+        default="Petikan Keputusan ini disampaikan kepada yang bersangkutan untuk diketahui dan "
+        "dipergunakan sebagaimana mestinya.",
+    )
+    place = models.CharField("tempat ditetapkan", max_length=100, default="Balikpapan")
+    signer_title = models.CharField(
+        "jabatan penanda tangan",
+        max_length=200,
+        default="KETUA KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+    )
+    signer_name = models.CharField("nama penanda tangan", max_length=150, default="PRAKOSO YUDHO LELONO")
+    paper = models.CharField("ukuran kertas", max_length=2, choices=Paper.choices, default=Paper.F4)
+    margin_top_mm = models.PositiveSmallIntegerField("margin atas (mm)", default=20)
+    margin_bottom_mm = models.PositiveSmallIntegerField("margin bawah (mm)", default=20)
+    margin_left_mm = models.PositiveSmallIntegerField("margin kiri (mm)", default=25)
+    margin_right_mm = models.PositiveSmallIntegerField("margin kanan (mm)", default=20)
+    logo = models.FileField("logo kop (PNG/JPEG, maks. 512 KB)", upload_to="private/logos/", blank=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat templat SK")
+
+    class Meta:
+        verbose_name = "templat SK"
+        verbose_name_plural = "templat SK"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="one_active_decree_template",
+                violation_error_message="Hanya satu templat SK yang boleh dipakai.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        for field in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
+            if not 5 <= (getattr(self, field) or 0) <= 60:
+                raise ValidationError({field: "Margin harus antara 5 dan 60 mm."})
+        if self.logo and hasattr(self.logo, "file"):
+            from secretariat.services.logo import validate_logo
+
+            validate_logo(self.logo)
+
+    @classmethod
+    def active(cls) -> "DecreeTemplate | None":
+        return cls.objects.filter(is_active=True).first()
+
+
+class DecreeNumberSequence(models.Model):
+    """The next decree number of a year. Staff may raise it to follow the office's decree register."""
+
+    year = models.PositiveSmallIntegerField("tahun", unique=True)
+    next_number = models.PositiveIntegerField("nomor berikutnya", default=1)
+
+    class Meta:
+        verbose_name = "nomor urut SK"
+        verbose_name_plural = "nomor urut SK"
+
+    def __str__(self):
+        return f"{self.year}: berikutnya {self.next_number}"
+
+
+class DecreeStatus(models.TextChoices):
+    ISSUED = "issued", "Berlaku"
+    REVOKED = "revoked", "Dicabut"
+
+
+class Decree(models.Model):
+    """An issued Keputusan. Never deleted or renumbered; it can only be revoked."""
+
+    number = models.CharField("nomor", max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField("tahun")
+    sequence = models.PositiveIntegerField("nomor urut")
+    decree_date = models.DateField("tanggal ditetapkan")
+    period = models.ForeignKey(
+        ElectionPeriod, on_delete=models.PROTECT, related_name="decrees", verbose_name="periode"
+    )
+    template = models.ForeignKey(
+        DecreeTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="templat"
+    )
+    text = models.JSONField("teks saat diterbitkan", help_text="Salinan teks hukum dan tata letak.")
+    appointments = models.ManyToManyField(
+        Appointment, through="DecreeEntry", related_name="decrees", verbose_name="pengangkatan"
+    )
+    status = models.CharField(
+        "status", max_length=8, choices=DecreeStatus.choices, default=DecreeStatus.ISSUED
+    )
+    revoked_date = models.DateField("tanggal dicabut", null=True, blank=True)
+    revoked_reason = models.TextField("alasan dicabut", max_length=1000, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dicabut oleh",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="diterbitkan oleh",
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name="riwayat SK")
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = "keputusan (SK)"
+        verbose_name_plural = "keputusan (SK)"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="decree_number_unique_in_year"),
+            models.CheckConstraint(
+                condition=Q(status="issued", revoked_date__isnull=True)
+                | Q(status="revoked", revoked_date__isnull=False),
+                name="decree_revocation_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == DecreeStatus.REVOKED
+
+
+class DecreeEntry(models.Model):
+    """One appointment listed in a decree's lampiran (and so given a Petikan)."""
+
+    decree = models.ForeignKey(Decree, on_delete=models.PROTECT, related_name="entries")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="decree_entries")
+    position = models.PositiveIntegerField("nomor baris")
+
+    class Meta:
+        ordering = ["decree", "position"]
+        verbose_name = "baris lampiran"
+        verbose_name_plural = "baris lampiran"
+        constraints = [
+            models.UniqueConstraint(fields=["decree", "appointment"], name="decree_lists_once"),
+            models.UniqueConstraint(fields=["decree", "position"], name="decree_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.decree} #{self.position}"

@@ -1,0 +1,126 @@
+"""Generation jobs and the files they produce. Generated files are records: stored with their SHA-256,
+never silently overwritten or deleted."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .appointment import Appointment
+from .decree import Decree
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Menunggu"
+    RUNNING = "running", "Berjalan"
+    DONE = "done", "Selesai"
+    FAILED = "failed", "Gagal sebagian"
+
+
+class GenerationJob(models.Model):
+    """A batch of documents requested together (e.g. one SK: its Keputusan and every Petikan)."""
+
+    kind = models.CharField("jenis", max_length=20)
+    status = models.CharField("status", max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    decree = models.ForeignKey(
+        Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs", verbose_name="SK"
+    )
+    total = models.PositiveIntegerField("jumlah dokumen", default=0)
+    error = models.TextField("kesalahan", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="diminta oleh",
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    dispatched_at = models.DateTimeField("dikirim ke worker", null=True, blank=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "pekerjaan dokumen"
+        verbose_name_plural = "pekerjaan dokumen"
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    def progress(self) -> dict:
+        counts = dict(self.documents.values_list("status").annotate(models.Count("id")).order_by())
+        done = counts.get(DocumentStatus.DONE, 0)
+        return {
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "total": self.total,
+            "done": done,
+            "failed": counts.get(DocumentStatus.FAILED, 0),
+            "percent": round(100 * done / self.total) if self.total else 100,
+        }
+
+
+class DocumentKind(models.TextChoices):
+    KEPUTUSAN = "keputusan", "Keputusan (dengan lampiran)"
+    PETIKAN = "petikan", "Petikan keputusan"
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", "Menunggu"
+    RUNNING = "running", "Dibuat"
+    DONE = "done", "Selesai"
+    FAILED = "failed", "Gagal"
+
+
+class Document(models.Model):
+    """One generated PDF. Rendered once; a retry only ever touches a failed document."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("jenis", max_length=20)
+    decree = models.ForeignKey(
+        Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    status = models.CharField(
+        "status", max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    file = models.FileField("berkas", max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField("ukuran (bita)", null=True, blank=True)
+    pages = models.PositiveSmallIntegerField("halaman", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("percobaan", default=0)
+    error = models.TextField("kesalahan", blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "id"]
+        verbose_name = "dokumen"
+        verbose_name_plural = "dokumen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"
+            ),
+            models.UniqueConstraint(
+                fields=["decree", "appointment"],
+                condition=Q(kind="petikan"),
+                name="one_petikan_per_decree_entry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (~Q(sha256="") & ~Q(file="")),
+                name="done_document_has_file_and_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.decree or ''} {self.appointment or ''}".strip()
+
+    def get_kind_display(self):
+        try:
+            return DocumentKind(self.kind).label
+        except ValueError:
+            return self.kind

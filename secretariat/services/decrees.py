@@ -1,0 +1,229 @@
+"""Issuing and revoking appointment decrees (SK). Numbers are allocated under a row lock, so two staff
+issuing at the same moment never get the same number; the database's unique constraint backs that up."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+
+from ..models import (
+    Appointment,
+    Decree,
+    DecreeEntry,
+    DecreeNumberSequence,
+    DecreeStatus,
+    DecreeTemplate,
+    ElectionPeriod,
+)
+from ..models.appointment import ROLE_ORDER
+from ..models.decree import PAPER_SIZES_MM
+from .documents import job_create_for_decree
+from .logo import logo_data_uri
+
+ORDINALS = [
+    "KESATU",
+    "KEDUA",
+    "KETIGA",
+    "KEEMPAT",
+    "KELIMA",
+    "KEENAM",
+    "KETUJUH",
+    "KEDELAPAN",
+    "KESEMBILAN",
+    "KESEPULUH",
+    "KESEBELAS",
+    "KEDUA BELAS",
+    "KETIGA BELAS",
+    "KEEMPAT BELAS",
+    "KELIMA BELAS",
+]
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def uncovered_appointments(period: ElectionPeriod):
+    """Active appointments of the period not listed in any decree still in force."""
+    covered = DecreeEntry.objects.filter(appointment=OuterRef("pk"), decree__status=DecreeStatus.ISSUED)
+    return (
+        Appointment.objects.active()
+        .filter(period=period)
+        .exclude(Exists(covered))
+        .select_related("person", "kelurahan__kecamatan", "replaces__person")
+    )
+
+
+def ordered(appointments) -> list[Appointment]:
+    """Lampiran order: kecamatan, kelurahan (by code), then sekretaris, bendahara, staf teknis."""
+    return sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role], a.pk or 0))
+
+
+def _indonesian_date(value: dt.date) -> str:
+    from django.utils import formats, translation
+
+    with translation.override("id"):
+        return formats.date_format(value, "j F Y")
+
+
+def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
+    """Everything an issued decree needs to render again exactly as issued."""
+    placeholders = {
+        "{mulai_tugas}": _indonesian_date(period.term_start),
+        "{akhir_tugas}": _indonesian_date(period.term_end),
+        "{hari_pemungutan}": _indonesian_date(period.vote_date),
+        "{periode}": period.name,
+    }
+
+    def fill(text):
+        for key, value in placeholders.items():
+            text = text.replace(key, value)
+        return text
+
+    width, height = PAPER_SIZES_MM[template.paper]
+    return {
+        "issuer": template.issuer,
+        "number_format": template.number_format,
+        "title": " ".join(lines(template.title)),
+        "considerations": lines(template.considerations),
+        "legal_basis": lines(template.legal_basis),
+        "observations": lines(template.observations),
+        "dictums": [fill(line) for line in lines(template.dictums)],
+        "petikan_closing": template.petikan_closing.strip(),
+        "place": template.place,
+        "signer_title": template.signer_title,
+        "signer_name": template.signer_name,
+        "paper": template.paper,
+        "page_mm": [width, height],
+        "margins_mm": [
+            template.margin_top_mm,
+            template.margin_right_mm,
+            template.margin_bottom_mm,
+            template.margin_left_mm,
+        ],
+        "logo": logo_data_uri(template.logo),
+    }
+
+
+def format_number(number_format: str, sequence: int, year: int) -> str:
+    return number_format.format(n=sequence, yyyy=year)
+
+
+def _allocate_sequence(year: int) -> int:
+    """Take the next number of `year` under a row lock (the caller holds a transaction)."""
+    for _ in range(3):
+        sequence = DecreeNumberSequence.objects.select_for_update().filter(year=year).first()
+        if sequence is None:
+            try:
+                with transaction.atomic():
+                    DecreeNumberSequence.objects.create(year=year, next_number=1)
+            except IntegrityError:
+                pass  # another transaction created it first; lock theirs
+            continue
+        taken = Decree.objects.filter(year=year).order_by("-sequence").values_list("sequence", flat=True)
+        number = max(sequence.next_number, (taken.first() or 0) + 1)
+        sequence.next_number = number + 1
+        sequence.save(update_fields=["next_number"])
+        return number
+    raise RuntimeError("could not lock the decree number sequence")
+
+
+@transaction.atomic
+def decree_issue(
+    *,
+    decree_date: dt.date,
+    user=None,
+    template: DecreeTemplate | None = None,
+    period: ElectionPeriod | None = None,
+) -> Decree | None:
+    """Issue one Keputusan for every active appointment not yet covered; None when there is none.
+
+    Creates the decree, its lampiran entries and a generation job; rendering starts after commit.
+    """
+    period = period or ElectionPeriod.current()
+    if period is None:
+        raise ValidationError("Belum ada periode pemilihan yang berjalan.")
+    # Serialise issuing per period: the second of two concurrent requests sees the first one's entries.
+    ElectionPeriod.objects.select_for_update().get(pk=period.pk)
+    template = template or DecreeTemplate.active()
+    if template is None:
+        raise ValidationError("Belum ada templat SK yang dipakai. Buat di menu Templat SK.")
+    appointments = ordered(uncovered_appointments(period))
+    if not appointments:
+        return None
+    if decree_date < min(a.start_date for a in appointments) - dt.timedelta(days=366):
+        raise ValidationError("Tanggal SK terlalu jauh sebelum masa kerja dimulai.")
+    sequence = _allocate_sequence(decree_date.year)
+    text = text_snapshot(template, period)
+    decree = Decree.objects.create(
+        number=format_number(text["number_format"], sequence, decree_date.year),
+        year=decree_date.year,
+        sequence=sequence,
+        decree_date=decree_date,
+        period=period,
+        template=template,
+        text=text,
+        created_by=user,
+    )
+    DecreeEntry.objects.bulk_create(
+        DecreeEntry(decree=decree, appointment=appointment, position=index)
+        for index, appointment in enumerate(appointments, start=1)
+    )
+    job_create_for_decree(decree=decree, user=user)
+    return decree
+
+
+@transaction.atomic
+def decree_revoke(*, decree: Decree, revoked_date: dt.date, reason: str, user=None) -> Decree:
+    """Dicabut: the decree stays on record with its number; its appointments become uncovered again,
+    so the next issue gives them a corrected decree with a new number."""
+    decree = Decree.objects.select_for_update().get(pk=decree.pk)
+    if decree.is_revoked:
+        raise ValidationError("SK ini sudah dicabut.")
+    if not reason.strip():
+        raise ValidationError("Alasan pencabutan wajib diisi.")
+    if revoked_date < decree.decree_date:
+        raise ValidationError("Tanggal pencabutan tidak boleh sebelum tanggal SK.")
+    decree.status = DecreeStatus.REVOKED
+    decree.revoked_date = revoked_date
+    decree.revoked_reason = reason.strip()
+    decree.revoked_by = user
+    decree._change_reason = "dicabut"
+    decree.save()
+    return decree
+
+
+def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None = None) -> bytes:
+    """How the Keputusan would look if issued now, without issuing anything (rolled back)."""
+    from pps_admin.rendering import render_pdf
+
+    from .documents import keputusan_context
+
+    with transaction.atomic():
+        decree = decree_issue(decree_date=decree_date, template=template)
+        if decree is None:
+            period = ElectionPeriod.current()
+            template = template or DecreeTemplate.active()
+            if period is None or template is None:
+                raise ValidationError("Belum ada periode berjalan atau templat SK.")
+            decree = Decree(
+                number=format_number(template.number_format, 0, decree_date.year),
+                year=decree_date.year,
+                sequence=0,
+                decree_date=decree_date,
+                period=period,
+                text=text_snapshot(template, period),
+            )
+            context = {**keputusan_context_empty(decree), "preview": True}
+        else:
+            context = {**keputusan_context(decree), "preview": True}
+        pdf = render_pdf("documents/keputusan.html", context)
+        transaction.set_rollback(True)
+    return pdf
+
+
+def keputusan_context_empty(decree: Decree) -> dict:
+    from .documents import _base_context
+
+    return {**_base_context(decree), "groups": [], "count": 0}

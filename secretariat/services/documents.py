@@ -1,0 +1,290 @@
+"""Generation jobs and document files: what each document shows, and how it is stored.
+
+Flow: a job row and its document rows are created inside the request's transaction; after commit the job
+is dispatched to Celery with ids only; each task renders one document, stores it once with its SHA-256,
+and refreshes the job. A failed document keeps its error and can be retried; a finished one is never
+rendered again.
+"""
+
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pps_admin.rendering import render_pdf
+
+from ..models import (
+    Decree,
+    DecreeEntry,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    GenerationJob,
+    JobStatus,
+)
+from ..models.appointment import Role
+
+ROLE_LABELS = dict(Role.choices)
+
+
+class DocumentStorageError(Exception):
+    pass
+
+
+# --- jobs -------------------------------------------------------------------------------------------
+
+
+def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
+    entries = list(decree.entries.order_by("position").values_list("appointment_id", flat=True))
+    job = GenerationJob.objects.create(kind="sk", decree=decree, total=1 + len(entries), requested_by=user)
+    Document.objects.create(job=job, kind=DocumentKind.KEPUTUSAN, decree=decree)
+    Document.objects.bulk_create(
+        Document(job=job, kind=DocumentKind.PETIKAN, decree=decree, appointment_id=appointment_id)
+        for appointment_id in entries
+    )
+    job_dispatch_on_commit(job)
+    return job
+
+
+def job_dispatch_on_commit(job: GenerationJob) -> None:
+    from ..tasks import dispatch_job
+
+    job_id = job.pk
+    transaction.on_commit(lambda: dispatch_job.delay(job_id))
+
+
+def job_retry_failed(*, job: GenerationJob) -> int:
+    """Put failed documents back in the queue; returns how many."""
+    with transaction.atomic():
+        count = job.documents.filter(status=DocumentStatus.FAILED).update(
+            status=DocumentStatus.PENDING, error=""
+        )
+        if count:
+            GenerationJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.QUEUED, error="", finished_at=None
+            )
+            job_dispatch_on_commit(job)
+    return count
+
+
+def job_refresh(job_id: int) -> GenerationJob:
+    """Derive the job's status from its documents (idempotent; safe to call from any task)."""
+    with transaction.atomic():
+        job = GenerationJob.objects.select_for_update().get(pk=job_id)
+        statuses = set(job.documents.values_list("status", flat=True).distinct())
+        if statuses <= {DocumentStatus.DONE}:
+            job.status, job.error = JobStatus.DONE, ""
+        elif DocumentStatus.PENDING in statuses or DocumentStatus.RUNNING in statuses:
+            job.status = JobStatus.RUNNING
+        else:
+            job.status = JobStatus.FAILED
+            failed = job.documents.filter(status=DocumentStatus.FAILED).count()
+            job.error = f"{failed} dokumen gagal dibuat; lihat kesalahannya dan coba lagi."
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            job.finished_at = job.finished_at or timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+    return job
+
+
+# --- what the documents show ------------------------------------------------------------------------
+
+
+def _entry_row(entry: DecreeEntry) -> dict:
+    appointment = entry.appointment
+    person = appointment.person
+    note = ""
+    if appointment.replaces_id:
+        note = f"Pengganti antarwaktu {appointment.replaces.person.name}"
+    return {
+        "no": entry.position,
+        "name": person.name,
+        "role": ROLE_LABELS[appointment.role],
+        "kelurahan": appointment.kelurahan.name,
+        "kecamatan": appointment.kelurahan.kecamatan.name,
+        "unsur": "ASN" if person.is_asn else "Non-ASN",
+        "note": note,
+    }
+
+
+def _entries(decree: Decree):
+    return decree.entries.select_related(
+        "appointment__person", "appointment__kelurahan__kecamatan", "appointment__replaces__person"
+    ).order_by("position")
+
+
+def _base_context(decree: Decree) -> dict:
+    text = decree.text
+    return {
+        "decree": decree,
+        "text": text,
+        "number": decree.number,
+        "title": text["title"],
+        "dictums": list(zip(_ordinals(len(text["dictums"])), text["dictums"], strict=True)),
+        "considerations": list(
+            zip(_letters(len(text["considerations"])), text["considerations"], strict=True)
+        ),
+        "page_css": _page_css(text),
+    }
+
+
+def keputusan_context(decree: Decree) -> dict:
+    rows = [_entry_row(entry) for entry in _entries(decree)]
+    groups = []
+    previous_kelurahan = None
+    for row in rows:
+        if not groups or groups[-1]["kecamatan"] != row["kecamatan"]:
+            groups.append({"kecamatan": row["kecamatan"], "rows": []})
+        row["first_of_kelurahan"] = row["kelurahan"] != previous_kelurahan
+        previous_kelurahan = row["kelurahan"]
+        groups[-1]["rows"].append(row)
+    return {**_base_context(decree), "groups": groups, "count": len(rows)}
+
+
+def petikan_context(decree: Decree, entry: DecreeEntry) -> dict:
+    context = _base_context(decree)
+    context["row"] = _entry_row(entry)
+    context["first_dictum"] = context["dictums"][0] if context["dictums"] else None
+    rest = context["dictums"][1:]
+    context["rest_dictums"] = (
+        f"{rest[0][0]} s.d. {rest[-1][0]}" if len(rest) > 1 else (rest[0][0] if rest else "")
+    )
+    return context
+
+
+def _ordinals(count: int) -> list[str]:
+    from .decrees import ORDINALS
+
+    return [ORDINALS[i] if i < len(ORDINALS) else f"KE-{i + 1}" for i in range(count)]
+
+
+def _letters(count: int) -> list[str]:
+    return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(count)]
+
+
+def _page_css(text: dict) -> str:
+    width, height = text["page_mm"]
+    top, right, bottom, left = text["margins_mm"]
+    margins = " ".join(f"{int(value)}mm" for value in (top, right, bottom, left))
+    return f"size: {int(width)}mm {int(height)}mm; margin: {margins};"
+
+
+def render_document_pdf(document: Document) -> bytes:
+    if document.kind == DocumentKind.KEPUTUSAN:
+        return render_pdf("documents/keputusan.html", keputusan_context(document.decree))
+    if document.kind == DocumentKind.PETIKAN:
+        entry = _entries(document.decree).get(appointment_id=document.appointment_id)
+        return render_pdf("documents/petikan.html", petikan_context(document.decree, entry))
+    raise ValueError(f"unknown document kind {document.kind!r}")
+
+
+# --- storage ----------------------------------------------------------------------------------------
+
+
+def document_relative_path(document: Document) -> str:
+    decree = document.decree
+    folder = f"documents/sk/{decree.year}/{decree.year}-{decree.sequence:04d}-{decree.pk}"
+    if document.kind == DocumentKind.KEPUTUSAN:
+        return f"{folder}/keputusan.pdf"
+    appointment = document.appointment
+    code = appointment.kelurahan_id.replace(".", "")
+    return f"{folder}/petikan-{code}-{appointment.role}-{appointment.pk}.pdf"
+
+
+def write_once(relative: str, data: bytes) -> Path:
+    """Write `data` at MEDIA_ROOT/relative unless a file is already there.
+
+    An identical file already present (a redelivered task) is accepted; a different one is an error:
+    a record is never silently replaced. The write is atomic (temporary file + hard link).
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        raise DocumentStorageError("path outside MEDIA_ROOT")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", delete=False) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+        temporary = Path(handle.name)
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        if hashlib.sha256(target.read_bytes()).hexdigest() != hashlib.sha256(data).hexdigest():
+            raise DocumentStorageError(
+                f"berkas {relative} sudah ada dengan isi berbeda; tidak ditimpa"
+            ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def pdf_page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def document_render_and_store(document_id: int) -> Document:
+    """Render and store one document; a done document is left as it is (idempotent)."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status == DocumentStatus.DONE:
+            return document
+        document.status = DocumentStatus.RUNNING
+        document.attempts += 1
+        document.started_at = timezone.now()
+        document.save(update_fields=["status", "attempts", "started_at"])
+    document = Document.objects.select_related("decree", "appointment__kelurahan", "appointment__person").get(
+        pk=document_id
+    )
+    try:
+        data = render_document_pdf(document)
+        relative = document_relative_path(document)
+        write_once(relative, data)
+        pages = pdf_page_count(data)
+    except Exception as exc:
+        Document.objects.filter(pk=document_id).update(
+            status=DocumentStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.DONE).update(
+        status=DocumentStatus.DONE,
+        file=relative,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        pages=pages,
+        error="",
+        finished_at=timezone.now(),
+    )
+    document.refresh_from_db()
+    return document
+
+
+def decree_print_bundle(decree: Decree) -> bytes | None:
+    """All Petikan of the decree in one PDF in lampiran order; None until every one is done."""
+    positions = dict(decree.entries.values_list("appointment_id", "position"))
+    documents = list(
+        Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
+    )
+    if not documents or len(documents) != len(positions):
+        return None
+    documents.sort(key=lambda document: positions[document.appointment_id])
+    return merge_pdfs([Path(document.file.path) for document in documents])
+
+
+def merge_pdfs(paths: list[Path]) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
