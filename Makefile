@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pps_admin
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run test demo install install-dev system-deps-test services lint migrations-check compose-check ci clean
+.PHONY: run test demo install install-dev system-deps-run system-deps-test services lint migrations-check compose-check ci clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,19 +25,25 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# WeasyPrint (document rendering) needs Pango; both targets make sure it is there.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+system-deps-run:
+	bash .ci/system-deps $(RUN_DEBS)
+
 ## make run: development server on SQLite (DATABASE_URL unset), tasks in-process (REDIS_URL unset).
-run: install
+run: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make demo: add a clearly fictional 102-member roster to the development database.
-demo: install
+demo: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 
 system-deps-test:
-	bash .ci/system-deps chromium poppler-utils
+	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils
 
 services:
 	bash .ci/services

@@ -7,13 +7,15 @@ class IssueDecreeForm(forms.Form):
     decree_date = forms.DateField(
         label="Tanggal ditetapkan",
         initial=dt.date(2024, 6, 1),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Tanggal pada kalimat “Ditetapkan di Balikpapan pada tanggal …”.",
     )
 
 
 class RevokeDecreeForm(forms.Form):
-    revoked_date = forms.DateField(label="Tanggal dicabut", widget=forms.DateInput(attrs={"type": "date"}))
+    revoked_date = forms.DateField(
+        label="Tanggal dicabut", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(
         label="Alasan pencabutan", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -20,7 +20,9 @@ class ImportUploadForm(forms.Form):
 
 
 class EndAppointmentForm(forms.Form):
-    end_date = forms.DateField(label="Tanggal berhenti", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label="Tanggal berhenti", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.ChoiceField(label="Alasan", choices=EndReason.choices)
     note = forms.CharField(label="Keterangan", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -33,7 +35,7 @@ class ReplaceAppointmentForm(EndAppointmentForm):
     )
     lurah_decree_number = forms.CharField(label="Nomor Keputusan Lurah", max_length=100)
     lurah_decree_date = forms.DateField(
-        label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"})
+        label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean_replacement_nik(self):

@@ -1,0 +1,43 @@
+"""Staff issue the SK from the admin and watch the documents being made, in a real browser."""
+
+import pytest
+
+from secretariat.models import Decree
+from secretariat.services.demo import demo_csv
+from secretariat.services.importing import members_import
+
+from .test_browser_admin import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed_db")]
+
+
+def test_staff_issue_the_sk_and_watch_progress_reach_100_percent(
+    page, live_server, staff_user, celery_worker, artifacts_dir
+):
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/decree/terbitkan/")
+    assert "102" in page.inner_text("#uncovered")
+    page.screenshot(path=artifacts_dir / "admin-decree-issue.png", full_page=True)
+    page.fill("#id_decree_date", "2024-06-01")
+    page.click("input[value='Terbitkan SK']")
+    page.wait_for_selector("#job")
+    first = page.inner_text("#job-count")
+    assert first.endswith("dari 103")
+    # The bar moves without anyone reloading; at the end the page reloads itself with the links.
+    page.wait_for_function(
+        "document.getElementById('job') && document.getElementById('job').dataset.status === 'done'",
+        timeout=240_000,
+    )
+    page.wait_for_selector("text=Bundel cetak semua petikan", timeout=30_000)
+    assert page.inner_text("#job-count") == "103 dari 103"
+    assert page.inner_text("#job-percent") == "(100%)"
+    page.screenshot(path=artifacts_dir / "admin-decree-done.png", full_page=False)
+    decree = Decree.objects.get()
+    assert decree.number in page.inner_text("#content-main")
+    with page.expect_download() as download:
+        page.click("text=Bundel cetak semua petikan")
+    path = download.value.path()
+    from . import pdf
+
+    assert len(pdf.read(path).pages) == 102
