@@ -1,1 +1,135 @@
-# Integrity pact texts, ceremonies and signed pacts arrive with issue #4.
+"""Integrity pacts (pakta integritas): versioned texts, signing ceremonies and each appointment's pact."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from secretariat.models import Appointment, Document
+
+
+class PactText(models.Model):
+    """One version of the pact text. Versions are never edited: a change creates the next version, so a
+    signed pact always points at exactly the words its signer read."""
+
+    version = models.PositiveIntegerField("versi", unique=True, editable=False)
+    title = models.CharField("judul", max_length=200, default="PAKTA INTEGRITAS")
+    preamble = models.TextField("pembuka")
+    pledges = models.TextField("butir pakta (satu per baris)")
+    closing = models.TextField("penutup", blank=True)
+    stamp_duty = models.BooleanField(
+        "kotak meterai", default=False, help_text="Tampilkan kotak meterai di tempat tanda tangan."
+    )
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dibuat oleh",
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "teks pakta integritas"
+        verbose_name_plural = "teks pakta integritas"
+
+    def __str__(self):
+        return f"Versi {self.version}"
+
+    @property
+    def pledge_list(self) -> list[str]:
+        return [line.strip() for line in self.pledges.splitlines() if line.strip()]
+
+    @classmethod
+    def current(cls) -> "PactText | None":
+        return cls.objects.order_by("-version").first()
+
+
+class Ceremony(models.Model):
+    name = models.CharField("nama kegiatan", max_length=200)
+    date = models.DateField("tanggal")
+    place = models.CharField("tempat", max_length=200)
+    city = models.CharField("kota (pada pakta)", max_length=100, default="Balikpapan")
+    expected = models.ManyToManyField(
+        Appointment,
+        blank=True,
+        related_name="ceremonies",
+        verbose_name="anggota yang diundang",
+        help_text="Kosong berarti semua anggota aktif.",
+    )
+
+    history = HistoricalRecords(verbose_name="riwayat kegiatan", m2m_fields=[expected])
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "kegiatan penandatanganan"
+        verbose_name_plural = "kegiatan penandatanganan"
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%d-%m-%Y})"
+
+
+class PactStatus(models.TextChoices):
+    NOT_PRINTED = "belum_dicetak", "Belum dicetak"
+    PRINTED = "dicetak", "Dicetak"
+    SIGNED = "ditandatangani", "Ditandatangani"
+
+
+class Pact(models.Model):
+    """An appointment's integrity pact: the version it carries, its PDF, and whether it was signed."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="pact", verbose_name="pengangkatan"
+    )
+    text = models.ForeignKey(PactText, on_delete=models.PROTECT, related_name="pacts", verbose_name="teks")
+    ceremony = models.ForeignKey(
+        Ceremony,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pacts",
+        verbose_name="kegiatan",
+    )
+    status = models.CharField(
+        "status", max_length=16, choices=PactStatus.choices, default=PactStatus.NOT_PRINTED
+    )
+    signed_date = models.DateField("tanggal tanda tangan", null=True, blank=True)
+    signed_place = models.CharField("tempat tanda tangan", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dicatat oleh",
+    )
+    recorded_at = models.DateTimeField("dicatat pada", null=True, blank=True)
+    document = models.OneToOneField(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pact",
+        verbose_name="PDF pakta",
+    )
+    scan = models.FileField(
+        "pindaian pakta bertanda tangan", upload_to="private/pact-scans/", blank=True, max_length=300
+    )
+    scan_sha256 = models.CharField("SHA-256 pindaian", max_length=64, blank=True)
+
+    history = HistoricalRecords(verbose_name="riwayat pakta")
+
+    class Meta:
+        verbose_name = "pakta integritas"
+        verbose_name_plural = "pakta integritas"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ditandatangani")
+                | (models.Q(signed_date__isnull=False) & ~models.Q(signed_place="")),
+                name="signed_pact_has_date_and_place",
+            )
+        ]
+
+    def __str__(self):
+        return f"Pakta {self.appointment.person}"

@@ -53,7 +53,7 @@ def mask_nip(nip: str | None) -> str:
 
 def _digits(value: str, length: int, label: str) -> str:
     value = (value or "").strip()
-    if not re.fullmatch(r"\d+", value):
+    if not re.fullmatch(r"[0-9]+", value):  # not \d: it also matches non-ASCII digits (e.g. "１")
         raise ValidationError(f"{label} hanya boleh berisi angka.", code="digits")
     if len(value) != length:
         raise ValidationError(f"{label} harus {length} digit (tertulis {len(value)} digit).", code="length")
@@ -104,11 +104,8 @@ def nik_warnings(nik: str) -> list[str]:
 def check_nik_agrees(info: NikInfo, *, birth_date: dt.date | None, gender: str | None) -> list:
     """Return ValidationErrors keyed for the form fields that disagree with the NIK."""
     problems = []
-    if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (
-        info.birth_date.day,
-        info.birth_date.month,
-        info.birth_date.year % 100,
-    ):
+    # parse_nik already chose the only century giving an age of 17-100, so compare the full date.
+    if birth_date and birth_date != info.birth_date:
         problems.append(
             (
                 "birth_date",

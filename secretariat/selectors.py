@@ -46,6 +46,17 @@ class Completeness:
         return sum(group.expected for group in self.groups)
 
     @property
+    def pacts_signed(self) -> int:
+        """Posts whose holder signed the integrity pact (follows the reverse relation of the integrity app)."""
+        return sum(
+            1
+            for group in self.groups
+            for row in group.rows
+            for cell in row.cells
+            if cell is not None and getattr(getattr(cell, "pact", None), "status", None) == "ditandatangani"
+        )
+
+    @property
     def missing(self) -> list[tuple[Kelurahan, str]]:
         return [
             (row.kelurahan, role.label)
@@ -62,6 +73,8 @@ def completeness_matrix(*, kelurahan_codes: list[str] | None = None) -> Complete
     roles = list(Role)
     kelurahan = Kelurahan.objects.select_related("kecamatan").order_by("code")
     appointments = Appointment.objects.active().filter(period=period).select_related("person")
+    if hasattr(Appointment, "pact"):  # the integrity app's reverse relation (secretariat never imports it)
+        appointments = appointments.select_related("pact")
     if kelurahan_codes is not None:
         kelurahan = kelurahan.filter(code__in=kelurahan_codes)
         appointments = appointments.filter(kelurahan_id__in=kelurahan_codes)

@@ -5,6 +5,7 @@ REFERENCE_DATA = [
     ("kelurahan.migrations.0002_balikpapan_regions", "load_regions"),
     ("secretariat.migrations.0002_pilkada_2024_period", "add_period"),
     ("secretariat.migrations.0004_default_decree_template", "add_template"),
+    ("integrity.migrations.0002_default_text_and_ceremony", "add_defaults"),
 ]
 
 

@@ -64,6 +64,7 @@ class GenerationJob(models.Model):
 class DocumentKind(models.TextChoices):
     KEPUTUSAN = "keputusan", "Keputusan (dengan lampiran)"
     PETIKAN = "petikan", "Petikan keputusan"
+    PAKTA = "pakta", "Pakta integritas"  # rendered by the integrity app (registered kind)
 
 
 class DocumentStatus(models.TextChoices):

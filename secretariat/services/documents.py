@@ -173,7 +173,19 @@ def _page_css(text: dict) -> str:
     return f"size: {int(width)}mm {int(height)}mm; margin: {margins};"
 
 
+# Other apps register how their kinds of document are rendered and where they are stored (integrity: the
+# pacts), so this module needs no import of them.
+_REGISTERED_KINDS: dict = {}
+
+
+def register_document_kind(kind: str, *, render, path) -> None:
+    """`render(document) -> bytes` and `path(document) -> str` (relative to MEDIA_ROOT) for `kind`."""
+    _REGISTERED_KINDS[kind] = (render, path)
+
+
 def render_document_pdf(document: Document) -> bytes:
+    if document.kind in _REGISTERED_KINDS:
+        return _REGISTERED_KINDS[document.kind][0](document)
     if document.kind == DocumentKind.KEPUTUSAN:
         return render_pdf("documents/keputusan.html", keputusan_context(document.decree))
     if document.kind == DocumentKind.PETIKAN:
@@ -186,6 +198,8 @@ def render_document_pdf(document: Document) -> bytes:
 
 
 def document_relative_path(document: Document) -> str:
+    if document.kind in _REGISTERED_KINDS:
+        return _REGISTERED_KINDS[document.kind][1](document)
     decree = document.decree
     folder = f"documents/sk/{decree.year}/{decree.year}-{decree.sequence:04d}-{decree.pk}"
     if document.kind == DocumentKind.KEPUTUSAN:
@@ -288,3 +302,21 @@ def merge_pdfs(paths: list[Path]) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def job_wait(job: GenerationJob, *, timeout: float, poll: float = 1.0) -> GenerationJob:
+    """Block until the job is done or failed (for `--wait`); raises TimeoutError after `timeout` s."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job.refresh_from_db()
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return job
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"belum selesai setelah {timeout:.0f} detik: {job.progress()}")
+        time.sleep(poll)
+
+
+def job_written_paths(job: GenerationJob) -> list[str]:
+    return [d.file.path for d in job.documents.filter(status=DocumentStatus.DONE).order_by("id")]

@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.models import DocumentStatus, JobStatus
 from secretariat.services.decrees import decree_issue
+from secretariat.services.documents import job_wait, job_written_paths
 
 
 class Command(BaseCommand):
@@ -46,16 +46,12 @@ class Command(BaseCommand):
         )
         if not wait:
             return
-        deadline = time.monotonic() + timeout
-        while True:
-            job.refresh_from_db()
-            if job.status in (JobStatus.DONE, JobStatus.FAILED):
-                break
-            if time.monotonic() > deadline:
-                raise CommandError(f"Belum selesai setelah {timeout} detik: {job.progress()}")
-            time.sleep(1)
-        for document in job.documents.filter(status=DocumentStatus.DONE).order_by("id"):
-            self.stdout.write(document.file.path)
+        try:
+            job = job_wait(job, timeout=timeout)
+        except TimeoutError as exc:
+            raise CommandError(str(exc)) from exc
+        for path in job_written_paths(job):
+            self.stdout.write(path)
         if job.status == JobStatus.FAILED:
             for document in job.documents.filter(status=DocumentStatus.FAILED):
                 self.stderr.write(f"Gagal: {document} - {document.error}")

@@ -1,0 +1,204 @@
+"""Staff pages for pacts: dashboard, generation, print bundle, attendance sheet, recording signatures."""
+
+from pathlib import Path
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from secretariat.models import GenerationJob
+
+from .forms import RecordSignatureForm, ScanForm, SignForm
+from .models import Ceremony, Pact, PactStatus
+from .selectors import signing_dashboard
+from .services import pacts as pact_services
+from .services.documents import attendance_sheet_pdf, pacts_bundle
+
+
+def _require(request, *perms):
+    if not request.user.has_perms([f"integrity.{perm}" for perm in perms]):
+        raise PermissionDenied
+
+
+def _context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, "opts": Pact._meta, **extra}
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def dashboard_view(request):
+    _require(request, "view_pact")
+    job = GenerationJob.objects.filter(kind="pakta").order_by("-created_at").first()
+    return TemplateResponse(
+        request,
+        "admin/integrity/dashboard.html",
+        _context(
+            request,
+            "Dasbor pakta integritas",
+            dashboard=signing_dashboard(),
+            job=job,
+            progress=job.progress() if job else None,
+            ceremony=Ceremony.objects.order_by("-date").first(),
+        ),
+    )
+
+
+@require_POST
+def generate_view(request):
+    _require(request, "add_pact", "change_pact")
+    try:
+        job = pact_services.pacts_generate(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if job is None:
+            messages.info(request, "Semua anggota aktif sudah punya PDF pakta.")
+        else:
+            messages.success(request, f"{job.total} PDF pakta integritas sedang dibuat.")
+    return redirect("admin:integrity_dashboard")
+
+
+def bundle_view(request):
+    _require(request, "view_pact")
+    pacts = list(
+        Pact.objects.select_related("appointment", "document").filter(appointment__end_date__isnull=True)
+    )
+    data = pacts_bundle(pacts)
+    if data is None:
+        messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
+        return redirect("admin:integrity_dashboard")
+    if request.user.has_perm("integrity.change_pact"):
+        pact_services.pacts_mark_printed(pacts=[p for p in pacts if p.document_id], user=request.user)
+    return _pdf(data, "bundel-pakta-integritas.pdf")
+
+
+def attendance_view(request, pk):
+    _require(request, "view_ceremony")
+    ceremony = get_object_or_404(Ceremony, pk=pk)
+    return _pdf(attendance_sheet_pdf(ceremony), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
+
+
+def bulk_sign_view(request, queryset):
+    """Second step of the "mark signed" action: the date and place, defaulting to the ceremony's."""
+    ceremony = Ceremony.objects.order_by("-date").first()
+    if "apply" in request.POST:
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                count = pact_services.pacts_mark_signed(
+                    pacts=list(queryset), user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, f"{count} pakta ditandai sudah ditandatangani.")
+                return None
+    else:
+        initial = {"signed_date": ceremony.date, "signed_place": ceremony.place} if ceremony else {}
+        form = SignForm(initial=initial)
+    return TemplateResponse(
+        request,
+        "admin/integrity/pact/bulk_sign.html",
+        _context(
+            request,
+            "Tandai sudah ditandatangani",
+            form=form,
+            pacts=queryset,
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        ),
+    )
+
+
+def _pact(pk) -> Pact:
+    return get_object_or_404(
+        Pact.objects.select_related(
+            "appointment__person",
+            "appointment__kelurahan__kecamatan",
+            "text",
+            "ceremony",
+            "document",
+            "recorded_by",
+        ),
+        pk=pk,
+    )
+
+
+def pact_detail_view(request, pk):
+    _require(request, "view_pact")
+    pact = _pact(pk)
+    can_change = request.user.has_perm("integrity.change_pact")
+    form_class = ScanForm if pact.status == PactStatus.SIGNED else RecordSignatureForm
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                _record_signature(request, pact, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error("scan" if "scan" in form.fields else None, " ".join(exc.messages))
+            else:
+                return redirect(reverse("admin:integrity_pact_change", args=[pact.pk]))
+    else:
+        initial = {}
+        if pact.ceremony:
+            initial = {"signed_date": pact.ceremony.date, "signed_place": pact.ceremony.place}
+        form = form_class(initial=initial)
+    return TemplateResponse(
+        request,
+        "admin/integrity/pact/detail.html",
+        _context(
+            request,
+            f"Pakta integritas {pact.appointment.person.name}",
+            pact=pact,
+            original=pact,
+            form=form,
+            can_change=can_change,
+        ),
+    )
+
+
+def _record_signature(request, pact, data):
+    from django.db import transaction
+
+    with transaction.atomic():
+        if "signed_date" in data:
+            pact_services.pacts_mark_signed(
+                pacts=[pact],
+                signed_date=data["signed_date"],
+                signed_place=data["signed_place"],
+                user=request.user,
+            )
+        if data.get("scan"):
+            pact_services.pact_attach_scan(pact=pact, upload=data["scan"], user=request.user)
+    messages.success(
+        request, "Tanda tangan dan pindaian dicatat." if data.get("scan") else "Tanda tangan dicatat."
+    )
+
+
+def scan_download_view(request, pk):
+    _require(request, "view_pact")
+    pact = _pact(pk)
+    if not pact.scan:
+        raise Http404
+    return FileResponse(pact.scan.open("rb"), as_attachment=True, filename=Path(pact.scan.name).name)
+
+
+def pact_pdf_view(request, pk):
+    _require(request, "view_pact")
+    pact = _pact(pk)
+    if not pact.document_id or pact.document.status != "done":
+        raise Http404
+    return FileResponse(
+        open(pact.document.file.path, "rb"),
+        filename=Path(pact.document.file.name).name,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,24 @@
+from django import forms
+
+from .services.pacts import MAX_SCAN_BYTES
+
+
+class SignForm(forms.Form):
+    signed_date = forms.DateField(
+        label="Tanggal tanda tangan", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    signed_place = forms.CharField(label="Tempat", max_length=200)
+
+
+class RecordSignatureForm(SignForm):
+    scan = forms.FileField(
+        label="Pindaian pakta bertanda tangan",
+        required=False,
+        help_text=f"PDF, JPEG atau PNG, maksimal {MAX_SCAN_BYTES // (1024 * 1024)} MB.",
+    )
+
+
+class ScanForm(forms.Form):
+    scan = forms.FileField(
+        label="Pindaian pakta bertanda tangan", help_text="PDF, JPEG atau PNG, maksimal 5 MB."
+    )

@@ -1,0 +1,97 @@
+"""What the pact, the attendance sheet and the pact bundle show; rendered by the shared core."""
+
+from django.utils import timezone
+
+from pps_admin.rendering import render_pdf
+from secretariat.models import Appointment, DecreeTemplate, Document
+from secretariat.models.appointment import ROLE_ORDER, Role
+from secretariat.models.decree import PAPER_SIZES_MM, Paper
+from secretariat.services.documents import merge_pdfs
+
+from ..models import Ceremony, Pact
+
+ROLE_LABELS = dict(Role.choices)
+
+
+def page_css() -> str:
+    """Paper and margins follow the active decree template (F4 by default)."""
+    template = DecreeTemplate.active()
+    paper = template.paper if template else Paper.F4
+    width, height = PAPER_SIZES_MM[paper]
+    if template:
+        margins = (
+            template.margin_top_mm,
+            template.margin_right_mm,
+            template.margin_bottom_mm,
+            template.margin_left_mm,
+        )
+    else:
+        margins = (20, 20, 20, 25)
+    return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
+
+
+def pact_context(pact: Pact) -> dict:
+    appointment = pact.appointment
+    person = appointment.person
+    ceremony = pact.ceremony
+    return {
+        "page_css": page_css(),
+        "text": pact.text,
+        "pledges": pact.text.pledge_list,
+        "person": person,
+        "role": ROLE_LABELS[appointment.role],
+        "kelurahan": appointment.kelurahan.name,
+        "kecamatan": appointment.kelurahan.kecamatan.name,
+        "city": ceremony.city if ceremony else "Balikpapan",
+        "date": ceremony.date if ceremony else None,
+    }
+
+
+def pact_pdf(document: Document) -> bytes:
+    pact = Pact.objects.select_related(
+        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
+    ).get(document=document)
+    return render_pdf("documents/pakta.html", pact_context(pact))
+
+
+def pact_relative_path(document: Document) -> str:
+    appointment = document.appointment
+    code = appointment.kelurahan_id.replace(".", "")
+    return f"documents/pakta/{document.job_id}/pakta-{code}-{appointment.role}-{appointment.pk}.pdf"
+
+
+def ceremony_appointments(ceremony: Ceremony):
+    """Who is expected at the ceremony (everyone active when none were chosen), in roster order."""
+    expected = ceremony.expected.all()
+    queryset = expected if expected.exists() else Appointment.objects.active()
+    rows = list(queryset.select_related("person", "kelurahan__kecamatan"))
+    return sorted(rows, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role]))
+
+
+def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
+    """Daftar hadir: per kelurahan, No, Nama, Jabatan, Kelurahan and a signature column."""
+    groups = []
+    for number, appointment in enumerate(ceremony_appointments(ceremony), start=1):
+        if not groups or groups[-1]["kelurahan"] != appointment.kelurahan:
+            groups.append({"kelurahan": appointment.kelurahan, "rows": []})
+        groups[-1]["rows"].append(
+            {
+                "no": number,
+                "name": appointment.person.name,
+                "role": ROLE_LABELS[appointment.role],
+                "kelurahan": appointment.kelurahan.name,
+            }
+        )
+    return render_pdf(
+        "documents/daftar_hadir.html",
+        {"page_css": page_css(), "ceremony": ceremony, "groups": groups, "generated": timezone.localtime()},
+    )
+
+
+def pacts_bundle(pacts) -> bytes | None:
+    """All printed pacts in kecamatan / kelurahan / role order, one PDF; None when none are ready."""
+    ready = [p for p in pacts if p.document_id and p.document.status == "done"]
+    if not ready:
+        return None
+    ready.sort(key=lambda p: (p.appointment.kelurahan_id, ROLE_ORDER[p.appointment.role]))
+    return merge_pdfs([p.document.file.path for p in ready])

@@ -1,0 +1,124 @@
+"""Pact rules: generating the PDFs, status transitions, scans of the signed paper. Every change is audited."""
+
+import datetime as dt
+import hashlib
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from secretariat.models import Appointment, Document, DocumentKind, ElectionPeriod, GenerationJob
+from secretariat.services.documents import job_dispatch_on_commit
+
+from ..models import Ceremony, Pact, PactStatus, PactText
+
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+SCAN_TYPES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+}
+
+
+@transaction.atomic
+def pacts_generate(*, user=None, period: ElectionPeriod | None = None) -> GenerationJob | None:
+    """Queue the pact PDF of every active appointment that has none yet; None when all have one."""
+    period = period or ElectionPeriod.current()
+    text = PactText.current()
+    if period is None or text is None:
+        raise ValidationError("Belum ada periode berjalan atau teks pakta integritas.")
+    ElectionPeriod.objects.select_for_update().get(pk=period.pk)  # one generation at a time
+    ceremony = Ceremony.objects.order_by("-date").first()
+    appointments = list(
+        Appointment.objects.active().filter(period=period).select_related("pact").order_by("kelurahan_id")
+    )
+    todo = []
+    for appointment in appointments:
+        pact = getattr(appointment, "pact", None)
+        if pact is None:
+            pact = Pact.objects.create(appointment=appointment, text=text, ceremony=ceremony)
+        if pact.document_id is None:
+            todo.append(pact)
+    if not todo:
+        return None
+    job = GenerationJob.objects.create(kind="pakta", total=len(todo), requested_by=user)
+    for pact in todo:
+        pact.document = Document.objects.create(
+            job=job, kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id
+        )
+        pact.save(update_fields=["document"])
+    job_dispatch_on_commit(job)
+    return job
+
+
+def _record(pact: Pact, user, reason: str) -> None:
+    pact.recorded_by = user
+    pact.recorded_at = timezone.now()
+    pact._change_reason = reason
+    if user is not None:
+        pact._history_user = user
+    pact.save()
+
+
+@transaction.atomic
+def pacts_mark_printed(*, pacts, user=None) -> int:
+    count = 0
+    for pact in Pact.objects.select_for_update().filter(pk__in=[p.pk for p in pacts]):
+        if pact.status == PactStatus.NOT_PRINTED:
+            pact.status = PactStatus.PRINTED
+            _record(pact, user, "dicetak")
+            count += 1
+    return count
+
+
+@transaction.atomic
+def pacts_mark_signed(*, pacts, signed_date: dt.date, signed_place: str, user=None) -> int:
+    """Record that these pacts were signed (e.g. everyone at the ceremony). Already signed ones are kept."""
+    if not signed_place.strip():
+        raise ValidationError("Tempat penandatanganan wajib diisi.")
+    if signed_date > timezone.localdate():
+        raise ValidationError("Tanggal penandatanganan tidak boleh di masa depan.")
+    count = 0
+    for pact in Pact.objects.select_for_update().filter(pk__in=[p.pk for p in pacts]):
+        if pact.status == PactStatus.SIGNED:
+            continue
+        pact.status = PactStatus.SIGNED
+        pact.signed_date = signed_date
+        pact.signed_place = signed_place.strip()
+        _record(pact, user, "ditandatangani")
+        count += 1
+    return count
+
+
+def scan_type(data: bytes) -> tuple[str, str] | None:
+    for signature, kind in SCAN_TYPES.items():
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def validate_scan(upload) -> tuple[bytes, str]:
+    """Read an uploaded scan, checking its content (not its name) and size; returns (bytes, extension)."""
+    if upload.size > MAX_SCAN_BYTES:
+        raise ValidationError("Berkas pindaian terlalu besar (maksimal 5 MB).")
+    data = upload.read(MAX_SCAN_BYTES + 1)
+    if len(data) > MAX_SCAN_BYTES:
+        raise ValidationError("Berkas pindaian terlalu besar (maksimal 5 MB).")
+    kind = scan_type(data)
+    if kind is None:
+        raise ValidationError("Pindaian harus berupa PDF, JPEG atau PNG (diperiksa dari isi berkas).")
+    return data, kind[1]
+
+
+@transaction.atomic
+def pact_attach_scan(*, pact: Pact, upload, user=None) -> Pact:
+    """Store a scan of the signed paper privately under a new name (an earlier scan stays on disk)."""
+    data, extension = validate_scan(upload)
+    pact = Pact.objects.select_for_update().get(pk=pact.pk)
+    name = f"{pact.appointment_id}-{uuid.uuid4().hex}.{extension}"
+    pact.scan.save(name, ContentFile(data), save=False)
+    pact.scan_sha256 = hashlib.sha256(data).hexdigest()
+    _record(pact, user, "pindaian diunggah")
+    return pact
