@@ -47,13 +47,13 @@ class Completeness:
 
     @property
     def pacts_signed(self) -> int:
-        """Posts whose holder signed the integrity pact (follows the reverse relation of the integrity app)."""
+        """Posts whose holder signed the pact (via the reverse relation of the integrity app)."""
         return sum(
             1
             for group in self.groups
             for row in group.rows
             for cell in row.cells
-            if cell is not None and getattr(getattr(cell, "pact", None), "status", None) == "ditandatangani"
+            if cell is not None and getattr(getattr(cell, "pact", None), "status", "") == "ditandatangani"
         )
 
     @property
