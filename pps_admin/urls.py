@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "PPS Admin · KPU Kota Balikpapan"
 admin.site.site_title = "PPS Admin"
@@ -8,6 +7,6 @@ admin.site.index_title = "Sekretariat PPS Pilkada 2024"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The member portal (issue #5) will take the site root; until then it leads to the admin.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # The site root is the members' portal; staff use /admin/.
+    path("", include("secretariat.portal.urls")),
 ]

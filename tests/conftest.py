@@ -5,6 +5,7 @@ REFERENCE_DATA = [
     ("kelurahan.migrations.0002_balikpapan_regions", "load_regions"),
     ("secretariat.migrations.0002_pilkada_2024_period", "add_period"),
     ("secretariat.migrations.0004_default_decree_template", "add_template"),
+    ("secretariat.migrations.0006_pilkada_2024_key_dates", "add_key_dates"),
     ("integrity.migrations.0002_default_text_and_ceremony", "add_defaults"),
 ]
 
@@ -94,6 +95,15 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_staff_passwords():
+    """Staff fixtures hash with MD5 first (a PBKDF2 hash costs ~1 s here); the production hashers stay
+    in the list, so one-time portal passwords and members' own passwords use the real ones."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,14 @@
 from django.contrib import admin
 
-from ..models import ElectionPeriod
+from ..models import ElectionPeriod, KeyDate
+
+
+class KeyDateInline(admin.TabularInline):
+    model = KeyDate
+    extra = 1
 
 
 @admin.register(ElectionPeriod)
 class ElectionPeriodAdmin(admin.ModelAdmin):
     list_display = ["name", "vote_date", "term_start", "term_end", "is_current"]
+    inlines = [KeyDateInline]

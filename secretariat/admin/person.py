@@ -60,6 +60,51 @@ class PersonAdmin(SimpleHistoryAdmin):
         ("Akun", {"fields": ["user", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     raw_id_fields = ["user"]
+    actions = ["create_portal_accounts", "reset_portal_password"]
+
+    @admin.action(description="Buat akun portal (unduh lembar serah terima PDF)", permissions=["change"])
+    def create_portal_accounts(self, request, queryset):
+        from django.http import HttpResponse
+
+        from ..services.accounts import handover_sheet_pdf, portal_accounts_create
+
+        rows = portal_accounts_create(people=queryset)
+        if not rows:
+            messages.info(request, "Semua anggota aktif yang dipilih sudah punya akun portal.")
+            return None
+        portal_url = request.build_absolute_uri("/")
+        response = HttpResponse(
+            handover_sheet_pdf(rows, portal_url=portal_url), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = 'attachment; filename="serah-terima-akun-portal.pdf"'
+        return response
+
+    @admin.action(
+        description="Atur ulang sandi portal (sandi sekali pakai baru, PDF)", permissions=["change"]
+    )
+    def reset_portal_password(self, request, queryset):
+        from django.http import HttpResponse
+
+        from ..services.accounts import HandoverRow, handover_sheet_pdf, portal_password_reset_by_staff
+
+        rows = []
+        for person in queryset.filter(user__isnull=False).select_related("user"):
+            post = person.appointments.order_by("-start_date").select_related("kelurahan").first()
+            if post is None:
+                continue
+            password = portal_password_reset_by_staff(person=person)
+            rows.append(
+                HandoverRow(post.kelurahan_id, post.role, person.name, person.user.username, password)
+            )
+        if not rows:
+            messages.info(request, "Tidak ada anggota terpilih yang punya akun portal.")
+            return None
+        response = HttpResponse(
+            handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/")),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = 'attachment; filename="sandi-baru-portal.pdf"'
+        return response
 
     def get_queryset(self, request):
         active = Appointment.objects.active().select_related("kelurahan")

@@ -1,7 +1,7 @@
 from .appointment import Appointment, EndReason, Role
 from .decree import Decree, DecreeEntry, DecreeNumberSequence, DecreeStatus, DecreeTemplate, Paper
 from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
-from .period import ElectionPeriod
+from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "DocumentStatus",
     "GenerationJob",
     "JobStatus",
+    "KeyDate",
     "Paper",
     "Appointment",
     "ElectionPeriod",

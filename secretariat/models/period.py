@@ -44,3 +44,26 @@ class ElectionPeriod(models.Model):
     @classmethod
     def current(cls) -> "ElectionPeriod | None":
         return cls.objects.filter(is_current=True).first()
+
+
+class KeyDate(models.Model):
+    """A date members should know (shown on the portal), edited by staff per period."""
+
+    period = models.ForeignKey(
+        ElectionPeriod, on_delete=models.CASCADE, related_name="key_dates", verbose_name="periode"
+    )
+    title = models.CharField("kegiatan", max_length=200)
+    start = models.DateField("mulai")
+    end = models.DateField("selesai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = "tanggal penting"
+        verbose_name_plural = "tanggal penting"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": "Tanggal selesai tidak boleh sebelum tanggal mulai."})

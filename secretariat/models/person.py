@@ -49,6 +49,9 @@ class Person(models.Model):
         related_name="person",
         verbose_name="akun portal",
     )
+    must_change_password = models.BooleanField(
+        "wajib ganti sandi", default=False, help_text="Sandi sekali pakai: diganti saat login pertama."
+    )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 

@@ -190,8 +190,23 @@ def render_document_pdf(document: Document) -> bytes:
         return render_pdf("documents/keputusan.html", keputusan_context(document.decree))
     if document.kind == DocumentKind.PETIKAN:
         entry = _entries(document.decree).get(appointment_id=document.appointment_id)
-        return render_pdf("documents/petikan.html", petikan_context(document.decree, entry))
+        return petikan_pdf(petikan_context(document.decree, entry))
     raise ValueError(f"unknown document kind {document.kind!r}")
+
+
+# A Petikan is handed over as one sheet. When A4 paper, the letterhead logo or a long name and kelurahan
+# would push the signatures onto a second page, it is set a little smaller, down to 9 pt.
+PETIKAN_SIZES = [("11.5pt", "1.3"), ("11pt", "1.2"), ("10pt", "1.15"), ("9pt", "1.15")]
+
+
+def petikan_pdf(context: dict) -> bytes:
+    for font_size, line_height in PETIKAN_SIZES:
+        data = render_pdf(
+            "documents/petikan.html", {**context, "font_size": font_size, "line_height": line_height}
+        )
+        if pdf_page_count(data) == 1:
+            break
+    return data
 
 
 # --- storage ----------------------------------------------------------------------------------------

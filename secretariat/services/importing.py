@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kelurahan.models import Kelurahan
@@ -298,10 +299,14 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             for person in new_people:
                 person.pk = ids[person.nik]
     if changed_people:
+        # bulk_update skips auto_now: set "diubah" by hand so the record shows the import changed it.
+        now = timezone.now()
+        for person in changed_people:
+            person.updated_at = now
         bulk_update_with_history(
             changed_people,
             Person,
-            fields=PERSON_FIELDS,
+            fields=[*PERSON_FIELDS, "updated_at"],
             batch_size=1000,
             default_user=user,
             default_change_reason=reason,

@@ -7,11 +7,9 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
@@ -46,15 +44,22 @@ def read_rows(data: bytes) -> Iterator[tuple[int, list]]:
         yield from _read_csv(data)
 
 
+BROKEN_XLSX = "Berkas bukan XLSX yang sah (mungkin rusak)."
+
+
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
+    # A damaged workbook makes openpyxl raise almost anything (XML ParseError, IndexError, ValueError ...),
+    # and in read-only mode only while the rows are read: every such failure is the file's fault.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError("Berkas bukan XLSX yang sah (mungkin rusak).") from exc
+    except Exception as exc:  # BadZipFile, InvalidFileException, ParseError, KeyError ...
+        raise SpreadsheetError(BROKEN_XLSX) from exc
     try:
         sheet = workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
+    except Exception as exc:  # not GeneratorExit: closing the reader early is no error
+        raise SpreadsheetError(BROKEN_XLSX) from exc
     finally:
         workbook.close()
 
@@ -110,14 +115,14 @@ def neutralize_formula(value: str) -> str:
     return value
 
 
-def write_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
+def write_csv(header: list[str], rows: Iterable[list[str]], *, bom: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralize_formula(cell) for cell in row])
     # BOM so that Excel opens the UTF-8 file with the right characters.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(header: list[str], rows: Iterable[list[str]], *, sheet_title: str) -> bytes:

@@ -1,0 +1,74 @@
+"""The member portal: log in, see your own assignment, download your own documents, nothing else."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+
+from ..models import Document, DocumentStatus
+from .selectors import member_overview
+
+
+def _person(request):
+    """The logged-in member's Person, or 404 (staff without a Person have no portal page)."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    return person
+
+
+@never_cache
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("portal:login")
+    if request.user.is_staff and getattr(request.user, "person", None) is None:
+        return redirect("admin:index")
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return render(request, "portal/no_assignment.html", status=200)
+    return render(request, "portal/home.html", {"overview": member_overview(person)})
+
+
+@login_required
+@never_cache
+def document_download(request, public_id):
+    """A member's own Petikan or pact PDF. Anything else, including another member's file, is a 404."""
+    person = _person(request)
+    document = get_object_or_404(
+        Document.objects.select_related("appointment", "decree"),
+        public_id=public_id,
+        status=DocumentStatus.DONE,
+        appointment__person=person,
+        kind__in=["petikan", "pakta"],
+    )
+    path = Path(document.file.path)
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=path.name, content_type="application/pdf"
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "portal/password_change.html"
+    success_url = reverse_lazy("portal:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        person = getattr(self.request.user, "person", None)
+        if person is not None and person.must_change_password:
+            person.must_change_password = False
+            person._change_reason = "sandi portal diganti oleh anggota"
+            person.save(update_fields=["must_change_password", "updated_at"])
+        messages.success(self.request, "Sandi berhasil diganti.")
+        return response

@@ -1,0 +1,129 @@
+"""Portal accounts for members: a username that is not the NIK and a random one-time password."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from ..hashers import OneTimePasswordHasher
+from ..models import Appointment, Person
+from ..models.appointment import ROLE_ORDER
+
+# No look-alike characters (0/O, 1/l/I): the password is read off paper and typed on a phone.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+PASSWORD_LENGTH = 10
+HANDOVER_COLUMNS = ["kode_kelurahan", "jabatan", "nama", "username", "password"]
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    kode_kelurahan: str
+    jabatan: str
+    nama: str
+    username: str
+    password: str
+
+    def as_list(self) -> list[str]:
+        return [self.kode_kelurahan, self.jabatan, self.nama, self.username, self.password]
+
+
+def one_time_password() -> str:
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+        if re.search(r"\d", password) and re.search(r"[a-z]", password) and re.search(r"[A-Z]", password):
+            return password
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())[:20] or "pps"
+
+
+def username_for(appointment: Appointment) -> str:
+    """e.g. manggar.sekretaris, then manggar.sekretaris2 for a later holder of the same post."""
+    User = get_user_model()
+    base = f"{_slug(appointment.kelurahan.name)}.{appointment.role.replace('_', '')}"
+    candidate, suffix = base, 1
+    while User.objects.filter(username=candidate).exists():
+        suffix += 1
+        candidate = f"{base}{suffix}"
+    return candidate
+
+
+@transaction.atomic
+def portal_accounts_create(*, people=None) -> list[HandoverRow]:
+    """Create accounts for active members without one; returns the handover rows (passwords in clear,
+    shown once). Members who already have an account are skipped."""
+    User = get_user_model()
+    appointments = (
+        Appointment.objects.active()
+        .filter(person__user__isnull=True)
+        .select_related("person", "kelurahan")
+        .select_for_update(of=("self",))
+        .order_by("kelurahan_id", "role")
+    )
+    if people is not None:
+        appointments = appointments.filter(person__in=people)
+    rows = []
+    for appointment in sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role])):
+        person = Person.objects.select_for_update().get(pk=appointment.person_id)
+        if person.user_id:
+            continue
+        password = one_time_password()
+        user = User(username=username_for(appointment), first_name=person.name[:150], email=person.email)
+        user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
+        user.save()
+        person.user = user
+        person.must_change_password = True
+        person._change_reason = "akun portal dibuat"
+        person.save()
+        rows.append(
+            HandoverRow(appointment.kelurahan.code, appointment.role, person.name, user.username, password)
+        )
+    return rows
+
+
+@transaction.atomic
+def portal_password_reset_by_staff(*, person: Person) -> str:
+    """A new one-time password for a member who forgot theirs and has no e-mail."""
+    password = one_time_password()
+    person.user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
+    person.user.save(update_fields=["password"])
+    person.must_change_password = True
+    person._change_reason = "sandi portal diatur ulang"
+    person.save()
+    return password
+
+
+def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
+    """The same handover sheet as a PDF of cut-out slips, one per member."""
+    from django.utils import timezone
+
+    from kelurahan.models import Kelurahan
+    from pps_admin.rendering import render_pdf
+
+    from ..models.appointment import Role
+    from ..models.decree import PAPER_SIZES_MM, Paper
+
+    names = dict(
+        Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows]).values_list("code", "name")
+    )
+    labels = dict(Role.choices)
+    width, height = PAPER_SIZES_MM[Paper.F4]
+    context_rows = [
+        {**row.__dict__, "kelurahan": names.get(row.kode_kelurahan, ""), "jabatan_label": labels[row.jabatan]}
+        for row in rows
+    ]
+    return render_pdf(
+        "documents/serah_terima_akun.html",
+        {
+            "rows": context_rows,
+            "portal_url": portal_url,
+            "generated": timezone.localtime(),
+            "page_css": f"size: {width}mm {height}mm; margin: 15mm 18mm;",
+        },
+    )
