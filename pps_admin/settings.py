@@ -168,6 +168,13 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 3
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task taken by a worker that dies (SIGKILL, OOM, machine lost) goes back to the queue after this many
+# seconds (Redis' default is one hour). It must exceed the hard time limit above, or a slow task would
+# run twice; rendering is idempotent anyway (a finished document is never rendered again).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-pending-jobs": {"task": "secretariat.tasks.dispatch_pending_jobs", "schedule": 60.0},
+}
 
 # simple-history: audit rows keep the user even if the account is later deleted.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from .models import Document, DocumentStatus, GenerationJob, JobStatus
 from .services import documents as docs
@@ -15,7 +16,8 @@ def dispatch_job(job_id: int) -> int:
     """Queue one render task per document still to do."""
     from django.utils import timezone
 
-    GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, dispatched_at=timezone.now())
+    GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
     ids = list(
         Document.objects.filter(job_id=job_id, status=DocumentStatus.PENDING).values_list("pk", flat=True)
     )
@@ -35,3 +37,17 @@ def render_document(document_id: int) -> str:
         document = Document.objects.get(pk=document_id)
     docs.job_refresh(document.job_id)
     return document.status
+
+
+@shared_task
+def dispatch_pending_jobs() -> int:
+    """Periodic (celery beat): send jobs whose dispatch failed while the broker was down."""
+    return docs.jobs_dispatch_pending()
+
+
+@worker_ready.connect
+def _dispatch_pending_on_worker_start(sender=None, **kwargs):
+    try:
+        docs.jobs_dispatch_pending(older_than_seconds=0)
+    except Exception:
+        log.exception("Could not dispatch pending jobs at worker start")

@@ -48,12 +48,23 @@ def issue_view(request):
                 request,
                 f"SK {decree.number} diterbitkan untuk {uncovered} anggota; dokumen sedang dibuat.",
             )
+            warn_if_not_dispatched(request, decree.jobs.get())
             return redirect("admin:secretariat_decree_change", decree.pk)
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",
         _context(request, "Terbitkan SK Sekretariat PPS", form=form, uncovered=uncovered, period=period),
     )
+
+
+def warn_if_not_dispatched(request, job) -> None:
+    job.refresh_from_db()
+    if job.dispatched_at is None and job.status == "queued":
+        messages.warning(
+            request,
+            "Antrean pembuatan dokumen sedang tidak dapat dihubungi. Pekerjaan sudah tersimpan dan akan "
+            "dikirim otomatis begitu antrean tersedia kembali; tidak perlu mengulang.",
+        )
 
 
 def preview_view(request):

@@ -22,6 +22,11 @@ NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
 def validate_number_format(value: str) -> None:
     if "{n}" not in value:
         raise ValidationError("Format nomor harus memuat {n} (nomor urut).")
+    if "{yyyy}" not in value:
+        # Numbers restart every year: without the year, decree 1 of 2025 would repeat decree 1 of 2024.
+        raise ValidationError(
+            "Format nomor harus memuat {yyyy} (tahun), karena nomor urut dimulai lagi tiap tahun."
+        )
     try:
         value.format(**NUMBER_PLACEHOLDERS)
     except (KeyError, IndexError, ValueError) as exc:
@@ -94,10 +99,15 @@ class DecreeTemplate(models.Model):
         for field in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
             if not 5 <= (getattr(self, field) or 0) <= 60:
                 raise ValidationError({field: "Margin harus antara 5 dan 60 mm."})
-        if self.logo and hasattr(self.logo, "file"):
+        if self.logo:
             from secretariat.services.logo import validate_logo
 
-            validate_logo(self.logo)
+            try:
+                validate_logo(self.logo)
+            except OSError:  # a stored logo whose file is gone (e.g. media not restored after a move)
+                raise ValidationError(
+                    {"logo": "Berkas logo tidak ditemukan; unggah ulang atau kosongkan."}
+                ) from None
 
     @classmethod
     def active(cls) -> "DecreeTemplate | None":

@@ -6,8 +6,10 @@ and refreshes the job. A failed document keeps its error and can be retried; a f
 rendered again.
 """
 
+import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -30,6 +32,7 @@ from ..models import (
 from ..models.appointment import Role
 
 ROLE_LABELS = dict(Role.choices)
+log = logging.getLogger(__name__)
 
 
 class DocumentStorageError(Exception):
@@ -52,10 +55,35 @@ def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
 
 
 def job_dispatch_on_commit(job: GenerationJob) -> None:
+    job_id = job.pk
+    transaction.on_commit(lambda: job_send(job_id))
+
+
+def job_send(job_id: int) -> bool:
+    """Hand the job to the broker. If the broker is unreachable the job row stays queued (nothing is lost)
+    and `jobs_dispatch_pending` sends it later: when a worker starts, and every minute from the beat."""
     from ..tasks import dispatch_job
 
-    job_id = job.pk
-    transaction.on_commit(lambda: dispatch_job.delay(job_id))
+    try:
+        dispatch_job.apply_async((job_id,), retry=False)
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        log.warning(
+            "Broker unreachable (%s): generation job %s stays queued until it can be sent",
+            type(exc).__name__,
+            job_id,
+        )
+        return False
+    GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    return True
+
+
+def jobs_dispatch_pending(*, older_than_seconds: int = 30) -> int:
+    """Send queued jobs that never reached the broker; returns how many were sent."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    pending = GenerationJob.objects.filter(
+        status=JobStatus.QUEUED, dispatched_at__isnull=True, created_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    return sum(job_send(job_id) for job_id in list(pending))
 
 
 def job_retry_failed(*, job: GenerationJob) -> int:
@@ -66,7 +94,7 @@ def job_retry_failed(*, job: GenerationJob) -> int:
         )
         if count:
             GenerationJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.QUEUED, error="", finished_at=None
+                status=JobStatus.QUEUED, error="", finished_at=None, dispatched_at=None
             )
             job_dispatch_on_commit(job)
     return count

@@ -56,6 +56,8 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
         raise SpreadsheetError(BROKEN_XLSX) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the file's <dimension>, which some tools write wrong (e.g. "A1"): ignore it.
+        sheet.reset_dimensions()
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
     except Exception as exc:  # not GeneratorExit: closing the reader early is no error
@@ -115,12 +117,20 @@ def neutralize_formula(value: str) -> str:
     return value
 
 
+def export_cell(value):
+    """A text cell as written out: inert as a formula, and without control characters (a line break pasted
+    from Word is U+000B), which an XLSX cannot hold and the import refuses."""
+    if isinstance(value, str):
+        value = neutralize_formula(CONTROL_CHARS.sub(" ", value))
+    return value
+
+
 def write_csv(header: list[str], rows: Iterable[list[str]], *, bom: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([neutralize_formula(cell) for cell in row])
+        writer.writerow([export_cell(cell) for cell in row])
     # BOM so that Excel opens the UTF-8 file with the right characters.
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
@@ -131,7 +141,7 @@ def write_xlsx(header: list[str], rows: Iterable[list[str]], *, sheet_title: str
     sheet.title = sheet_title
     sheet.append(header)
     for row in rows:
-        sheet.append([neutralize_formula(cell) for cell in row])
+        sheet.append([export_cell(cell) for cell in row])
     text_columns(sheet, len(header))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -19,5 +19,8 @@ class Command(BaseCommand):
             data = roster_xlsx()
         else:
             raise CommandError("Nama berkas harus berakhiran .csv atau .xlsx.")
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"Tidak dapat menulis {path}: {exc.strerror}.") from exc
         self.stdout.write(str(path))

@@ -1,0 +1,515 @@
+"""The admin for people and appointments: masking, validation, end/replace pages, audit trail, queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kelurahan.models import Kelurahan
+from secretariat.models import Appointment, ElectionPeriod, EndReason, Person
+from secretariat.services.appointments import appointment_end
+from tests.factories import make_appointment, make_person, person_fields
+
+pytestmark = pytest.mark.django_db
+
+PERSON_CHANGELIST = "admin:secretariat_person_changelist"
+APPOINTMENT_CHANGELIST = "admin:secretariat_appointment_changelist"
+
+
+@pytest.fixture
+def siti():
+    """A woman born 1 January 1990 whose NIK ends in 0001: masked as 6471********0001."""
+    return make_person(nik="6471014101900001", name="Siti Aminah", gender="P", birth_date=dt.date(1990, 1, 1))
+
+
+@pytest.fixture
+def siti_in_manggar(siti):
+    return make_appointment(person=siti, kelurahan="64.71.01.1001", role="sekretaris")
+
+
+@pytest.fixture
+def viewer_client(client, viewer_user):
+    client.force_login(viewer_user)
+    return client
+
+
+def url(name, *args):
+    return reverse(name, args=args)
+
+
+def end_url(appointment):
+    return url("admin:secretariat_appointment_end", appointment.pk)
+
+
+def replace_url(appointment):
+    return url("admin:secretariat_appointment_replace", appointment.pk)
+
+
+def person_form_data(**overrides):
+    """What the person add/change form posts (no appointments inline rows)."""
+    data = {
+        "nik": "",
+        "name": "",
+        "gender": "",
+        "birth_place": "Balikpapan",
+        "birth_date": "",
+        "employment_status": "NON_ASN",
+        "nip": "",
+        "phone": "",
+        "email": "",
+        "address": "",
+        "user": "",
+        "appointments-TOTAL_FORMS": "0",
+        "appointments-INITIAL_FORMS": "0",
+        "appointments-MIN_NUM_FORMS": "0",
+        "appointments-MAX_NUM_FORMS": "1000",
+        "_save": "Simpan",
+    }
+    data.update(overrides)
+    return data
+
+
+def appointment_form_data(*, person, kelurahan="64.71.01.1001", role="sekretaris", **overrides):
+    period = ElectionPeriod.current()
+    data = {
+        "person": str(person.pk),
+        "kelurahan": kelurahan,
+        "role": role,
+        "period": str(period.pk),
+        "start_date": period.term_start.isoformat(),
+        "lurah_decree_number": "",
+        "lurah_decree_date": "",
+        "_save": "Simpan",
+    }
+    data.update(overrides)
+    return data
+
+
+def replace_form_data(*, replacement_nik, **overrides):
+    data = {
+        "replacement_nik": replacement_nik,
+        "end_date": "2024-08-01",
+        "reason": EndReason.RESIGNED.value,
+        "note": "",
+        "lurah_decree_number": "100.3/15/KEP-LRH/2024",
+        "lurah_decree_date": "2024-07-30",
+    }
+    data.update(overrides)
+    return data
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+# --- Masked NIK in the lists ------------------------------------------------------------------------
+
+
+def test_the_person_list_shows_the_masked_nik_and_never_the_full_one(staff_client, siti_in_manggar):
+    response = staff_client.get(url(PERSON_CHANGELIST))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Siti Aminah" in html
+    assert "6471********0001" in html
+    assert "6471014101900001" not in html
+    assert "Sekretaris - Manggar" in html  # the active post column
+
+
+def test_the_appointment_list_shows_the_masked_nik_and_never_the_full_one(staff_client, siti_in_manggar):
+    response = staff_client.get(url(APPOINTMENT_CHANGELIST))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Siti Aminah" in html
+    assert "6471********0001" in html
+    assert "6471014101900001" not in html
+
+
+def test_the_appointment_pages_show_the_masked_nik_only(staff_client, siti_in_manggar):
+    for page in [end_url(siti_in_manggar), replace_url(siti_in_manggar)]:
+        html = page_text(staff_client.get(page))
+        assert "6471********0001" in html
+        assert "6471014101900001" not in html
+
+
+def test_searching_people_by_full_nik_finds_the_person(staff_client, siti):
+    other = make_person(name="Budi Santoso")
+    response = staff_client.get(url(PERSON_CHANGELIST), {"q": siti.nik})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [siti]
+    html = page_text(response)
+    assert "6471********0001" in html
+    assert other.name not in html
+
+
+def test_searching_appointments_by_full_nik_finds_the_appointment(staff_client, siti_in_manggar):
+    make_appointment(person=make_person(name="Budi Santoso"), kelurahan="64.71.01.1002")
+    response = staff_client.get(url(APPOINTMENT_CHANGELIST), {"q": siti_in_manggar.person.nik})
+    assert list(response.context["cl"].result_list) == [siti_in_manggar]
+
+
+# --- Adding an appointment to a taken post ----------------------------------------------------------
+
+
+def test_adding_an_appointment_to_a_taken_post_shows_the_holder_instead_of_failing(
+    staff_client, siti_in_manggar
+):
+    newcomer = make_person(name="Budi Santoso")
+    response = staff_client.post(
+        url("admin:secretariat_appointment_add"), appointment_form_data(person=newcomer)
+    )
+    assert response.status_code == 200  # the form again, not a 500 and not a redirect
+    form = response.context["adminform"].form
+    assert form.errors["role"][0].startswith(
+        "Jabatan Sekretaris di Kelurahan Manggar sudah diisi oleh Siti Aminah."
+    )
+    assert "sudah diisi oleh Siti Aminah" in page_text(response)
+    assert Appointment.objects.count() == 1
+    assert not newcomer.appointments.exists()
+
+
+def test_adding_a_second_post_for_the_same_person_names_the_post_they_hold(staff_client, siti_in_manggar):
+    response = staff_client.post(
+        url("admin:secretariat_appointment_add"),
+        appointment_form_data(person=siti_in_manggar.person, kelurahan="64.71.01.1002", role="bendahara"),
+    )
+    assert response.status_code == 200
+    assert "Siti Aminah sudah menjabat Sekretaris di Kelurahan Manggar" in page_text(response)
+    assert Appointment.objects.count() == 1
+
+
+def test_adding_an_appointment_to_a_free_post_works(staff_client, siti):
+    response = staff_client.post(url("admin:secretariat_appointment_add"), appointment_form_data(person=siti))
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.person, appointment.kelurahan_id, appointment.role) == (
+        siti,
+        "64.71.01.1001",
+        "sekretaris",
+    )
+
+
+def test_an_active_appointment_page_links_to_end_and_replace(staff_client, siti_in_manggar):
+    html = page_text(staff_client.get(url("admin:secretariat_appointment_change", siti_in_manggar.pk)))
+    assert f'href="{end_url(siti_in_manggar)}"' in html
+    assert f'href="{replace_url(siti_in_manggar)}"' in html
+
+
+def test_an_ended_appointment_page_has_no_end_or_replace_links(staff_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    html = page_text(staff_client.get(url("admin:secretariat_appointment_change", siti_in_manggar.pk)))
+    assert end_url(siti_in_manggar) not in html
+    assert replace_url(siti_in_manggar) not in html
+
+
+# --- "Akhiri" ---------------------------------------------------------------------------------------
+
+
+def test_the_end_page_renders_for_an_active_appointment(staff_client, siti_in_manggar):
+    response = staff_client.get(end_url(siti_in_manggar))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Akhiri pengangkatan" in html
+    assert "Siti Aminah" in html and "Manggar" in html
+
+
+def test_ending_an_appointment_through_the_end_page(staff_client, siti_in_manggar):
+    response = staff_client.post(
+        end_url(siti_in_manggar),
+        {"end_date": "2024-08-01", "reason": EndReason.DIED.value, "note": "Surat keterangan kematian"},
+    )
+    assert response.status_code == 302
+    assert response.url == url("admin:secretariat_appointment_change", siti_in_manggar.pk)
+    siti_in_manggar.refresh_from_db()
+    assert (siti_in_manggar.end_date, siti_in_manggar.end_reason, siti_in_manggar.end_note) == (
+        dt.date(2024, 8, 1),
+        EndReason.DIED,
+        "Surat keterangan kematian",
+    )
+
+
+def test_the_end_page_shows_an_end_date_before_the_start(staff_client, siti_in_manggar):
+    response = staff_client.post(
+        end_url(siti_in_manggar), {"end_date": "2024-01-01", "reason": EndReason.RESIGNED.value, "note": ""}
+    )
+    assert response.status_code == 200
+    assert "Tanggal berhenti tidak boleh sebelum mulai bertugas." in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+
+
+def test_the_end_page_requires_a_date_and_a_known_reason(staff_client, siti_in_manggar):
+    response = staff_client.post(end_url(siti_in_manggar), {"end_date": "", "reason": "dipecat", "note": ""})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"end_date", "reason"}
+    assert 'class="errorlist' in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+
+
+def test_the_end_page_of_an_ended_appointment_sends_you_back(staff_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    response = staff_client.post(
+        end_url(siti_in_manggar), {"end_date": "2024-09-01", "reason": EndReason.DIED.value}, follow=True
+    )
+    assert response.redirect_chain[0][0] == url("admin:secretariat_appointment_change", siti_in_manggar.pk)
+    assert "Pengangkatan ini sudah berakhir." in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert (siti_in_manggar.end_date, siti_in_manggar.end_reason) == (dt.date(2024, 8, 1), EndReason.RESIGNED)
+
+
+def test_the_end_page_of_an_unknown_appointment_is_404(staff_client):
+    assert staff_client.get(url("admin:secretariat_appointment_end", 999999)).status_code == 404
+
+
+# --- "Ganti (PAW)" ----------------------------------------------------------------------------------
+
+
+def test_the_replace_page_renders(staff_client, siti_in_manggar):
+    response = staff_client.get(replace_url(siti_in_manggar))
+    assert response.status_code == 200
+    assert "Penggantian antarwaktu (PAW)" in page_text(response)
+
+
+def test_replacing_ends_the_old_appointment_and_appoints_the_replacement(staff_client, siti_in_manggar):
+    budi = make_person(name="Budi Santoso")
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    assert response.status_code == 302
+    new = Appointment.objects.get(person=budi)
+    assert response.url == url("admin:secretariat_appointment_change", new.pk)
+    siti_in_manggar.refresh_from_db()
+    assert (siti_in_manggar.end_date, siti_in_manggar.end_reason) == (dt.date(2024, 8, 1), EndReason.RESIGNED)
+    assert (new.kelurahan_id, new.role, new.period_id) == (
+        "64.71.01.1001",
+        "sekretaris",
+        siti_in_manggar.period_id,
+    )
+    assert new.is_active
+    assert new.replaces == siti_in_manggar
+    assert new.start_date == dt.date(2024, 8, 1)
+    assert (new.lurah_decree_number, new.lurah_decree_date) == ("100.3/15/KEP-LRH/2024", dt.date(2024, 7, 30))
+
+
+def test_the_replace_page_refuses_a_nik_that_is_not_registered(staff_client, siti_in_manggar):
+    unknown = person_fields()["nik"]
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=unknown))
+    assert response.status_code == 200
+    assert "Tidak ada anggota terdaftar dengan NIK ini." in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+    assert Appointment.objects.count() == 1
+
+
+def test_the_replace_page_refuses_a_replacement_who_already_holds_a_post_and_changes_nothing(
+    staff_client, siti_in_manggar
+):
+    budi = make_person(name="Budi Santoso")
+    make_appointment(person=budi, kelurahan="64.71.01.1002", role="bendahara")
+    history_before = siti_in_manggar.history.count()
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    assert response.status_code == 200
+    assert "Budi Santoso sudah menjabat Bendahara di Kelurahan Lamaru" in page_text(response)
+    # Ending Siti was rolled back together with the refused appointment.
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+    assert siti_in_manggar.history.count() == history_before
+    assert Appointment.objects.count() == 2
+
+
+def test_the_replace_page_requires_the_lurah_decree(staff_client, siti_in_manggar):
+    budi = make_person(name="Budi Santoso")
+    response = staff_client.post(
+        replace_url(siti_in_manggar),
+        replace_form_data(replacement_nik=budi.nik, lurah_decree_number="", lurah_decree_date=""),
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"lurah_decree_number", "lurah_decree_date"}
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+
+
+def test_the_replace_page_shows_an_end_date_before_the_start(staff_client, siti_in_manggar):
+    budi = make_person(name="Budi Santoso")
+    response = staff_client.post(
+        replace_url(siti_in_manggar),
+        replace_form_data(replacement_nik=budi.nik, end_date="2024-01-01", lurah_decree_date="2023-12-30"),
+    )
+    assert response.status_code == 200
+    assert "Tanggal berhenti tidak boleh sebelum mulai bertugas." in page_text(response)
+    assert not budi.appointments.exists()
+
+
+# --- Permissions ------------------------------------------------------------------------------------
+
+
+def test_a_viewer_can_see_the_lists(viewer_client, siti_in_manggar):
+    assert viewer_client.get(url(APPOINTMENT_CHANGELIST)).status_code == 200
+    assert viewer_client.get(url(PERSON_CHANGELIST)).status_code == 200
+
+
+@pytest.mark.parametrize("page", [end_url, replace_url])
+def test_a_viewer_gets_403_on_the_end_and_replace_pages(viewer_client, siti_in_manggar, page):
+    assert viewer_client.get(page(siti_in_manggar)).status_code == 403
+    budi = make_person(name="Budi Santoso")
+    response = viewer_client.post(page(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    assert response.status_code == 403
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+    assert not budi.appointments.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, siti_in_manggar):
+    response = client.get(end_url(siti_in_manggar))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+# --- Audit trail ------------------------------------------------------------------------------------
+
+
+def test_creating_and_changing_a_person_in_the_admin_is_recorded_with_the_staff_user(
+    staff_client, staff_user
+):
+    fields = person_fields(gender="P", birth_date=dt.date(1992, 3, 4))
+    data = person_form_data(
+        nik=fields["nik"], name="Dewi Lestari", gender="P", birth_date="1992-03-04", phone="081234567890"
+    )
+    response = staff_client.post(url("admin:secretariat_person_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = Person.objects.get(nik=fields["nik"])
+
+    data["address"] = "Jl. Mulawarman No. 1"
+    response = staff_client.post(url("admin:secretariat_person_change", person.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    records = list(person.history.order_by("history_id"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert all(r.history_user == staff_user for r in records)
+    assert records[0].address == "" and records[1].address == "Jl. Mulawarman No. 1"
+
+
+def test_the_person_form_shows_a_nik_mismatch_instead_of_saving(staff_client):
+    fields = person_fields(gender="L", birth_date=dt.date(1992, 3, 4))
+    data = person_form_data(nik=fields["nik"], name="Dedi Fiktif", gender="L", birth_date="1992-03-05")
+    response = staff_client.post(url("admin:secretariat_person_add"), data)
+    assert response.status_code == 200
+    assert "Tanggal lahir tidak sesuai dengan NIK" in page_text(response)
+    assert not Person.objects.filter(nik=fields["nik"]).exists()
+
+
+def test_the_person_form_refuses_a_full_width_nik_instead_of_failing(staff_client):
+    data = person_form_data(
+        nik="６４７１０１０４０３９２０００１", name="Dedi Fiktif", gender="L", birth_date="1992-03-04"
+    )
+    response = staff_client.post(url("admin:secretariat_person_add"), data)
+    assert response.status_code == 200
+    assert "NIK hanya boleh berisi angka." in page_text(response)
+    assert not Person.objects.exists()
+
+
+def test_the_person_form_warns_about_a_nik_from_outside_balikpapan(staff_client):
+    fields = person_fields(region="317101", birth_date=dt.date(1992, 3, 4))
+    data = person_form_data(nik=fields["nik"], name="Dedi Fiktif", gender="L", birth_date="1992-03-04")
+    response = staff_client.post(url("admin:secretariat_person_add"), data, follow=True)
+    assert Person.objects.filter(nik=fields["nik"]).exists()
+    assert "diterbitkan di luar Balikpapan" in page_text(response)
+
+
+def test_creating_changing_and_ending_an_appointment_in_the_admin_is_recorded(staff_client, staff_user, siti):
+    response = staff_client.post(url("admin:secretariat_appointment_add"), appointment_form_data(person=siti))
+    assert response.status_code == 302
+    appointment = Appointment.objects.get(person=siti)
+
+    data = {
+        "start_date": "2024-05-27",
+        "lurah_decree_number": "100.3/7/KEP-LRH/2024",
+        "lurah_decree_date": "2024-05-20",
+        "_save": "Simpan",
+    }
+    response = staff_client.post(url("admin:secretariat_appointment_change", appointment.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    response = staff_client.post(
+        end_url(appointment), {"end_date": "2024-09-30", "reason": EndReason.EVALUATION.value, "note": ""}
+    )
+    assert response.status_code == 302
+
+    records = list(appointment.history.order_by("history_id"))
+    assert [r.history_type for r in records] == ["+", "~", "~"]
+    assert all(r.history_user == staff_user for r in records)
+    assert records[1].lurah_decree_number == "100.3/7/KEP-LRH/2024"
+    assert records[2].end_date == dt.date(2024, 9, 30)
+    assert records[2].history_change_reason == "diakhiri: Hasil evaluasi"
+
+
+def test_a_replacement_in_the_admin_is_recorded_on_both_appointments(
+    staff_client, staff_user, siti_in_manggar
+):
+    budi = make_person(name="Budi Santoso")
+    staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    new = Appointment.objects.get(person=budi)
+    old_latest = siti_in_manggar.history.latest()
+    assert (old_latest.history_type, old_latest.history_user) == ("~", staff_user)
+    assert old_latest.end_reason == EndReason.RESIGNED
+    new_records = list(new.history.all())
+    assert [(r.history_type, r.history_user) for r in new_records] == [("+", staff_user)]
+
+
+def test_the_person_history_page_lists_who_changed_what(staff_client, staff_user):
+    fields = person_fields()
+    data = person_form_data(nik=fields["nik"], name="Dewi Lestari", gender="L", birth_date="1990-05-17")
+    staff_client.post(url("admin:secretariat_person_add"), data)
+    person = Person.objects.get(nik=fields["nik"])
+    response = staff_client.get(url("admin:secretariat_person_history", person.pk))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Dewi Lestari" in html
+    assert staff_user.username in html
+
+
+def test_the_appointment_history_page_renders(staff_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    response = staff_client.get(url("admin:secretariat_appointment_history", siti_in_manggar.pk))
+    assert response.status_code == 200
+    assert "diakhiri: Mengundurkan diri" in page_text(response)
+
+
+# --- Query counts -----------------------------------------------------------------------------------
+
+
+def all_posts() -> list[tuple[str, str]]:
+    """The 102 posts of Balikpapan (34 kelurahan x 3 roles), in code order."""
+    codes = Kelurahan.objects.order_by("code").values_list("code", flat=True)
+    return [(code, role) for code in codes for role in ["sekretaris", "bendahara", "staf_teknis"]]
+
+
+def fill_posts(posts):
+    """One person per post; every third one an ASN, so both kinds of row are listed."""
+    for index, (code, role) in enumerate(posts):
+        make_appointment(person=make_person(asn=index % 3 == 0), kelurahan=code, role=role)
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("changelist", [PERSON_CHANGELIST, APPOINTMENT_CHANGELIST])
+def test_the_lists_use_as_many_queries_for_102_people_as_for_3(staff_client, changelist):
+    path = url(changelist)
+    posts = all_posts()
+    assert len(posts) == 102
+    fill_posts(posts[:3])
+    staff_client.get(path)  # warm caches (content types, session) so both counts are comparable
+    with_three = queries_for(staff_client, path)
+
+    fill_posts(posts[3:])
+    assert Person.objects.count() == 102 and Appointment.objects.active().count() == 102
+    response = staff_client.get(path)
+    assert len(response.context["cl"].result_list) == 50  # a page, not all 102
+    assert response.context["cl"].result_count == 102
+    assert queries_for(staff_client, path) == with_three
