@@ -4,12 +4,13 @@ from pathlib import Path
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from secretariat.admin.decree_views import warn_if_not_dispatched
 from secretariat.models import GenerationJob
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
@@ -51,6 +52,13 @@ def dashboard_view(request):
     )
 
 
+def job_progress_view(request, job_id):
+    """Progress of a pact generation job, polled by the dashboard's progress bar."""
+    _require(request, "view_pact")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    return JsonResponse(job.progress())
+
+
 @require_POST
 def generate_view(request):
     _require(request, "add_pact", "change_pact")
@@ -63,6 +71,7 @@ def generate_view(request):
             messages.info(request, "Semua anggota aktif sudah punya PDF pakta.")
         else:
             messages.success(request, f"{job.total} PDF pakta integritas sedang dibuat.")
+            warn_if_not_dispatched(request, job)
     return redirect("admin:integrity_dashboard")
 
 
@@ -76,7 +85,9 @@ def bundle_view(request):
         messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
         return redirect("admin:integrity_dashboard")
     if request.user.has_perm("integrity.change_pact"):
-        pact_services.pacts_mark_printed(pacts=[p for p in pacts if p.document_id], user=request.user)
+        # Only the pacts whose PDF is in the bundle were printed (not those still being generated).
+        bundled = [p for p in pacts if p.document_id and p.document.status == "done"]
+        pact_services.pacts_mark_printed(pacts=bundled, user=request.user)
     return _pdf(data, "bundel-pakta-integritas.pdf")
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from .services.pacts import MAX_SCAN_BYTES
 
@@ -8,6 +9,13 @@ class SignForm(forms.Form):
         label="Tanggal tanda tangan", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     signed_place = forms.CharField(label="Tempat", max_length=200)
+
+    def clean_signed_date(self):
+        # Checked here too (the service refuses it as well) so the message sits next to the date field.
+        value = self.cleaned_data["signed_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Tanggal penandatanganan tidak boleh di masa depan.")
+        return value
 
 
 class RecordSignatureForm(SignForm):

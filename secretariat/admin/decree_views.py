@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod, GenerationJob
+from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod
 from ..services import decrees as decree_services
 from ..services.documents import decree_print_bundle, job_retry_failed
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
@@ -197,8 +197,3 @@ def bundle_view(request, pk):
     )
     return response
 
-
-def job_progress_view(request, job_id):
-    """Progress of any generation job (decrees, pacts) for the polling progress bar; staff only."""
-    job = get_object_or_404(GenerationJob, pk=job_id)
-    return JsonResponse(job.progress())

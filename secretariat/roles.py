@@ -1,0 +1,29 @@
+"""Staff roles as Django groups, kept in step after every migrate.
+
+- Operator KPU: keeps the roster, imports, issues and revokes decrees, prepares and records pacts, creates
+  portal accounts. Cannot edit the legal text (decree and pact templates: superusers only) or delete records.
+- Pengamat KPU: reads everything, changes nothing.
+Superusers can do everything. Assign people to a group under Autentikasi → Pengguna.
+"""
+
+from django.db.models import Q
+
+OPERATOR = "Operator KPU"
+VIEWER = "Pengamat KPU"
+APPS = ("kelurahan", "secretariat", "integrity")
+# Legal text is the superusers' (their admin classes also refuse everyone else).
+SUPERUSER_ONLY_MODELS = ("decreetemplate", "pacttext")
+
+
+def ensure_staff_groups(**kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    ours = Permission.objects.filter(content_type__app_label__in=APPS)
+    view = ours.filter(codename__startswith="view_")
+    operate = ours.filter(
+        Q(codename__startswith="view_") | Q(codename__startswith="add_") | Q(codename__startswith="change_")
+    ).exclude(content_type__model__in=SUPERUSER_ONLY_MODELS, codename__regex=r"^(add|change)_")
+    operator, _ = Group.objects.get_or_create(name=OPERATOR)
+    operator.permissions.set(operate)
+    viewer, _ = Group.objects.get_or_create(name=VIEWER)
+    viewer.permissions.set(view)
