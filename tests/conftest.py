@@ -116,79 +116,115 @@ def media_root(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, media_root, tmp_path_factory):
-    """A real Celery worker process on Redis, using the test database.
-
-    Tests that use it need the `committed_db` fixture, so their data is committed and visible to it.
-    Each test session has its own queue, so parallel sessions never take each other's tasks.
-    """
+def worker_env(queue, media_root, **extra):
+    """Environment for a process (worker or command) that must use the test database and queue."""
     import os
-    import subprocess
-    import sys
-    import time
-    import uuid
-    from pathlib import Path
 
-    from django.conf import settings
     from django.db import connection
 
-    from pps_admin.celery import app
-
-    if not settings.REDIS_URL:
-        pytest.skip("REDIS_URL is not set (make test sets it)")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(media_root),
+        **extra,
     }
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
+
+
+def start_worker(queue, media_root, log_path, **extra_env):
+    """Start a real Celery worker process (in its own process group) and wait until it answers a ping."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from pps_admin.celery import app
+
     root = Path(__file__).resolve().parent.parent
-    with log.open("w") as handle:
+    name = f"{queue}-{int(time.time() * 1000)}@{os.uname().nodename}"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pps_admin",
+        "worker",
+        "-Q",
+        queue,
+        "-c",
+        "2",
+        "-n",
+        name,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-l",
+        "INFO",
+    ]
+    with open(log_path, "a") as handle:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "pps_admin",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "2",
-                "-n",
-                f"{queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "INFO",
-            ],
+            command,
             cwd=root,
-            env=env,
+            env=worker_env(queue, media_root, **extra_env),
             stdout=handle,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"Celery worker exited: {log.read_text()[-3000:]}")
-        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
-            break
-    else:
-        process.kill()
-        pytest.fail(f"Celery worker did not start: {log.read_text()[-3000:]}")
-    yield process
-    process.terminate()
+            pytest.fail(f"Celery worker exited: {Path(log_path).read_text()[-3000:]}")
+        if app.control.ping(destination=[name], timeout=1):
+            return process
+    stop_worker(process, kill=True)
+    pytest.fail(f"Celery worker did not start: {Path(log_path).read_text()[-3000:]}")
+
+
+def stop_worker(process, *, kill=False):
+    """Stop a worker and its children: SIGTERM (warm shutdown) or SIGKILL (a crash)."""
+    import os
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    except ProcessLookupError:
+        return
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_queue():
+    """One queue per test session, so parallel sessions never take each other's tasks."""
+    import uuid
+
+    from pps_admin.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    return queue
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, media_root, tmp_path_factory, celery_queue):
+    """A real Celery worker process on Redis, using the test database.
+
+    Tests that use it need the `committed_db` fixture, so their data is committed and visible to it.
+    """
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (make test sets it)")
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = start_worker(celery_queue, media_root, log)
+    yield process
+    stop_worker(process)
 
 
 def wait_for_job(job, *, timeout=180):
