@@ -8,6 +8,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pps_admin
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# Two test processes (the machines have 2 cores); each gets its own test database, queue and worker.
+PYTEST_WORKERS ?= -n 2
 
 .PHONY: run test demo install install-dev system-deps-run system-deps-test services lint migrations-check compose-check ci clean
 
@@ -55,7 +57,7 @@ TEST_ENV := SECRET_KEY=test-only-secret DATABASE_URL=$(TEST_DATABASE_URL) REDIS_
 
 test: install-dev system-deps-test services
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

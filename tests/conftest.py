@@ -99,8 +99,9 @@ def artifacts_dir():
 
 @pytest.fixture(scope="session", autouse=True)
 def fast_staff_passwords():
-    """Staff fixtures hash with MD5 first (a PBKDF2 hash costs ~1 s here); the production hashers stay
-    in the list, so one-time portal passwords and members' own passwords use the real ones."""
+    """Hash with MD5 first in tests (a PBKDF2 hash costs ~1 s here). The production hashers stay in the
+    list, so stored hashes of both kinds are still checked; one-time portal passwords name their hasher
+    explicitly. A test that needs the production default uses the `settings` fixture to drop MD5."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]

@@ -1,6 +1,5 @@
 """Redis unreachable when staff start a job: a clear message, no 500, and the job is sent later."""
 
-
 import pytest
 from django.conf import settings
 from django.urls import reverse

@@ -196,4 +196,3 @@ def bundle_view(request, pk):
         f'attachment; filename="bundel-petikan-{decree.year}-{decree.sequence}.pdf"'
     )
     return response
-

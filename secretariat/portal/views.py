@@ -72,3 +72,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             person.save(update_fields=["must_change_password", "updated_at"])
         messages.success(self.request, "Sandi berhasil diganti.")
         return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: the password set here is the member's own, so no second change."""
+
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        person = getattr(form.user, "person", None)
+        if person is not None and person.must_change_password:
+            person.must_change_password = False
+            person._change_reason = "sandi portal diatur lewat surel"
+            person.save(update_fields=["must_change_password", "updated_at"])
+        return response
