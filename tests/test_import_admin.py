@@ -401,3 +401,24 @@ def test_viewer_may_download_the_template_and_exports(client, viewer_user, impor
     assert client.get(reverse("admin:secretariat_import_template")).status_code == 200
     assert client.get(reverse("admin:secretariat_export", args=["csv"])).status_code == 200
     assert client.get(reverse("admin:secretariat_export", args=["xlsx"])).status_code == 200
+
+
+def test_staged_uploads_older_than_two_hours_are_removed(staff_client, settings, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    staging = Path(tmp_path) / "private" / "import_staging"
+    staging.mkdir(parents=True)
+    old, fresh = staging / ("a" * 32 + ".bin"), staging / ("b" * 32 + ".bin")
+    old.write_bytes(b"6471010101900001")
+    fresh.write_bytes(b"6471010101900002")
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(old, (three_hours_ago, three_hours_ago))
+    staff_client.get(reverse("admin:secretariat_import"))
+    staff_client.post(reverse("admin:secretariat_import"), {})
+    assert not old.exists()
+    assert fresh.exists()

@@ -740,3 +740,17 @@ def test_attendance_sheet_with_chosen_expected_members_lists_only_them(ceremony)
     assert text.index("Yuni Diundang Kedua") < text.index("Kelurahan Lamaru — Kecamatan Balikpapan Timur")
     assert text.index("Kelurahan Lamaru") < text.index("Indah Diundang Pertama")
     assert all(pdf.is_size(size, pdf.F4_POINTS) for size in pdf.page_sizes(data))
+
+
+def test_a_scan_that_only_starts_like_a_pdf_is_refused():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from integrity.services.pacts import validate_scan
+
+    fake = SimpleUploadedFile("pakta.pdf", b"%PDF-1.4\n" + b"\x7fELF" + b"\x00" * 2000)
+    with pytest.raises(ValidationError, match="PDF, JPEG atau PNG"):
+        validate_scan(fake)
+    truncated_png = SimpleUploadedFile("pakta.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    with pytest.raises(ValidationError):
+        validate_scan(truncated_png)

@@ -470,3 +470,18 @@ def test_an_unknown_email_sends_nothing_and_shows_the_same_page(member_with_own_
     assert mailoutbox == []
     assert unknown.redirect_chain == known.redirect_chain == [("/sandi/lupa/terkirim/", 302)]
     assert "Bila surel tersebut terdaftar" in unknown.content.decode()
+
+
+def test_changing_a_members_email_moves_the_reset_address_with_it(db):
+    from secretariat.services.accounts import portal_accounts_create
+
+    from .factories import make_appointment
+
+    appointment = make_appointment()
+    portal_accounts_create()
+    person = appointment.person
+    person.refresh_from_db()
+    person.email = "baru@kelurahan.example"
+    person.save()
+    person.user.refresh_from_db()
+    assert person.user.email == "baru@kelurahan.example"

@@ -107,9 +107,26 @@ def validate_scan(upload) -> tuple[bytes, str]:
     if len(data) > MAX_SCAN_BYTES:
         raise ValidationError("Berkas pindaian terlalu besar (maksimal 5 MB).")
     kind = scan_type(data)
-    if kind is None:
+    if kind is None or not _well_formed(data, kind[1]):
         raise ValidationError("Pindaian harus berupa PDF, JPEG atau PNG (diperiksa dari isi berkas).")
     return data, kind[1]
+
+
+def _well_formed(data: bytes, extension: str) -> bool:
+    """More than the first bytes: a PDF must parse with at least one page, an image must be complete."""
+    if extension == "pdf":
+        import io
+
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            return len(PdfReader(io.BytesIO(data)).pages) > 0
+        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+            return False
+    if extension == "png":
+        return data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
+    return data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")  # JPEG end-of-image marker
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -44,14 +45,26 @@ def completeness_view(request):
     )
 
 
+STAGING_MAX_AGE_SECONDS = 2 * 60 * 60
+
+
 def _staging_dir() -> Path:
+    """Uploaded files waiting for confirmation (they hold NIKs): private, and removed after two hours."""
     path = Path(settings.MEDIA_ROOT) / "private" / "import_staging"
     path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STAGING_MAX_AGE_SECONDS
+    for staged in path.glob("*.bin"):
+        try:
+            if staged.stat().st_mtime < cutoff:
+                staged.unlink()
+        except FileNotFoundError:
+            pass  # removed by a concurrent request
     return path
 
 
 def import_view(request):
     _require(request, "add_person", "change_person", "add_appointment")
+    _staging_dir()  # also removes abandoned uploads
     context = _context(request, "Impor anggota sekretariat")
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request, context)

@@ -80,6 +80,12 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The password-reset e-mail goes to the account's address: keep it the member's current one.
+        if self.user_id and self.user.email != self.email:
+            type(self.user).objects.filter(pk=self.user_id).update(email=self.email)
+
     @property
     def masked_nik(self) -> str:
         return identity.mask_nik(self.nik)

@@ -50,6 +50,10 @@ class PlannedRow:
     def masked_nik(self):
         return self.person.masked_nik
 
+    @property
+    def role_label(self) -> str:
+        return dict(fmt.Role.choices)[self.role]
+
 
 @dataclass
 class ImportResult:
