@@ -381,6 +381,7 @@ def test_creating_and_changing_a_person_in_the_admin_is_recorded_with_the_staff_
     person = Person.objects.get(nik=fields["nik"])
 
     data["address"] = "Jl. Mulawarman No. 1"
+    data["loaded_version"] = person.updated_at.isoformat()  # as the change form carries it
     response = staff_client.post(url("admin:secretariat_person_change", person.pk), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 
@@ -426,6 +427,7 @@ def test_creating_changing_and_ending_an_appointment_in_the_admin_is_recorded(st
         "start_date": "2024-05-27",
         "lurah_decree_number": "100.3/7/KEP-LRH/2024",
         "lurah_decree_date": "2024-05-20",
+        "loaded_version": appointment.updated_at.isoformat(),  # as the change form carries it
         "_save": "Simpan",
     }
     response = staff_client.post(url("admin:secretariat_appointment_change", appointment.pk), data)

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Appointment
 from . import views
+from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -22,7 +23,8 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SimpleHistoryAdmin):
+class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    form = OptimisticLockForm
     list_display = [
         "person_name",
         "masked_nik",
@@ -51,7 +53,7 @@ class AppointmentAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/secretariat/appointment/change_form.html"
     readonly_fields = ["end_date", "end_reason", "end_note", "replaces", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["person", "kelurahan", "role", "period", "start_date"]}),
+        (None, {"fields": ["person", "kelurahan", "role", "period", "start_date", "loaded_version"]}),
         ("Dasar pengangkatan", {"fields": ["lurah_decree_number", "lurah_decree_date", "replaces"]}),
         ("Berakhir", {"fields": ["end_date", "end_reason", "end_note"]}),
         ("Catatan", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Appointment, Person
+from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
 
 class ActivePostFilter(admin.SimpleListFilter):
@@ -39,7 +40,8 @@ class AppointmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [
         ActivePostFilter,
@@ -54,7 +56,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     inlines = [AppointmentInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        ("Identitas", {"fields": ["nik", "name", "gender", "birth_place", "birth_date"]}),
+        ("Identitas", {"fields": ["nik", "name", "gender", "birth_place", "birth_date", "loaded_version"]}),
         ("Kepegawaian", {"fields": ["employment_status", "nip"]}),
         ("Kontak", {"fields": ["phone", "email", "address"]}),
         ("Akun", {"fields": ["user", "created_at", "updated_at"], "classes": ["collapse"]}),
