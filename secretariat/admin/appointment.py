@@ -48,7 +48,8 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "kelurahan"]
     list_per_page = 50
     show_full_result_count = False
-    ordering = ["kelurahan_id", "role"]
+    # Roster order: kelurahan, then sekretaris, bendahara, staf teknis (not the alphabet).
+    ordering = ["kelurahan_id", "role_order", "-start_date"]
     change_list_template = "admin/secretariat/appointment/change_list.html"
     change_form_template = "admin/secretariat/appointment/change_form.html"
     readonly_fields = ["end_date", "end_reason", "end_note", "replaces", "created_at", "updated_at"]
@@ -70,6 +71,20 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
             path("<int:pk>/ganti/", wrap(views.replace_view), name="secretariat_appointment_replace"),
         ]
         return custom + super().get_urls()
+
+    def get_queryset(self, request):
+        from django.db.models import Case, IntegerField, Value, When
+
+        from ..models.appointment import ROLE_ORDER
+
+        order = Case(
+            *[When(role=role, then=Value(index)) for role, index in ROLE_ORDER.items()],
+            output_field=IntegerField(),
+        )
+        # As ModelAdmin.get_queryset, but annotated before the ordering that uses the annotation.
+        queryset = self.model._default_manager.get_queryset().annotate(role_order=order)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
