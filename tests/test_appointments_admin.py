@@ -523,3 +523,21 @@ def test_the_appointment_list_follows_roster_order_within_a_kelurahan(staff_clie
     html = staff_client.get(url("admin:secretariat_appointment_changelist")).content.decode()
     positions = [html.index(label) for label in ("Sekretaris</td>", "Bendahara</td>", "Staf Teknis</td>")]
     assert positions == sorted(positions)
+
+
+def test_people_and_appointments_cannot_be_deleted_in_the_admin(staff_client):
+    appointment = make_appointment()
+    assert staff_client.get(url("admin:secretariat_person_delete", appointment.person.pk)).status_code == 403
+    assert staff_client.get(url("admin:secretariat_appointment_delete", appointment.pk)).status_code == 403
+
+
+def test_an_end_date_after_the_term_is_refused(staff_client):
+    appointment = make_appointment()
+    response = staff_client.post(
+        url("admin:secretariat_appointment_end", appointment.pk),
+        {"end_date": "2031-01-01", "reason": "mengundurkan_diri", "note": ""},
+    )
+    assert response.status_code == 200
+    assert "akhir masa kerja" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.is_active

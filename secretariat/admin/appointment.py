@@ -72,6 +72,9 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
         ]
         return custom + super().get_urls()
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # records: people and appointments end, they are never deleted
+
     def get_queryset(self, request):
         from django.db.models import Case, IntegerField, Value, When
 

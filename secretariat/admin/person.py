@@ -108,6 +108,9 @@ class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
         response["Content-Disposition"] = 'attachment; filename="sandi-baru-portal.pdf"'
         return response
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # records: people and appointments end, they are never deleted
+
     def get_queryset(self, request):
         active = Appointment.objects.active().select_related("kelurahan")
         return (

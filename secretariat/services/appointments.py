@@ -55,6 +55,10 @@ def appointment_end(
         raise ValidationError("Pengangkatan ini sudah berakhir.")
     if reason not in EndReason.values:
         raise ValidationError("Alasan berhenti tidak dikenal.")
+    if end_date > appointment.period.term_end:
+        raise ValidationError(
+            f"Tanggal berhenti tidak boleh sesudah akhir masa kerja ({appointment.period.term_end:%d-%m-%Y})."
+        )
     appointment.end_date = end_date
     appointment.end_reason = reason
     appointment.end_note = note
