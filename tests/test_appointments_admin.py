@@ -517,14 +517,6 @@ def test_the_lists_use_as_many_queries_for_102_people_as_for_3(staff_client, cha
     assert queries_for(staff_client, path) == with_three
 
 
-def test_the_appointment_list_follows_roster_order_within_a_kelurahan(staff_client):
-    for role in ("staf_teknis", "bendahara", "sekretaris"):
-        make_appointment(kelurahan="64.71.01.1001", role=role)
-    html = staff_client.get(url("admin:secretariat_appointment_changelist")).content.decode()
-    positions = [html.index(label) for label in ("Sekretaris</td>", "Bendahara</td>", "Staf Teknis</td>")]
-    assert positions == sorted(positions)
-
-
 def test_people_and_appointments_cannot_be_deleted_in_the_admin(staff_client):
     appointment = make_appointment()
     assert staff_client.get(url("admin:secretariat_person_delete", appointment.person.pk)).status_code == 403

@@ -48,8 +48,7 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "kelurahan"]
     list_per_page = 50
     show_full_result_count = False
-    # Roster order: kelurahan, then sekretaris, bendahara, staf teknis (not the alphabet).
-    ordering = ["kelurahan_id", "role_order", "-start_date"]
+    ordering = ["kelurahan_id", "role"]
     change_list_template = "admin/secretariat/appointment/change_list.html"
     change_form_template = "admin/secretariat/appointment/change_form.html"
     readonly_fields = ["end_date", "end_reason", "end_note", "replaces", "created_at", "updated_at"]
@@ -74,20 +73,6 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # records: people and appointments end, they are never deleted
-
-    def get_queryset(self, request):
-        from django.db.models import Case, IntegerField, Value, When
-
-        from ..models.appointment import ROLE_ORDER
-
-        order = Case(
-            *[When(role=role, then=Value(index)) for role, index in ROLE_ORDER.items()],
-            output_field=IntegerField(),
-        )
-        # As ModelAdmin.get_queryset, but annotated before the ordering that uses the annotation.
-        queryset = self.model._default_manager.get_queryset().annotate(role_order=order)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
