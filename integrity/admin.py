@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
+
+from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
 
 from . import admin_views as views
 from .models import Ceremony, Pact, PactText
@@ -14,9 +18,12 @@ class PactTextAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_at", "created_by"]
     fields = ["version", "title", "preamble", "pledges", "closing", "stamp_duty", "created_at", "created_by"]
 
-    @admin.display(description="jumlah pakta")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pact_count=Count("pacts"))  # one query, not one a row
+
+    @admin.display(description="jumlah pakta", ordering="pact_count")
     def pact_count(self, obj):
-        return obj.pacts.count()
+        return obj.pact_count
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -46,9 +53,12 @@ class CeremonyAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["expected"]
     change_form_template = "admin/integrity/ceremony/change_form.html"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(expected_count=Count("expected"))
+
     @admin.display(description="diundang")
     def expected_count(self, obj):
-        return obj.expected.count() or "semua anggota aktif"
+        return obj.expected_count or "semua anggota aktif"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -73,7 +83,7 @@ class ScanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pact)
-class PactAdmin(SimpleHistoryAdmin):
+class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "person_name",
         "role",
@@ -88,8 +98,8 @@ class PactAdmin(SimpleHistoryAdmin):
     list_filter = [
         "status",
         ScanFilter,
-        ("appointment__kelurahan__kecamatan", admin.RelatedOnlyFieldListFilter),
-        ("appointment__kelurahan", admin.RelatedOnlyFieldListFilter),
+        kecamatan_filter("appointment__kelurahan__kecamatan"),
+        kelurahan_filter("appointment__kelurahan"),
         "appointment__role",
     ]
     search_fields = ["appointment__person__name", "appointment__kelurahan__name"]
@@ -98,6 +108,7 @@ class PactAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/integrity/pact/change_list.html"
     list_per_page = 50
     show_full_result_count = False
+    paginator = LargeTablePaginator
 
     @admin.display(description="nama", ordering="appointment__person__name")
     def person_name(self, obj):

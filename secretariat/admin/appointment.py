@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+
 from ..models import Appointment
 from . import views
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
@@ -23,7 +26,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     form = OptimisticLockForm
     list_display = [
         "person_name",
@@ -38,16 +41,17 @@ class AppointmentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["person", "kelurahan__kecamatan"]
     list_filter = [
         ActiveFilter,
-        ("kelurahan__kecamatan", admin.RelatedOnlyFieldListFilter),
-        ("kelurahan", admin.RelatedOnlyFieldListFilter),
+        kecamatan_filter("kelurahan__kecamatan"),
+        kelurahan_filter("kelurahan"),
         "role",
         "person__employment_status",
         "period",
     ]
-    search_fields = ["person__name", "person__nik", "kelurahan__name", "kelurahan__code"]
+    search_fields = ["person__name", "=person__nik", "kelurahan__name", "kelurahan__code"]
     autocomplete_fields = ["person", "kelurahan"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = LargeTablePaginator
     ordering = ["kelurahan_id", "role"]
     change_list_template = "admin/secretariat/appointment/change_list.html"
     change_form_template = "admin/secretariat/appointment/change_form.html"

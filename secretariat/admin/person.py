@@ -2,6 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch
 from simple_history.admin import SimpleHistoryAdmin
 
+from kelurahan.admin_filters import kecamatan_filter
+from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+
 from ..models import Appointment, Person
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
@@ -39,20 +42,28 @@ class AppointmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("kelurahan", "period")
 
 
+def _people_serving_in(queryset, kecamatan_codes):
+    # Through a subquery, not a join: a person with two posts in one kecamatan is listed once.
+    posts = Appointment.objects.filter(kelurahan__kecamatan__in=kecamatan_codes).values("person_id")
+    return queryset.filter(pk__in=posts)
+
+
 @admin.register(Person)
-class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
     form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [
         ActivePostFilter,
         "employment_status",
         "gender",
-        ("appointments__kelurahan__kecamatan", admin.RelatedOnlyFieldListFilter),
+        kecamatan_filter("appointments__kelurahan__kecamatan", through=_people_serving_in),
         "appointments__role",
     ]
-    search_fields = ["name", "nik", "appointments__kelurahan__name"]
+    # "=nik": a whole NIK, matched through its unique index (a partial NIK is no search key).
+    search_fields = ["name", "=nik", "appointments__kelurahan__name"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = LargeTablePaginator
     inlines = [AppointmentInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [

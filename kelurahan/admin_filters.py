@@ -1,0 +1,84 @@
+"""Admin list filters by kecamatan or kelurahan that stay usable with thousands of them.
+
+Up to MAX_LINKS choices (Balikpapan: 6 kecamatan, 34 kelurahan) the sidebar lists them as links, as
+Django's own filters do. Beyond that (a province, the nation: 7,000 kecamatan, 83,763 kelurahan) a list
+would be a page of its own, so the filter becomes a box where staff type a code or an exact name.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from .models import Kecamatan, Kelurahan
+
+MAX_LINKS = 100
+
+
+class _RegionFilter(admin.SimpleListFilter):
+    template = "admin/kelurahan/region_filter.html"
+    region_model = Kecamatan
+    field_path = ""  # path from the listed model to the region's code, e.g. "kelurahan__kecamatan"
+    as_input = False
+
+    def lookups(self, request, model_admin):
+        choices = list(
+            self.region_model.objects.order_by("code").values_list("code", "name")[: MAX_LINKS + 1]
+        )
+        self.as_input = len(choices) > MAX_LINKS
+        return [] if self.as_input else choices
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        if not self.as_input:
+            yield from super().choices(changelist)
+            return
+        yield {
+            "input": True,
+            "parameter": self.parameter_name,
+            "value": self.value() or "",
+            "hidden": [
+                (key, value)
+                for key, values in changelist.params.items()
+                if key not in (self.parameter_name, "p")
+                for value in (values if isinstance(values, list) else [values])
+            ],
+            "clear_url": changelist.get_query_string(remove=[self.parameter_name]),
+        }
+
+    def region_codes(self):
+        value = (self.value() or "").strip()
+        return self.region_model.objects.filter(Q(code=value) | Q(name__iexact=value)).values("code")
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return self.filter_codes(queryset, self.region_codes())
+
+    def filter_codes(self, queryset, codes):
+        return queryset.filter(**{f"{self.field_path}__in": codes})
+
+
+class KecamatanFilter(_RegionFilter):
+    title = "kecamatan"
+    parameter_name = "kecamatan"
+    region_model = Kecamatan
+
+
+class KelurahanFilter(_RegionFilter):
+    title = "kelurahan"
+    parameter_name = "kelurahan"
+    region_model = Kelurahan
+
+
+def kecamatan_filter(field_path: str, *, through=None):
+    """A KecamatanFilter for `field_path`; `through(queryset, codes)` filters multi-valued paths."""
+    return type(
+        "KecamatanFilter",
+        (KecamatanFilter,),
+        {"field_path": field_path, **({"filter_codes": staticmethod(through)} if through else {})},
+    )
+
+
+def kelurahan_filter(field_path: str):
+    return type("KelurahanFilter", (KelurahanFilter,), {"field_path": field_path})
