@@ -44,7 +44,7 @@ def dashboard_view(request):
         _context(
             request,
             "Dasbor pakta integritas",
-            dashboard=signing_dashboard(),
+            dashboard=signing_dashboard(page=request.GET.get("p", 1)),
             job=job,
             progress=job.progress() if job else None,
             ceremony=Ceremony.objects.order_by("-date").first(),

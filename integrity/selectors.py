@@ -1,9 +1,13 @@
-"""Signing progress for the dashboard: two queries, whatever the roster's size."""
+"""Signing progress for the dashboard: three queries, whatever the roster's size (the totals over every
+kelurahan, when they do not fit on one page, come from a cache refreshed once a minute)."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+
 from secretariat.models import Appointment, ElectionPeriod
 from secretariat.models.appointment import ROLE_ORDER
+from secretariat.selectors import KecamatanWindow, cached_totals, kecamatan_window
 
 from .models import PactStatus
 
@@ -22,18 +26,20 @@ class Tally:
 
 @dataclass
 class Dashboard:
-    overall: Tally
-    kecamatan: list[Tally]
+    overall: Tally  # over everything; its missing list names those of this page only
+    kecamatan: list[Tally]  # the kecamatan of this page (KECAMATAN_PER_PAGE at a time)
     kelurahan: list[Tally]
     printed: int
     with_scan: int
+    window: KecamatanWindow | None = None
 
 
-def signing_dashboard() -> Dashboard:
+def signing_dashboard(*, page=1) -> Dashboard:
     period = ElectionPeriod.current()
+    window = kecamatan_window(page)
     appointments = sorted(
         Appointment.objects.active()
-        .filter(period=period)
+        .filter(period=period, kelurahan__kecamatan__in=[k.code for k in window.kecamatan])
         .select_related("person", "kelurahan__kecamatan", "pact"),
         key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role]),
     )
@@ -57,4 +63,24 @@ def signing_dashboard() -> Dashboard:
                 tally.missing.append(appointment)
         printed += pact is not None and pact.status != PactStatus.NOT_PRINTED
         with_scan += pact is not None and bool(pact.scan)
-    return Dashboard(overall, list(by_kecamatan.values()), list(by_kelurahan.values()), printed, with_scan)
+    if not window.is_everything:
+        overall.signed, overall.total, printed, with_scan = cached_totals(
+            f"pact-dashboard-totals-{period and period.pk}", lambda: _totals(period)
+        )
+    return Dashboard(
+        overall, list(by_kecamatan.values()), list(by_kelurahan.values()), printed, with_scan, window
+    )
+
+
+def _totals(period) -> tuple[int, int, int, int]:
+    totals = (
+        Appointment.objects.active()
+        .filter(period=period)
+        .aggregate(
+            signed=Count("pk", filter=Q(pact__status=PactStatus.SIGNED)),
+            total=Count("pk"),
+            printed=Count("pk", filter=Q(pact__isnull=False) & ~Q(pact__status=PactStatus.NOT_PRINTED)),
+            with_scan=Count("pk", filter=Q(pact__isnull=False) & ~Q(pact__scan="")),
+        )
+    )
+    return totals["signed"], totals["total"], totals["printed"], totals["with_scan"]

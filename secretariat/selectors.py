@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from kelurahan.models import Kecamatan, Kelurahan
 
 from .models import Appointment, ElectionPeriod, Role
@@ -31,33 +33,64 @@ class KecamatanGroup:
         return len(self.rows) * len(Role)
 
 
+KECAMATAN_PER_PAGE = 10  # Balikpapan's 6 fit on one page; a province or the nation is paged
+TOTALS_CACHE_SECONDS = 60
+
+
+@dataclass
+class KecamatanWindow:
+    """One page of kecamatan in code order (fetched with one query, without counting them all)."""
+
+    kecamatan: list[Kecamatan]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def is_everything(self) -> bool:
+        return self.number == 1 and not self.has_next
+
+
+def kecamatan_window(page) -> KecamatanWindow:
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * KECAMATAN_PER_PAGE
+    rows = list(Kecamatan.objects.order_by("code")[start : start + KECAMATAN_PER_PAGE + 1])
+    return KecamatanWindow(rows[:KECAMATAN_PER_PAGE], number, len(rows) > KECAMATAN_PER_PAGE)
+
+
+def cached_totals(key: str, compute):
+    """Totals over every kelurahan, for pages that show only some of them: counting 251k posts on every
+    request would cost more than the rest of the page, so they are recounted once a minute."""
+    totals = cache.get(key)
+    if totals is None:
+        totals = compute()
+        cache.set(key, totals, TOTALS_CACHE_SECONDS)
+    return totals
+
+
 @dataclass
 class Completeness:
     period: ElectionPeriod | None
     roles: list
-    groups: list[KecamatanGroup]
+    groups: list[KecamatanGroup]  # the kecamatan of this page
+    window: KecamatanWindow
+    filled: int  # over every kelurahan, not only this page
+    expected: int
+    pacts_signed: int
 
     @property
-    def filled(self) -> int:
-        return sum(group.filled for group in self.groups)
-
-    @property
-    def expected(self) -> int:
-        return sum(group.expected for group in self.groups)
-
-    @property
-    def pacts_signed(self) -> int:
-        """Posts whose holder signed the pact (via the reverse relation of the integrity app)."""
-        return sum(
-            1
-            for group in self.groups
-            for row in group.rows
-            for cell in row.cells
-            if cell is not None and getattr(getattr(cell, "pact", None), "status", "") == "ditandatangani"
-        )
+    def missing_count(self) -> int:
+        return self.expected - self.filled
 
     @property
     def missing(self) -> list[tuple[Kelurahan, str]]:
+        """The empty posts of this page."""
         return [
             (row.kelurahan, role.label)
             for group in self.groups
@@ -67,13 +100,26 @@ class Completeness:
         ]
 
 
-def completeness_matrix(*, kelurahan_codes: list[str] | None = None) -> Completeness:
-    """Kelurahan x role matrix of the current period's active appointments, grouped by kecamatan."""
+def _signed(cell) -> bool:
+    # The pact is the integrity app's reverse relation (secretariat never imports it).
+    return cell is not None and getattr(getattr(cell, "pact", None), "status", "") == "ditandatangani"
+
+
+def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> Completeness:
+    """Kelurahan x role matrix of the current period's active appointments, grouped by kecamatan,
+    KECAMATAN_PER_PAGE kecamatan at a time; totals over everything."""
     period = ElectionPeriod.current()
     roles = list(Role)
-    kelurahan = Kelurahan.objects.select_related("kecamatan").order_by("code")
-    appointments = Appointment.objects.active().filter(period=period).select_related("person")
-    if hasattr(Appointment, "pact"):  # the integrity app's reverse relation (secretariat never imports it)
+    window = kecamatan_window(page)
+    codes = [k.code for k in window.kecamatan]
+    kelurahan = Kelurahan.objects.filter(kecamatan__in=codes).select_related("kecamatan").order_by("code")
+    appointments = (
+        Appointment.objects.active()
+        .filter(period=period, kelurahan__kecamatan__in=codes)
+        .select_related("person")
+    )
+    has_pact = hasattr(Appointment, "pact")
+    if has_pact:
         appointments = appointments.select_related("pact")
     if kelurahan_codes is not None:
         kelurahan = kelurahan.filter(code__in=kelurahan_codes)
@@ -83,4 +129,20 @@ def completeness_matrix(*, kelurahan_codes: list[str] | None = None) -> Complete
     for k in kelurahan:
         group = groups.setdefault(k.kecamatan_id, KecamatanGroup(k.kecamatan))
         group.rows.append(KelurahanRow(k, [by_post.get((k.code, role.value)) for role in roles]))
-    return Completeness(period, roles, list(groups.values()))
+    groups_list = list(groups.values())
+    if window.is_everything or kelurahan_codes is not None:
+        filled = sum(group.filled for group in groups_list)
+        expected = sum(group.expected for group in groups_list)
+        signed = sum(_signed(cell) for group in groups_list for row in group.rows for cell in row.cells)
+    else:
+
+        def compute():
+            active = Appointment.objects.active().filter(period=period)
+            return (
+                active.count(),
+                Kelurahan.objects.count() * len(roles),
+                active.filter(pact__status="ditandatangani").count() if has_pact else 0,
+            )
+
+        filled, expected, signed = cached_totals(f"completeness-totals-{period and period.pk}", compute)
+    return Completeness(period, roles, groups_list, window, filled, expected, signed)

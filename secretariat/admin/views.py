@@ -37,7 +37,7 @@ def _require(request, *perms):
 
 def completeness_view(request):
     _require(request, "view_appointment")
-    matrix = completeness_matrix()
+    matrix = completeness_matrix(page=request.GET.get("p", 1))
     return TemplateResponse(
         request,
         "admin/secretariat/completeness.html",
