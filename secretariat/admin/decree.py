@@ -1,9 +1,19 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import Decree, DecreeNumberSequence, DecreeTemplate
+from ..models import (
+    Decree,
+    DecreeEntry,
+    DecreeNumberSequence,
+    DecreeTemplate,
+    Document,
+    DocumentStatus,
+    GenerationJob,
+    JobStatus,
+)
 from . import decree_views as views
 
 
@@ -70,7 +80,33 @@ class DecreeAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/secretariat/decree/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(entry_count=Count("entries"))
+        # Correlated subqueries, computed for the listed page only (a GROUP BY over every decree entry,
+        # or two queries per row for the latest job, would grow with the number of decrees).
+        latest_job = GenerationJob.objects.filter(decree=OuterRef("pk")).order_by("-created_at", "-pk")
+        done = (
+            Document.objects.filter(job=OuterRef("latest_job_id"), status=DocumentStatus.DONE)
+            .order_by()
+            .values("job")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        entries = (
+            DecreeEntry.objects.filter(decree=OuterRef("pk"))
+            .order_by()
+            .values("decree")
+            .annotate(n=Count("pk"))
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                entry_count=Coalesce(Subquery(entries.values("n")), 0),
+                latest_job_id=Subquery(latest_job.values("pk")[:1]),
+                latest_job_status=Subquery(latest_job.values("status")[:1]),
+                latest_job_total=Subquery(latest_job.values("total")[:1]),
+            )
+            .annotate(latest_job_done=Coalesce(Subquery(done), 0))
+        )
 
     @admin.display(description="jumlah anggota", ordering="entry_count")
     def entry_count(self, obj):
@@ -78,11 +114,9 @@ class DecreeAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="dokumen")
     def job_status(self, obj):
-        job = obj.jobs.order_by("-created_at").first()
-        if job is None:
+        if obj.latest_job_id is None:
             return "-"
-        progress = job.progress()
-        return f"{progress['done']}/{progress['total']} ({progress['status_label']})"
+        return f"{obj.latest_job_done}/{obj.latest_job_total} ({JobStatus(obj.latest_job_status).label})"
 
     def has_add_permission(self, request):
         return False  # decrees are issued through "Terbitkan SK", with a number and documents
