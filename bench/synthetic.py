@@ -375,7 +375,7 @@ def _add_pacts_and_decrees(cursor, *, period_id: int) -> None:
             INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position)
             SELECT %s, a.id, row_number() OVER (ORDER BY a.kelurahan_id, a.role)
             FROM secretariat_appointment a
-            WHERE substr(a.kelurahan_id, 1, 5) = %s
+            WHERE {GROUP} = %s
               AND NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = a.id)
             """.replace("{GROUP}", DECREE_GROUP),
             [decree_id, group],

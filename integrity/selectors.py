@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from secretariat.models import Appointment, ElectionPeriod
 from secretariat.models.appointment import ROLE_ORDER
-from secretariat.selectors import KecamatanWindow, cached_totals, kecamatan_window
+from secretariat.selectors import KelurahanWindow, cached_totals, kelurahan_window
 
 from .models import PactStatus
 
@@ -27,19 +27,19 @@ class Tally:
 @dataclass
 class Dashboard:
     overall: Tally  # over everything; its missing list names those of this page only
-    kecamatan: list[Tally]  # the kecamatan of this page (KECAMATAN_PER_PAGE at a time)
+    kecamatan: list[Tally]  # of the kelurahan of this page (KELURAHAN_PER_PAGE at a time)
     kelurahan: list[Tally]
     printed: int
     with_scan: int
-    window: KecamatanWindow | None = None
+    window: KelurahanWindow | None = None
 
 
 def signing_dashboard(*, page=1) -> Dashboard:
     period = ElectionPeriod.current()
-    window = kecamatan_window(page)
+    window = kelurahan_window(page)
     appointments = sorted(
         Appointment.objects.active()
-        .filter(period=period, kelurahan__kecamatan__in=[k.code for k in window.kecamatan])
+        .filter(period=period, kelurahan__in=[k.code for k in window.kelurahan])
         .select_related("person", "kelurahan__kecamatan", "pact"),
         key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role]),
     )

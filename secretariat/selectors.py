@@ -33,15 +33,15 @@ class KecamatanGroup:
         return len(self.rows) * len(Role)
 
 
-KECAMATAN_PER_PAGE = 10  # Balikpapan's 6 fit on one page; a province or the nation is paged
+KELURAHAN_PER_PAGE = 50  # Balikpapan's 34 fit on one page; a province or the nation is paged
 TOTALS_CACHE_SECONDS = 60
 
 
 @dataclass
-class KecamatanWindow:
-    """One page of kecamatan in code order (fetched with one query, without counting them all)."""
+class KelurahanWindow:
+    """One page of kelurahan in code order (one query, without counting them all)."""
 
-    kecamatan: list[Kecamatan]
+    kelurahan: list[Kelurahan]
     number: int
     has_next: bool
 
@@ -54,14 +54,16 @@ class KecamatanWindow:
         return self.number == 1 and not self.has_next
 
 
-def kecamatan_window(page) -> KecamatanWindow:
+def kelurahan_window(page) -> KelurahanWindow:
     try:
         number = max(1, int(page))
     except (TypeError, ValueError):
         number = 1
-    start = (number - 1) * KECAMATAN_PER_PAGE
-    rows = list(Kecamatan.objects.order_by("code")[start : start + KECAMATAN_PER_PAGE + 1])
-    return KecamatanWindow(rows[:KECAMATAN_PER_PAGE], number, len(rows) > KECAMATAN_PER_PAGE)
+    start = (number - 1) * KELURAHAN_PER_PAGE
+    rows = list(
+        Kelurahan.objects.select_related("kecamatan").order_by("code")[start : start + KELURAHAN_PER_PAGE + 1]
+    )
+    return KelurahanWindow(rows[:KELURAHAN_PER_PAGE], number, len(rows) > KELURAHAN_PER_PAGE)
 
 
 def cached_totals(key: str, compute):
@@ -78,8 +80,8 @@ def cached_totals(key: str, compute):
 class Completeness:
     period: ElectionPeriod | None
     roles: list
-    groups: list[KecamatanGroup]  # the kecamatan of this page
-    window: KecamatanWindow
+    groups: list[KecamatanGroup]  # the kelurahan of this page, by kecamatan
+    window: KelurahanWindow
     filled: int  # over every kelurahan, not only this page
     expected: int
     pacts_signed: int
@@ -107,22 +109,21 @@ def _signed(cell) -> bool:
 
 def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> Completeness:
     """Kelurahan x role matrix of the current period's active appointments, grouped by kecamatan,
-    KECAMATAN_PER_PAGE kecamatan at a time; totals over everything."""
+    KELURAHAN_PER_PAGE kelurahan at a time; totals over everything."""
     period = ElectionPeriod.current()
     roles = list(Role)
-    window = kecamatan_window(page)
-    codes = [k.code for k in window.kecamatan]
-    kelurahan = Kelurahan.objects.filter(kecamatan__in=codes).select_related("kecamatan").order_by("code")
+    window = kelurahan_window(page)
+    kelurahan = window.kelurahan
     appointments = (
         Appointment.objects.active()
-        .filter(period=period, kelurahan__kecamatan__in=codes)
+        .filter(period=period, kelurahan__in=[k.code for k in kelurahan])
         .select_related("person")
     )
     has_pact = hasattr(Appointment, "pact")
     if has_pact:
         appointments = appointments.select_related("pact")
     if kelurahan_codes is not None:
-        kelurahan = kelurahan.filter(code__in=kelurahan_codes)
+        kelurahan = [k for k in kelurahan if k.code in kelurahan_codes]
         appointments = appointments.filter(kelurahan_id__in=kelurahan_codes)
     by_post = {(a.kelurahan_id, a.role): a for a in appointments}
     groups: dict[str, KecamatanGroup] = {}

@@ -671,7 +671,7 @@ def _dashboard_reading_everything_it_shows():
 def test_signing_dashboard_query_count_does_not_grow_from_3_to_102_members(django_assert_max_num_queries):
     make_pacts(3)  # Manggar's three posts
     sign(list(Pact.objects.all())[:1])
-    with django_assert_max_num_queries(3) as small:  # period, one page of kecamatan, appointments
+    with django_assert_max_num_queries(3) as small:  # period, one page of kelurahan, appointments
         assert _dashboard_reading_everything_it_shows().overall.total == 3
 
     others = [row for row in demo_rows() if row[0] != MANGGAR]

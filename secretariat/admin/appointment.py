@@ -47,7 +47,7 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHisto
         "person__employment_status",
         "period",
     ]
-    search_fields = ["person__name", "=person__nik", "kelurahan__name", "kelurahan__code"]
+    search_fields = ["person__name", "=person__nik", "kelurahan__name", "=kelurahan__code"]
     autocomplete_fields = ["person", "kelurahan"]
     list_per_page = 50
     show_full_result_count = False

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('secretariat', '0007_trigram_search_indexes'),
+        ("secretariat", "0007_trigram_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name'], name='person_name_idx'),
+            model_name="person",
+            index=models.Index(fields=["name"], name="person_name_idx"),
         ),
     ]
