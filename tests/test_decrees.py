@@ -655,3 +655,21 @@ def test_a_missing_logo_file_is_a_validation_error_and_decrees_are_issued_withou
     assert "logo" in caught.value.message_dict
     decree = decree_issue(decree_date=SK_DATE)  # issuing goes on, without the logo
     assert decree.text["logo"] == ""
+
+
+def test_the_signature_never_stands_alone_on_a_page_of_the_102_member_keputusan(db):
+    """The full roster once put both signature blocks alone on a page (pages 3 and 9 of 9): the last
+    dictum and the last lampiran row must travel with them."""
+    from secretariat.services.demo import demo_csv
+    from secretariat.services.importing import members_import
+
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    decree = decree_issue(decree_date=SK_DATE)
+    last_name = decree.entries.order_by("-position").first().appointment.person.name
+    reader = pdf.read(render_document_pdf(_document(decree)))
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    signature_pages = [text for text in pages if "Ditetapkan di Balikpapan" in text]
+    assert len(signature_pages) == 2  # the Keputusan and its lampiran
+    keputusan, lampiran = signature_pages
+    assert "KELIMA : Keputusan ini mulai berlaku" in keputusan.split("Ditetapkan di")[0]
+    assert last_name in lampiran.split("Ditetapkan di")[0]
