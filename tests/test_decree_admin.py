@@ -181,6 +181,31 @@ def test_preview_with_everyone_covered_shows_the_template_and_leaves_the_sequenc
     assert Decree.objects.count() == 1
 
 
+def test_the_preview_button_submits_the_issue_form_so_the_typed_date_is_shown(staff_client, roster):
+    body = staff_client.get(_url("decree_issue")).content.decode()
+    form = body[body.index('<form method="post" novalidate>') :]
+    form = form[: form.index("</form>")]
+    assert f'formaction="{_url("decree_preview")}"' in form and 'formtarget="_blank"' in form
+    assert 'id="preview-link"' not in body  # the old link carried no date at all
+
+    response = staff_client.post(_url("decree_preview"), {"decree_date": "2024-06-05"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf.flat(response.content)
+    assert "pada tanggal 5 Juni 2024" in text and "1 Juni 2024" not in text
+    assert Decree.objects.count() == 0
+
+
+def test_a_preview_without_a_valid_date_says_so_instead_of_using_today(staff_client, roster):
+    response = staff_client.post(_url("decree_preview"), {"decree_date": "31-02-2024"})
+    assert response.status_code == 400
+    assert "Tanggal ditetapkan belum diisi atau tidak valid" in response.content.decode()
+
+
+def test_staff_who_may_only_view_cannot_post_a_preview_either(client, roster):
+    client.force_login(_staff_with("view_appointment"))
+    assert client.post(_url("decree_preview"), {"decree_date": "2024-06-05"}).status_code == 403
+
+
 # --- documents -------------------------------------------------------------------------------------
 
 

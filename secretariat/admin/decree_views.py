@@ -1,6 +1,5 @@
 """Staff pages for decrees: issue (with preview), progress, documents, retry, revoke, print bundle."""
 
-import datetime as dt
 from pathlib import Path
 
 from django.contrib import admin, messages
@@ -68,18 +67,27 @@ def warn_if_not_dispatched(request, job) -> None:
 
 
 def preview_view(request):
+    """The Keputusan as it would be issued with the issue form's values (its "Pratinjau PDF" button
+    submits the form here, in a new tab); a plain GET takes ?tanggal= and defaults to the form's date."""
     _require(request, "view_decree")
+    if request.method == "POST":
+        form = IssueDecreeForm(request.POST)
+    else:
+        given = request.GET.get("tanggal") or request.GET.get("decree_date")
+        form = IssueDecreeForm({"decree_date": given or IssueDecreeForm.base_fields["decree_date"].initial})
+    if not form.is_valid():
+        return _plain_text_error("Tanggal ditetapkan belum diisi atau tidak valid. Isi tanggal SK dulu.")
     try:
-        decree_date = dt.date.fromisoformat(request.GET.get("tanggal", ""))
-    except ValueError:
-        decree_date = dt.date.today()
-    try:
-        pdf = decree_services.decree_preview_pdf(decree_date=decree_date)
+        pdf = decree_services.decree_preview_pdf(decree_date=form.cleaned_data["decree_date"])
     except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+        return _plain_text_error(" ".join(exc.messages))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="pratinjau-sk.pdf"'
     return response
+
+
+def _plain_text_error(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _decree(pk) -> Decree:
