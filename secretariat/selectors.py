@@ -84,3 +84,18 @@ def completeness_matrix(*, kelurahan_codes: list[str] | None = None) -> Complete
         group = groups.setdefault(k.kecamatan_id, KecamatanGroup(k.kecamatan))
         group.rows.append(KelurahanRow(k, [by_post.get((k.code, role.value)) for role in roles]))
     return Completeness(period, roles, list(groups.values()))
+
+
+def people_without_post(*, term: str = ""):
+    """Registered people who hold no active post (candidates for a replacement), by name or NIK."""
+    from django.db.models import Q
+
+    from .models import Person
+
+    people = Person.objects.exclude(pk__in=Appointment.objects.active().values("person_id"))
+    term = term.strip()
+    if term.isdigit():
+        people = people.filter(nik__contains=term)
+    elif term:
+        people = people.filter(Q(name__icontains=term) | Q(nik__contains=term))
+    return people.order_by("name", "pk")
