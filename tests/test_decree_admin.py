@@ -481,3 +481,12 @@ def test_a_template_whose_logo_file_went_missing_shows_an_error_and_the_logo_can
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.title == "JUDUL BARU" and not template.logo
+
+
+def test_the_issue_page_explains_a_decree_date_before_the_members_start(staff_client, roster):
+    response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-05-01"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Tanggal SK (1 Mei 2024) lebih awal dari tanggal mulai bertugas" in body
+    assert "Tanggal SK paling awal 26 Mei 2024." in body
+    assert Decree.objects.count() == 0

@@ -673,3 +673,30 @@ def test_the_signature_never_stands_alone_on_a_page_of_the_102_member_keputusan(
     keputusan, lampiran = signature_pages
     assert "KELIMA : Keputusan ini mulai berlaku" in keputusan.split("Ditetapkan di")[0]
     assert last_name in lampiran.split("Ditetapkan di")[0]
+
+
+def test_a_decree_dated_before_a_member_starts_is_refused_and_names_the_member(roster):
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 5, 20))
+    (message,) = caught.value.messages
+    assert message.startswith("Tanggal SK (20 Mei 2024) lebih awal dari tanggal mulai bertugas: ")
+    assert "Siti Aminah (26 Mei 2024)" in message
+    assert message.endswith("Tanggal SK paling awal 26 Mei 2024.")
+    assert not Decree.objects.exists()
+    assert decree_issue(decree_date=dt.date(2024, 5, 26)) is not None  # the start day itself is fine
+
+
+def test_a_decree_dated_before_the_lurah_decree_it_rests_on_is_refused(roster):
+    replacement = _replace(roster[1], end_date=dt.date(2024, 7, 1))  # Lurah decree of 28 June
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 6, 29))
+    text = " ".join(caught.value.messages)
+    assert "lebih awal dari tanggal mulai bertugas: Dewi Lestari (1 Juli 2024)" in text
+    assert replacement.person.name == "Dewi Lestari"
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 6, 27))
+    assert "lebih awal dari tanggal Keputusan Lurah yang menjadi dasarnya: Dewi Lestari (28 Juni 2024)" in (
+        " ".join(caught.value.messages)
+    )
+    assert not Decree.objects.exists()
+    assert decree_issue(decree_date=dt.date(2024, 7, 1)) is not None
