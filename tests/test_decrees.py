@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from kelurahan.models import Kelurahan
+from secretariat import identity
 from secretariat.models import (
     Appointment,
     Decree,
@@ -700,3 +701,45 @@ def test_a_decree_dated_before_the_lurah_decree_it_rests_on_is_refused(roster):
     )
     assert not Decree.objects.exists()
     assert decree_issue(decree_date=dt.date(2024, 7, 1)) is not None
+
+
+def _petikan_text(decree) -> str:
+    document = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).first()
+    return _rendered_text(document)
+
+
+def test_the_petikan_is_authenticated_by_the_sekretaris_kpu_by_default(roster):
+    text = _petikan_text(decree_issue(decree_date=SK_DATE))
+    authentic = text.split("Petikan sesuai dengan aslinya,")[1].split("Ditetapkan di")[0]
+    assert "SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN" in text
+    assert "KETUA" not in authentic  # the chair signs the decree (ttd.), not the attestation
+
+
+def test_the_authenticating_official_is_configurable_and_the_nip_is_printed_masked(roster):
+    template = DecreeTemplate.active()
+    template.authenticator_title = "KEPALA SUBBAGIAN TEKNIS DAN HUKUM"
+    template.authenticator_name = "Drs. Contoh Pengesah"
+    template.authenticator_nip = identity.make_nip(
+        birth_date=dt.date(1975, 1, 1), appointed=(2000, 3), gender="L", serial=1
+    )
+    template.full_clean()
+    template.save()
+    text = _petikan_text(decree_issue(decree_date=SK_DATE))
+    assert "KEPALA SUBBAGIAN TEKNIS DAN HUKUM, Drs. Contoh Pengesah NIP. 1975**********1001" in text
+    assert template.authenticator_nip not in text
+
+
+def test_an_invalid_authenticator_nip_is_refused(db):
+    template = DecreeTemplate.active()
+    template.authenticator_nip = "12345"
+    with pytest.raises(ValidationError) as caught:
+        template.full_clean()
+    assert "authenticator_nip" in caught.value.message_dict
+
+
+def test_a_decree_issued_before_the_setting_existed_keeps_its_chair_attestation(roster):
+    decree = decree_issue(decree_date=SK_DATE)
+    old_text = {k: v for k, v in decree.text.items() if not k.startswith("authenticator_")}
+    Decree.objects.filter(pk=decree.pk).update(text=old_text)
+    authentic = _petikan_text(decree).split("Petikan sesuai dengan aslinya,")[1]
+    assert authentic.split("Ditetapkan di")[0].strip().startswith("KETUA KOMISI PEMILIHAN UMUM")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
+from ..identity import mask_nip
 from ..models import (
     Appointment,
     Decree,
@@ -94,6 +95,9 @@ def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
         "place": template.place,
         "signer_title": template.signer_title,
         "signer_name": template.signer_name,
+        "authenticator_title": template.authenticator_title,
+        "authenticator_name": template.authenticator_name,
+        "authenticator_nip": mask_nip(template.authenticator_nip),
         "paper": template.paper,
         "page_mm": [width, height],
         "margins_mm": [
