@@ -183,7 +183,7 @@ def test_preview_with_everyone_covered_shows_the_template_and_leaves_the_sequenc
 
 def test_the_preview_button_submits_the_issue_form_so_the_typed_date_is_shown(staff_client, roster):
     body = staff_client.get(_url("decree_issue")).content.decode()
-    form = body[body.index('<form method="post" novalidate>') :]
+    form = body[body.index('<form method="post" novalidate') :]
     form = form[: form.index("</form>")]
     assert f'formaction="{_url("decree_preview")}"' in form and 'formtarget="_blank"' in form
     assert 'id="preview-link"' not in body  # the old link carried no date at all
@@ -490,3 +490,24 @@ def test_the_issue_page_explains_a_decree_date_before_the_members_start(staff_cl
     assert "Tanggal SK (1 Mei 2024) lebih awal dari tanggal mulai bertugas" in body
     assert "Tanggal SK paling awal 26 Mei 2024." in body
     assert Decree.objects.count() == 0
+
+
+def test_the_issue_form_shows_a_please_wait_note_while_submitting(staff_client, roster, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # make run: documents are made inside the request
+    body = staff_client.get(_url("decree_issue")).content.decode()
+    assert '<form method="post" novalidate data-busy>' in body
+    assert "js/busy-submit." in body
+    assert "Sedang memproses, mohon tunggu" in body and "tanpa worker" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_issuing_in_process_the_message_counts_the_finished_documents(
+    committed_db, staff_client, roster, monkeypatch
+):
+    from pps_admin.celery import app
+
+    # As in `make run`: the documents are made when the issuing transaction commits, in the request.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-06-01"}, follow=True)
+    body = response.content.decode()
+    assert "SK NOMOR 1 TAHUN 2024 diterbitkan untuk 4 anggota; 5 dari 5 dokumen selesai dibuat." in body

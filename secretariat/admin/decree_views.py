@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -21,7 +22,13 @@ def _require(request, *perms):
 
 
 def _context(request, title, **extra):
-    return {**admin.site.each_context(request), "title": title, "opts": Decree._meta, **extra}
+    return {
+        **admin.site.each_context(request),
+        "title": title,
+        "in_process": settings.CELERY_TASK_ALWAYS_EAGER,
+        "opts": Decree._meta,
+        **extra,
+    }
 
 
 def issue_view(request):
@@ -43,17 +50,32 @@ def issue_view(request):
                     request, "Semua pengangkatan aktif sudah tercantum dalam SK; tidak ada SK baru."
                 )
                 return redirect("admin:secretariat_decree_changelist")
+            job = decree.jobs.get()
             messages.success(
                 request,
-                f"SK {decree.number} diterbitkan untuk {uncovered} anggota; dokumen sedang dibuat.",
+                f"SK {decree.number} diterbitkan untuk {decree.entries.count()} anggota; "
+                f"{job_summary(job) or 'dokumen sedang dibuat.'}",
             )
-            warn_if_not_dispatched(request, decree.jobs.get())
+            warn_if_not_dispatched(request, job)
             return redirect("admin:secretariat_decree_change", decree.pk)
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",
         _context(request, "Terbitkan SK Sekretariat PPS", form=form, uncovered=uncovered, period=period),
     )
+
+
+def job_summary(job) -> str | None:
+    """How the documents came out when they were made inside the request (tasks in-process, as in
+    `make run`); None while a worker is still making them."""
+    job.refresh_from_db()
+    progress = job.progress()
+    if progress["status"] not in ("done", "failed"):
+        return None
+    summary = f"{progress['done']} dari {progress['total']} dokumen selesai dibuat."
+    if progress["failed"]:
+        summary += f" {progress['failed']} gagal: lihat daftar dokumen dan pakai “Coba lagi”."
+    return summary
 
 
 def warn_if_not_dispatched(request, job) -> None:
