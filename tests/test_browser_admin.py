@@ -94,3 +94,14 @@ def test_staff_replace_a_member_by_searching_or_adding_the_replacement(page, liv
     page.wait_for_selector("text=Rudi Baru Fiktif menggantikan Siti Contoh Manggar")
     old.refresh_from_db()
     assert old.replaced_by.person.name == "Rudi Baru Fiktif"
+
+
+def test_admin_and_portal_pages_load_a_favicon_without_any_404(page, live_server, staff_user):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(f"{live_server.url}/masuk/")
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/appointment/")
+    page.wait_for_timeout(500)  # the browser asks for the icon after the page
+    assert page.locator("link[rel=icon]").count() == 1
+    assert missing == []
