@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -10,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from secretariat.admin.decree_views import warn_if_not_dispatched
+from secretariat.admin.decree_views import job_summary, warn_if_not_dispatched
 from secretariat.models import GenerationJob
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
@@ -26,7 +27,13 @@ def _require(request, *perms):
 
 
 def _context(request, title, **extra):
-    return {**admin.site.each_context(request), "title": title, "opts": Pact._meta, **extra}
+    return {
+        **admin.site.each_context(request),
+        "title": title,
+        "in_process": settings.CELERY_TASK_ALWAYS_EAGER,
+        "opts": Pact._meta,
+        **extra,
+    }
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -70,7 +77,13 @@ def generate_view(request):
         if job is None:
             messages.info(request, "Semua anggota aktif sudah punya PDF pakta.")
         else:
-            messages.success(request, f"{job.total} PDF pakta integritas sedang dibuat.")
+            summary = job_summary(job)
+            messages.success(
+                request,
+                f"PDF pakta integritas: {summary}"
+                if summary
+                else f"{job.total} PDF pakta integritas sedang dibuat.",
+            )
             warn_if_not_dispatched(request, job)
     return redirect("admin:integrity_dashboard")
 

@@ -147,3 +147,18 @@ def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> 
 
         filled, expected, signed = cached_totals(f"completeness-totals-{period and period.pk}", compute)
     return Completeness(period, roles, groups_list, window, filled, expected, signed)
+
+
+def people_without_post(*, term: str = ""):
+    """Registered people who hold no active post (candidates for a replacement), by name or NIK."""
+    from django.db.models import Q
+
+    from .models import Person
+
+    people = Person.objects.exclude(pk__in=Appointment.objects.active().values("person_id"))
+    term = term.strip()
+    if term.isdigit():
+        people = people.filter(nik__contains=term)
+    elif term:
+        people = people.filter(Q(name__icontains=term) | Q(nik__contains=term))
+    return people.order_by("name", "pk")

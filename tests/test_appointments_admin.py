@@ -87,9 +87,9 @@ def appointment_form_data(*, person, kelurahan="64.71.01.1001", role="sekretaris
     return data
 
 
-def replace_form_data(*, replacement_nik, **overrides):
+def replace_form_data(*, replacement, **overrides):
     data = {
-        "replacement_nik": replacement_nik,
+        "replacement": str(replacement.pk) if isinstance(replacement, Person) else replacement,
         "end_date": "2024-08-01",
         "reason": EndReason.RESIGNED.value,
         "note": "",
@@ -275,7 +275,7 @@ def test_the_replace_page_renders(staff_client, siti_in_manggar):
 
 def test_replacing_ends_the_old_appointment_and_appoints_the_replacement(staff_client, siti_in_manggar):
     budi = make_person(name="Budi Santoso")
-    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement=budi))
     assert response.status_code == 302
     new = Appointment.objects.get(person=budi)
     assert response.url == url("admin:secretariat_appointment_change", new.pk)
@@ -292,11 +292,10 @@ def test_replacing_ends_the_old_appointment_and_appoints_the_replacement(staff_c
     assert (new.lurah_decree_number, new.lurah_decree_date) == ("100.3/15/KEP-LRH/2024", dt.date(2024, 7, 30))
 
 
-def test_the_replace_page_refuses_a_nik_that_is_not_registered(staff_client, siti_in_manggar):
-    unknown = person_fields()["nik"]
-    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=unknown))
+def test_the_replace_page_refuses_a_person_who_is_not_registered(staff_client, siti_in_manggar):
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement="999999"))
     assert response.status_code == 200
-    assert "Tidak ada anggota terdaftar dengan NIK ini." in page_text(response)
+    assert "Orang pengganti tidak ditemukan. Pilih dari hasil pencarian." in page_text(response)
     siti_in_manggar.refresh_from_db()
     assert siti_in_manggar.is_active
     assert Appointment.objects.count() == 1
@@ -308,7 +307,7 @@ def test_the_replace_page_refuses_a_replacement_who_already_holds_a_post_and_cha
     budi = make_person(name="Budi Santoso")
     make_appointment(person=budi, kelurahan="64.71.01.1002", role="bendahara")
     history_before = siti_in_manggar.history.count()
-    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    response = staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement=budi))
     assert response.status_code == 200
     assert "Budi Santoso sudah menjabat Bendahara di Kelurahan Lamaru" in page_text(response)
     # Ending Siti was rolled back together with the refused appointment.
@@ -322,7 +321,7 @@ def test_the_replace_page_requires_the_lurah_decree(staff_client, siti_in_mangga
     budi = make_person(name="Budi Santoso")
     response = staff_client.post(
         replace_url(siti_in_manggar),
-        replace_form_data(replacement_nik=budi.nik, lurah_decree_number="", lurah_decree_date=""),
+        replace_form_data(replacement=budi, lurah_decree_number="", lurah_decree_date=""),
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"lurah_decree_number", "lurah_decree_date"}
@@ -334,11 +333,127 @@ def test_the_replace_page_shows_an_end_date_before_the_start(staff_client, siti_
     budi = make_person(name="Budi Santoso")
     response = staff_client.post(
         replace_url(siti_in_manggar),
-        replace_form_data(replacement_nik=budi.nik, end_date="2024-01-01", lurah_decree_date="2023-12-30"),
+        replace_form_data(replacement=budi, end_date="2024-01-01", lurah_decree_date="2023-12-30"),
     )
     assert response.status_code == 200
     assert "Tanggal berhenti tidak boleh sebelum mulai bertugas." in page_text(response)
     assert not budi.appointments.exists()
+
+
+def test_the_end_and_replace_forms_preselect_no_reason_and_require_one(staff_client, siti_in_manggar):
+    html = page_text(staff_client.get(end_url(siti_in_manggar)))
+    assert '<option value="" selected>— pilih alasan —</option>' in html
+    assert "selected>Meninggal dunia" not in html
+    for target, data in [
+        (end_url(siti_in_manggar), {"end_date": "2024-08-01", "note": ""}),
+        (replace_url(siti_in_manggar), replace_form_data(replacement=make_person(), reason="")),
+    ]:
+        response = staff_client.post(target, data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["reason"] == ["Pilih alasan berhenti."]
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+
+
+def test_the_replace_page_offers_a_search_and_an_add_button_instead_of_a_nik_box(
+    staff_client, siti_in_manggar
+):
+    html = page_text(staff_client.get(replace_url(siti_in_manggar)))
+    assert 'name="replacement_nik"' not in html
+    assert url("admin:secretariat_appointment_replacement_search") in html  # select2 asks it
+    assert 'class="admin-autocomplete' in html
+    assert f'href="{url("admin:secretariat_person_add")}?_to_field=id&amp;_popup=1"' in html
+
+
+def test_the_replacement_search_finds_people_without_a_post_by_name_or_nik(staff_client, siti_in_manggar):
+    budi = make_person(name="Budi Santoso")
+    budiman = make_person(name="Budiman Hakim")
+    make_appointment(person=budiman, kelurahan="64.71.01.1002", role="bendahara")  # holds a post
+    search = url("admin:secretariat_appointment_replacement_search")
+
+    data = staff_client.get(search, {"term": "budi"}).json()
+    assert data == {
+        "results": [{"id": str(budi.pk), "text": f"Budi Santoso ({budi.masked_nik})"}],
+        "pagination": {"more": False},
+    }
+    assert [r["id"] for r in staff_client.get(search, {"term": budi.nik[-6:]}).json()["results"]] == [
+        str(budi.pk)
+    ]
+    assert budi.nik not in staff_client.get(search, {"term": "budi"}).content.decode()  # masked
+    assert staff_client.get(search, {"term": "siti"}).json()["results"] == []  # Siti holds a post
+
+
+def test_the_replacement_search_is_for_staff_who_may_change_appointments(viewer_client, siti_in_manggar):
+    assert viewer_client.get(url("admin:secretariat_appointment_replacement_search")).status_code == 403
+
+
+# --- Undo an "Akhiri" made by mistake -----------------------------------------------------------------
+
+
+def reactivate_url(appointment):
+    return url("admin:secretariat_appointment_reactivate", appointment.pk)
+
+
+def test_an_appointment_ended_by_mistake_can_be_made_active_again_and_it_is_audited(
+    staff_client, staff_user, siti_in_manggar
+):
+    staff_client.post(end_url(siti_in_manggar), {"end_date": "2024-08-01", "reason": EndReason.DIED.value})
+    siti_in_manggar.refresh_from_db()
+    assert not siti_in_manggar.is_active
+    html = page_text(staff_client.get(url("admin:secretariat_appointment_change", siti_in_manggar.pk)))
+    assert f'href="{reactivate_url(siti_in_manggar)}"' in html
+
+    response = staff_client.post(reactivate_url(siti_in_manggar), {"note": "Salah pilih anggota"})
+    assert response.status_code == 302
+    siti_in_manggar.refresh_from_db()
+    assert siti_in_manggar.is_active
+    assert (siti_in_manggar.end_reason, siti_in_manggar.end_note) == ("", "")
+    last = siti_in_manggar.history.first()
+    assert last.history_change_reason == "pengakhiran dibatalkan: Salah pilih anggota"
+    assert last.history_user == staff_user
+    assert siti_in_manggar.history.all()[1].end_reason == EndReason.DIED  # the mistake stays on record
+
+
+def test_undoing_an_end_needs_a_reason(staff_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    response = staff_client.post(reactivate_url(siti_in_manggar), {"note": ""})
+    assert response.status_code == 200
+    assert "Tulis alasan pembatalan untuk riwayat." in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert not siti_in_manggar.is_active
+
+
+def test_an_end_cannot_be_undone_once_someone_replaced_the_member(staff_client, siti_in_manggar):
+    budi = make_person(name="Budi Santoso")
+    staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement=budi))
+    html = page_text(staff_client.get(url("admin:secretariat_appointment_change", siti_in_manggar.pk)))
+    assert reactivate_url(siti_in_manggar) not in html
+    response = staff_client.post(reactivate_url(siti_in_manggar), {"note": "coba"})
+    assert "sudah diganti (PAW)" in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert not siti_in_manggar.is_active
+
+
+def test_an_end_cannot_be_undone_when_the_post_was_filled_in_the_meantime(staff_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    make_appointment(person=make_person(name="Rudi Hartono"), kelurahan="64.71.01.1001", role="sekretaris")
+    response = staff_client.post(reactivate_url(siti_in_manggar), {"note": "Salah pilih"})
+    assert response.status_code == 200
+    assert "sudah diisi oleh Rudi Hartono" in page_text(response)
+    siti_in_manggar.refresh_from_db()
+    assert not siti_in_manggar.is_active
+
+
+def test_an_active_appointment_has_nothing_to_undo(staff_client, siti_in_manggar):
+    response = staff_client.post(reactivate_url(siti_in_manggar), {"note": "x"}, follow=True)
+    assert "Pengangkatan ini masih aktif." in page_text(response)
+
+
+def test_a_viewer_cannot_undo_an_end(viewer_client, siti_in_manggar):
+    appointment_end(appointment=siti_in_manggar, end_date=dt.date(2024, 8, 1), reason=EndReason.RESIGNED)
+    assert viewer_client.post(reactivate_url(siti_in_manggar), {"note": "x"}).status_code == 403
+    siti_in_manggar.refresh_from_db()
+    assert not siti_in_manggar.is_active
 
 
 # --- Permissions ------------------------------------------------------------------------------------
@@ -353,7 +468,7 @@ def test_a_viewer_can_see_the_lists(viewer_client, siti_in_manggar):
 def test_a_viewer_gets_403_on_the_end_and_replace_pages(viewer_client, siti_in_manggar, page):
     assert viewer_client.get(page(siti_in_manggar)).status_code == 403
     budi = make_person(name="Budi Santoso")
-    response = viewer_client.post(page(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    response = viewer_client.post(page(siti_in_manggar), replace_form_data(replacement=budi))
     assert response.status_code == 403
     siti_in_manggar.refresh_from_db()
     assert siti_in_manggar.is_active
@@ -450,7 +565,7 @@ def test_a_replacement_in_the_admin_is_recorded_on_both_appointments(
     staff_client, staff_user, siti_in_manggar
 ):
     budi = make_person(name="Budi Santoso")
-    staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement_nik=budi.nik))
+    staff_client.post(replace_url(siti_in_manggar), replace_form_data(replacement=budi))
     new = Appointment.objects.get(person=budi)
     old_latest = siti_in_manggar.history.latest()
     assert (old_latest.history_type, old_latest.history_user) == ("~", staff_user)

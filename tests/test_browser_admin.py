@@ -54,3 +54,54 @@ def test_staff_imports_a_102_row_spreadsheet_and_sees_the_matrix_full(
     assert "Impor selesai" in page.inner_text(".messagelist")
     page.screenshot(path=artifacts_dir / "admin-completeness-full.png", full_page=True)
     assert Appointment.objects.active().count() == 102
+
+
+def test_staff_replace_a_member_by_searching_or_adding_the_replacement(page, live_server, staff_user):
+    import datetime as dt
+
+    from secretariat.identity import make_nik
+
+    from .factories import make_appointment, make_person
+
+    old = make_appointment(person=make_person(name="Siti Contoh Manggar"))
+    make_person(name="Budi Pengganti Contoh")
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/appointment/{old.pk}/ganti/")
+    page.click(".select2-selection")
+    page.keyboard.type("pengganti")
+    page.wait_for_selector(".select2-results__option >> text=Budi Pengganti Contoh")
+
+    # Not registered yet: "+" opens the person form in a pop-up; saving it selects the new person.
+    page.keyboard.press("Escape")
+    with page.expect_popup() as popup_info:
+        page.click("#add_id_replacement")
+    popup = popup_info.value
+    popup.fill("#id_nik", make_nik(region="647101", birth_date=dt.date(1991, 2, 3), gender="L", serial=77))
+    popup.fill("#id_name", "Rudi Baru Fiktif")
+    popup.select_option("#id_gender", "L")
+    popup.fill("#id_birth_date", "1991-02-03")
+    popup.fill("#id_birth_place", "Balikpapan")
+    popup.select_option("#id_employment_status", "NON_ASN")
+    popup.click("input[name=_save]")
+    popup.wait_for_event("close")
+    assert "Rudi Baru Fiktif" in page.inner_text(".select2-selection__rendered")
+
+    page.fill("#id_end_date", "2024-08-01")
+    page.select_option("#id_reason", "mengundurkan_diri")
+    page.fill("#id_lurah_decree_number", "100.3/15/KEL/2024")
+    page.fill("#id_lurah_decree_date", "2024-07-30")
+    page.click("input[value=Simpan]")
+    page.wait_for_selector("text=Rudi Baru Fiktif menggantikan Siti Contoh Manggar")
+    old.refresh_from_db()
+    assert old.replaced_by.person.name == "Rudi Baru Fiktif"
+
+
+def test_admin_and_portal_pages_load_a_favicon_without_any_404(page, live_server, staff_user):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(f"{live_server.url}/masuk/")
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/appointment/")
+    page.wait_for_timeout(500)  # the browser asks for the icon after the page
+    assert page.locator("link[rel=icon]").count() == 1
+    assert missing == []

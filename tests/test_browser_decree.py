@@ -39,3 +39,19 @@ def test_staff_issue_the_sk_and_watch_progress_reach_100_percent(
     from . import pdf
 
     assert len(pdf.read(path).pages) == 102
+
+
+def test_the_preview_button_shows_the_date_typed_in_the_form(page, live_server, staff_user):
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/decree/terbitkan/")
+    page.fill("#id_decree_date", "2024-06-03")
+    with page.context.expect_event(
+        "response", predicate=lambda response: response.url.endswith("/pratinjau.pdf")
+    ) as answer:
+        page.click("#preview-button")
+    assert answer.value.status == 200
+    assert answer.value.request.method == "POST"
+    assert "decree_date=2024-06-03" in answer.value.request.post_data
+    assert answer.value.headers["content-type"] == "application/pdf"
+    assert Decree.objects.count() == 0

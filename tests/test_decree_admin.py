@@ -181,6 +181,31 @@ def test_preview_with_everyone_covered_shows_the_template_and_leaves_the_sequenc
     assert Decree.objects.count() == 1
 
 
+def test_the_preview_button_submits_the_issue_form_so_the_typed_date_is_shown(staff_client, roster):
+    body = staff_client.get(_url("decree_issue")).content.decode()
+    form = body[body.index('<form method="post" novalidate') :]
+    form = form[: form.index("</form>")]
+    assert f'formaction="{_url("decree_preview")}"' in form and 'formtarget="_blank"' in form
+    assert 'id="preview-link"' not in body  # the old link carried no date at all
+
+    response = staff_client.post(_url("decree_preview"), {"decree_date": "2024-06-05"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf.flat(response.content)
+    assert "pada tanggal 5 Juni 2024" in text and "1 Juni 2024" not in text
+    assert Decree.objects.count() == 0
+
+
+def test_a_preview_without_a_valid_date_says_so_instead_of_using_today(staff_client, roster):
+    response = staff_client.post(_url("decree_preview"), {"decree_date": "31-02-2024"})
+    assert response.status_code == 400
+    assert "Tanggal ditetapkan belum diisi atau tidak valid" in response.content.decode()
+
+
+def test_staff_who_may_only_view_cannot_post_a_preview_either(client, roster):
+    client.force_login(_staff_with("view_appointment"))
+    assert client.post(_url("decree_preview"), {"decree_date": "2024-06-05"}).status_code == 403
+
+
 # --- documents -------------------------------------------------------------------------------------
 
 
@@ -456,3 +481,33 @@ def test_a_template_whose_logo_file_went_missing_shows_an_error_and_the_logo_can
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.title == "JUDUL BARU" and not template.logo
+
+
+def test_the_issue_page_explains_a_decree_date_before_the_members_start(staff_client, roster):
+    response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-05-01"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Tanggal SK (1 Mei 2024) lebih awal dari tanggal mulai bertugas" in body
+    assert "Tanggal SK paling awal 26 Mei 2024." in body
+    assert Decree.objects.count() == 0
+
+
+def test_the_issue_form_shows_a_please_wait_note_while_submitting(staff_client, roster, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # make run: documents are made inside the request
+    body = staff_client.get(_url("decree_issue")).content.decode()
+    assert '<form method="post" novalidate data-busy>' in body
+    assert "js/busy-submit." in body
+    assert "Sedang memproses, mohon tunggu" in body and "tanpa worker" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_issuing_in_process_the_message_counts_the_finished_documents(
+    committed_db, staff_client, roster, monkeypatch
+):
+    from pps_admin.celery import app
+
+    # As in `make run`: the documents are made when the issuing transaction commits, in the request.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-06-01"}, follow=True)
+    body = response.content.decode()
+    assert "SK NOMOR 1 TAHUN 2024 diterbitkan untuk 4 anggota; 5 dari 5 dokumen selesai dibuat." in body

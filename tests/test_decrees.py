@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from kelurahan.models import Kelurahan
+from secretariat import identity
 from secretariat.models import (
     Appointment,
     Decree,
@@ -655,3 +656,90 @@ def test_a_missing_logo_file_is_a_validation_error_and_decrees_are_issued_withou
     assert "logo" in caught.value.message_dict
     decree = decree_issue(decree_date=SK_DATE)  # issuing goes on, without the logo
     assert decree.text["logo"] == ""
+
+
+def test_the_signature_never_stands_alone_on_a_page_of_the_102_member_keputusan(db):
+    """The full roster once put both signature blocks alone on a page (pages 3 and 9 of 9): the last
+    dictum and the last lampiran row must travel with them."""
+    from secretariat.services.demo import demo_csv
+    from secretariat.services.importing import members_import
+
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    decree = decree_issue(decree_date=SK_DATE)
+    last_name = decree.entries.order_by("-position").first().appointment.person.name
+    reader = pdf.read(render_document_pdf(_document(decree)))
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    signature_pages = [text for text in pages if "Ditetapkan di Balikpapan" in text]
+    assert len(signature_pages) == 2  # the Keputusan and its lampiran
+    keputusan, lampiran = signature_pages
+    assert "KELIMA : Keputusan ini mulai berlaku" in keputusan.split("Ditetapkan di")[0]
+    assert last_name in lampiran.split("Ditetapkan di")[0]
+
+
+def test_a_decree_dated_before_a_member_starts_is_refused_and_names_the_member(roster):
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 5, 20))
+    (message,) = caught.value.messages
+    assert message.startswith("Tanggal SK (20 Mei 2024) lebih awal dari tanggal mulai bertugas: ")
+    assert "Siti Aminah (26 Mei 2024)" in message
+    assert message.endswith("Tanggal SK paling awal 26 Mei 2024.")
+    assert not Decree.objects.exists()
+    assert decree_issue(decree_date=dt.date(2024, 5, 26)) is not None  # the start day itself is fine
+
+
+def test_a_decree_dated_before_the_lurah_decree_it_rests_on_is_refused(roster):
+    replacement = _replace(roster[1], end_date=dt.date(2024, 7, 1))  # Lurah decree of 28 June
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 6, 29))
+    text = " ".join(caught.value.messages)
+    assert "lebih awal dari tanggal mulai bertugas: Dewi Lestari (1 Juli 2024)" in text
+    assert replacement.person.name == "Dewi Lestari"
+    with pytest.raises(ValidationError) as caught:
+        decree_issue(decree_date=dt.date(2024, 6, 27))
+    assert "lebih awal dari tanggal Keputusan Lurah yang menjadi dasarnya: Dewi Lestari (28 Juni 2024)" in (
+        " ".join(caught.value.messages)
+    )
+    assert not Decree.objects.exists()
+    assert decree_issue(decree_date=dt.date(2024, 7, 1)) is not None
+
+
+def _petikan_text(decree) -> str:
+    document = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).first()
+    return _rendered_text(document)
+
+
+def test_the_petikan_is_authenticated_by_the_sekretaris_kpu_by_default(roster):
+    text = _petikan_text(decree_issue(decree_date=SK_DATE))
+    authentic = text.split("Petikan sesuai dengan aslinya,")[1].split("Ditetapkan di")[0]
+    assert "SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN" in text
+    assert "KETUA" not in authentic  # the chair signs the decree (ttd.), not the attestation
+
+
+def test_the_authenticating_official_is_configurable_and_the_nip_is_printed_masked(roster):
+    template = DecreeTemplate.active()
+    template.authenticator_title = "KEPALA SUBBAGIAN TEKNIS DAN HUKUM"
+    template.authenticator_name = "Drs. Contoh Pengesah"
+    template.authenticator_nip = identity.make_nip(
+        birth_date=dt.date(1975, 1, 1), appointed=(2000, 3), gender="L", serial=1
+    )
+    template.full_clean()
+    template.save()
+    text = _petikan_text(decree_issue(decree_date=SK_DATE))
+    assert "KEPALA SUBBAGIAN TEKNIS DAN HUKUM, Drs. Contoh Pengesah NIP. 1975**********1001" in text
+    assert template.authenticator_nip not in text
+
+
+def test_an_invalid_authenticator_nip_is_refused(db):
+    template = DecreeTemplate.active()
+    template.authenticator_nip = "12345"
+    with pytest.raises(ValidationError) as caught:
+        template.full_clean()
+    assert "authenticator_nip" in caught.value.message_dict
+
+
+def test_a_decree_issued_before_the_setting_existed_keeps_its_chair_attestation(roster):
+    decree = decree_issue(decree_date=SK_DATE)
+    old_text = {k: v for k, v in decree.text.items() if not k.startswith("authenticator_")}
+    Decree.objects.filter(pk=decree.pk).update(text=old_text)
+    authentic = _petikan_text(decree).split("Petikan sesuai dengan aslinya,")[1]
+    assert authentic.split("Ditetapkan di")[0].strip().startswith("KETUA KOMISI PEMILIHAN UMUM")

@@ -428,7 +428,7 @@ def test_a_revoked_decree_is_marked_for_current_and_replaced_members(clients, wo
     member_petikan = rendered(world.petikan(world.member))
     replaced_petikan = rendered(world.petikan(world.replaced_member))
     decree_revoke(decree=world.decree, revoked_date=dt.date(2024, 6, 10), reason="Salah tulis nama")
-    corrected = decree_issue(decree_date=dt.date(2024, 6, 11))
+    corrected = decree_issue(decree_date=dt.date(2024, 8, 5))  # the replacement started 1 August
     assert corrected is not None and corrected.number != world.decree.number
 
     html = clients["member"].get("/").content.decode()

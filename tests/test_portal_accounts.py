@@ -338,6 +338,21 @@ def test_admin_action_creates_accounts_and_returns_the_handover_pdf(staff_client
         assert user.password.startswith("pbkdf2_sha256_otp$")
         assert user.person.must_change_password is True
         assert login(Client(), username, password)["Location"] == "/"
+    # Back on the list, staff read what happened to each selected person.
+    assert (
+        "Akun portal dibuat untuk 3 anggota; 1 dilewati (1 sudah punya akun)."
+        in staff_client.get(PERSON_CHANGELIST).content.decode()
+    )
+
+
+def test_admin_action_counts_people_skipped_for_having_no_active_post(staff_client, roster):
+    idle = make_person(name="Tanpa Jabatan")
+    response = action(staff_client, "create_portal_accounts", [*roster, idle])
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        "Akun portal dibuat untuk 4 anggota; 1 dilewati (1 tidak sedang menjabat)."
+        in staff_client.get(PERSON_CHANGELIST).content.decode()
+    )
 
 
 def test_admin_action_when_everyone_has_an_account_says_so(staff_client, roster):
@@ -345,7 +360,7 @@ def test_admin_action_when_everyone_has_an_account_says_so(staff_client, roster)
     response = action(staff_client, "create_portal_accounts", roster)
     assert response.status_code == 302
     page = staff_client.get(response["Location"])
-    assert "Semua anggota aktif yang dipilih sudah punya akun portal." in page.content.decode()
+    assert "Tidak ada akun portal baru: 4 dilewati (4 sudah punya akun)." in page.content.decode()
 
 
 def test_view_only_staff_cannot_create_accounts(client, viewer_user, roster):

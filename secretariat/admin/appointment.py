@@ -72,6 +72,16 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHisto
             path("ekspor/<str:fmt>/", wrap(views.export_view), name="secretariat_export"),
             path("<int:pk>/akhiri/", wrap(views.end_view), name="secretariat_appointment_end"),
             path("<int:pk>/ganti/", wrap(views.replace_view), name="secretariat_appointment_replace"),
+            path(
+                "<int:pk>/batalkan-akhir/",
+                wrap(views.reactivate_view),
+                name="secretariat_appointment_reactivate",
+            ),
+            path(
+                "cari-pengganti/",
+                wrap(views.replacement_search_view),
+                name="secretariat_appointment_replacement_search",
+            ),
         ]
         return custom + super().get_urls()
 

@@ -40,6 +40,10 @@ class DecreeTemplateAdmin(SimpleHistoryAdmin):
         ),
         ("Penetapan", {"fields": ["place", "signer_title", "signer_name"]}),
         (
+            "Pengesahan petikan",
+            {"fields": ["authenticator_title", "authenticator_name", "authenticator_nip"]},
+        ),
+        (
             "Tata letak",
             {
                 "fields": [

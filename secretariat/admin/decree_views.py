@@ -1,8 +1,8 @@
 """Staff pages for decrees: issue (with preview), progress, documents, retry, revoke, print bundle."""
 
-import datetime as dt
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -22,7 +22,13 @@ def _require(request, *perms):
 
 
 def _context(request, title, **extra):
-    return {**admin.site.each_context(request), "title": title, "opts": Decree._meta, **extra}
+    return {
+        **admin.site.each_context(request),
+        "title": title,
+        "in_process": settings.CELERY_TASK_ALWAYS_EAGER,
+        "opts": Decree._meta,
+        **extra,
+    }
 
 
 def issue_view(request):
@@ -44,17 +50,32 @@ def issue_view(request):
                     request, "Semua pengangkatan aktif sudah tercantum dalam SK; tidak ada SK baru."
                 )
                 return redirect("admin:secretariat_decree_changelist")
+            job = decree.jobs.get()
             messages.success(
                 request,
-                f"SK {decree.number} diterbitkan untuk {uncovered} anggota; dokumen sedang dibuat.",
+                f"SK {decree.number} diterbitkan untuk {decree.entries.count()} anggota; "
+                f"{job_summary(job) or 'dokumen sedang dibuat.'}",
             )
-            warn_if_not_dispatched(request, decree.jobs.get())
+            warn_if_not_dispatched(request, job)
             return redirect("admin:secretariat_decree_change", decree.pk)
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",
         _context(request, "Terbitkan SK Sekretariat PPS", form=form, uncovered=uncovered, period=period),
     )
+
+
+def job_summary(job) -> str | None:
+    """How the documents came out when they were made inside the request (tasks in-process, as in
+    `make run`); None while a worker is still making them."""
+    job.refresh_from_db()
+    progress = job.progress()
+    if progress["status"] not in ("done", "failed"):
+        return None
+    summary = f"{progress['done']} dari {progress['total']} dokumen selesai dibuat."
+    if progress["failed"]:
+        summary += f" {progress['failed']} gagal: lihat daftar dokumen dan pakai “Coba lagi”."
+    return summary
 
 
 def warn_if_not_dispatched(request, job) -> None:
@@ -68,18 +89,27 @@ def warn_if_not_dispatched(request, job) -> None:
 
 
 def preview_view(request):
+    """The Keputusan as it would be issued with the issue form's values (its "Pratinjau PDF" button
+    submits the form here, in a new tab); a plain GET takes ?tanggal= and defaults to the form's date."""
     _require(request, "view_decree")
+    if request.method == "POST":
+        form = IssueDecreeForm(request.POST)
+    else:
+        given = request.GET.get("tanggal") or request.GET.get("decree_date")
+        form = IssueDecreeForm({"decree_date": given or IssueDecreeForm.base_fields["decree_date"].initial})
+    if not form.is_valid():
+        return _plain_text_error("Tanggal ditetapkan belum diisi atau tidak valid. Isi tanggal SK dulu.")
     try:
-        decree_date = dt.date.fromisoformat(request.GET.get("tanggal", ""))
-    except ValueError:
-        decree_date = dt.date.today()
-    try:
-        pdf = decree_services.decree_preview_pdf(decree_date=decree_date)
+        pdf = decree_services.decree_preview_pdf(decree_date=form.cleaned_data["decree_date"])
     except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+        return _plain_text_error(" ".join(exc.messages))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="pratinjau-sk.pdf"'
     return response
+
+
+def _plain_text_error(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _decree(pk) -> Decree:

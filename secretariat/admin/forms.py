@@ -1,7 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.urls import reverse
 
-from ..models import EndReason, Person
+from ..models import Appointment, EndReason, Person
 
 
 class ImportUploadForm(forms.Form):
@@ -23,25 +26,62 @@ class EndAppointmentForm(forms.Form):
     end_date = forms.DateField(
         label="Tanggal berhenti", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    reason = forms.ChoiceField(label="Alasan", choices=EndReason.choices)
+    # No default: ending a post for the wrong reason ("Meninggal dunia" was preselected) is serious.
+    reason = forms.ChoiceField(
+        label="Alasan",
+        choices=[("", "— pilih alasan —"), *EndReason.choices],
+        error_messages={"required": "Pilih alasan berhenti."},
+    )
     note = forms.CharField(label="Keterangan", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReplacementSelect(AutocompleteSelect):
+    """The admin's search-as-you-type select, asking our own search: people without an active post,
+    shown with their masked NIK."""
+
+    def get_url(self):
+        return reverse("admin:secretariat_appointment_replacement_search")
+
+
 class ReplaceAppointmentForm(EndAppointmentForm):
-    replacement_nik = forms.CharField(
-        label="NIK pengganti",
-        max_length=16,
-        help_text="Daftarkan dulu orang pengganti di menu Anggota sekretariat.",
+    replacement = forms.ModelChoiceField(
+        label="Pengganti",
+        queryset=Person.objects.all(),
+        help_text="Ketik nama atau NIK orang yang sudah terdaftar dan belum menjabat. Belum terdaftar? "
+        "Tambahkan lewat tombol + di sampingnya.",
+        error_messages={
+            "required": "Pilih orang pengganti.",
+            "invalid_choice": "Orang pengganti tidak ditemukan. Pilih dari hasil pencarian.",
+        },
     )
     lurah_decree_number = forms.CharField(label="Nomor Keputusan Lurah", max_length=100)
     lurah_decree_date = forms.DateField(
         label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def clean_replacement_nik(self):
-        nik = self.cleaned_data["replacement_nik"].strip()
-        person = Person.objects.filter(nik=nik).first()
-        if person is None:
-            raise forms.ValidationError("Tidak ada anggota terdaftar dengan NIK ini.")
-        self.replacement = person
-        return nik
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if request is not None:
+            person_field = Appointment._meta.get_field("person")
+            self.fields["replacement"].widget = RelatedFieldWidgetWrapper(
+                ReplacementSelect(person_field, admin.site, attrs={"data-width": "32em"}),
+                person_field.remote_field,
+                admin.site,
+                can_add_related=request.user.has_perm("secretariat.add_person"),
+            )
+            field = self.fields["replacement"]
+            field.queryset = field.queryset  # hands the choices to the new widget
+
+    @property
+    def replacement_person(self) -> Person:
+        return self.cleaned_data["replacement"]
+
+
+class ReactivateAppointmentForm(forms.Form):
+    note = forms.CharField(
+        label="Alasan pembatalan",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Misalnya: salah pilih anggota saat mengakhiri. Dicatat di riwayat.",
+        error_messages={"required": "Tulis alasan pembatalan untuk riwayat."},
+    )

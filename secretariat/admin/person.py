@@ -81,10 +81,24 @@ class PersonAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdm
 
         from ..services.accounts import handover_sheet_pdf, portal_accounts_create
 
+        selected = queryset.count()
+        had_account = queryset.filter(user__isnull=False).count()
         rows = portal_accounts_create(people=queryset)
+        skipped = selected - len(rows)
+        reasons = []
+        if had_account:
+            reasons.append(f"{had_account} sudah punya akun")
+        if skipped - had_account > 0:
+            reasons.append(f"{skipped - had_account} tidak sedang menjabat")
+        summary = f"{skipped} dilewati ({', '.join(reasons)})" if skipped else "tidak ada yang dilewati"
         if not rows:
-            messages.info(request, "Semua anggota aktif yang dipilih sudah punya akun portal.")
+            messages.info(request, f"Tidak ada akun portal baru: {summary}.")
             return None
+        messages.success(
+            request,
+            f"Akun portal dibuat untuk {len(rows)} anggota; {summary}. Lembar serah terima (PDF) "
+            "sudah diunduh: sandi sekali pakai hanya ada di lembar itu.",
+        )
         portal_url = request.build_absolute_uri("/")
         response = HttpResponse(
             handover_sheet_pdf(rows, portal_url=portal_url), content_type="application/pdf"

@@ -8,18 +8,23 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Appointment
-from ..selectors import completeness_matrix
-from ..services.appointments import appointment_end, appointment_replace
+from ..selectors import completeness_matrix, people_without_post
+from ..services.appointments import appointment_end, appointment_reactivate, appointment_replace
 from ..services.exporting import roster_csv, roster_xlsx, template_xlsx
 from ..services.importing import members_import
-from .forms import EndAppointmentForm, ImportUploadForm, ReplaceAppointmentForm
+from .forms import (
+    EndAppointmentForm,
+    ImportUploadForm,
+    ReactivateAppointmentForm,
+    ReplaceAppointmentForm,
+)
 
 PREVIEW_ROWS = 300
 SESSION_KEY = "import_staging_tokens"
@@ -130,15 +135,19 @@ def _download(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _appointment_form_view(request, pk, form_class, title, action):
+def _appointment_form_view(request, pk, form_class, title, action, *, needs_active=True):
     _require(request, "change_appointment")
     appointment = get_object_or_404(
         Appointment.objects.select_related("person", "kelurahan__kecamatan"), pk=pk
     )
-    if not appointment.is_active:
+    if needs_active and not appointment.is_active:
         messages.error(request, "Pengangkatan ini sudah berakhir.")
         return redirect("admin:secretariat_appointment_change", pk)
-    form = form_class(request.POST or None)
+    if not needs_active and appointment.is_active:
+        messages.error(request, "Pengangkatan ini masih aktif.")
+        return redirect("admin:secretariat_appointment_change", pk)
+    extra = {"request": request} if form_class is ReplaceAppointmentForm else {}
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             target = action(appointment, form)
@@ -172,7 +181,7 @@ def replace_view(request, pk):
     def action(appointment, form):
         new = appointment_replace(
             appointment=appointment,
-            replacement=form.replacement,
+            replacement=form.replacement_person,
             end_date=form.cleaned_data["end_date"],
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
@@ -183,3 +192,39 @@ def replace_view(request, pk):
         return new
 
     return _appointment_form_view(request, pk, ReplaceAppointmentForm, "Penggantian antarwaktu (PAW)", action)
+
+
+def reactivate_view(request, pk):
+    """Undo an "Akhiri" made by mistake (only while nobody replaced the member)."""
+
+    def action(appointment, form):
+        appointment_reactivate(appointment=appointment, note=form.cleaned_data["note"])
+        messages.success(request, f"Pengakhiran {appointment} dibatalkan; pengangkatan aktif kembali.")
+        return appointment
+
+    return _appointment_form_view(
+        request, pk, ReactivateAppointmentForm, "Batalkan pengakhiran", action, needs_active=False
+    )
+
+
+def replacement_search_view(request):
+    """Search-as-you-type for "Ganti (PAW)": registered people without an active post, in the
+    JSON shape of the admin's autocomplete (select2)."""
+    _require(request, "change_appointment", "view_person")
+    page_size = 20
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    people = list(
+        people_without_post(term=request.GET.get("term", ""))[(page - 1) * page_size : page * page_size + 1]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": str(person.pk), "text": f"{person.name} ({person.masked_nik})"}
+                for person in people[:page_size]
+            ],
+            "pagination": {"more": len(people) > page_size},
+        }
+    )

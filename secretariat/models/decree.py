@@ -70,6 +70,26 @@ class DecreeTemplate(models.Model):
         default="KETUA KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
     )
     signer_name = models.CharField("nama penanda tangan", max_length=150, default="PRAKOSO YUDHO LELONO")
+    # "Petikan sesuai dengan aslinya" is authenticated by the secretariat (usually the Sekretaris KPU),
+    # not by the chair who signs the decree.
+    authenticator_title = models.CharField(
+        "jabatan pengesah petikan",
+        max_length=200,
+        default="SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+        help_text="Pejabat yang menandatangani “Petikan sesuai dengan aslinya”.",
+    )
+    authenticator_name = models.CharField(
+        "nama pengesah petikan",
+        max_length=150,
+        blank=True,
+        help_text="Kosong: baris nama dibiarkan untuk ditulis tangan.",
+    )
+    authenticator_nip = models.CharField(
+        "NIP pengesah petikan",
+        max_length=18,
+        blank=True,
+        help_text="18 digit; dicetak tersamar (mis. 1975**********0001) sesuai aturan data pribadi.",
+    )
     paper = models.CharField("ukuran kertas", max_length=2, choices=Paper.choices, default=Paper.F4)
     margin_top_mm = models.PositiveSmallIntegerField("margin atas (mm)", default=20)
     margin_bottom_mm = models.PositiveSmallIntegerField("margin bawah (mm)", default=20)
@@ -96,6 +116,13 @@ class DecreeTemplate(models.Model):
         return self.name
 
     def clean(self):
+        if self.authenticator_nip:
+            from secretariat.identity import parse_nip
+
+            try:
+                parse_nip(self.authenticator_nip)
+            except ValidationError as exc:
+                raise ValidationError({"authenticator_nip": exc.messages}) from None
         for field in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
             if not 5 <= (getattr(self, field) or 0) <= 60:
                 raise ValidationError({field: "Margin harus antara 5 dan 60 mm."})

@@ -67,6 +67,27 @@ def appointment_end(
 
 
 @transaction.atomic
+def appointment_reactivate(*, appointment: Appointment, note: str) -> Appointment:
+    """Undo an "Akhiri" made by mistake: the appointment is active again, as if never ended.
+
+    Only while nobody replaced it and the post and the person are still free; the history keeps the
+    ending and its undoing."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.is_active:
+        raise ValidationError("Pengangkatan ini masih aktif.")
+    if Appointment.objects.filter(replaces=appointment).exists():
+        raise ValidationError("Pengangkatan ini sudah diganti (PAW); pengakhirannya tidak dapat dibatalkan.")
+    if not note.strip():
+        raise ValidationError("Tulis alasan pembatalan untuk riwayat.")
+    appointment.end_date = None
+    appointment.end_reason = ""
+    appointment.end_note = ""
+    appointment._change_reason = f"pengakhiran dibatalkan: {note.strip()}"[:100]
+    # full_clean() names whoever took the post or the person's other post in the meantime.
+    return _save_validated(appointment)
+
+
+@transaction.atomic
 def appointment_replace(
     *,
     appointment: Appointment,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
+from ..identity import mask_nip
 from ..models import (
     Appointment,
     Decree,
@@ -94,6 +95,9 @@ def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
         "place": template.place,
         "signer_title": template.signer_title,
         "signer_name": template.signer_name,
+        "authenticator_title": template.authenticator_title,
+        "authenticator_name": template.authenticator_name,
+        "authenticator_nip": mask_nip(template.authenticator_nip),
         "paper": template.paper,
         "page_mm": [width, height],
         "margins_mm": [
@@ -129,6 +133,31 @@ def _allocate_sequence(year: int) -> int:
     raise RuntimeError("could not lock the decree number sequence")
 
 
+def _check_decree_date(decree_date: dt.date, appointments: list[Appointment]) -> None:
+    """The KPU decree appoints people the Lurah already chose, from their start date: it cannot be
+    dated before a Lurah decree it rests on, nor before a member starts (a typo in the year, usually)."""
+    problems = []
+    checks = [
+        ("tanggal mulai bertugas", "start_date"),
+        ("tanggal Keputusan Lurah yang menjadi dasarnya", "lurah_decree_date"),
+    ]
+    for label, attr in checks:
+        late = sorted(
+            (a for a in appointments if getattr(a, attr) and getattr(a, attr) > decree_date),
+            key=lambda a: getattr(a, attr),
+            reverse=True,
+        )
+        if late:
+            names = ", ".join(f"{a.person.name} ({_indonesian_date(getattr(a, attr))})" for a in late[:3])
+            more = f" dan {len(late) - 3} lainnya" if len(late) > 3 else ""
+            problems.append(
+                f"Tanggal SK ({_indonesian_date(decree_date)}) lebih awal dari {label}: {names}{more}. "
+                f"Tanggal SK paling awal {_indonesian_date(getattr(late[0], attr))}."
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
 @transaction.atomic
 def decree_issue(
     *,
@@ -152,8 +181,7 @@ def decree_issue(
     appointments = ordered(uncovered_appointments(period))
     if not appointments:
         return None
-    if decree_date < min(a.start_date for a in appointments) - dt.timedelta(days=366):
-        raise ValidationError("Tanggal SK terlalu jauh sebelum masa kerja dimulai.")
+    _check_decree_date(decree_date, appointments)
     sequence = _allocate_sequence(decree_date.year)
     text = text_snapshot(template, period)
     decree = Decree.objects.create(
