@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from pps_admin.text import validate_multi_line, validate_single_line
+
 from ..models import EndReason, Person
 
 
@@ -24,7 +26,12 @@ class EndAppointmentForm(forms.Form):
         label="Tanggal berhenti", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.ChoiceField(label="Alasan", choices=EndReason.choices)
-    note = forms.CharField(label="Keterangan", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Keterangan",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multi_line],
+    )
 
 
 class ReplaceAppointmentForm(EndAppointmentForm):
@@ -33,7 +40,9 @@ class ReplaceAppointmentForm(EndAppointmentForm):
         max_length=16,
         help_text="Daftarkan dulu orang pengganti di menu Anggota sekretariat.",
     )
-    lurah_decree_number = forms.CharField(label="Nomor Keputusan Lurah", max_length=100)
+    lurah_decree_number = forms.CharField(
+        label="Nomor Keputusan Lurah", max_length=100, validators=[validate_single_line]
+    )
     lurah_decree_date = forms.DateField(
         label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
