@@ -2,11 +2,13 @@
 their names and e-mail addresses refuse control and bidi characters (see pps_admin/text.py)."""
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 
+from .security import BoundedUsernameMixin
 from .text import validate_multi_line, validate_single_line
 
 
@@ -36,3 +38,10 @@ for model, model_admin in ((User, StaffUserAdmin), (Group, StaffGroupAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+class StaffLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass
+
+
+admin.site.login_form = StaffLoginForm
