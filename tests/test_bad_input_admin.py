@@ -14,6 +14,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
@@ -253,3 +254,28 @@ def test_the_sweep_covers_every_registered_admin():
     labels = {model._meta.label_lower for model, _ in _admins()}
     assert {"secretariat.person", "secretariat.appointment", "auth.user", "integrity.ceremony"} <= labels
     assert labels >= CUSTOM_CHANGE_VIEWS
+
+
+@pytest.mark.parametrize(
+    "filename", ["../../../etc/passwd.png", "..\\..\\logo.png", "/etc/cron.d/logo.png", "logo\x00.png.exe"]
+)
+def test_an_uploaded_logo_named_with_a_path_is_stored_inside_its_folder(admin_client, settings, filename):
+    from pathlib import Path
+
+    from secretariat.models import DecreeTemplate
+
+    from .test_decrees import small_png
+
+    template = DecreeTemplate.active()
+    url = reverse("admin:secretariat_decreetemplate_change", args=[template.pk])
+    data, _ = read_form(admin_client.get(url).content.decode(), "decreetemplate_form")
+    logo = SimpleUploadedFile(filename, small_png(), content_type="image/png")
+    response = admin_client.post(url, {**data, "logo": logo})
+    assert response.status_code in (200, 302)
+    template.refresh_from_db()
+    if response.status_code == 302:
+        stored = Path(template.logo.path).resolve()
+        assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve() / "private" / "logos")
+        assert ".." not in template.logo.name and "\x00" not in template.logo.name
+    else:
+        assert not template.logo
