@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from pps_admin.text import validate_single_line
+
 from .services.pacts import MAX_SCAN_BYTES
 
 
@@ -8,7 +10,7 @@ class SignForm(forms.Form):
     signed_date = forms.DateField(
         label="Tanggal tanda tangan", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    signed_place = forms.CharField(label="Tempat", max_length=200)
+    signed_place = forms.CharField(label="Tempat", max_length=200, validators=[validate_single_line])
 
     def clean_signed_date(self):
         # Checked here too (the service refuses it as well) so the message sits next to the date field.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat.models import Appointment, Document
 
 
@@ -12,10 +13,12 @@ class PactText(models.Model):
     signed pact always points at exactly the words its signer read."""
 
     version = models.PositiveIntegerField("versi", unique=True, editable=False)
-    title = models.CharField("judul", max_length=200, default="PAKTA INTEGRITAS")
-    preamble = models.TextField("pembuka")
-    pledges = models.TextField("butir pakta (satu per baris)")
-    closing = models.TextField("penutup", blank=True)
+    title = models.CharField(
+        "judul", max_length=200, default="PAKTA INTEGRITAS", validators=[validate_single_line]
+    )
+    preamble = models.TextField("pembuka", validators=[validate_multi_line])
+    pledges = models.TextField("butir pakta (satu per baris)", validators=[validate_multi_line])
+    closing = models.TextField("penutup", blank=True, validators=[validate_multi_line])
     stamp_duty = models.BooleanField(
         "kotak meterai", default=False, help_text="Tampilkan kotak meterai di tempat tanda tangan."
     )
@@ -47,10 +50,12 @@ class PactText(models.Model):
 
 
 class Ceremony(models.Model):
-    name = models.CharField("nama kegiatan", max_length=200)
+    name = models.CharField("nama kegiatan", max_length=200, validators=[validate_single_line])
     date = models.DateField("tanggal")
-    place = models.CharField("tempat", max_length=200)
-    city = models.CharField("kota (pada pakta)", max_length=100, default="Balikpapan")
+    place = models.CharField("tempat", max_length=200, validators=[validate_single_line])
+    city = models.CharField(
+        "kota (pada pakta)", max_length=100, default="Balikpapan", validators=[validate_single_line]
+    )
     expected = models.ManyToManyField(
         Appointment,
         blank=True,
@@ -95,7 +100,9 @@ class Pact(models.Model):
         "status", max_length=16, choices=PactStatus.choices, default=PactStatus.NOT_PRINTED
     )
     signed_date = models.DateField("tanggal tanda tangan", null=True, blank=True)
-    signed_place = models.CharField("tempat tanda tangan", max_length=200, blank=True)
+    signed_place = models.CharField(
+        "tempat tanda tangan", max_length=200, blank=True, validators=[validate_single_line]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

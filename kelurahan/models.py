@@ -5,6 +5,8 @@ import re
 from django.core.validators import RegexValidator
 from django.db import models
 
+from pps_admin.text import validate_single_line
+
 KECAMATAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 KELURAHAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 
@@ -26,7 +28,7 @@ class Kecamatan(models.Model):
         primary_key=True,
         validators=[RegexValidator(KECAMATAN_CODE_RE, "Kode kecamatan harus berbentuk 64.71.01.")],
     )
-    name = models.CharField("nama", max_length=100)
+    name = models.CharField("nama", max_length=100, validators=[validate_single_line])
 
     class Meta:
         ordering = ["code"]
@@ -47,8 +49,13 @@ class Kelurahan(models.Model):
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name="kecamatan"
     )
-    name = models.CharField("nama", max_length=100)
-    postal_code = models.CharField("kode pos", max_length=5, blank=True)
+    name = models.CharField("nama", max_length=100, validators=[validate_single_line])
+    postal_code = models.CharField(
+        "kode pos",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}$", "Kode pos harus 5 angka.")],
+    )
 
     class Meta:
         ordering = ["code"]

@@ -5,6 +5,10 @@ Django 5.2 has no built-in CSP; this one header is all the project needs. Inline
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.http import HttpResponseBadRequest
+
+from .text import validate_single_line
 
 DEFAULT_POLICY = "; ".join(
     [
@@ -33,3 +37,31 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RejectNulInQueryMiddleware:
+    """A NUL character in a query parameter (?q=%00) reached PostgreSQL, which refuses it with an error
+    (a 500): no URL of this site has a use for one, so such a request is answered 400 straight away.
+    Posted forms need no such guard: every text field refuses NUL with a form error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return HttpResponseBadRequest(
+                    "Alamat berisi karakter yang tidak sah.", content_type="text/plain; charset=utf-8"
+                )
+        return self.get_response(request)
+
+
+class BoundedUsernameMixin:
+    """For login forms. AuthenticationForm sets the username's max_length after the field is built, so it
+    is shown but never checked: a 100,000-character username went on to django-axes, whose 255-character
+    column refused it (a 500). Checked here, with the free-text rule, before anything is authenticated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators += [MaxLengthValidator(field.max_length or 150), validate_single_line]

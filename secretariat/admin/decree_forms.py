@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 
+from pps_admin.text import validate_multi_line
+
 
 class IssueDecreeForm(forms.Form):
     decree_date = forms.DateField(
@@ -17,5 +19,8 @@ class RevokeDecreeForm(forms.Form):
         label="Tanggal dicabut", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
-        label="Alasan pencabutan", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Alasan pencabutan",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multi_line],
     )

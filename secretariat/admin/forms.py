@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.urls import reverse
 
+from pps_admin.text import validate_multi_line, validate_single_line
+
 from ..models import Appointment, EndReason, Person
 
 
@@ -32,7 +34,12 @@ class EndAppointmentForm(forms.Form):
         choices=[("", "— pilih alasan —"), *EndReason.choices],
         error_messages={"required": "Pilih alasan berhenti."},
     )
-    note = forms.CharField(label="Keterangan", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Keterangan",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multi_line],
+    )
 
 
 class ReplacementSelect(AutocompleteSelect):
@@ -54,7 +61,9 @@ class ReplaceAppointmentForm(EndAppointmentForm):
             "invalid_choice": "Orang pengganti tidak ditemukan. Pilih dari hasil pencarian.",
         },
     )
-    lurah_decree_number = forms.CharField(label="Nomor Keputusan Lurah", max_length=100)
+    lurah_decree_number = forms.CharField(
+        label="Nomor Keputusan Lurah", max_length=100, validators=[validate_single_line]
+    )
     lurah_decree_date = forms.DateField(
         label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

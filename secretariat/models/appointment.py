@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from kelurahan.models import Kelurahan
+from pps_admin.text import validate_multi_line, validate_single_line
 
 from .period import ElectionPeriod
 from .person import Person
@@ -49,12 +50,15 @@ class Appointment(models.Model):
         max_length=100,
         blank=True,
         help_text="Dasar pengangkatan: Keputusan Lurah yang memilih anggota ini.",
+        validators=[validate_single_line],
     )
     lurah_decree_date = models.DateField("tanggal keputusan lurah", null=True, blank=True)
     start_date = models.DateField("mulai bertugas")
     end_date = models.DateField("berhenti bertugas", null=True, blank=True)
     end_reason = models.CharField("alasan berhenti", max_length=24, choices=EndReason.choices, blank=True)
-    end_note = models.TextField("keterangan berhenti", max_length=1000, blank=True)
+    end_note = models.TextField(
+        "keterangan berhenti", max_length=1000, blank=True, validators=[validate_multi_line]
+    )
     replaces = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from pps_admin.text import validate_multi_line, validate_single_line
+
 from .appointment import Appointment
 from .period import ElectionPeriod
 
@@ -43,33 +45,51 @@ class DecreeTemplate(models.Model):
     Placeholders in dictums: {mulai_tugas}, {akhir_tugas}, {periode}, {hari_pemungutan}.
     """
 
-    name = models.CharField("nama templat", max_length=150)
+    name = models.CharField("nama templat", max_length=150, validators=[validate_single_line])
     is_active = models.BooleanField("dipakai", default=True)
     number_format = models.CharField(
         "format nomor",
         max_length=100,
         default="NOMOR {n} TAHUN {yyyy}",
-        validators=[validate_number_format],
+        validators=[validate_single_line, validate_number_format],
         help_text="{n} = nomor urut, {yyyy} = tahun. Contoh lama: {n}/PP.04.2-Kpt/6471/KPU-Kot/{yyyy}",
     )
-    issuer = models.CharField("nama lembaga", max_length=150, default="KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN")
-    title = models.TextField("tentang (judul)", max_length=1000)
-    considerations = models.TextField("menimbang (satu butir per baris)")
-    legal_basis = models.TextField("mengingat (satu butir per baris)")
-    observations = models.TextField("memperhatikan (satu butir per baris)", blank=True)
-    dictums = models.TextField("diktum (satu diktum per baris: KESATU, KEDUA, ...)")
+    issuer = models.CharField(
+        "nama lembaga",
+        max_length=150,
+        default="KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+        validators=[validate_single_line],
+    )
+    title = models.TextField("tentang (judul)", max_length=1000, validators=[validate_multi_line])
+    considerations = models.TextField("menimbang (satu butir per baris)", validators=[validate_multi_line])
+    legal_basis = models.TextField("mengingat (satu butir per baris)", validators=[validate_multi_line])
+    observations = models.TextField(
+        "memperhatikan (satu butir per baris)", blank=True, validators=[validate_multi_line]
+    )
+    dictums = models.TextField(
+        "diktum (satu diktum per baris: KESATU, KEDUA, ...)", validators=[validate_multi_line]
+    )
     petikan_closing = models.TextField(
         "kalimat penutup petikan",
         default="Petikan Keputusan ini disampaikan kepada yang bersangkutan untuk diketahui dan "
         "dipergunakan sebagaimana mestinya.",
+        validators=[validate_multi_line],
     )
-    place = models.CharField("tempat ditetapkan", max_length=100, default="Balikpapan")
+    place = models.CharField(
+        "tempat ditetapkan", max_length=100, default="Balikpapan", validators=[validate_single_line]
+    )
     signer_title = models.CharField(
         "jabatan penanda tangan",
         max_length=200,
         default="KETUA KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+        validators=[validate_single_line],
     )
-    signer_name = models.CharField("nama penanda tangan", max_length=150, default="PRAKOSO YUDHO LELONO")
+    signer_name = models.CharField(
+        "nama penanda tangan",
+        max_length=150,
+        default="PRAKOSO YUDHO LELONO",
+        validators=[validate_single_line],
+    )
     # "Petikan sesuai dengan aslinya" is authenticated by the secretariat (usually the Sekretaris KPU),
     # not by the chair who signs the decree.
     authenticator_title = models.CharField(
@@ -77,12 +97,14 @@ class DecreeTemplate(models.Model):
         max_length=200,
         default="SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
         help_text="Pejabat yang menandatangani “Petikan sesuai dengan aslinya”.",
+        validators=[validate_single_line],
     )
     authenticator_name = models.CharField(
         "nama pengesah petikan",
         max_length=150,
         blank=True,
         help_text="Kosong: baris nama dibiarkan untuk ditulis tangan.",
+        validators=[validate_single_line],
     )
     authenticator_nip = models.CharField(
         "NIP pengesah petikan",
@@ -181,7 +203,9 @@ class Decree(models.Model):
         "status", max_length=8, choices=DecreeStatus.choices, default=DecreeStatus.ISSUED
     )
     revoked_date = models.DateField("tanggal dicabut", null=True, blank=True)
-    revoked_reason = models.TextField("alasan dicabut", max_length=1000, blank=True)
+    revoked_reason = models.TextField(
+        "alasan dicabut", max_length=1000, blank=True, validators=[validate_multi_line]
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

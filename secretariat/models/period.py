@@ -2,11 +2,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from pps_admin.text import validate_single_line
+
 
 class ElectionPeriod(models.Model):
     """An election and the term of its secretariats (e.g. Pilkada 2024: 26 May 2024 - 27 Jan 2025)."""
 
-    name = models.CharField("nama", max_length=150, unique=True)
+    name = models.CharField("nama", max_length=150, unique=True, validators=[validate_single_line])
     vote_date = models.DateField("hari pemungutan suara")
     term_start = models.DateField("awal masa kerja")
     term_end = models.DateField("akhir masa kerja")
@@ -52,7 +54,7 @@ class KeyDate(models.Model):
     period = models.ForeignKey(
         ElectionPeriod, on_delete=models.CASCADE, related_name="key_dates", verbose_name="periode"
     )
-    title = models.CharField("kegiatan", max_length=200)
+    title = models.CharField("kegiatan", max_length=200, validators=[validate_single_line])
     start = models.DateField("mulai")
     end = models.DateField("selesai", null=True, blank=True)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat import identity
 
 
@@ -34,13 +35,13 @@ class Person(models.Model):
     )
     name = models.CharField("nama lengkap", max_length=150, validators=[identity.validate_person_name])
     gender = models.CharField("jenis kelamin", max_length=1, choices=Gender.choices)
-    birth_place = models.CharField("tempat lahir", max_length=100)
+    birth_place = models.CharField("tempat lahir", max_length=100, validators=[validate_single_line])
     birth_date = models.DateField("tanggal lahir")
     employment_status = models.CharField("status kepegawaian", max_length=8, choices=EmploymentStatus.choices)
     nip = models.CharField("NIP", max_length=18, blank=True, help_text="Wajib untuk ASN (18 digit).")
     phone = models.CharField("telepon", max_length=20, blank=True, validators=[phone_validator])
-    email = models.EmailField("surel", blank=True)
-    address = models.TextField("alamat", max_length=500, blank=True)
+    email = models.EmailField("surel", blank=True, validators=[validate_single_line])
+    address = models.TextField("alamat", max_length=500, blank=True, validators=[validate_multi_line])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

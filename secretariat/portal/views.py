@@ -5,10 +5,13 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
+
+from pps_admin.security import BoundedUsernameMixin
 
 from ..models import Document, DocumentStatus
 from .selectors import member_overview
@@ -54,8 +57,13 @@ def document_download(request, public_id):
     )
 
 
+class PortalLoginForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
 class LoginView(auth_views.LoginView):
     template_name = "portal/login.html"
+    form_class = PortalLoginForm
     redirect_authenticated_user = True
 
 

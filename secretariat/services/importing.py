@@ -14,10 +14,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kelurahan.models import Kelurahan
+from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Appointment, ElectionPeriod, Person
 from . import roster_format as fmt
-from .spreadsheet import CONTROL_CHARS, FORMULA_PREFIXES, SpreadsheetError, cell_text, read_rows
+from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
 
 MAX_CELL_LENGTH = 500
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
@@ -119,6 +120,17 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
     parsed = []
     for number, values in rows:
         texts = [cell_text(value) for value in values]
+        formulas = [i for i, value in enumerate(values[: len(fmt.HEADER)]) if isinstance(value, Formula)]
+        if formulas:
+            for index in formulas:
+                result.errors.append(
+                    Problem(
+                        number,
+                        fmt.HEADER[index],
+                        "Sel berisi rumus Excel; ketik nilainya sebagai teks biasa.",
+                    )
+                )
+            continue
         if not any(texts):
             continue
         if any(texts[len(fmt.HEADER) :]):
@@ -148,7 +160,7 @@ def _parse_row(number, cells, kelurahan_by_code, result):
     for column, value in cells.items():
         if len(value) > MAX_CELL_LENGTH:
             problem(column, f"Isian terlalu panjang (lebih dari {MAX_CELL_LENGTH} karakter).")
-        elif CONTROL_CHARS.search(value) or (column != "alamat" and re.search(r"[\r\n\t]", value)):
+        elif (MULTI_LINE_FORBIDDEN if column == "alamat" else SINGLE_LINE_FORBIDDEN).search(value):
             problem(column, "Berisi karakter kendali yang tidak diizinkan.")
         elif value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
             cells[column] = value[1:]  # written so by our own export to keep formulas inert

@@ -17,6 +17,10 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+class Formula(str):
+    """An XLSX cell holding a formula (its text, e.g. '=A1+1'), never a value typed in."""
+
+
 class SpreadsheetError(Exception):
     """The file cannot be read as a table; the message is for the user (Indonesian)."""
 
@@ -51,15 +55,17 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
     # A damaged workbook makes openpyxl raise almost anything (XML ParseError, IndexError, ValueError ...),
     # and in read-only mode only while the rows are read: every such failure is the file's fault.
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas are read as formulas, not as the value a spreadsheet last computed: a file written by a
+        # script has no computed value at all, and the cell would silently import as empty.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # BadZipFile, InvalidFileException, ParseError, KeyError ...
         raise SpreadsheetError(BROKEN_XLSX) from exc
     try:
         sheet = workbook.worksheets[0]
         # Read-only mode trusts the file's <dimension>, which some tools write wrong (e.g. "A1"): ignore it.
         sheet.reset_dimensions()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            yield number, [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in row]
     except Exception as exc:  # not GeneratorExit: closing the reader early is no error
         raise SpreadsheetError(BROKEN_XLSX) from exc
     finally:

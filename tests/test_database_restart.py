@@ -1,0 +1,238 @@
+"""PostgreSQL restarted while the app is idle: the app recovers by itself (issue #6, item 2).
+
+The shared cluster is never touched: the test starts a private PostgreSQL 15 in a temporary directory on
+a free port, copies the test database's schema and reference data into it, and serves the app from a real
+gunicorn process (one sync worker, so its one persistent connection is reused across requests as in
+production; CONN_MAX_AGE=60 with CONN_HEALTH_CHECKS). After `pg_ctl restart -m fast` every connection the
+app held is dead; the very next request must still succeed, without restarting gunicorn.
+"""
+
+import contextlib
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(
+    not (PG_BIN / "initdb").exists() or not shutil.which("pg_dump", path=str(PG_BIN)),
+    reason="PostgreSQL 15 server binaries are not installed",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class PrivateCluster:
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="pps-pg-"))
+        self.data = self.dir / "data"
+        self.port = _free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        os.chmod(self.dir, 0o700)
+
+    def _run(self, *args, **kwargs):
+        return subprocess.run(
+            _as_postgres([str(PG_BIN / args[0]), *args[1:]]), check=True, capture_output=True, **kwargs
+        )
+
+    def start(self):
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"
+        )
+        self.pg_ctl("start")
+
+    def pg_ctl(self, action, *extra):
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", action, *extra
+        )
+
+    def stop(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, name="pps") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture
+def cluster():
+    cluster = PrivateCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def _copy_test_database(cluster):
+    """The suite's test database (migrated, reference data loaded) copied into the private cluster: faster
+    than running every migration again."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    source = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    subprocess.run(
+        [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "pps"],
+        check=True,
+    )
+    dump = subprocess.run([str(PG_BIN / "pg_dump"), "--no-owner", source], check=True, capture_output=True)
+    assert b"CREATE TABLE" in dump.stdout, source
+    subprocess.run(
+        [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", cluster.url()],
+        input=dump.stdout,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _add_staff(cluster, username, password):
+    from django.contrib.auth.hashers import make_password
+
+    hashed = make_password(password, hasher="pbkdf2_sha256")
+    sql = (
+        "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,"  # noqa: S608
+        f" is_active, date_joined) VALUES ('{hashed}', true, '{username}', '', '', '', true, true, now())"
+    )
+    done = subprocess.run(
+        [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", cluster.url(), "-c", sql],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def app_server(cluster, db, tmp_path):
+    _copy_test_database(cluster)
+    _add_staff(cluster, "staf", "sandi-staf-123")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": cluster.url(),
+        "SECRET_KEY": "test-only-secret",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    env.pop("REDIS_URL", None)
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "pps_admin.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "-k",
+            "sync",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/masuk/", timeout=10)  # noqa: S310 - http://127.0.0.1
+            break
+        except OSError:  # not listening yet, or still starting up
+            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+            time.sleep(0.3)
+    try:
+        yield base, process, tmp_path / "gunicorn.log"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+class Browser:
+    """Cookies and CSRF tokens, like a browser (the test uses the real HTTP stack, not Django's client)."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path):
+        try:
+            response = self.opener.open(self.base + path, timeout=15)
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+        return response.status, response.read().decode()
+
+    def post_form(self, path, data):
+        status, html = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        try:
+            response = self.opener.open(request, timeout=15)
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+        return response.status, response.read().decode()
+
+
+def test_after_a_postgresql_restart_the_next_requests_succeed_without_restarting_the_app(cluster, app_server):
+    base, gunicorn, log = app_server
+    staff = Browser(base)
+    status, html = staff.post_form(
+        "/admin/login/?next=/admin/", {"username": "staf", "password": "sandi-staf-123"}
+    )
+    assert status == 200 and "logout" in html, html[:500]
+    status, html = staff.get("/admin/secretariat/person/")
+    assert status == 200, html[:2000]
+
+    started = time.monotonic()
+    cluster.pg_ctl("restart", "-m", "fast")  # every server connection the app held is gone
+    restarted_in = time.monotonic() - started
+
+    # The very first request after the restart already works (the dead connection is noticed and replaced).
+    statuses = [staff.get("/admin/secretariat/person/")[0] for _ in range(3)]
+    visitor = Browser(base)
+    login_status, login_html = visitor.post_form(
+        "/masuk/", {"username": "tidak-ada", "password": "salah-sekali"}
+    )
+    assert statuses == [200, 200, 200], log.read_text()[-3000:]
+    assert login_status == 200 and "alert-danger" in login_html  # a refused login, not a 500
+    assert gunicorn.poll() is None  # the same app process, never restarted
+    print(f"\nprivate PostgreSQL restarted in {restarted_in:.1f} s; next requests: {statuses}")
