@@ -292,6 +292,11 @@ def _check_against_file_and_database(candidates, period, result):
 
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
+    for row in result.rows:
+        if row.person_action == "baru":
+            # Someone first appointed to a synthetic kelurahan is synthetic too (seed_synthetic --csv):
+            # `seed_synthetic --remove` then finds them by the marker.
+            row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         bulk_create_with_history(
