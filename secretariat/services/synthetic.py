@@ -33,15 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from kelurahan.models import SYNTHETIC_PROVINCE, Kecamatan, Kelurahan
 
 from .. import identity
 from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
 from . import roster_format as fmt
-from .bulk_copy import copy_available, copy_insert, reserve_ids
+from .bulk_copy import copy_available, copy_insert, create_with_history
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
 MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
@@ -231,82 +229,49 @@ def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = 
 
 
 def _insert_members(members: Iterator[SyntheticMember], period: ElectionPeriod) -> int:
-    insert_chunk = _copy_chunk if copy_available() else _orm_chunk
     total = 0
     chunk: list[SyntheticMember] = []
     for member in members:
         chunk.append(member)
         if len(chunk) == CHUNK_KELURAHAN * len(Role):
-            total += insert_chunk(chunk, period)
+            total += _insert_chunk(chunk, period)
             chunk = []
     if chunk:
-        total += insert_chunk(chunk, period)
+        total += _insert_chunk(chunk, period)
     return total
 
 
-def _person_values(member: SyntheticMember) -> dict:
-    return {
-        "nik": member.nik,
-        "name": member.name,
-        "gender": member.gender,
-        "birth_place": BIRTH_PLACE,
-        "birth_date": member.birth_date,
-        "employment_status": member.employment_status,
-        "nip": member.nip,
-        "address": ADDRESS,
-        "synthetic": True,
-    }
-
-
-def _appointment_values(person_id: int, member: SyntheticMember, period: ElectionPeriod) -> dict:
-    return {
-        "person_id": person_id,
-        "kelurahan_id": member.kelurahan_code,
-        "role": member.role,
-        "period_id": period.pk,
-        "start_date": period.term_start,
-    }
-
-
-def _copy_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
-    """PostgreSQL: COPY the rows and the same history rows bulk_create_with_history would write."""
-    now = timezone.now()
-    history = {
-        "history_date": now,
-        "history_change_reason": CHANGE_REASON,
-        "history_type": "+",
-        "history_user_id": None,
-    }
+def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
     people = [
-        {"id": pk, **_person_values(m), "created_at": now}
-        for pk, m in zip(reserve_ids(Person, len(chunk)), chunk, strict=True)
+        Person(
+            nik=m.nik,
+            name=m.name,
+            gender=m.gender,
+            birth_place=BIRTH_PLACE,
+            birth_date=m.birth_date,
+            employment_status=m.employment_status,
+            nip=m.nip,
+            address=ADDRESS,
+            synthetic=True,
+        )
+        for m in chunk
     ]
-    copy_insert(Person, ({**row, "updated_at": now} for row in people))
-    copy_insert(Person.history.model, ({**row, **history} for row in people))
-    appointments = [
-        {"id": pk, **_appointment_values(person["id"], m, period), "created_at": now}
-        for pk, person, m in zip(reserve_ids(Appointment, len(chunk)), people, chunk, strict=True)
-    ]
-    copy_insert(Appointment, ({**row, "updated_at": now} for row in appointments))
-    copy_insert(Appointment.history.model, ({**row, **history} for row in appointments))
-    return len(people)
-
-
-def _orm_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
-    """Other databases (SQLite for `make run`): bulk_create with history."""
-    people = [Person(**_person_values(m)) for m in chunk]
-    bulk_create_with_history(people, Person, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+    create_with_history(people, Person, reason=CHANGE_REASON)
     if any(person.pk is None for person in people):  # backends that return no ids from bulk inserts
         ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "pk"))
         for person in people:
             person.pk = ids[person.nik]
     appointments = [
-        Appointment(**_appointment_values(person.pk, m, period))
+        Appointment(
+            person_id=person.pk,
+            kelurahan_id=m.kelurahan_code,
+            role=m.role,
+            period=period,
+            start_date=period.term_start,
+        )
         for person, m in zip(people, chunk, strict=True)
     ]
-    bulk_create_with_history(
-        appointments, Appointment, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-    )
+    create_with_history(appointments, Appointment, reason=CHANGE_REASON)
     return len(people)
 
 
