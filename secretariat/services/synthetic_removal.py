@@ -11,13 +11,13 @@ slow, so this walks the relations through the model metadata and deletes each le
 DELETE ... WHERE fk IN (SELECT ...), children first. It follows every reverse relation, so models of apps
 that `secretariat` must not import (integrity's pacts) are covered too. A real row that points at a
 synthetic one is never deleted: the walk only descends into marked models' synthetic rows, so such a
-reference makes the foreign-key check at commit fail and nothing at all is removed.
+reference makes the foreign-key check fail and nothing at all is removed.
 """
 
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
@@ -57,6 +57,9 @@ def synthetic_remove() -> Counter:
         if users:
             _, deleted = get_user_model().objects.filter(pk__in=users).delete()
             counts.update(deleted)
+        # Foreign keys are checked at commit; check them now, so a real row still pointing at a removed
+        # one fails here and rolls this back, even inside an outer transaction (--replace, tests).
+        connections[router.db_for_write(Person)].check_constraints()
     return +counts
 
 
