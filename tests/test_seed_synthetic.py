@@ -244,3 +244,20 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_row(demo_roster, t
     assert "tidak ada data yang disimpan" in err
     assert Person.objects.count() == 102
     assert not Appointment.objects.filter(kelurahan__synthetic=True).exists()
+
+
+def test_copy_in_slices_keeps_rows_ids_and_history_in_step(demo_roster, monkeypatch):
+    from secretariat.services import bulk_copy
+
+    monkeypatch.setattr(bulk_copy, "COPY_SLICE", 4)  # 15 people: slices of 4, 4, 4, 3
+    seed(5)
+    people = {p.pk: p for p in Person.objects.filter(synthetic=True)}
+    assert len(people) == 15
+    history = Person.history.filter(synthetic=True)
+    assert sorted(history.values_list("id", "nik")) == sorted((pk, p.nik) for pk, p in people.items())
+    for appointment in Appointment.objects.filter(kelurahan__synthetic=True).select_related("person"):
+        assert appointment.person.synthetic
+        assert appointment.person.name.endswith(
+            " Sintetis " + "ABCDE"[int(appointment.kelurahan_id[-2:]) - 1]
+        )
+    assert Appointment.history.filter(person__synthetic=True).count() == 15

@@ -137,6 +137,7 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
         candidate = _parse_row(number, cells, kelurahan_by_code, result)
         if candidate:
             candidates.append(candidate)
+    del parsed, rows  # the raw cells: hundreds of MB in a national-scale file
 
     _check_against_file_and_database(candidates, period, result)
 
