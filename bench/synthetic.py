@@ -1,13 +1,12 @@
-"""Bench-only bulk loader: the 34 real kelurahan with the fictional roster, plus synthetic kelurahan.
+"""Bench data: the 34 real kelurahan with the fictional roster, plus national-scale synthetic kelurahan.
 
-Not a product command (that is `seed_synthetic`, issue #7 item 1); this one exists so that page-time and
-load benchmarks can build national-scale data in about a minute with set-based SQL on PostgreSQL.
-Synthetic codes start with `00.` (kecamatan `00.PP.KK`, kelurahan `00.PP.KK.10NN`, 12 per kecamatan, about
-the national average), so they can never collide with a Kemendagri code. Every kelurahan gets three active
-appointments of the current period, each appointment a pact (about 70% signed) and a decree entry with a
-generated Petikan record (one decree per synthetic `00.PP` group), like a city after its SK was issued.
+The synthetic kelurahan, people and appointments come from the product's own `seed_synthetic` command
+(issue #7 item 1: codes `00.KK.CC.DDDD`, valid NIKs, marked `synthetic`, removable with
+`seed_synthetic --remove`). On top of that, for the page-time and load benchmarks, this module adds with
+set-based SQL what a city has after its SK was issued: a pact per appointment (about 70% signed) and a
+decree with Petikan records per `00.KK` group (Balikpapan's 34 get one decree of their own).
 
-Call `setup(database_url)` before importing models, then `seed(total_kelurahan)`; it only ever adds.
+Call `setup(database_url)` before importing models, then `seed(total_kelurahan)`.
 """
 
 import os
@@ -15,182 +14,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PER_KECAMATAN = 12
-
-KELURAHAN_PREFIX = [
-    "Sungai",
-    "Gunung",
-    "Teluk",
-    "Tanjung",
-    "Batu",
-    "Karang",
-    "Muara",
-    "Padang",
-    "Bukit",
-    "Kampung",
-    "Suka",
-    "Loa",
-    "Long",
-    "Sido",
-    "Tanah",
-    "Air",
-]
-KELURAHAN_WORD = [
-    "Ampal",
-    "Baru",
-    "Jaya",
-    "Makmur",
-    "Indah",
-    "Harapan",
-    "Mulya",
-    "Sari",
-    "Rejo",
-    "Agung",
-    "Lestari",
-    "Permai",
-    "Damai",
-    "Sejahtera",
-    "Merdeka",
-    "Asri",
-    "Kencana",
-    "Raya",
-    "Timur",
-    "Barat",
-    "Utara",
-    "Selatan",
-    "Tengah",
-    "Hilir",
-    "Hulu",
-    "Pinang",
-    "Kelapa",
-    "Nangka",
-    "Durian",
-    "Rambutan",
-    "Bambu",
-    "Cempaka",
-    "Melati",
-    "Mawar",
-    "Kenanga",
-    "Dahlia",
-    "Anggrek",
-    "Teratai",
-    "Seroja",
-    "Kemuning",
-    "Beringin",
-    "Meranti",
-    "Ulin",
-    "Bangkirai",
-    "Pandan",
-    "Rotan",
-    "Seberang",
-    "Pesisir",
-    "Lama",
-]
-FIRST = [
-    "Budi",
-    "Agus",
-    "Rahmat",
-    "Hendra",
-    "Yusuf",
-    "Andi",
-    "Dedi",
-    "Fajar",
-    "Rizky",
-    "Irfan",
-    "Siti",
-    "Dewi",
-    "Nurul",
-    "Rina",
-    "Fitri",
-    "Ayu",
-    "Wulan",
-    "Indah",
-    "Lestari",
-    "Yuni",
-    "Ahmad",
-    "Muhammad",
-    "Eko",
-    "Joko",
-    "Sri",
-    "Ratna",
-    "Putri",
-    "Hadi",
-    "Bambang",
-    "Wahyu",
-    "Yanti",
-    "Agustina",
-    "Sulastri",
-    "Taufik",
-    "Arif",
-    "Imam",
-    "Nur",
-    "Dian",
-    "Mega",
-    "Kartini",
-]
-MIDDLE = ["", "", "Nur", "Dwi", "Tri", "Eka", "Adi", "Puspa", "Ratu", "Rahma", "Sari", "Jaya", "Putra"]
-LAST = [
-    "Saputra",
-    "Pratama",
-    "Hidayat",
-    "Santoso",
-    "Wijaya",
-    "Kusuma",
-    "Setiawan",
-    "Gunawan",
-    "Nugroho",
-    "Rahman",
-    "Hakim",
-    "Syahputra",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Lubis",
-    "Simanjuntak",
-    "Sinaga",
-    "Wibowo",
-    "Susanto",
-    "Hartono",
-    "Purnomo",
-    "Utami",
-    "Rahmawati",
-    "Handayani",
-    "Wulandari",
-    "Anggraini",
-    "Permata",
-    "Maharani",
-    "Ramadhan",
-    "Firmansyah",
-    "Kurniawan",
-    "Halim",
-    "Tanjung",
-    "Pane",
-    "Daulay",
-    "Batubara",
-    "Matondang",
-    "Sembiring",
-    "Ginting",
-    "Tarigan",
-    "Manurung",
-    "Pardede",
-    "Silalahi",
-    "Hutapea",
-    "Sitompul",
-    "Panjaitan",
-    "Marpaung",
-    "Damanik",
-    "Saragih",
-    "Purba",
-    "Latuconsina",
-    "Pattimura",
-    "Wattimena",
-    "Tuhumury",
-    "Rumbiak",
-    "Wenda",
-    "Mandacan",
-    "Kambu",
-    "Sawaki",
-]
 
 
 def setup(database_url: str, **extra_env) -> None:
@@ -233,7 +56,7 @@ def _sql_array(words: list[str]) -> str:
 
 
 def seed(total_kelurahan: int, *, log=print) -> None:
-    """Migrate, load the fictional roster of the 34, then add synthetic kelurahan up to the total."""
+    """Migrate, load the fictional roster of the 34, then make the synthetic kelurahan number the rest."""
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -248,82 +71,18 @@ def seed(total_kelurahan: int, *, log=print) -> None:
         result = members_import(data=demo_csv(), dry_run=False, reason="bench")
         assert result.ok, result.summary
         log("  loaded the fictional 102-member roster")
-    existing = Kelurahan.objects.filter(code__startswith="00.").count()
-    wanted = max(0, total_kelurahan - Kelurahan.objects.exclude(code__startswith="00.").count())
+    existing = Kelurahan.objects.filter(synthetic=True).count()
+    wanted = max(0, total_kelurahan - Kelurahan.objects.filter(synthetic=False).count())
+    if wanted != existing:
+        if wanted:
+            call_command("seed_synthetic", "--kelurahan", str(wanted), "--replace", verbosity=0)
+        else:
+            call_command("seed_synthetic", "--remove", verbosity=0)
+        log(f"  seed_synthetic: {wanted} synthetic kelurahan (was {existing})")
     period_id = ElectionPeriod.current().pk
-    if wanted > existing:
-        with transaction.atomic(), connection.cursor() as cursor:
-            _add_synthetic(cursor, start=existing, stop=wanted, period_id=period_id)
-        log(f"  added {wanted - existing} synthetic kelurahan ({wanted} synthetic in all)")
     with transaction.atomic(), connection.cursor() as cursor:
         _add_pacts_and_decrees(cursor, period_id=period_id)
         cursor.execute("ANALYZE")
-
-
-def _kecamatan_code(i: str) -> str:
-    kec = f"({i} / {PER_KECAMATAN})"
-    return f"'00.' || lpad(({kec} / 99 + 1)::text, 2, '0') || '.' || lpad(({kec} %% 99 + 1)::text, 2, '0')"
-
-
-def _kelurahan_code(i: str) -> str:
-    return f"{_kecamatan_code(i)} || '.' || (1001 + {i} %% {PER_KECAMATAN})"
-
-
-def _add_synthetic(cursor, *, start: int, stop: int, period_id: int) -> None:
-    kec = f"(i / {PER_KECAMATAN})"
-    kec_code = _kecamatan_code("i")
-    prefix, word = _sql_array(KELURAHAN_PREFIX), _sql_array(KELURAHAN_WORD)
-    cursor.execute(
-        f"""
-        INSERT INTO kelurahan_kecamatan (code, name)
-        SELECT DISTINCT {kec_code}, 'Sintetis ' || ({word})[({kec} * 7 %% {len(KELURAHAN_WORD)}) + 1]
-               || ' ' || ({kec} + 1)
-        FROM generate_series(%s, %s - 1) AS i
-        ON CONFLICT (code) DO NOTHING
-        """,
-        [start, stop],
-    )
-    cursor.execute(
-        f"""
-        INSERT INTO kelurahan_kelurahan (code, kecamatan_id, name, postal_code)
-        SELECT {_kelurahan_code("i")}, {kec_code},
-               ({prefix})[(i %% {len(KELURAHAN_PREFIX)}) + 1] || ' '
-               || ({word})[((i / {len(KELURAHAN_PREFIX)}) %% {len(KELURAHAN_WORD)}) + 1],
-               ''
-        FROM generate_series(%s, %s - 1) AS i
-        """,
-        [start, stop],
-    )
-    first, middle, last = _sql_array(FIRST), _sql_array(MIDDLE), _sql_array(LAST)
-    cursor.execute(
-        f"""
-        INSERT INTO secretariat_person (nik, name, gender, birth_place, birth_date, employment_status, nip,
-            phone, email, address, must_change_password, created_at, updated_at)
-        SELECT '99' || lpad(j::text, 14, '0'),
-               ({first})[(j * 7 %% {len(FIRST)}) + 1] || ' '
-               || coalesce(nullif(({middle})[(j * 5 %% {len(MIDDLE)}) + 1], '') || ' ', '')
-               || ({last})[((j * 13 + j / 7) %% {len(LAST)}) + 1],
-               CASE WHEN j %% 2 = 0 THEN 'L' ELSE 'P' END, 'Sintetis', DATE '1975-01-01' + (j %% 9000),
-               CASE WHEN j %% 3 = 0 THEN 'ASN' ELSE 'NON_ASN' END,
-               CASE WHEN j %% 3 = 0 THEN '99' || lpad(j::text, 16, '0') ELSE '' END,
-               '', '', 'data sintetis', false, now(), now()
-        FROM generate_series(%s * 3, %s * 3 - 1) AS j
-        """,
-        [start, stop],
-    )
-    cursor.execute(
-        f"""
-        INSERT INTO secretariat_appointment (person_id, kelurahan_id, role, period_id, lurah_decree_number,
-            lurah_decree_date, start_date, end_date, end_reason, end_note, replaces_id,
-            created_at, updated_at)
-        SELECT p.id, {_kelurahan_code("(j / 3)")},
-               (ARRAY['sekretaris', 'bendahara', 'staf_teknis'])[j %% 3 + 1], %s, 'SINTETIS/' || j,
-               DATE '2024-05-20', DATE '2024-05-26', NULL, '', '', NULL, now(), now()
-        FROM generate_series(%s * 3, %s * 3 - 1) AS j
-        JOIN secretariat_person p ON p.nik = '99' || lpad(j::text, 14, '0')
-        """,
-        [period_id, start, stop],
-    )
 
 
 # One decree per city: Balikpapan's 34, and synthetic "cities" of 14 kecamatan (~168 kelurahan, about the

@@ -53,6 +53,13 @@ class Person(models.Model):
     must_change_password = models.BooleanField(
         "wajib ganti sandi", default=False, help_text="Sandi sekali pakai: diganti saat login pertama."
     )
+    synthetic = models.BooleanField(
+        "data sintetis",
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text="Orang fiktif untuk uji skala (seed_synthetic); dihapus dengan seed_synthetic --remove.",
+    )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 

@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from kelurahan.models import Kelurahan
 from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Appointment, ElectionPeriod, Person
 from . import roster_format as fmt
+from .bulk_copy import create_with_history
 from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
 
 MAX_CELL_LENGTH = 500
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
 CHUNK = 5000
+ROLE_LABELS = dict(fmt.Role.choices)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class PlannedRow:
 
     @property
     def role_label(self) -> str:
-        return dict(fmt.Role.choices)[self.role]
+        return ROLE_LABELS[self.role]
 
 
 @dataclass
@@ -141,14 +143,27 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
     if not parsed:
         raise SpreadsheetError("Berkas tidak berisi baris data.")
 
-    kelurahan_by_code = {k.code: k for k in Kelurahan.objects.select_related("kecamatan")}
+    kelurahan_by_code = _kelurahan_in_file(parsed)
     candidates = []
     for number, cells in parsed:
         candidate = _parse_row(number, cells, kelurahan_by_code, result)
         if candidate:
             candidates.append(candidate)
+    del parsed, rows  # the raw cells: hundreds of MB in a national-scale file
 
     _check_against_file_and_database(candidates, period, result)
+
+
+def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
+    """Only the kelurahan the file names (the table may hold 83,763 of them)."""
+    codes = sorted({fmt.parse_kelurahan_code(cells["kode_kelurahan"]) for _, cells in parsed} - {None})
+    found = {}
+    for start in range(0, len(codes), CHUNK):
+        for kelurahan in Kelurahan.objects.select_related("kecamatan").filter(
+            code__in=codes[start : start + CHUNK]
+        ):
+            found[kelurahan.code] = kelurahan
+    return found
 
 
 def _parse_row(number, cells, kelurahan_by_code, result):
@@ -235,15 +250,7 @@ def _check_against_file_and_database(candidates, period, result):
     nip_owner = {}
     for start in range(0, len(nips), CHUNK):
         nip_owner.update(Person.objects.filter(nip__in=nips[start : start + CHUNK]).values_list("nip", "nik"))
-    active = Appointment.objects.active().select_related("person", "kelurahan")
-    active_by_post = {}
-    active_by_nik = {}
-    for appointment in active.filter(period=period):
-        active_by_post[(appointment.kelurahan_id, appointment.role)] = appointment
-    touched_niks = set(niks)
-    for appointment in active:
-        if appointment.person.nik in touched_niks:
-            active_by_nik[appointment.person.nik] = appointment
+    active_by_post, active_by_nik = _active_holders(candidates, period)
 
     seen_nik, seen_nip, seen_post = {}, {}, {}
     for number, person, kelurahan, role in candidates:
@@ -253,7 +260,7 @@ def _check_against_file_and_database(candidates, period, result):
             result.errors.append(Problem(number, column, message))
 
         post = (kelurahan.code, role)
-        role_label = dict(fmt.Role.choices)[role]
+        role_label = ROLE_LABELS[role]
         if person.nik in seen_nik:
             problem("nik", f"NIK sama dengan baris {seen_nik[person.nik]}.")
         if person.nip and person.nip in seen_nip:
@@ -272,18 +279,18 @@ def _check_against_file_and_database(candidates, period, result):
         if person.nip and nip_owner.get(person.nip, person.nik) != person.nik:
             problem("nip", "NIP ini sudah terdaftar untuk orang lain (NIK berbeda).")
         holder = active_by_post.get(post)
-        if holder and holder.person.nik != person.nik:
+        if holder and holder.nik != person.nik:
             problem(
                 "jabatan",
-                f"{role_label} Kelurahan {kelurahan.name} sudah dijabat {holder.person.name}. "
+                f"{role_label} Kelurahan {kelurahan.name} sudah dijabat {holder.person_name}. "
                 "Akhiri pengangkatan itu lebih dulu (penggantian antarwaktu).",
             )
         held = active_by_nik.get(person.nik)
-        if held and (held.kelurahan_id, held.role) != post:
+        if held and (held.kelurahan_code, held.role) != post:
             problem(
                 "nik",
-                f"Orang ini sudah menjabat {held.get_role_display()} di Kelurahan "
-                f"{held.kelurahan.name}; satu orang hanya boleh memegang satu jabatan.",
+                f"Orang ini sudah menjabat {ROLE_LABELS[held.role]} di Kelurahan "
+                f"{held.kelurahan_name}; satu orang hanya boleh memegang satu jabatan.",
             )
         if len(result.errors) > problems_before:
             continue
@@ -302,13 +309,51 @@ def _check_against_file_and_database(candidates, period, result):
         result.rows.append(PlannedRow(number, record, kelurahan, role, person_action, appointment_action))
 
 
+@dataclass(frozen=True)
+class _Holder:
+    """An active appointment, as much of it as the checks need (tuples, not model instances: at national
+    scale these are hundreds of thousands of rows)."""
+
+    nik: str
+    person_name: str
+    kelurahan_code: str
+    kelurahan_name: str
+    role: str
+
+
+_HOLDER_FIELDS = ("person__nik", "person__name", "kelurahan_id", "kelurahan__name", "role")
+
+
+def _active_holders(candidates, period):
+    """Active appointments of the file's posts (this period) and of the file's people (any period),
+    fetched in chunks of the file's own keys."""
+    active = Appointment.objects.active()
+    codes = sorted({kelurahan.code for _, _, kelurahan, _ in candidates})
+    by_post = {}
+    for start in range(0, len(codes), CHUNK):
+        rows = active.filter(period=period, kelurahan_id__in=codes[start : start + CHUNK])
+        for values in rows.values_list(*_HOLDER_FIELDS):
+            holder = _Holder(*values)
+            by_post[(holder.kelurahan_code, holder.role)] = holder
+    niks = [person.nik for _, person, _, _ in candidates]
+    by_nik = {}
+    for start in range(0, len(niks), CHUNK):
+        rows = active.filter(person__nik__in=niks[start : start + CHUNK])
+        for values in rows.values_list(*_HOLDER_FIELDS):
+            by_nik[values[0]] = _Holder(*values)
+    return by_post, by_nik
+
+
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
+    for row in result.rows:
+        if row.person_action == "baru":
+            # Someone first appointed to a synthetic kelurahan is synthetic too (seed_synthetic --csv):
+            # `seed_synthetic --remove` then finds them by the marker.
+            row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
-        bulk_create_with_history(
-            new_people, Person, batch_size=1000, default_user=user, default_change_reason=reason
-        )
+        create_with_history(new_people, Person, user=user, reason=reason)
         # bulk_create sets primary keys on PostgreSQL; other backends need a lookup.
         if any(person.pk is None for person in new_people):
             ids = dict(Person.objects.filter(nik__in=[p.nik for p in new_people]).values_list("nik", "pk"))
@@ -339,10 +384,4 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
         if row.appointment_action == "baru"
     ]
     if new_appointments:
-        bulk_create_with_history(
-            new_appointments,
-            Appointment,
-            batch_size=1000,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        create_with_history(new_appointments, Appointment, user=user, reason=reason)

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.services.importing import members_import
 
+MAX_WARNINGS_SHOWN = 50
+
 
 class Command(BaseCommand):
     help = (
@@ -29,8 +31,13 @@ class Command(BaseCommand):
         result = members_import(
             data=path.read_bytes(), dry_run=dry_run, user=actor, reason=f"import_members {path.name}"
         )
-        for warning in result.warnings:
+        # Warnings are advice, not errors: a national-scale file would print one per row, so show the first
+        # ones and count the rest. Errors are always listed in full.
+        for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
             self.stderr.write(f"Peringatan - {warning}")
+        if len(result.warnings) > MAX_WARNINGS_SHOWN:
+            hidden = len(result.warnings) - MAX_WARNINGS_SHOWN
+            self.stderr.write(f"Peringatan - ... dan {hidden} peringatan lain tidak ditampilkan.")
         if not result.ok:
             for problem in result.errors:
                 self.stderr.write(str(problem))

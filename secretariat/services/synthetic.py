@@ -1,0 +1,296 @@
+"""Synthetic regions and members at national scale (`seed_synthetic`, issue #7).
+
+Indonesia counted about 83,700 villages and kelurahan in 2024; this module makes that many fictional ones,
+each with a full secretariat (sekretaris, bendahara, staf teknis), so pages, imports and documents can be
+measured at the size the product must survive. Nothing here is real, and everything is marked:
+
+- Regions live under province ``00`` (``00.KK.CC`` kecamatan, ``00.KK.CC.1001`` kelurahan). Kemendagri
+  province codes run from 11 to 96, so these codes can never collide with real ones; the database ties the
+  ``00.`` prefix to the ``synthetic`` marker (kelurahan.models.synthetic_marker_constraint).
+- People carry ``synthetic=True`` and names such as "Budi Sintetis Bcd" (the name validator refuses digits,
+  so the serial is written in letters).
+- NIKs start with province ``99``: no Kemendagri province has that code, and ``parse_nik`` refuses ``00``.
+  The region part is unique per synthetic kecamatan and the serial is unique within it, so synthetic NIKs
+  never repeat; the few existing people whose NIK starts with 99 are loaded in one query and skipped.
+  Sekretaris are ASN with a NIP (birth date + appointment + gender + serial); the serial is chosen so that
+  no NIP repeats, checked against every NIP already stored (one query).
+
+Speed: rows are built in chunks and written inside one transaction; on PostgreSQL with COPY (bulk_copy:
+bulk_create spent 80% of the time in Python), elsewhere (SQLite for `make run`) with bulk_create.
+
+History: the synthetic people and appointments get their audit rows (bulk_create_with_history, reason
+"seed_synthetic (data sintetis)"), as every change in the product does. They cost time (about twice the
+rows), but they make the data behave like the real thing in pages that show history, and an import of the
+same people (``--csv``) writes history too, so both paths measure the same work. Removal
+(synthetic_removal) deletes the history rows with the rows.
+"""
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from kelurahan.models import SYNTHETIC_PROVINCE, Kecamatan, Kelurahan
+
+from .. import identity
+from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
+from . import roster_format as fmt
+from .bulk_copy import copy_available, copy_insert, create_with_history
+
+KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
+MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
+MAX_KELURAHAN = MAX_KECAMATAN * KELURAHAN_PER_KECAMATAN  # 117,612: more than Indonesia's 83,763
+NATIONAL_KELURAHAN = 83_763
+NIK_PROVINCE = "99"  # no Kemendagri province; 00 would fail parse_nik
+PEOPLE_PER_KECAMATAN = KELURAHAN_PER_KECAMATAN * len(Role)
+NIK_SERIAL_LIMIT = 9999
+CHUNK_KELURAHAN = 2000  # rows built in memory at a time (x3 people, x3 appointments, + history)
+BATCH_SIZE = 2000
+CHANGE_REASON = "seed_synthetic (data sintetis)"
+BIRTH_FIRST = dt.date(1966, 1, 1)  # two-digit years 66-99 are unambiguous for parse_nik
+BIRTH_LAST = dt.date(1999, 12, 31)
+BIRTH_PLACE = "Kota Sintetis"
+ADDRESS = "Data sintetis untuk uji skala, bukan orang nyata"
+
+FIRST_MALE = ["Budi", "Agus", "Rahmat", "Hendra", "Yusuf", "Andi", "Dedi", "Fajar", "Rizky", "Irfan"]
+FIRST_FEMALE = ["Siti", "Dewi", "Nurul", "Rina", "Fitri", "Ayu", "Wulan", "Indah", "Lestari", "Yuni"]
+
+
+class SyntheticError(Exception):
+    """Seeding cannot go ahead; the message is for the user (Indonesian)."""
+
+
+@dataclass(frozen=True)
+class SyntheticMember:
+    kelurahan_code: str
+    role: str
+    nik: str
+    name: str
+    gender: str
+    birth_date: dt.date
+    nip: str
+
+    @property
+    def employment_status(self) -> str:
+        return EmploymentStatus.ASN if self.nip else EmploymentStatus.NON_ASN
+
+    def as_import_row(self) -> list[str]:
+        """The row in the `import_members` format (roster_format.HEADER)."""
+        return [
+            self.kelurahan_code,
+            self.role,
+            self.nik,
+            self.name,
+            self.gender,
+            BIRTH_PLACE,
+            self.birth_date.isoformat(),
+            self.employment_status,
+            self.nip,
+            "",
+            "",
+            ADDRESS,
+        ]
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    kecamatan: int
+    kelurahan: int
+    people: int
+    appointments: int
+
+
+def kecamatan_code(index: int) -> str:
+    kota, kecamatan = divmod(index, 99)
+    return f"{SYNTHETIC_PROVINCE}.{kota + 1:02d}.{kecamatan + 1:02d}"
+
+
+def kelurahan_code(index: int) -> str:
+    kecamatan, position = divmod(index, KELURAHAN_PER_KECAMATAN)
+    return f"{kecamatan_code(kecamatan)}.{1001 + position}"  # 1xxx: kelurahan in Kemendagri's numbering
+
+
+def letters(number: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "Ba" ...: a serial that the person-name validator accepts."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("a") + digit) + text
+        if not number:
+            return text.capitalize()
+
+
+def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
+    kecamatan = [
+        Kecamatan(code=kecamatan_code(k), name=f"Sintetis K{k + 1:04d}", synthetic=True)
+        for k in range(-(-count // KELURAHAN_PER_KECAMATAN))
+    ]
+    kelurahan = [
+        Kelurahan(
+            code=kelurahan_code(i),
+            kecamatan_id=kelurahan_code(i)[:8],
+            name=f"Sintetis {i + 1:06d}",
+            synthetic=True,
+        )
+        for i in range(count)
+    ]
+    return kecamatan, kelurahan
+
+
+class _Numbers:
+    """Hands out NIKs and NIPs that are valid and never repeat, also against what is already stored."""
+
+    def __init__(self):
+        self.taken_niks = set(
+            Person.objects.filter(nik__startswith=NIK_PROVINCE).values_list("nik", flat=True)
+        )
+        self.taken_nips = set(Person.objects.exclude(nip="").values_list("nip", flat=True))
+
+    def nik(self, *, kecamatan: int, position: int, birth_date: dt.date, gender: str) -> str:
+        kota, kec = divmod(kecamatan, 99)
+        region = f"{NIK_PROVINCE}{kota + 1:02d}{kec + 1:02d}"
+        # Serials position+1, +PEOPLE_PER_KECAMATAN ...: the first is free unless a stored NIK has it.
+        for serial in range(position + 1, NIK_SERIAL_LIMIT + 1, PEOPLE_PER_KECAMATAN):
+            nik = identity.make_nik(region=region, birth_date=birth_date, gender=gender, serial=serial)
+            if nik not in self.taken_niks:
+                self.taken_niks.add(nik)
+                return nik
+        raise SyntheticError(f"Tidak ada nomor urut NIK sintetis yang bebas di wilayah {region}.")
+
+    def nip(self, *, index: int, birth_date: dt.date, gender: str) -> str:
+        appointed = (birth_date.year + 25, index % 12 + 1)
+        for step in range(999):
+            serial = (index + step) % 999 + 1
+            nip = identity.make_nip(birth_date=birth_date, appointed=appointed, gender=gender, serial=serial)
+            if nip not in self.taken_nips:
+                self.taken_nips.add(nip)
+                return nip
+        raise SyntheticError("Tidak ada nomor urut NIP sintetis yang bebas.")
+
+
+def synthetic_members(count: int, *, seed: int = 7) -> Iterator[SyntheticMember]:
+    """The three members of each of the first `count` synthetic kelurahan, in code and role order."""
+    rng = random.Random(seed)
+    numbers = _Numbers()
+    first_day, days = BIRTH_FIRST.toordinal(), (BIRTH_LAST - BIRTH_FIRST).days
+    for index in range(count):
+        kecamatan, position = divmod(index, KELURAHAN_PER_KECAMATAN)
+        code = kelurahan_code(index)
+        tag = letters(index)
+        for offset, role in enumerate(Role):
+            gender = rng.choice((identity.MALE, identity.FEMALE))
+            birth_date = dt.date.fromordinal(first_day + rng.randint(0, days))
+            first = rng.choice(FIRST_MALE if gender == identity.MALE else FIRST_FEMALE)
+            nik = numbers.nik(
+                kecamatan=kecamatan,
+                position=position * len(Role) + offset,
+                birth_date=birth_date,
+                gender=gender,
+            )
+            nip = (
+                numbers.nip(index=index, birth_date=birth_date, gender=gender)
+                if role == Role.SEKRETARIS
+                else ""
+            )
+            yield SyntheticMember(code, role.value, nik, f"{first} Sintetis {tag}", gender, birth_date, nip)
+
+
+def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = False) -> SeedResult:
+    """Add `count` synthetic kelurahan (and their kecamatan); their members go into the database, or with
+    `csv_path` into an import file instead (for measuring `import_members`)."""
+    if not 1 <= count <= MAX_KELURAHAN:
+        raise SyntheticError(f"Jumlah kelurahan sintetis harus 1-{MAX_KELURAHAN:,}.".replace(",", "."))
+    period = ElectionPeriod.current()
+    if period is None and csv_path is None:
+        raise SyntheticError("Belum ada periode pemilihan yang berjalan.")
+    with transaction.atomic():
+        if replace:
+            from .synthetic_removal import synthetic_remove
+
+            synthetic_remove()
+        existing = Kelurahan.objects.filter(synthetic=True).count()
+        if existing:
+            raise SyntheticError(
+                f"Sudah ada {existing} kelurahan sintetis. Hapus dulu dengan `seed_synthetic --remove`, "
+                "atau pakai --replace."
+            )
+        kecamatan, kelurahan = synthetic_regions(count)
+        _insert_regions(Kecamatan, kecamatan)
+        _insert_regions(Kelurahan, kelurahan)
+        if csv_path is not None:
+            people = _write_csv(csv_path, synthetic_members(count))
+            return SeedResult(len(kecamatan), len(kelurahan), people, 0)
+        people = _insert_members(synthetic_members(count), period)
+        return SeedResult(len(kecamatan), len(kelurahan), people, people)
+
+
+def _insert_members(members: Iterator[SyntheticMember], period: ElectionPeriod) -> int:
+    total = 0
+    chunk: list[SyntheticMember] = []
+    for member in members:
+        chunk.append(member)
+        if len(chunk) == CHUNK_KELURAHAN * len(Role):
+            total += _insert_chunk(chunk, period)
+            chunk = []
+    if chunk:
+        total += _insert_chunk(chunk, period)
+    return total
+
+
+def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
+    people = [
+        Person(
+            nik=m.nik,
+            name=m.name,
+            gender=m.gender,
+            birth_place=BIRTH_PLACE,
+            birth_date=m.birth_date,
+            employment_status=m.employment_status,
+            nip=m.nip,
+            address=ADDRESS,
+            synthetic=True,
+        )
+        for m in chunk
+    ]
+    create_with_history(people, Person, reason=CHANGE_REASON)
+    if any(person.pk is None for person in people):  # backends that return no ids from bulk inserts
+        ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "pk"))
+        for person in people:
+            person.pk = ids[person.nik]
+    appointments = [
+        Appointment(
+            person_id=person.pk,
+            kelurahan_id=m.kelurahan_code,
+            role=m.role,
+            period=period,
+            start_date=period.term_start,
+        )
+        for person, m in zip(people, chunk, strict=True)
+    ]
+    create_with_history(appointments, Appointment, reason=CHANGE_REASON)
+    return len(people)
+
+
+def _insert_regions(model, objects: list) -> None:
+    if copy_available():
+        copy_insert(
+            model, ({f.attname: getattr(o, f.attname) for f in model._meta.concrete_fields} for o in objects)
+        )
+    else:
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def _write_csv(path: Path, members: Iterator[SyntheticMember]) -> int:
+    """Stream the members into an import file (UTF-8 with BOM, CRLF, as export_members writes it)."""
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(fmt.HEADER)
+        for member in members:
+            writer.writerow(member.as_import_row())
+            count += 1
+    return count
