@@ -60,9 +60,32 @@ def _replace_and_issue(appointment_id, replacement_id, period_id):
     return decree.number if decree else None
 
 
+def _forget_inherited_connections():
+    """Drop every database connection object copied from the parent without touching its socket.
+
+    `connections.close_all()` in the parent does not close a connection inside an atomic block (Django
+    defers that), so a child can inherit an open socket that the parent and 49 siblings would then share.
+    Closing only the child's copy of the file descriptor (what Celery's Django fixup does for its pool
+    processes) sends nothing to the server; the child then opens its own connection.
+    """
+    import contextlib
+    import os
+
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            with contextlib.suppress(OSError):
+                os.close(connection.connection.fileno())
+            connection.connection = None
+            connection.in_atomic_block = False
+            connection.atomic_blocks = []
+            connection.savepoint_ids = []
+            connection.needs_rollback = False
+
+
 def _child(barrier, results, case):
     """Runs in a forked process: its own connection, the same test database."""
     try:
+        _forget_inherited_connections()
         barrier.wait(timeout=60)
         results.put((case[0], _replace_and_issue(*case), None))
     except Exception as exc:  # reported to the parent, which fails the test on it
