@@ -25,7 +25,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "pps_admin.apps.PpsAdminConfig",
-    "django.contrib.admin",
+    # django.contrib.admin with our site (app order, superuser-only login records): pps_admin/admin_site.py
+    "pps_admin.apps.AdminSiteConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
