@@ -126,6 +126,8 @@ LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# One date format on every admin screen, and inputs that accept what they show (DD-MM-YYYY, ISO).
+FORMAT_MODULE_PATH = ["pps_admin.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

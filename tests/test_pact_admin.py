@@ -283,7 +283,7 @@ def test_pact_page_records_signature_date_place_and_scan_upload(staff_client, st
     assert Path(pact.scan.path).read_bytes() == scan
     assert pact.scan_sha256 == hashlib.sha256(scan).hexdigest()
     html = response.content.decode()
-    assert "Ditandatangani &mdash; Hotel Novotel Balikpapan, 1 Juni 2024" in html
+    assert "Ditandatangani &mdash; Hotel Novotel Balikpapan, 01-06-2024" in html
     assert reverse("admin:integrity_scan", args=[pact.pk]) in html and "Unduh pindaian" in html
     assert "Unggah pindaian" in html and 'name="signed_date"' not in html  # now only a new scan
     reasons = list(pact.history.order_by("-history_id").values_list("history_change_reason", flat=True)[:2])
