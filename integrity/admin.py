@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
 
 from . import admin_views as views
@@ -57,7 +57,7 @@ class PactTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(SimpleHistoryAdmin):
+class CeremonyAdmin(ReadableHistoryAdmin):
     list_display = ["name", "date", "place", "expected_count"]
     autocomplete_fields = ["expected"]
     change_form_template = "admin/integrity/ceremony/change_form.html"
@@ -92,7 +92,7 @@ class ScanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pact)
-class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
+class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
     list_display = [
         "person_name",
         "role",

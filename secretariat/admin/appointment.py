@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
 
 from ..models import Appointment
@@ -26,7 +26,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = [
         "person_name",
