@@ -5,6 +5,7 @@ from django.urls import path
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from secretariat.models.appointment import role_order
 
 from . import admin_views as views
 from .models import Ceremony, Pact, PactText
@@ -112,7 +113,7 @@ class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
         "appointment__role",
     ]
     search_fields = ["appointment__person__name", "appointment__kelurahan__name"]
-    ordering = ["appointment__kelurahan_id", "appointment__role"]
+    ordering = ["appointment__kelurahan_id", "appointment__role"]  # for the checks; see get_ordering()
     actions = ["mark_printed", "mark_signed"]
     change_list_template = "admin/integrity/pact/change_list.html"
     list_per_page = 50
@@ -123,7 +124,10 @@ class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
     def person_name(self, obj):
         return obj.appointment.person.name
 
-    @admin.display(description="jabatan")
+    def get_ordering(self, request):
+        return ["appointment__kelurahan_id", role_order("appointment__role")]
+
+    @admin.display(description="jabatan", ordering=role_order("appointment__role"))
     def role(self, obj):
         return obj.appointment.get_role_display()
 

@@ -538,3 +538,10 @@ def test_no_one_may_delete_pacts_or_pact_texts(staff_client, pacts):
     assert staff_client.get(reverse("admin:integrity_pacttext_delete", args=[text.pk])).status_code == 403
     assert Pact.objects.count() == 6 and PactText.objects.count() == 1
     assert staff_client.get(reverse("admin:integrity_pact_add")).status_code == 403
+
+
+def test_the_pact_list_follows_roster_order(staff_client, pacts):
+    response = staff_client.get(reverse("admin:integrity_pact_changelist"))
+
+    names = [pact.appointment.person.name for pact in response.context["cl"].result_list]
+    assert names == ROSTER_ORDER
