@@ -694,3 +694,53 @@ def test_the_admin_checks_pass_with_the_roster_order():
 
     assert admin.site._registry[Appointment].check() == []
     assert admin.site._registry[Pact].check() == []
+
+
+# --- Adding an appointment ---------------------------------------------------------------------------
+
+
+def preselected_period(client) -> str | None:
+    form = client.get(url("admin:secretariat_appointment_add")).context["adminform"].form
+    return form.initial.get("period")
+
+
+def test_adding_an_appointment_preselects_the_current_period(staff_client):
+    ElectionPeriod.objects.create(
+        name="Pemilu 2029",
+        vote_date=dt.date(2029, 2, 14),
+        term_start=dt.date(2028, 6, 1),
+        term_end=dt.date(2029, 4, 1),
+    )
+    current = ElectionPeriod.current()
+
+    html = staff_client.get(url("admin:secretariat_appointment_add")).content.decode()
+
+    assert preselected_period(staff_client) == current.pk
+    assert f'<option value="{current.pk}" selected>' in html
+
+
+def test_without_a_current_mark_the_period_covering_today_is_preselected(staff_client):
+    from django.utils import timezone
+
+    ElectionPeriod.objects.update(is_current=False)
+    today = timezone.localdate()
+    covering = ElectionPeriod.objects.create(
+        name="Periode berjalan",
+        vote_date=today,
+        term_start=today - dt.timedelta(days=30),
+        term_end=today + dt.timedelta(days=30),
+    )
+
+    assert preselected_period(staff_client) == covering.pk
+
+
+def test_nothing_is_preselected_when_no_period_is_clearly_the_one(staff_client):
+    ElectionPeriod.objects.update(is_current=False)
+    ElectionPeriod.objects.create(
+        name="Pemilu 2019",
+        vote_date=dt.date(2019, 4, 17),
+        term_start=dt.date(2019, 1, 1),
+        term_end=dt.date(2019, 6, 1),
+    )
+
+    assert preselected_period(staff_client) is None

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import path
+from django.utils import timezone
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
 
-from ..models import Appointment
+from ..models import Appointment, ElectionPeriod
 from ..models.appointment import role_order
 from . import views
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
@@ -88,6 +89,14 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHis
 
     def has_delete_permission(self, request, obj=None):
         return False  # records: people and appointments end, they are never deleted
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "period" not in initial:
+            period = ElectionPeriod.for_new_appointment(timezone.localdate())
+            if period is not None:
+                initial["period"] = period.pk
+        return initial
 
     def get_ordering(self, request):
         # Roster order: kelurahan (by code, so kecamatan by kecamatan), then sekretaris, bendahara,
