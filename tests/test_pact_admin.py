@@ -431,7 +431,7 @@ def test_bundle_has_one_page_per_pact_in_roster_order_and_marks_them_printed(
         pacts=[rendered["Rahmat Sekretaris Klandasan"]], signed_date=CEREMONY_DAY, signed_place=NOVOTEL
     )
 
-    response = staff_client.get(reverse("admin:integrity_bundle"))
+    response = staff_client.post(reverse("admin:integrity_bundle"))
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert 'filename="bundel-pakta-integritas.pdf"' in response["Content-Disposition"]
@@ -453,7 +453,7 @@ def test_bundle_leaves_out_and_does_not_mark_pacts_whose_pdf_is_not_ready(staff_
     for name in ROSTER_ORDER[:2]:
         render(pacts[name])
 
-    response = staff_client.get(reverse("admin:integrity_bundle"))
+    response = staff_client.post(reverse("admin:integrity_bundle"))
 
     assert len(pdf.read(response.content).pages) == 2
     statuses = dict(Pact.objects.values_list("appointment__person__name", "status"))
@@ -462,8 +462,9 @@ def test_bundle_leaves_out_and_does_not_mark_pacts_whose_pdf_is_not_ready(staff_
     )
 
 
-def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, pacts):
-    response = staff_client.get(reverse("admin:integrity_bundle"), follow=True)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, pacts, method):
+    response = getattr(staff_client, method)(reverse("admin:integrity_bundle"), follow=True)
     assert response.redirect_chain == [(reverse("admin:integrity_dashboard"), 302)]
     assert "Belum ada PDF pakta yang selesai dibuat." in messages_of(response)
     assert not Pact.objects.exclude(status=PactStatus.NOT_PRINTED).exists()
@@ -471,8 +472,38 @@ def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, p
 
 def test_reader_downloads_the_bundle_without_marking_anything_printed(client, pact_reader, rendered):
     client.force_login(pact_reader)
-    response = client.get(reverse("admin:integrity_bundle"))
+    response = client.post(reverse("admin:integrity_bundle"))
     assert response.status_code == 200 and len(pdf.read(response.content).pages) == 6
+    assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED}
+
+
+def test_opening_the_bundle_page_shows_what_it_will_do_and_changes_nothing(staff_client, pacts):
+    for name in ROSTER_ORDER[:4]:
+        render(pacts[name])
+    pacts_mark_signed(pacts=[pacts[ROSTER_ORDER[0]]], signed_date=CEREMONY_DAY, signed_place=NOVOTEL)
+    history_before = Pact.history.count()
+
+    response = staff_client.get(reverse("admin:integrity_bundle"))
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'id="bundle-ready">4<' in html
+    assert "2 pakta belum ada PDF-nya" in html
+    assert "<strong>3</strong> pakta yang belum dicetak" in html
+    assert '<form method="post">' in html and "csrfmiddlewaretoken" in html
+    assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED, PactStatus.SIGNED}
+    assert Pact.history.count() == history_before
+
+
+def test_the_bundle_is_not_given_out_on_a_post_without_the_csrf_token(staff_user, rendered):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:integrity_bundle"))
+
+    assert response.status_code == 403
     assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED}
 
 
