@@ -5,6 +5,7 @@ from django.urls import path
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_widgets import WideTextInputsMixin
 from secretariat.models.appointment import role_order
 
 from . import admin_views as views
@@ -12,7 +13,7 @@ from .models import Ceremony, Pact, PactText
 
 
 @admin.register(PactText)
-class PactTextAdmin(admin.ModelAdmin):
+class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
     """Saving a change stores a new version; signed pacts keep pointing at the version they carry."""
 
     # The number of pacts per version is on the change page only: in the list it counted every pact of the
@@ -58,7 +59,7 @@ class PactTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(ReadableHistoryAdmin):
+class CeremonyAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
     list_display = ["name", "date", "place", "expected_count"]
     autocomplete_fields = ["expected"]
     change_form_template = "admin/integrity/ceremony/change_form.html"

@@ -576,3 +576,15 @@ def test_the_pact_list_follows_roster_order(staff_client, pacts):
 
     names = [pact.appointment.person.name for pact in response.context["cl"].result_list]
     assert names == ROSTER_ORDER
+
+
+def test_the_ceremony_name_input_takes_the_full_width(staff_client, ceremony):
+    from django.contrib.staticfiles import finders
+
+    html = staff_client.get(reverse("admin:integrity_ceremony_change", args=[ceremony.pk])).content.decode()
+
+    name_input = html[html.index('name="name"') - 200 : html.index('name="name"') + 200]
+    assert 'class="vTextField vWideTextField"' in name_input
+    assert "css/admin-extra" in html  # the stylesheet with the rule is on every admin page
+    css = Path(finders.find("css/admin-extra.css")).read_text()
+    assert "input.vWideTextField { width: 100%;" in css

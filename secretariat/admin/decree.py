@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce
 from django.urls import path
 
 from pps_admin.admin_history import ReadableHistoryAdmin
+from pps_admin.admin_widgets import WideTextInputsMixin
 
 from ..models import (
     Decree,
@@ -19,7 +20,7 @@ from . import decree_views as views
 
 
 @admin.register(DecreeTemplate)
-class DecreeTemplateAdmin(ReadableHistoryAdmin):
+class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
     """Legal text: everyone with view permission may read it; only superusers may change it."""
 
     list_display = ["name", "is_active", "number_format", "paper", "signer_name", "updated_at"]

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from kelurahan.admin_filters import kecamatan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_widgets import WideTextInputsMixin
 
 from .. import identity
 from ..models import Appointment, Person
@@ -50,7 +51,7 @@ def _people_serving_in(queryset, kecamatan_codes):
 
 
 @admin.register(Person)
-class PersonAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
+class PersonAdmin(WideTextInputsMixin, IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [
