@@ -1,17 +1,19 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_widgets import WideTextInputsMixin
+from secretariat.models.appointment import role_order
 
 from . import admin_views as views
 from .models import Ceremony, Pact, PactText
 
 
 @admin.register(PactText)
-class PactTextAdmin(admin.ModelAdmin):
+class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
     """Saving a change stores a new version; signed pacts keep pointing at the version they carry."""
 
     # The number of pacts per version is on the change page only: in the list it counted every pact of the
@@ -57,7 +59,7 @@ class PactTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(SimpleHistoryAdmin):
+class CeremonyAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
     list_display = ["name", "date", "place", "expected_count"]
     autocomplete_fields = ["expected"]
     change_form_template = "admin/integrity/ceremony/change_form.html"
@@ -92,7 +94,7 @@ class ScanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pact)
-class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
+class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
     list_display = [
         "person_name",
         "role",
@@ -112,7 +114,7 @@ class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
         "appointment__role",
     ]
     search_fields = ["appointment__person__name", "appointment__kelurahan__name"]
-    ordering = ["appointment__kelurahan_id", "appointment__role"]
+    ordering = ["appointment__kelurahan_id", "appointment__role"]  # for the checks; see get_ordering()
     actions = ["mark_printed", "mark_signed"]
     change_list_template = "admin/integrity/pact/change_list.html"
     list_per_page = 50
@@ -123,7 +125,10 @@ class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
     def person_name(self, obj):
         return obj.appointment.person.name
 
-    @admin.display(description="jabatan")
+    def get_ordering(self, request):
+        return ["appointment__kelurahan_id", role_order("appointment__role")]
+
+    @admin.display(description="jabatan", ordering=role_order("appointment__role"))
     def role(self, obj):
         return obj.appointment.get_role_display()
 
@@ -166,7 +171,7 @@ class PactAdmin(IndexedSearchMixin, SimpleHistoryAdmin):
             path("dasbor/", wrap(views.dashboard_view), name="integrity_dashboard"),
             path("buat-pdf/", wrap(views.generate_view), name="integrity_generate"),
             path("progres/<int:job_id>/", wrap(views.job_progress_view), name="integrity_job_progress"),
-            path("bundel.pdf", wrap(views.bundle_view), name="integrity_bundle"),
+            path("bundel/", wrap(views.bundle_view), name="integrity_bundle"),
             path("<int:pk>/pindaian/", wrap(views.scan_download_view), name="integrity_scan"),
             path("<int:pk>/pdf/", wrap(views.pact_pdf_view), name="integrity_pact_pdf"),
         ] + super().get_urls()

@@ -89,10 +89,29 @@ def generate_view(request):
 
 
 def bundle_view(request):
+    """GET: what the print bundle holds and what downloading it will mark (nothing changes yet).
+    POST: the bundle itself; for staff who may change pacts, its pacts become "dicetak"."""
     _require(request, "view_pact")
-    pacts = list(
-        Pact.objects.select_related("appointment", "document").filter(appointment__end_date__isnull=True)
-    )
+    active = Pact.objects.filter(appointment__end_date__isnull=True)
+    if request.method != "POST":
+        ready = active.filter(document__status="done")
+        ready_count = ready.count()
+        if not ready_count:
+            messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
+            return redirect("admin:integrity_dashboard")
+        return TemplateResponse(
+            request,
+            "admin/integrity/pact/bundle.html",
+            _context(
+                request,
+                "Bundel cetak pakta integritas",
+                ready_count=ready_count,
+                waiting_count=active.count() - ready_count,
+                to_mark_count=ready.filter(status=PactStatus.NOT_PRINTED).count(),
+                marks=request.user.has_perm("integrity.change_pact"),
+            ),
+        )
+    pacts = list(active.select_related("appointment", "document"))
     data = pacts_bundle(pacts)
     if data is None:
         messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")

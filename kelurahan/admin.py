@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_widgets import WideTextInputsMixin
 
 from .admin_filters import kecamatan_filter
 from .models import Kecamatan, Kelurahan
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(IndexedSearchMixin, admin.ModelAdmin):
+class KecamatanAdmin(WideTextInputsMixin, IndexedSearchMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     show_full_result_count = False
@@ -19,7 +20,7 @@ class KecamatanAdmin(IndexedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(IndexedSearchMixin, admin.ModelAdmin):
+class KelurahanAdmin(WideTextInputsMixin, IndexedSearchMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kecamatan", "postal_code"]
     list_filter = [kecamatan_filter("kecamatan")]
     list_select_related = ["kecamatan"]

@@ -1,6 +1,12 @@
-"""Staff accounts and groups (django.contrib.auth) under the same free-text rule as every other form:
-their names and e-mail addresses refuse control and bidi characters (see pps_admin/text.py)."""
+"""Admin registrations of third-party apps, adjusted for KPU (autodiscovered like any app's admin.py).
 
+- Staff accounts and groups (django.contrib.auth) under the same free-text rule as every other form:
+  their names and e-mail addresses refuse control and bidi characters (see pps_admin/text.py).
+- django-axes' records (login attempts, lockouts) are for superusers only.
+"""
+
+import axes.admin  # noqa: F401 - registers its models first, so they can be replaced below
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
@@ -8,6 +14,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 
+from .admin_site import SUPERUSER_ONLY_APPS, superuser_only
 from .security import BoundedUsernameMixin
 from .text import validate_multi_line, validate_single_line
 
@@ -45,3 +52,9 @@ class StaffLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 
 
 admin.site.login_form = StaffLoginForm
+
+for model in (AccessAttempt, AccessFailureLog, AccessLog):
+    assert model._meta.app_label in SUPERUSER_ONLY_APPS
+    registered = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, superuser_only(registered))

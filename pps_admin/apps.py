@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin.apps import AdminConfig
 from django.core import checks
 
 
@@ -9,6 +10,10 @@ class PpsAdminConfig(AppConfig):
 
     def ready(self):
         checks.register(task_mode_check)
+
+
+class AdminSiteConfig(AdminConfig):
+    default_site = "pps_admin.admin_site.PpsAdminSite"
 
 
 def task_mode_check(app_configs, **kwargs):

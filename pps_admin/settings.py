@@ -25,7 +25,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "pps_admin.apps.PpsAdminConfig",
-    "django.contrib.admin",
+    # django.contrib.admin with our site (app order, superuser-only login records): pps_admin/admin_site.py
+    "pps_admin.apps.AdminSiteConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -126,6 +127,8 @@ LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# One date format on every admin screen, and inputs that accept what they show (DD-MM-YYYY, ISO).
+FORMAT_MODULE_PATH = ["pps_admin.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

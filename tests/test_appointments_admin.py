@@ -648,3 +648,99 @@ def test_an_end_date_after_the_term_is_refused(staff_client):
     assert "akhir masa kerja" in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.is_active
+
+
+# --- Roster order ------------------------------------------------------------------------------------
+
+
+def test_the_list_follows_roster_order_not_the_alphabet(staff_client):
+    for role in ("staf_teknis", "bendahara", "sekretaris"):
+        make_appointment(
+            person=make_person(name=f"Anggota {role.replace('_', ' ')}"), kelurahan="64.71.01.1002", role=role
+        )
+    make_appointment(person=make_person(name="Anggota Manggar"), kelurahan="64.71.01.1001", role="bendahara")
+
+    response = staff_client.get(url(APPOINTMENT_CHANGELIST))
+
+    listed = [(a.kelurahan_id, a.role) for a in response.context["cl"].result_list]
+    assert listed == [
+        ("64.71.01.1001", "bendahara"),
+        ("64.71.01.1002", "sekretaris"),
+        ("64.71.01.1002", "bendahara"),
+        ("64.71.01.1002", "staf_teknis"),
+    ]
+
+
+def test_sorting_by_the_role_column_uses_roster_order(staff_client):
+    for kelurahan in ("64.71.01.1001", "64.71.01.1002"):
+        for role in ("staf_teknis", "sekretaris", "bendahara"):
+            make_appointment(kelurahan=kelurahan, role=role)
+    role_column = response_columns(staff_client).index("role_label")  # 0 is the checkbox column
+
+    response = staff_client.get(url(APPOINTMENT_CHANGELIST) + f"?o={role_column}")
+
+    roles = [a.role for a in response.context["cl"].result_list]
+    assert roles == ["sekretaris"] * 2 + ["bendahara"] * 2 + ["staf_teknis"] * 2
+
+
+def response_columns(client) -> list[str]:
+    return list(client.get(url(APPOINTMENT_CHANGELIST)).context["cl"].list_display)
+
+
+def test_the_admin_checks_pass_with_the_roster_order():
+    from django.contrib import admin
+
+    from integrity.models import Pact
+
+    assert admin.site._registry[Appointment].check() == []
+    assert admin.site._registry[Pact].check() == []
+
+
+# --- Adding an appointment ---------------------------------------------------------------------------
+
+
+def preselected_period(client) -> str | None:
+    form = client.get(url("admin:secretariat_appointment_add")).context["adminform"].form
+    return form.initial.get("period")
+
+
+def test_adding_an_appointment_preselects_the_current_period(staff_client):
+    ElectionPeriod.objects.create(
+        name="Pemilu 2029",
+        vote_date=dt.date(2029, 2, 14),
+        term_start=dt.date(2028, 6, 1),
+        term_end=dt.date(2029, 4, 1),
+    )
+    current = ElectionPeriod.current()
+
+    html = staff_client.get(url("admin:secretariat_appointment_add")).content.decode()
+
+    assert preselected_period(staff_client) == current.pk
+    assert f'<option value="{current.pk}" selected>' in html
+
+
+def test_without_a_current_mark_the_period_covering_today_is_preselected(staff_client):
+    from django.utils import timezone
+
+    ElectionPeriod.objects.update(is_current=False)
+    today = timezone.localdate()
+    covering = ElectionPeriod.objects.create(
+        name="Periode berjalan",
+        vote_date=today,
+        term_start=today - dt.timedelta(days=30),
+        term_end=today + dt.timedelta(days=30),
+    )
+
+    assert preselected_period(staff_client) == covering.pk
+
+
+def test_nothing_is_preselected_when_no_period_is_clearly_the_one(staff_client):
+    ElectionPeriod.objects.update(is_current=False)
+    ElectionPeriod.objects.create(
+        name="Pemilu 2019",
+        vote_date=dt.date(2019, 4, 17),
+        term_start=dt.date(2019, 1, 1),
+        term_end=dt.date(2019, 6, 1),
+    )
+
+    assert preselected_period(staff_client) is None

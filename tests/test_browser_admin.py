@@ -105,3 +105,33 @@ def test_admin_and_portal_pages_load_a_favicon_without_any_404(page, live_server
     page.wait_for_timeout(500)  # the browser asks for the icon after the page
     assert page.locator("link[rel=icon]").count() == 1
     assert missing == []
+
+
+def bottom(page, selector) -> float:
+    box = page.locator(selector).first.bounding_box()
+    return box["y"] + box["height"]
+
+
+def top(page, selector) -> float:
+    return page.locator(selector).first.bounding_box()["y"]
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_completeness_tools_sit_above_the_table_not_over_its_header(
+    page, live_server, staff_user, artifacts_dir, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/appointment/kelengkapan/")
+
+    assert bottom(page, ".completeness .object-tools a") <= top(page, "table.matrix thead")
+    assert bottom(page, ".completeness .object-tools") <= top(page, "table.matrix")
+    page.screenshot(path=artifacts_dir / f"admin-completeness-tools-{width}.png")
+
+
+def test_appointment_list_tools_leave_the_title_readable(page, live_server, staff_user):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/appointment/")
+
+    assert top(page, ".object-tools") >= bottom(page, "#content > h1")

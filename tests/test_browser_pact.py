@@ -63,7 +63,7 @@ def test_staff_record_a_signature_with_a_pdf_scan_and_can_download_it(
     page.wait_for_selector(".messagelist")
     assert "Tanda tangan dan pindaian dicatat." in page.inner_text(".messagelist")
     assert page.inner_text("#pact-status").startswith("Ditandatangani")
-    assert "Hotel Novotel Balikpapan, 1 Juni 2024" in page.inner_text("#pact-status")
+    assert "Hotel Novotel Balikpapan, 01-06-2024" in page.inner_text("#pact-status")
     link = page.locator("#pact-scan a")
     assert link.inner_text() == "Unduh pindaian"
     page.screenshot(path=artifacts_dir / "admin-pact-signed.png", full_page=True)

@@ -299,7 +299,7 @@ def test_revoking_from_the_admin_marks_the_decree_dicabut(staff_client, staff_us
     assert decree.is_revoked and decree.revoked_by == staff_user
 
     page = staff_client.get(_url("decree_change", decree.pk)).content.decode()
-    assert "DICABUT pada 10 Juni 2024: Salah penulisan nama" in page
+    assert "DICABUT pada 10-06-2024: Salah penulisan nama" in page
     assert _url("decree_revoke", decree.pk) not in page  # no second revoke offered
     # The members are uncovered again, ready for a corrected decree.
     assert "Ada <strong>4</strong>" in staff_client.get(_url("decree_issue")).content.decode()

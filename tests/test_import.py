@@ -986,3 +986,52 @@ def test_existing_person_without_a_post_gets_appointed_and_updated(tmp_path, row
     person.refresh_from_db()
     assert (person.name, person.birth_place) == (source[COL["nama"]], "Balikpapan")
     assert Person.objects.count() == 102
+
+
+# --- a concurrent change between the checks and the write -------------------------------------------
+
+
+def collide_before_writing(monkeypatch, make_conflict):
+    """Run `make_conflict` after the file was checked and before it is written, as another staff
+    member's save would land in between."""
+    from secretariat.services import importing
+
+    original = importing._apply
+
+    def apply_after_a_concurrent_save(*args, **kwargs):
+        make_conflict()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_apply", apply_after_a_concurrent_save)
+
+
+def test_a_post_filled_during_the_import_is_reported_with_its_row(tmp_path, rows, monkeypatch):
+    index = 5
+    code, role = rows[index][COL["kode_kelurahan"]], rows[index][COL["jabatan"]]
+    collide_before_writing(monkeypatch, lambda: make_appointment(kelurahan=code, role=role))
+
+    result = members_import(data=write_roster(tmp_path, rows).read_bytes(), dry_run=False)
+
+    [problem] = result.errors
+    assert (problem.row, problem.column) == (sheet_row(index), "jabatan")
+    assert str(problem).startswith(f"Baris {sheet_row(index)}, kolom jabatan: ")
+    assert "baru saja diisi orang lain (data berubah saat impor ini berjalan)" in str(problem)
+    assert not result.written and counts() == (0, 0, 0, 0)
+
+
+def test_a_nik_registered_during_the_import_is_reported_masked_with_its_row(tmp_path, rows, monkeypatch):
+    index = 7
+    nik = rows[index][COL["nik"]]
+    collide_before_writing(
+        monkeypatch,
+        lambda: make_person(
+            nik=nik, birth_date=row_date(rows[index]), gender=rows[index][COL["jenis_kelamin"]]
+        ),
+    )
+
+    result = members_import(data=write_roster(tmp_path, rows).read_bytes(), dry_run=False)
+
+    [problem] = result.errors
+    assert (problem.row, problem.column) == (sheet_row(index), "nik")
+    assert identity.mask_nik(nik) in str(problem) and nik not in str(problem)
+    assert counts() == (0, 0, 0, 0)

@@ -283,7 +283,7 @@ def test_pact_page_records_signature_date_place_and_scan_upload(staff_client, st
     assert Path(pact.scan.path).read_bytes() == scan
     assert pact.scan_sha256 == hashlib.sha256(scan).hexdigest()
     html = response.content.decode()
-    assert "Ditandatangani &mdash; Hotel Novotel Balikpapan, 1 Juni 2024" in html
+    assert "Ditandatangani &mdash; Hotel Novotel Balikpapan, 01-06-2024" in html
     assert reverse("admin:integrity_scan", args=[pact.pk]) in html and "Unduh pindaian" in html
     assert "Unggah pindaian" in html and 'name="signed_date"' not in html  # now only a new scan
     reasons = list(pact.history.order_by("-history_id").values_list("history_change_reason", flat=True)[:2])
@@ -431,7 +431,7 @@ def test_bundle_has_one_page_per_pact_in_roster_order_and_marks_them_printed(
         pacts=[rendered["Rahmat Sekretaris Klandasan"]], signed_date=CEREMONY_DAY, signed_place=NOVOTEL
     )
 
-    response = staff_client.get(reverse("admin:integrity_bundle"))
+    response = staff_client.post(reverse("admin:integrity_bundle"))
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert 'filename="bundel-pakta-integritas.pdf"' in response["Content-Disposition"]
@@ -453,7 +453,7 @@ def test_bundle_leaves_out_and_does_not_mark_pacts_whose_pdf_is_not_ready(staff_
     for name in ROSTER_ORDER[:2]:
         render(pacts[name])
 
-    response = staff_client.get(reverse("admin:integrity_bundle"))
+    response = staff_client.post(reverse("admin:integrity_bundle"))
 
     assert len(pdf.read(response.content).pages) == 2
     statuses = dict(Pact.objects.values_list("appointment__person__name", "status"))
@@ -462,8 +462,9 @@ def test_bundle_leaves_out_and_does_not_mark_pacts_whose_pdf_is_not_ready(staff_
     )
 
 
-def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, pacts):
-    response = staff_client.get(reverse("admin:integrity_bundle"), follow=True)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, pacts, method):
+    response = getattr(staff_client, method)(reverse("admin:integrity_bundle"), follow=True)
     assert response.redirect_chain == [(reverse("admin:integrity_dashboard"), 302)]
     assert "Belum ada PDF pakta yang selesai dibuat." in messages_of(response)
     assert not Pact.objects.exclude(status=PactStatus.NOT_PRINTED).exists()
@@ -471,8 +472,38 @@ def test_bundle_before_any_pdf_is_ready_redirects_with_a_message(staff_client, p
 
 def test_reader_downloads_the_bundle_without_marking_anything_printed(client, pact_reader, rendered):
     client.force_login(pact_reader)
-    response = client.get(reverse("admin:integrity_bundle"))
+    response = client.post(reverse("admin:integrity_bundle"))
     assert response.status_code == 200 and len(pdf.read(response.content).pages) == 6
+    assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED}
+
+
+def test_opening_the_bundle_page_shows_what_it_will_do_and_changes_nothing(staff_client, pacts):
+    for name in ROSTER_ORDER[:4]:
+        render(pacts[name])
+    pacts_mark_signed(pacts=[pacts[ROSTER_ORDER[0]]], signed_date=CEREMONY_DAY, signed_place=NOVOTEL)
+    history_before = Pact.history.count()
+
+    response = staff_client.get(reverse("admin:integrity_bundle"))
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'id="bundle-ready">4<' in html
+    assert "2 pakta belum ada PDF-nya" in html
+    assert "<strong>3</strong> pakta yang belum dicetak" in html
+    assert '<form method="post">' in html and "csrfmiddlewaretoken" in html
+    assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED, PactStatus.SIGNED}
+    assert Pact.history.count() == history_before
+
+
+def test_the_bundle_is_not_given_out_on_a_post_without_the_csrf_token(staff_user, rendered):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:integrity_bundle"))
+
+    assert response.status_code == 403
     assert set(Pact.objects.values_list("status", flat=True)) == {PactStatus.NOT_PRINTED}
 
 
@@ -538,3 +569,22 @@ def test_no_one_may_delete_pacts_or_pact_texts(staff_client, pacts):
     assert staff_client.get(reverse("admin:integrity_pacttext_delete", args=[text.pk])).status_code == 403
     assert Pact.objects.count() == 6 and PactText.objects.count() == 1
     assert staff_client.get(reverse("admin:integrity_pact_add")).status_code == 403
+
+
+def test_the_pact_list_follows_roster_order(staff_client, pacts):
+    response = staff_client.get(reverse("admin:integrity_pact_changelist"))
+
+    names = [pact.appointment.person.name for pact in response.context["cl"].result_list]
+    assert names == ROSTER_ORDER
+
+
+def test_the_ceremony_name_input_takes_the_full_width(staff_client, ceremony):
+    from django.contrib.staticfiles import finders
+
+    html = staff_client.get(reverse("admin:integrity_ceremony_change", args=[ceremony.pk])).content.decode()
+
+    name_input = html[html.index('name="name"') - 200 : html.index('name="name"') + 200]
+    assert 'class="vTextField vWideTextField"' in name_input
+    assert "css/admin-extra" in html  # the stylesheet with the rule is on every admin page
+    css = Path(finders.find("css/admin-extra.css")).read_text()
+    assert "input.vWideTextField { width: 100%;" in css

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils import timezone
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
 
-from ..models import Appointment
+from ..models import Appointment, ElectionPeriod
+from ..models.appointment import role_order
 from . import views
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
@@ -26,12 +28,12 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = [
         "person_name",
         "masked_nik",
-        "role",
+        "role_label",
         "kelurahan",
         "kecamatan",
         "is_asn",
@@ -52,7 +54,7 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHisto
     list_per_page = 50
     show_full_result_count = False
     paginator = LargeTablePaginator
-    ordering = ["kelurahan_id", "role"]
+    ordering = ["kelurahan_id", "role"]  # real fields for the system checks; see get_ordering()
     change_list_template = "admin/secretariat/appointment/change_list.html"
     change_form_template = "admin/secretariat/appointment/change_form.html"
     readonly_fields = ["end_date", "end_reason", "end_note", "replaces", "created_at", "updated_at"]
@@ -88,6 +90,20 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHisto
     def has_delete_permission(self, request, obj=None):
         return False  # records: people and appointments end, they are never deleted
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "period" not in initial:
+            period = ElectionPeriod.for_new_appointment(timezone.localdate())
+            if period is not None:
+                initial["period"] = period.pk
+        return initial
+
+    def get_ordering(self, request):
+        # Roster order: kelurahan (by code, so kecamatan by kecamatan), then sekretaris, bendahara,
+        # staf teknis. The (kelurahan, role) index still serves the first key; the role order is
+        # an incremental sort of at most a few rows per kelurahan.
+        return ["kelurahan_id", role_order(), "-start_date"]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
@@ -98,6 +114,10 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHisto
     @admin.display(description="nama", ordering="person__name")
     def person_name(self, obj):
         return obj.person.name
+
+    @admin.display(description="jabatan", ordering=role_order())
+    def role_label(self, obj):
+        return obj.get_role_display()
 
     @admin.display(description="NIK")
     def masked_nik(self, obj):

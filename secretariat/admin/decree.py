@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
+
+from pps_admin.admin_history import ReadableHistoryAdmin
+from pps_admin.admin_widgets import WideTextInputsMixin
 
 from ..models import (
     Decree,
@@ -18,7 +20,7 @@ from . import decree_views as views
 
 
 @admin.register(DecreeTemplate)
-class DecreeTemplateAdmin(SimpleHistoryAdmin):
+class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
     """Legal text: everyone with view permission may read it; only superusers may change it."""
 
     list_display = ["name", "is_active", "number_format", "paper", "signer_name", "updated_at"]
@@ -77,7 +79,7 @@ class DecreeNumberSequenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decree)
-class DecreeAdmin(SimpleHistoryAdmin):
+class DecreeAdmin(ReadableHistoryAdmin):
     list_display = ["number", "decree_date", "entry_count", "status", "job_status"]
     list_filter = ["status", "year", "period"]
     search_fields = ["number"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pps_admin.admin_widgets import WideTextInputsMixin
+
 from ..models import ElectionPeriod, KeyDate
 
 
@@ -9,6 +11,6 @@ class KeyDateInline(admin.TabularInline):
 
 
 @admin.register(ElectionPeriod)
-class ElectionPeriodAdmin(admin.ModelAdmin):
+class ElectionPeriodAdmin(WideTextInputsMixin, admin.ModelAdmin):
     list_display = ["name", "vote_date", "term_start", "term_end", "is_current"]
     inlines = [KeyDateInline]

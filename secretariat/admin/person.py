@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Prefetch
-from simple_history.admin import SimpleHistoryAdmin
 
 from kelurahan.admin_filters import kecamatan_filter
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_widgets import WideTextInputsMixin
 
+from .. import identity
 from ..models import Appointment, Person
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
@@ -49,7 +51,7 @@ def _people_serving_in(queryset, kecamatan_codes):
 
 
 @admin.register(Person)
-class PersonAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(WideTextInputsMixin, IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [
@@ -73,6 +75,7 @@ class PersonAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, SimpleHistoryAdm
         ("Akun", {"fields": ["user", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     raw_id_fields = ["user"]
+    history_masked_fields = {"nik": identity.mask_nik, "nip": identity.mask_nip}
     actions = ["create_portal_accounts", "reset_portal_password"]
 
     @admin.action(description="Buat akun portal (unduh lembar serah terima PDF)", permissions=["change"])

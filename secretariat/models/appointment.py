@@ -19,6 +19,18 @@ class Role(models.TextChoices):
 ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 
 
+def role_order(path: str = "role") -> models.Case:
+    """SQL that sorts roles in roster order (sekretaris, bendahara, staf teknis), not alphabetically.
+
+    For admin `get_ordering()` and `admin_order_field` (an annotation in `ordering` would fail the
+    admin's system checks); `path` reaches the role from another model, e.g. "appointment__role".
+    """
+    return models.Case(
+        *[models.When(**{path: role}, then=models.Value(index)) for role, index in ROLE_ORDER.items()],
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 class EndReason(models.TextChoices):
     DIED = "meninggal", "Meninggal dunia"
     PERMANENTLY_UNABLE = "berhalangan_tetap", "Berhalangan tetap / mutasi"

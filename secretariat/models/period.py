@@ -47,6 +47,19 @@ class ElectionPeriod(models.Model):
     def current(cls) -> "ElectionPeriod | None":
         return cls.objects.filter(is_current=True).first()
 
+    @classmethod
+    def for_new_appointment(cls, today) -> "ElectionPeriod | None":
+        """The period a new appointment most likely belongs to: the one marked current, else the one
+        whose term covers `today`, else the only period there is."""
+        current = cls.current()
+        if current is not None:
+            return current
+        covering = list(cls.objects.filter(term_start__lte=today, term_end__gte=today)[:2])
+        if len(covering) == 1:
+            return covering[0]
+        only = list(cls.objects.all()[:2])
+        return only[0] if len(only) == 1 else None
+
 
 class KeyDate(models.Model):
     """A date members should know (shown on the portal), edited by staff per period."""

@@ -97,13 +97,46 @@ def members_import(*, data: bytes, dry_run: bool, user=None, reason: str = "impo
                 result.written = True
     except SpreadsheetError as exc:
         result.errors.append(Problem(None, None, str(exc)))
-    except IntegrityError:
+    except IntegrityError as exc:
         # Someone changed the roster between our checks and the write: nothing was written.
         result.written = False
-        result.errors.append(
-            Problem(None, None, "Data berubah saat impor berjalan; tidak ada yang disimpan. Ulangi impor.")
-        )
+        result.errors.append(_conflict_problem(exc, result.rows))
     return result
+
+
+RACE = "(data berubah saat impor ini berjalan). Tidak ada yang disimpan; periksa lalu ulangi impor."
+KEY_DETAIL = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\) already exists")
+
+
+def _conflict_problem(exc: IntegrityError, rows: list[PlannedRow]) -> Problem:
+    """Name the row whose write collided with a concurrent change, from the unique key PostgreSQL
+    reports ("Key (nik)=(...) already exists"). The key holds a NIK at times: it is only matched,
+    never shown or logged."""
+    diag = getattr(exc.__cause__, "diag", None)
+    match = KEY_DETAIL.search(getattr(diag, "message_detail", None) or "")
+    if match:
+        key = dict(zip(match["columns"].split(", "), match["values"].split(", "), strict=False))
+        for row in rows:
+            conflict = _row_conflict(row, key)
+            if conflict:
+                column, what = conflict
+                return Problem(row.row, column, f"{what} {RACE}")
+    return Problem(None, None, "Data berubah saat impor ini berjalan. " + RACE.split(". ", 1)[1])
+
+
+def _row_conflict(row: PlannedRow, key: dict[str, str]) -> tuple[str, str] | None:
+    if key.keys() == {"nik"} and row.person.nik == key["nik"]:
+        return "nik", f"NIK {row.person.masked_nik} baru saja didaftarkan"
+    if key.keys() == {"nip"} and row.person.nip == key["nip"]:
+        return "nip", f"NIP {row.person.masked_nip} baru saja didaftarkan untuk orang lain"
+    if key.keys() == {"person_id"} and str(row.person.pk) == key["person_id"]:
+        return "nik", f"{row.person.name} baru saja diangkat pada jabatan lain"
+    if {"kelurahan_id", "role"} <= key.keys() and (row.kelurahan.code, row.role) == (
+        key["kelurahan_id"],
+        key["role"],
+    ):
+        return "jabatan", f"{row.role_label} Kelurahan {row.kelurahan.name} baru saja diisi orang lain"
+    return None
 
 
 def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:

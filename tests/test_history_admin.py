@@ -1,0 +1,116 @@
+"""The "Riwayat" pages: Indonesian headings, values as staff read them, NIK and NIP masked."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from kelurahan.models import Kelurahan
+from secretariat.models import DecreeTemplate
+from secretariat.services.appointments import appointment_end
+from tests.factories import make_appointment, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def history(client, model, pk) -> str:
+    response = client.get(reverse(f"admin:secretariat_{model}_history", args=[pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def changes(html) -> list[str]:
+    """The "Perubahan" lines, newest first, as plain text."""
+    items = re.findall(r'<ul class="history-changes">(.*?)</ul>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>|&nbsp;", " ", item).replace("&rarr;", "->").split()) for item in items]
+
+
+def test_the_headings_are_indonesian(staff_client):
+    person = make_person()
+    html = history(staff_client, "person", person.pk)
+
+    table = html[html.index('<table id="change-history"') :]
+    headings = re.findall(r'<th scope="col">(.*?)</th>', table[: table.index("</thead>")])
+    assert headings == ["Versi", "Tanggal/waktu (WITA)", "Tindakan", "Oleh", "Alasan perubahan", "Perubahan"]
+    assert "Changes" not in html and "Riwayat perubahan: " in html
+
+
+def test_nik_and_nip_are_masked_in_the_changes(staff_client):
+    person = make_person(nik="6471011705900001", asn=True)
+    old_nip = person.nip
+    person.nik = "6471011705900002"
+    person.nip = old_nip[:-3] + "777"
+    person.save()
+
+    html = history(staff_client, "person", person.pk)
+
+    [change] = changes(html)
+    assert "NIK: 6471********0001 -> 6471********0002" in change
+    assert f"NIP: {old_nip[:4]}**********{old_nip[-4:]} -> {old_nip[:4]}**********{person.nip[-4:]}" in change
+    for full in ("6471011705900001", "6471011705900002", old_nip, person.nip):
+        assert full not in html
+
+
+def test_choices_booleans_and_accounts_are_shown_by_name(staff_client):
+    person = make_person(gender="L")
+    person.employment_status = "NON_ASN"
+    person.must_change_password = True
+    person.user = get_user_model().objects.create_user("siti.portal")
+    person.save()
+
+    [change] = changes(history(staff_client, "person", person.pk))
+
+    assert "Wajib ganti sandi: Tidak -> Ya" in change
+    assert "Akun portal: (kosong) -> siti.portal" in change
+    assert "True" not in change and "None" not in change
+
+
+def test_roles_kelurahan_and_dates_read_as_in_the_lists(staff_client):
+    appointment = make_appointment(role="sekretaris", kelurahan="64.71.01.1001")
+    appointment.role = "staf_teknis"
+    appointment.kelurahan = Kelurahan.objects.get(code="64.71.01.1002")
+    appointment.save()
+    appointment_end(appointment=appointment, end_date=dt.date(2024, 7, 1), reason="evaluasi")
+
+    ended, moved = changes(history(staff_client, "appointment", appointment.pk))
+
+    assert "Jabatan: Sekretaris -> Staf Teknis" in moved
+    assert "Kelurahan: Manggar -> Lamaru" in moved
+    assert "Berhenti bertugas: (kosong) -> 01-07-2024" in ended
+    assert "Alasan berhenti: (kosong) -> Hasil evaluasi" in ended
+
+
+def test_records_without_a_user_say_the_system_made_them(staff_client):
+    person = make_person()
+
+    html = history(staff_client, "person", person.pk)
+
+    assert "sistem" in html and "None" not in html
+
+
+def test_decree_template_history_says_ya_tidak(staff_client):
+    template = DecreeTemplate.objects.get()
+    template.save()  # the data migration wrote no history record
+    template.is_active = False
+    template.save()
+
+    [change, *_] = changes(history(staff_client, "decreetemplate", template.pk))
+
+    assert "Dipakai: Ya -> Tidak" in change
+
+
+def test_ceremony_history_names_the_invited_members(staff_client):
+    from integrity.models import Ceremony
+
+    ceremony = Ceremony.objects.get()
+    ceremony.save()  # the data migration wrote no history record
+    appointment = make_appointment()
+    ceremony.expected.add(appointment)
+    ceremony.save()
+
+    response = staff_client.get(reverse("admin:integrity_ceremony_history", args=[ceremony.pk]))
+
+    assert response.status_code == 200
+    assert f"(kosong) -> {appointment}" in changes(response.content.decode())[0]
