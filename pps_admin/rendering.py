@@ -10,6 +10,7 @@
 This module imports no project app (see shared/ARCHITECTURE.md).
 """
 
+import atexit
 import logging
 import mimetypes
 import threading
@@ -38,6 +39,13 @@ def _font_config():
     if config is None:
         config = _local.font_config = FontConfiguration()
     return config
+
+
+@atexit.register
+def _drop_font_config():
+    """WeasyPrint's FontConfiguration deletes its temporary font folder in `__del__`; left to interpreter
+    shutdown, that runs after `shutil` is gone and prints "'NoneType' object is not callable"."""
+    _local.font_config = None
 
 
 def _fetcher_class():
