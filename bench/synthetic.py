@@ -109,54 +109,56 @@ def _add_pacts_and_decrees(cursor, *, period_id: int) -> None:
         """,
         [text_id],
     )
+    # Set-based (one statement per table): a loop per group rescanned every appointment each time.
+    cursor.execute("SELECT coalesce(max(sequence), 0) FROM secretariat_decree WHERE year = 2024")
+    base = cursor.fetchone()[0]
+    cursor.execute("DROP TABLE IF EXISTS bench_groups")
     cursor.execute(
         """
-        SELECT DISTINCT {GROUP} FROM secretariat_appointment a
+        CREATE TEMP TABLE bench_groups AS
+        SELECT grp, %s + row_number() OVER (ORDER BY grp) AS seq
+        FROM (SELECT DISTINCT {GROUP} AS grp FROM secretariat_appointment a
+              WHERE NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = a.id)) g
+        """.replace("{GROUP}", DECREE_GROUP),
+        [base],
+    )
+    cursor.execute(
+        """
+        INSERT INTO secretariat_decree (number, year, sequence, decree_date, period_id, text, status,
+            revoked_reason, created_at)
+        SELECT 'NOMOR ' || seq || ' TAHUN 2024', 2024, seq, DATE '2024-06-01', %s, '{}'::jsonb, 'issued', '',
+               now()
+        FROM bench_groups ORDER BY seq
+        """,
+        [period_id],
+    )
+    cursor.execute(
+        """
+        INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position)
+        SELECT d.id, a.id, row_number() OVER (PARTITION BY d.id ORDER BY a.kelurahan_id, a.role)
+        FROM secretariat_appointment a
+        JOIN bench_groups g ON g.grp = {GROUP}
+        JOIN secretariat_decree d ON d.year = 2024 AND d.sequence = g.seq
         WHERE NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = a.id)
-        ORDER BY 1
         """.replace("{GROUP}", DECREE_GROUP)
     )
-    groups = [row[0] for row in cursor.fetchall()]
-    for group in groups:
-        cursor.execute("SELECT coalesce(max(sequence), 0) + 1 FROM secretariat_decree WHERE year = 2024")
-        sequence = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO secretariat_decree (number, year, sequence, decree_date, period_id, text, status,
-                revoked_reason, created_at)
-            VALUES (%s, 2024, %s, DATE '2024-06-01', %s, '{}'::jsonb, 'issued', '', now()) RETURNING id
-            """,
-            [f"NOMOR {sequence} TAHUN 2024", sequence, period_id],
-        )
-        decree_id = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position)
-            SELECT %s, a.id, row_number() OVER (ORDER BY a.kelurahan_id, a.role)
-            FROM secretariat_appointment a
-            WHERE {GROUP} = %s
-              AND NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = a.id)
-            """.replace("{GROUP}", DECREE_GROUP),
-            [decree_id, group],
-        )
-        cursor.execute(
-            """
-            INSERT INTO secretariat_generationjob (kind, status, decree_id, total, error, created_at,
-                finished_at)
-            SELECT 'sk', 'done', %s, count(*) + 1, '', now(), now()
-            FROM secretariat_decreeentry WHERE decree_id = %s RETURNING id
-            """,
-            [decree_id, decree_id],
-        )
-        job_id = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO secretariat_document (public_id, job_id, kind, decree_id, appointment_id, status,
-                file,
-                sha256, size, pages, attempts, error)
-            SELECT gen_random_uuid(), %s, 'petikan', %s, e.appointment_id, 'done',
-                   'bench/petikan-' || e.appointment_id || '.pdf', repeat('0', 64), 1000, 2, 1, ''
-            FROM secretariat_decreeentry e WHERE e.decree_id = %s
-            """,
-            [job_id, decree_id, decree_id],
-        )
+    cursor.execute(
+        """
+        INSERT INTO secretariat_generationjob (kind, status, decree_id, total, error, created_at, finished_at)
+        SELECT 'sk', 'done', d.id,
+               (SELECT count(*) FROM secretariat_decreeentry e WHERE e.decree_id = d.id) + 1, '', now(), now()
+        FROM secretariat_decree d JOIN bench_groups g ON d.year = 2024 AND d.sequence = g.seq
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO secretariat_document (public_id, job_id, kind, decree_id, appointment_id, status, file,
+            sha256, size, pages, attempts, error)
+        SELECT gen_random_uuid(), j.id, 'petikan', j.decree_id, e.appointment_id, 'done',
+               'bench/petikan-' || e.appointment_id || '.pdf', repeat('0', 64), 1000, 2, 1, ''
+        FROM secretariat_generationjob j
+        JOIN secretariat_decree d ON d.id = j.decree_id
+        JOIN bench_groups g ON d.year = 2024 AND d.sequence = g.seq
+        JOIN secretariat_decreeentry e ON e.decree_id = j.decree_id
+        """
+    )
