@@ -333,3 +333,60 @@ def test_after_a_postgresql_restart_the_worker_finishes_the_next_job_without_res
     assert not set(first_paths) & set(second_paths)
     assert "OperationalError" not in worker_log and "Traceback" not in worker_log, worker_log[-3000:]
     print(f"\nprivate PostgreSQL restarted in {restarted_in:.1f} s; worker child {child} did the next SK")
+
+
+def _job_status(cluster, decree_number):
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(cluster.url())) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT j.status FROM secretariat_generationjob j JOIN secretariat_decree s ON s.id = j.decree_id"
+            " WHERE s.sequence = %s",
+            [decree_number],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_task_taken_while_postgresql_is_down_is_retried_and_the_job_ends_done(cluster, db, tmp_path):
+    """The other half of a restart: a task that arrives while the server is still down. It must wait and
+    try again, not fail: a failed dispatch or render task is never sent again, so its job would stay
+    queued for ever (what this test saw before the tasks retried on OperationalError)."""
+    import hashlib
+    import uuid
+
+    from secretariat.services import roster_format as fmt
+    from secretariat.services.demo import demo_rows
+    from secretariat.services.spreadsheet import write_csv
+
+    from .conftest import start_worker, stop_worker, worker_env
+
+    _copy_test_database(cluster)
+    media = tmp_path / "media"
+    queue = f"pgw-{uuid.uuid4().hex[:8]}"
+    env = worker_env(queue, media, DATABASE_URL=cluster.url(), DEBUG="false")
+    (tmp_path / "a.csv").write_bytes(write_csv(fmt.HEADER, demo_rows()[:3]))
+    _manage(env, "import_members", str(tmp_path / "a.csv"))
+    issued = _manage(env, "generate_sk", "--date", "2024-06-01")  # queued; no worker yet
+    assert "NOMOR 1 TAHUN 2024" in issued.stderr
+
+    cluster.pg_ctl("stop", "-m", "fast")
+    log = tmp_path / "worker.log"
+    worker = start_worker(queue, media, log, concurrency=1, DATABASE_URL=cluster.url(), DEBUG="false")
+    try:
+        deadline = time.monotonic() + 20
+        while "will be retried" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "will be retried" in log.read_text(), log.read_text()[-3000:]  # it did meet the dead server
+        cluster.pg_ctl("start")
+        deadline = time.monotonic() + 60
+        while (status := _job_status(cluster, 1)) not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert worker.poll() is None
+    finally:
+        stop_worker(worker)
+    assert status == "done", log.read_text()[-3000:]
+    documents = _documents(cluster, 1)
+    assert len(documents) == 4
+    for document_status, file, sha256, _attempts, _job in documents:
+        assert document_status == "done"
+        assert hashlib.sha256((media / file).read_bytes()).hexdigest() == sha256
