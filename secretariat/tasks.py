@@ -3,15 +3,26 @@
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import task_retry, worker_ready
+from django.db import InterfaceError, OperationalError
 
 from .models import Document, DocumentStatus, GenerationJob, JobStatus
 from .services import documents as docs
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL unreachable (restarting, failing over, a dropped connection) when a task runs: try again later
+# instead of failing, or the job would stay queued or running for ever (nothing else sends it again). Both
+# tasks are idempotent. Back-off 1, 2, 4 ... 60 s (with jitter), about 25 minutes in all before giving up.
+DATABASE_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "max_retries": 30,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **DATABASE_RETRY)
 def dispatch_job(job_id: int) -> int:
     """Queue one render task per document still to do."""
     from django.utils import timezone
@@ -28,10 +39,12 @@ def dispatch_job(job_id: int) -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **DATABASE_RETRY)
 def render_document(document_id: int) -> str:
     try:
         document = docs.document_render_and_store(document_id)
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the document: retried (DATABASE_RETRY)
     except Exception:
         log.exception("Rendering document %s failed", document_id)
         document = Document.objects.get(pk=document_id)
@@ -43,6 +56,12 @@ def render_document(document_id: int) -> str:
 def dispatch_pending_jobs() -> int:
     """Periodic (celery beat): send jobs whose dispatch failed while the broker was down."""
     return docs.jobs_dispatch_pending()
+
+
+@task_retry.connect
+def _log_retry(sender=None, request=None, reason=None, **kwargs):
+    # Celery logs retries at INFO under celery.app.trace, which settings.LOGGING keeps at WARNING.
+    log.warning("Task %s will be retried: %s", getattr(request, "task", sender), reason)
 
 
 @worker_ready.connect

@@ -133,7 +133,7 @@ def worker_env(queue, media_root, **extra):
     }
 
 
-def start_worker(queue, media_root, log_path, **extra_env):
+def start_worker(queue, media_root, log_path, *, concurrency=2, **extra_env):
     """Start a real Celery worker process (in its own process group) and wait until it answers a ping."""
     import os
     import subprocess
@@ -155,7 +155,7 @@ def start_worker(queue, media_root, log_path, **extra_env):
         "-Q",
         queue,
         "-c",
-        "2",
+        str(concurrency),
         "-n",
         name,
         "--without-gossip",

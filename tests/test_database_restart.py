@@ -5,6 +5,13 @@ a free port, copies the test database's schema and reference data into it, and s
 gunicorn process (one sync worker, so its one persistent connection is reused across requests as in
 production; CONN_MAX_AGE=60 with CONN_HEALTH_CHECKS). After `pg_ctl restart -m fast` every connection the
 app held is dead; the very next request must still succeed, without restarting gunicorn.
+
+The worker side: a real Celery worker (prefork, one child, the production settings with DATABASE_URL on the
+private cluster) renders an SK, PostgreSQL is restarted, and the next SK is rendered by the same child.
+Celery's Django fix-up closes every database connection before and after each task (CONN_MAX_AGE has no
+effect in a worker), so the task after the restart opens a fresh one. Without that (connections kept across
+tasks) the test fails: the first task after the restart dies on the dead connection and the job stays
+queued for ever.
 """
 
 import contextlib
@@ -236,3 +243,150 @@ def test_after_a_postgresql_restart_the_next_requests_succeed_without_restarting
     assert login_status == 200 and "alert-danger" in login_html  # a refused login, not a 500
     assert gunicorn.poll() is None  # the same app process, never restarted
     print(f"\nprivate PostgreSQL restarted in {restarted_in:.1f} s; next requests: {statuses}")
+
+
+# --- the Celery side ----------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _manage(env, *args, timeout=90):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def _documents(cluster, decree_number):
+    """Rows of one decree's documents, read straight from the private cluster."""
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(cluster.url())) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.status, d.file, d.sha256, d.attempts, j.status FROM secretariat_document d"
+            " JOIN secretariat_generationjob j ON j.id = d.job_id"
+            " JOIN secretariat_decree s ON s.id = d.decree_id WHERE s.sequence = %s ORDER BY d.id",
+            [decree_number],
+        )
+        return cursor.fetchall()
+
+
+def _issue_sk(env, roster, rows, date):
+    """What staff do from the command line: import a roster, issue its SK and wait for the worker's PDFs."""
+    from secretariat.services import roster_format as fmt
+    from secretariat.services.spreadsheet import write_csv
+
+    roster.write_bytes(write_csv(fmt.HEADER, rows))
+    _manage(env, "import_members", str(roster))
+    issued = _manage(env, "generate_sk", "--date", date, "--wait", "--timeout", "60")
+    return issued.stdout.split(), issued.stderr
+
+
+def test_after_a_postgresql_restart_the_worker_finishes_the_next_job_without_restarting(
+    cluster, db, tmp_path
+):
+    import hashlib
+    import uuid
+
+    from secretariat.services.demo import demo_rows
+
+    from .conftest import start_worker, stop_worker, worker_env
+
+    _copy_test_database(cluster)
+    rows = demo_rows()  # 3 members per kelurahan, in kelurahan order
+    media = tmp_path / "media"
+    queue = f"pgw-{uuid.uuid4().hex[:8]}"
+    env = worker_env(queue, media, DATABASE_URL=cluster.url(), DEBUG="false")
+    log = tmp_path / "worker.log"
+    # One prefork child, as in production apart from the concurrency: every task runs in the same process.
+    worker = start_worker(queue, media, log, concurrency=1, DATABASE_URL=cluster.url(), DEBUG="false")
+    try:
+        [child] = _children(worker.pid)
+        first_paths, first_err = _issue_sk(env, tmp_path / "a.csv", rows[:3], "2024-06-01")
+        assert "NOMOR 1 TAHUN 2024" in first_err and len(first_paths) == 4
+
+        started = time.monotonic()
+        cluster.pg_ctl("restart", "-m", "fast")  # every server connection the worker held is gone
+        restarted_in = time.monotonic() - started
+
+        second_paths, second_err = _issue_sk(env, tmp_path / "b.csv", rows[3:6], "2024-06-02")
+        assert worker.poll() is None and _children(worker.pid) == [child]  # the same worker and child
+    finally:
+        stop_worker(worker)
+    worker_log = log.read_text()
+    assert "NOMOR 2 TAHUN 2024" in second_err and len(second_paths) == 4, worker_log[-3000:]
+    documents = _documents(cluster, 2)
+    assert len(documents) == 4
+    for status, file, sha256, attempts, job_status in documents:
+        assert (status, attempts, job_status) == ("done", 1, "done")  # rendered once, job done
+        data = (media / file).read_bytes()
+        assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == sha256
+    assert sorted(second_paths) == sorted(str(media / row[1]) for row in documents)
+    assert not set(first_paths) & set(second_paths)
+    assert "OperationalError" not in worker_log and "Traceback" not in worker_log, worker_log[-3000:]
+    print(f"\nprivate PostgreSQL restarted in {restarted_in:.1f} s; worker child {child} did the next SK")
+
+
+def _job_status(cluster, decree_number):
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(cluster.url())) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT j.status FROM secretariat_generationjob j JOIN secretariat_decree s ON s.id = j.decree_id"
+            " WHERE s.sequence = %s",
+            [decree_number],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_task_taken_while_postgresql_is_down_is_retried_and_the_job_ends_done(cluster, db, tmp_path):
+    """The other half of a restart: a task that arrives while the server is still down. It must wait and
+    try again, not fail: a failed dispatch or render task is never sent again, so its job would stay
+    queued for ever (what this test saw before the tasks retried on OperationalError)."""
+    import hashlib
+    import uuid
+
+    from secretariat.services import roster_format as fmt
+    from secretariat.services.demo import demo_rows
+    from secretariat.services.spreadsheet import write_csv
+
+    from .conftest import start_worker, stop_worker, worker_env
+
+    _copy_test_database(cluster)
+    media = tmp_path / "media"
+    queue = f"pgw-{uuid.uuid4().hex[:8]}"
+    env = worker_env(queue, media, DATABASE_URL=cluster.url(), DEBUG="false")
+    (tmp_path / "a.csv").write_bytes(write_csv(fmt.HEADER, demo_rows()[:3]))
+    _manage(env, "import_members", str(tmp_path / "a.csv"))
+    issued = _manage(env, "generate_sk", "--date", "2024-06-01")  # queued; no worker yet
+    assert "NOMOR 1 TAHUN 2024" in issued.stderr
+
+    cluster.pg_ctl("stop", "-m", "fast")
+    log = tmp_path / "worker.log"
+    worker = start_worker(queue, media, log, concurrency=1, DATABASE_URL=cluster.url(), DEBUG="false")
+    try:
+        deadline = time.monotonic() + 20
+        while "will be retried" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "will be retried" in log.read_text(), log.read_text()[-3000:]  # it did meet the dead server
+        cluster.pg_ctl("start")
+        deadline = time.monotonic() + 60
+        while (status := _job_status(cluster, 1)) not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert worker.poll() is None
+    finally:
+        stop_worker(worker)
+    assert status == "done", log.read_text()[-3000:]
+    documents = _documents(cluster, 1)
+    assert len(documents) == 4
+    for document_status, file, sha256, _attempts, _job in documents:
+        assert document_status == "done"
+        assert hashlib.sha256((media / file).read_bytes()).hexdigest() == sha256
