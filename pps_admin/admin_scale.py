@@ -71,12 +71,18 @@ class PkInArray(Func):
 
     def __init__(self, matches: QuerySet):
         super().__init__(F("pk"), _Array(matches))
+        self.matches = matches
 
 
 class LargeTablePaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
+        matches = self._search_matches(queryset)
+        if matches is not None:
+            # A search and nothing else: its UNION of pks already holds each match once; counting it
+            # skips fetching every match by pk (~12,000 index probes for "Siti" at 83,763 kelurahan).
+            return matches.count()
         if isinstance(queryset, QuerySet) and self._unfiltered(queryset):
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":
@@ -87,6 +93,17 @@ class LargeTablePaginator(Paginator):
                     cursor.execute(sql, [ESTIMATE_ABOVE_ROWS, table])
                     return cursor.fetchone()[0]
         return super().count
+
+    @staticmethod
+    def _search_matches(queryset) -> QuerySet | None:
+        if not isinstance(queryset, QuerySet):
+            return None
+        query = queryset.query
+        if query.distinct or query.combinator or query.is_sliced or len(query.where.children) != 1:
+            return None
+        condition = query.where.children[0]
+        condition = getattr(condition, "lhs", condition)  # filter(expression) compiles to expression = true
+        return condition.matches if isinstance(condition, PkInArray) and not query.where.negated else None
 
     @staticmethod
     def _unfiltered(queryset: QuerySet) -> bool:
