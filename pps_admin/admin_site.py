@@ -11,6 +11,11 @@ APP_NAMES = {"axes": "Percobaan login (django-axes)"}
 
 
 class PpsAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        from .admin_scale import CountlessAutocompleteJsonView
+
+        return CountlessAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if not request.user.is_superuser:
