@@ -103,3 +103,37 @@ def test_a_full_last_autocomplete_page_says_there_is_no_more(staff_client):
     assert len(data["results"]) == 20
     assert data["pagination"] == {"more": False}
     assert Person.objects.count() == 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan; SQLite filters in one join")
+def test_an_appointment_search_by_person_name_goes_through_the_foreign_key_index(staff_client):
+    make_appointment(person=make_person(name="Siti Aminah"), kelurahan="64.71.01.1001")
+    _, queries = sql_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "siti"})
+    listed = 'SELECT "secretariat_appointment"."id", '
+    page = next(sql for sql in queries if sql.startswith(listed) and "LIKE UPPER" in sql)
+    # People are matched on their own (trigram index), appointments then found by person_id, not by a join
+    # that hashes every appointment.
+    assert '."person_id" = ANY(ARRAY(SELECT' in page
+
+
+def test_appointment_and_pact_searches_through_relations_keep_their_results(staff_client):
+    from integrity.models import Pact, PactText
+
+    siti_post = make_appointment(person=make_person(name="Siti Aminah"), kelurahan="64.71.01.1001")
+    make_appointment(person=make_person(name="Aminah Siti"), kelurahan="64.71.01.1002")
+    other = make_appointment(person=make_person(name="Budi Santoso"), kelurahan="64.71.01.1003")
+    appointments = reverse("admin:secretariat_appointment_changelist")
+
+    def found(url, term):
+        return {row.pk for row in staff_client.get(url, {"q": term}).context["cl"].result_list}
+
+    # Every word in the same field: "siti aminah" finds both word orders, never Budi.
+    assert len(found(appointments, "siti aminah")) == 2
+    assert found(appointments, "santoso") == {other.pk}
+    # The NIK is matched whole through the person.
+    assert found(appointments, siti_post.person.nik) == {siti_post.pk}
+    # Two levels: pact -> appointment -> person.
+    text = PactText.objects.order_by("-version").first()
+    pacts = [Pact.objects.create(appointment=a, text=text) for a in (siti_post, other)]
+    assert found(reverse("admin:integrity_pact_changelist"), "siti") == {pacts[0].pk}
+    assert found(reverse("admin:integrity_pact_changelist"), "santoso") == {pacts[1].pk}
