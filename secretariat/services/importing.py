@@ -18,10 +18,11 @@ from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Appointment, ElectionPeriod, Person
 from . import roster_format as fmt
-from .bulk_copy import create_with_history
+from .bulk_copy import analyze, create_with_history
 from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
 
 MAX_CELL_LENGTH = 500
+ANALYZE_AFTER_ROWS = 10_000
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
 CHUNK = 5000
 ROLE_LABELS = dict(fmt.Role.choices)
@@ -418,3 +419,6 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
     ]
     if new_appointments:
         create_with_history(new_appointments, Appointment, user=user, reason=reason)
+    if len(new_people) + len(new_appointments) >= ANALYZE_AFTER_ROWS:
+        # A large load: fresh statistics, and no cached foreign-key check plan from when tables were small.
+        analyze(Person, Appointment)

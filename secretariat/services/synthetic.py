@@ -39,7 +39,7 @@ from kelurahan.models import SYNTHETIC_PROVINCE, Kecamatan, Kelurahan
 from .. import identity
 from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
 from . import roster_format as fmt
-from .bulk_copy import copy_available, copy_insert, create_with_history
+from .bulk_copy import analyze, copy_available, copy_insert, create_with_history
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
 MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
@@ -222,9 +222,11 @@ def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = 
         _insert_regions(Kecamatan, kecamatan)
         _insert_regions(Kelurahan, kelurahan)
         if csv_path is not None:
+            analyze(Kecamatan, Kelurahan)
             people = _write_csv(csv_path, synthetic_members(count))
             return SeedResult(len(kecamatan), len(kelurahan), people, 0)
         people = _insert_members(synthetic_members(count), period)
+        analyze(Kecamatan, Kelurahan, Person, Appointment)
         return SeedResult(len(kecamatan), len(kelurahan), people, people)
 
 
