@@ -111,9 +111,9 @@ def main() -> None:
             f"  pid {result['pid']}: {result['renders'] / result['seconds']:.2f} renders/s, "
             f"RSS first {rss[0][1]} MB, last {rss[-1][1]} MB, max {max(r for _, r in rss)} MB"
         )
-        # Growth after warm-up: RSS at 10% of the renders against the last sample.
-        warm = rss[len(rss) // 10][1]
-        print(f"    after warm-up ({rss[len(rss) // 10][0]} renders): {warm} MB -> {rss[-1][1]} MB")
+        # Growth after warm-up: RSS at the first sample past 10% of the renders against the last sample.
+        done, warm = next((n, mb) for n, mb in rss if n >= result["renders"] // 10)
+        print(f"    after warm-up ({done} renders): {warm} MB -> {rss[-1][1]} MB")
 
 
 if __name__ == "__main__":
