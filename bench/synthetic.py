@@ -51,10 +51,6 @@ def create_database(database_url: str) -> None:
     connection.close()
 
 
-def _sql_array(words: list[str]) -> str:
-    return "ARRAY[" + ",".join("'" + w.replace("'", "''") + "'" for w in words) + "]"
-
-
 def seed(total_kelurahan: int, *, log=print) -> None:
     """Migrate, load the fictional roster of the 34, then make the synthetic kelurahan number the rest."""
     from django.core.management import call_command

@@ -26,6 +26,15 @@ def synthetic_marker_constraint(name: str) -> models.CheckConstraint:
     )
 
 
+def synthetic_marker_field(
+    help_text="Dibuat oleh seed_synthetic untuk uji skala; dihapus dengan seed_synthetic --remove.",
+) -> models.BooleanField:
+    """The marker of rows made by `seed_synthetic` (kecamatan, kelurahan, people): indexed, not editable."""
+    return models.BooleanField(
+        "data sintetis", default=False, db_index=True, editable=False, help_text=help_text
+    )
+
+
 def normalize_kelurahan_code(raw: str) -> str | None:
     """Accept 64.71.01.1001 or 6471011001; return the dotted form, or None if neither."""
     value = str(raw).strip()
@@ -44,13 +53,7 @@ class Kecamatan(models.Model):
         validators=[RegexValidator(KECAMATAN_CODE_RE, "Kode kecamatan harus berbentuk 64.71.01.")],
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
-    synthetic = models.BooleanField(
-        "data sintetis",
-        default=False,
-        db_index=True,
-        editable=False,
-        help_text="Dibuat oleh seed_synthetic untuk uji skala; dihapus dengan seed_synthetic --remove.",
-    )
+    synthetic = synthetic_marker_field()
 
     class Meta:
         ordering = ["code"]
@@ -79,13 +82,7 @@ class Kelurahan(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[0-9]{5}$", "Kode pos harus 5 angka.")],
     )
-    synthetic = models.BooleanField(
-        "data sintetis",
-        default=False,
-        db_index=True,
-        editable=False,
-        help_text="Dibuat oleh seed_synthetic untuk uji skala; dihapus dengan seed_synthetic --remove.",
-    )
+    synthetic = synthetic_marker_field()
 
     class Meta:
         ordering = ["code"]
