@@ -106,14 +106,25 @@ def _text(value) -> str:
     return text.translate(_ESCAPES)
 
 
-def create_with_history(objs: list, model, *, user=None, reason: str = "", batch_size: int = 1000) -> None:
-    """Insert new objects and their "+" history rows: COPY on PostgreSQL, bulk_create elsewhere."""
+def create_with_history(
+    objs: list, model, *, user=None, reason: str = "", batch_size: int = 1000, key: str | None = None
+) -> None:
+    """Insert new objects and their "+" history rows: COPY on PostgreSQL, bulk_create elsewhere.
+
+    Afterwards every object has its primary key; with a backend whose bulk inserts return no ids, they are
+    looked up by `key`, a unique field (e.g. "nik").
+    """
     if copy_available():
         copy_create_with_history(objs, model, default_user=user, default_change_reason=reason)
     else:
         bulk_create_with_history(
             objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
         )
+    if key and any(obj.pk is None for obj in objs):
+        values = [getattr(obj, key) for obj in objs]
+        ids = dict(model._default_manager.filter(**{f"{key}__in": values}).values_list(key, "pk"))
+        for obj in objs:
+            obj.pk = ids[getattr(obj, key)]
 
 
 def analyze(*models) -> None:

@@ -387,12 +387,7 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
-        create_with_history(new_people, Person, user=user, reason=reason)
-        # bulk_create sets primary keys on PostgreSQL; other backends need a lookup.
-        if any(person.pk is None for person in new_people):
-            ids = dict(Person.objects.filter(nik__in=[p.nik for p in new_people]).values_list("nik", "pk"))
-            for person in new_people:
-                person.pk = ids[person.nik]
+        create_with_history(new_people, Person, user=user, reason=reason, key="nik")
     if changed_people:
         # bulk_update skips auto_now: set "diubah" by hand so the record shows the import changed it.
         now = timezone.now()

@@ -258,11 +258,7 @@ def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
         )
         for m in chunk
     ]
-    create_with_history(people, Person, reason=CHANGE_REASON)
-    if any(person.pk is None for person in people):  # backends that return no ids from bulk inserts
-        ids = dict(Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "pk"))
-        for person in people:
-            person.pk = ids[person.nik]
+    create_with_history(people, Person, reason=CHANGE_REASON, key="nik")
     appointments = [
         Appointment(
             person_id=person.pk,
