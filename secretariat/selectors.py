@@ -69,11 +69,7 @@ def kelurahan_window(page) -> KelurahanWindow:
 def cached_totals(key: str, compute):
     """Totals over every kelurahan, for pages that show only some of them: counting 251k posts on every
     request would cost more than the rest of the page, so they are recounted once a minute."""
-    totals = cache.get(key)
-    if totals is None:
-        totals = compute()
-        cache.set(key, totals, TOTALS_CACHE_SECONDS)
-    return totals
+    return cache.get_or_set(key, compute, TOTALS_CACHE_SECONDS)
 
 
 @dataclass
@@ -107,7 +103,7 @@ def _signed(cell) -> bool:
     return cell is not None and getattr(getattr(cell, "pact", None), "status", "") == "ditandatangani"
 
 
-def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> Completeness:
+def completeness_matrix(*, page=1) -> Completeness:
     """Kelurahan x role matrix of the current period's active appointments, grouped by kecamatan,
     KELURAHAN_PER_PAGE kelurahan at a time; totals over everything."""
     period = ElectionPeriod.current()
@@ -122,16 +118,13 @@ def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> 
     has_pact = hasattr(Appointment, "pact")
     if has_pact:
         appointments = appointments.select_related("pact")
-    if kelurahan_codes is not None:
-        kelurahan = [k for k in kelurahan if k.code in kelurahan_codes]
-        appointments = appointments.filter(kelurahan_id__in=kelurahan_codes)
     by_post = {(a.kelurahan_id, a.role): a for a in appointments}
     groups: dict[str, KecamatanGroup] = {}
     for k in kelurahan:
         group = groups.setdefault(k.kecamatan_id, KecamatanGroup(k.kecamatan))
         group.rows.append(KelurahanRow(k, [by_post.get((k.code, role.value)) for role in roles]))
     groups_list = list(groups.values())
-    if window.is_everything or kelurahan_codes is not None:
+    if window.is_everything:
         filled = sum(group.filled for group in groups_list)
         expected = sum(group.expected for group in groups_list)
         signed = sum(_signed(cell) for group in groups_list for row in group.rows for cell in row.cells)
@@ -147,18 +140,3 @@ def completeness_matrix(*, page=1, kelurahan_codes: list[str] | None = None) -> 
 
         filled, expected, signed = cached_totals(f"completeness-totals-{period and period.pk}", compute)
     return Completeness(period, roles, groups_list, window, filled, expected, signed)
-
-
-def people_without_post(*, term: str = ""):
-    """Registered people who hold no active post (candidates for a replacement), by name or NIK."""
-    from django.db.models import Q
-
-    from .models import Person
-
-    people = Person.objects.exclude(pk__in=Appointment.objects.active().values("person_id"))
-    term = term.strip()
-    if term.isdigit():
-        people = people.filter(nik__contains=term)
-    elif term:
-        people = people.filter(Q(name__icontains=term) | Q(nik__contains=term))
-    return people.order_by("name", "pk")

@@ -8,14 +8,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Appointment
-from ..selectors import completeness_matrix, people_without_post
+from pps_admin.admin_scale import LookaheadPaginator
+
+from ..models import Appointment, Person
+from ..selectors import completeness_matrix
 from ..services.appointments import appointment_end, appointment_reactivate, appointment_replace
 from ..services.exporting import roster_csv, roster_xlsx, template_xlsx
 from ..services.importing import members_import
@@ -209,22 +212,20 @@ def reactivate_view(request, pk):
 
 def replacement_search_view(request):
     """Search-as-you-type for "Ganti (PAW)": registered people without an active post, in the
-    JSON shape of the admin's autocomplete (select2)."""
+    JSON shape of the admin's autocomplete (select2). The search is the person list's own (indexed: every
+    word in the name, or a whole NIK), pages fetched without a count."""
     _require(request, "change_appointment", "view_person")
-    page_size = 20
+    people = Person.objects.exclude(pk__in=Appointment.objects.active().values("person_id"))
+    term = request.GET.get("term", "").strip()
+    if term:
+        people, _ = admin.site.get_model_admin(Person).get_search_results(request, people, term)
     try:
-        page = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page = 1
-    people = list(
-        people_without_post(term=request.GET.get("term", ""))[(page - 1) * page_size : page * page_size + 1]
-    )
+        page = LookaheadPaginator(people.order_by("name", "pk"), 20).page(request.GET.get("page", 1))
+    except EmptyPage:
+        page = None
     return JsonResponse(
         {
-            "results": [
-                {"id": str(person.pk), "text": f"{person.name} ({person.masked_nik})"}
-                for person in people[:page_size]
-            ],
-            "pagination": {"more": len(people) > page_size},
+            "results": [{"id": str(p.pk), "text": f"{p.name} ({p.masked_nik})"} for p in page or []],
+            "pagination": {"more": bool(page and page.has_next())},
         }
     )
