@@ -160,6 +160,17 @@ def test_remove_deletes_exactly_the_synthetic_rows_and_their_history(demo_roster
     assert Appointment.objects.active().count() == 102
 
 
+def test_remove_keeps_the_history_of_real_rows_even_where_it_once_named_a_synthetic_row(demo_roster):
+    seed()
+    real = Appointment.objects.filter(kelurahan__synthetic=False).first()
+    synthetic_code = Kelurahan.objects.filter(synthetic=True).values_list("code", flat=True).first()
+    # An old version of a real appointment that named a synthetic kelurahan (history rows have no constraint).
+    real.history.update(kelurahan_id=synthetic_code)
+    before = real.history.count()
+    call_command("seed_synthetic", remove=True)
+    assert real.history.count() == before >= 1
+
+
 def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of_synthetic_members(
     demo_roster,
 ):

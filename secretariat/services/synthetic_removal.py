@@ -72,6 +72,10 @@ def _delete(model, queryset, counts: Counter, path=()) -> None:
         if not (reverse_fk and (relation.one_to_many or relation.one_to_one)):
             continue
         child, field = relation.related_model, relation.field
+        if not field.db_constraint:
+            # History rows point at what they recorded without a constraint: a real record's history that
+            # once named a synthetic row stays as it was written (each removed row's own history goes below).
+            continue
         if child in path:
             continue  # self-reference (Appointment.replaces): the rows go together; commit checks the rest
         if field.remote_field.on_delete is models.SET_NULL:
