@@ -20,7 +20,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_available() -> bool:
-    return connection.vendor == "postgresql" and hasattr(connection.connection, "cursor")
+    # psycopg2 (requirements.txt) has copy_expert on every PostgreSQL cursor.
+    return connection.vendor == "postgresql"
 
 
 def reserve_ids(model, count: int) -> list[int]:
@@ -106,25 +107,15 @@ def _text(value) -> str:
     return text.translate(_ESCAPES)
 
 
-def create_with_history(
-    objs: list, model, *, user=None, reason: str = "", batch_size: int = 1000, key: str | None = None
-) -> None:
-    """Insert new objects and their "+" history rows: COPY on PostgreSQL, bulk_create elsewhere.
-
-    Afterwards every object has its primary key; with a backend whose bulk inserts return no ids, they are
-    looked up by `key`, a unique field (e.g. "nik").
-    """
+def create_with_history(objs: list, model, *, user=None, reason: str = "", batch_size: int = 1000) -> None:
+    """Insert new objects and their "+" history rows: COPY on PostgreSQL, bulk_create elsewhere. Both set
+    the objects' primary keys (SQLite since 3.35 returns them from bulk inserts too)."""
     if copy_available():
         copy_create_with_history(objs, model, default_user=user, default_change_reason=reason)
     else:
         bulk_create_with_history(
             objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
         )
-    if key and any(obj.pk is None for obj in objs):
-        values = [getattr(obj, key) for obj in objs]
-        ids = dict(model._default_manager.filter(**{f"{key}__in": values}).values_list(key, "pk"))
-        for obj in objs:
-            obj.pk = ids[getattr(obj, key)]
 
 
 def analyze(*models) -> None:

@@ -387,7 +387,7 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
-        create_with_history(new_people, Person, user=user, reason=reason, key="nik")
+        create_with_history(new_people, Person, user=user, reason=reason)
     if changed_people:
         # bulk_update skips auto_now: set "diubah" by hand so the record shows the import changed it.
         now = timezone.now()

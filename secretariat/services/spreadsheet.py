@@ -6,14 +6,14 @@ File types are recognised by content, never by name: a renamed text file is not 
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Iterator
 
 import openpyxl
 
+from pps_admin.text import MULTI_LINE_FORBIDDEN
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls / .doc
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -124,10 +124,11 @@ def neutralize_formula(value: str) -> str:
 
 
 def export_cell(value):
-    """A text cell as written out: inert as a formula, and without control characters (a line break pasted
-    from Word is U+000B), which an XLSX cannot hold and the import refuses."""
+    """A text cell as written out: inert as a formula, and without the characters the import refuses
+    (pps_admin.text: control and bidi characters; a line break pasted from Word is U+000B), so an export of
+    records stored before that rule still imports."""
     if isinstance(value, str):
-        value = neutralize_formula(CONTROL_CHARS.sub(" ", value))
+        value = neutralize_formula(MULTI_LINE_FORBIDDEN.sub(" ", value))
     return value
 
 

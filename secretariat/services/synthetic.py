@@ -258,7 +258,7 @@ def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
         )
         for m in chunk
     ]
-    create_with_history(people, Person, reason=CHANGE_REASON, key="nik")
+    create_with_history(people, Person, reason=CHANGE_REASON)
     appointments = [
         Appointment(
             person_id=person.pk,
