@@ -137,3 +137,25 @@ def test_appointment_and_pact_searches_through_relations_keep_their_results(staf
     pacts = [Pact.objects.create(appointment=a, text=text) for a in (siti_post, other)]
     assert found(reverse("admin:integrity_pact_changelist"), "siti") == {pacts[0].pk}
     assert found(reverse("admin:integrity_pact_changelist"), "santoso") == {pacts[1].pk}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row estimate")
+def test_an_unfiltered_big_table_shows_the_row_estimate_instead_of_counting(staff_client, monkeypatch):
+    from pps_admin import admin_scale
+
+    for index in range(5):
+        make_person(name=f"Siti {chr(65 + index)}ani")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE secretariat_person")
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'secretariat_person'::regclass")
+        estimate = cursor.fetchone()[0]
+    changelist = reverse("admin:secretariat_person_changelist")
+    # A small table is counted exactly; above the threshold the estimate is taken as it stands.
+    assert staff_client.get(changelist).context["cl"].result_count == 5
+    monkeypatch.setattr(admin_scale, "ESTIMATE_ABOVE_ROWS", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pg_class SET reltuples = 40000 WHERE oid = 'secretariat_person'::regclass")
+    assert estimate == 5
+    assert staff_client.get(changelist).context["cl"].result_count == 40000
+    # A searched list is always counted.
+    assert staff_client.get(changelist, {"q": "siti"}).context["cl"].result_count == 5

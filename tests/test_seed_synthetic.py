@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from integrity.models import Ceremony, Pact
 from integrity.services.pacts import pacts_generate
@@ -113,6 +113,23 @@ def test_seeding_writes_audit_history_for_synthetic_people_and_appointments(demo
         ("+", "seed_synthetic (data sintetis)")
     }
     assert Appointment.history.filter(person__synthetic=True, history_type="+").count() == 15
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics")
+def test_seeding_refreshes_the_statistics_of_what_it_loaded(demo_roster):
+    # Stale statistics kept a foreign-key check plan from when there were 34 kelurahan: COMMIT ran 7+ min.
+    seed()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relname IN "
+            "('kelurahan_kelurahan', 'secretariat_person', 'secretariat_appointment')"
+        )
+        estimates = dict(cursor.fetchall())
+    assert estimates == {
+        "kelurahan_kelurahan": 34 + N,
+        "secretariat_person": 102 + 3 * N,
+        "secretariat_appointment": 102 + 3 * N,
+    }
 
 
 def test_seeding_again_over_synthetic_rows_is_refused_and_changes_nothing(demo_roster):
