@@ -4,7 +4,7 @@ from django.urls import path
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
-from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_scale import LargeTableAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 from secretariat.models.appointment import role_order
 
@@ -94,7 +94,7 @@ class ScanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pact)
-class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
+class PactAdmin(LargeTableAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "person_name",
         "role",
@@ -118,8 +118,6 @@ class PactAdmin(IndexedSearchMixin, ReadableHistoryAdmin):
     actions = ["mark_printed", "mark_signed"]
     change_list_template = "admin/integrity/pact/change_list.html"
     list_per_page = 50
-    show_full_result_count = False
-    paginator = LargeTablePaginator
 
     @admin.display(description="nama", ordering="appointment__person__name")
     def person_name(self, obj):

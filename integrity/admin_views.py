@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -30,7 +29,6 @@ def _context(request, title, **extra):
     return {
         **admin.site.each_context(request),
         "title": title,
-        "in_process": settings.CELERY_TASK_ALWAYS_EAGER,
         "opts": Pact._meta,
         **extra,
     }
@@ -77,6 +75,7 @@ def generate_view(request):
         if job is None:
             messages.info(request, "Semua anggota aktif sudah punya PDF pakta.")
         else:
+            job.refresh_from_db()  # in-process tasks have run and changed it since it was created
             summary = job_summary(job)
             messages.success(
                 request,

@@ -178,3 +178,11 @@ class CountlessAutocompleteJsonView(AutocompleteJsonView):
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return LookaheadPaginator(queryset, per_page, allow_empty_first_page=allow_empty_first_page)
+
+
+class LargeTableAdminMixin(IndexedSearchMixin):
+    """For the admin lists of tables that grow with the country (people, appointments, pacts, regions):
+    indexed search, the row estimate instead of a count when unfiltered, no second full count."""
+
+    show_full_result_count = False
+    paginator = LargeTablePaginator

@@ -1,5 +1,6 @@
 """The admin site: KPU's own work first, login-throttling records last and for superusers only."""
 
+from django.conf import settings
 from django.contrib import admin
 
 # Apps in the order staff use them; anything not named here follows, django-axes always last.
@@ -11,6 +12,11 @@ APP_NAMES = {"axes": "Percobaan login (django-axes)"}
 
 
 class PpsAdminSite(admin.AdminSite):
+    def each_context(self, request):
+        # Tasks run inside the web request when no Redis is configured (`make run`): pages say it may take
+        # a while (templates/admin/_busy_note.html).
+        return {**super().each_context(request), "in_process": settings.CELERY_TASK_ALWAYS_EAGER}
+
     def autocomplete_view(self, request):
         from .admin_scale import CountlessAutocompleteJsonView
 

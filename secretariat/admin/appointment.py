@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
-from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_scale import LargeTableAdminMixin
 
 from ..models import Appointment, ElectionPeriod
 from ..models.appointment import role_order
@@ -28,7 +28,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
+class AppointmentAdmin(LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = [
         "person_name",
@@ -52,8 +52,6 @@ class AppointmentAdmin(IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHis
     search_fields = ["person__name", "=person__nik", "kelurahan__name", "=kelurahan__code"]
     autocomplete_fields = ["person", "kelurahan"]
     list_per_page = 50
-    show_full_result_count = False
-    paginator = LargeTablePaginator
     ordering = ["kelurahan_id", "role"]  # real fields for the system checks; see get_ordering()
     change_list_template = "admin/secretariat/appointment/change_list.html"
     change_form_template = "admin/secretariat/appointment/change_form.html"

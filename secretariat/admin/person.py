@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 
 from kelurahan.admin_filters import kecamatan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
-from pps_admin.admin_scale import IndexedSearchMixin, LargeTablePaginator
+from pps_admin.admin_scale import LargeTableAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 
 from .. import identity
@@ -51,7 +51,7 @@ def _people_serving_in(queryset, kecamatan_codes):
 
 
 @admin.register(Person)
-class PersonAdmin(WideTextInputsMixin, IndexedSearchMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
+class PersonAdmin(WideTextInputsMixin, LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
     form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [
@@ -64,8 +64,6 @@ class PersonAdmin(WideTextInputsMixin, IndexedSearchMixin, OptimisticLockAdminMi
     # "=nik": a whole NIK, matched through its unique index (a partial NIK is no search key).
     search_fields = ["name", "=nik", "appointments__kelurahan__name"]
     list_per_page = 50
-    show_full_result_count = False
-    paginator = LargeTablePaginator
     inlines = [AppointmentInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
