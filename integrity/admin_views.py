@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -92,10 +93,14 @@ def bundle_view(request):
     POST: the bundle itself; for staff who may change pacts, its pacts become "dicetak"."""
     _require(request, "view_pact")
     active = Pact.objects.filter(appointment__end_date__isnull=True)
+    ready = active.filter(document__status="done")
     if request.method != "POST":
-        ready = active.filter(document__status="done")
-        ready_count = ready.count()
-        if not ready_count:
+        counts = active.aggregate(
+            total=Count("pk"),
+            ready=Count("pk", filter=Q(document__status="done")),
+            to_mark=Count("pk", filter=Q(document__status="done", status=PactStatus.NOT_PRINTED)),
+        )
+        if not counts["ready"]:
             messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
             return redirect("admin:integrity_dashboard")
         return TemplateResponse(
@@ -104,21 +109,20 @@ def bundle_view(request):
             _context(
                 request,
                 "Bundel cetak pakta integritas",
-                ready_count=ready_count,
-                waiting_count=active.count() - ready_count,
-                to_mark_count=ready.filter(status=PactStatus.NOT_PRINTED).count(),
+                ready_count=counts["ready"],
+                waiting_count=counts["total"] - counts["ready"],
+                to_mark_count=counts["to_mark"],
                 marks=request.user.has_perm("integrity.change_pact"),
             ),
         )
-    pacts = list(active.select_related("appointment", "document"))
+    # Only the pacts whose PDF is in the bundle are printed (not those still being generated).
+    pacts = list(ready.select_related("appointment", "document"))
     data = pacts_bundle(pacts)
     if data is None:
         messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
         return redirect("admin:integrity_dashboard")
     if request.user.has_perm("integrity.change_pact"):
-        # Only the pacts whose PDF is in the bundle were printed (not those still being generated).
-        bundled = [p for p in pacts if p.document_id and p.document.status == "done"]
-        pact_services.pacts_mark_printed(pacts=bundled, user=request.user)
+        pact_services.pacts_mark_printed(pacts=pacts, user=request.user)
     return _pdf(data, "bundel-pakta-integritas.pdf")
 
 
