@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 
 # PostgreSQL unreachable (restarting, failing over, a dropped connection) when a task runs: try again later
 # instead of failing, or the job would stay queued or running for ever (nothing else sends it again). Both
-# tasks are idempotent. Back-off 1, 2, 4 ... 60 s (with jitter), about 25 minutes in all before giving up.
+# tasks are idempotent. Back-off up to 1, 2, 4 ... 60 s; Celery's jitter (on by default, so a batch does
+# not retry in step) picks each wait at random below that: about 12 minutes in all on average, 25 at most.
 DATABASE_RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 1,
