@@ -383,6 +383,16 @@ def test_write_once_keeps_the_first_file_and_accepts_only_identical_bytes(settin
     assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]  # no temporary files left
 
 
+def test_write_once_removes_what_a_writer_killed_mid_write_left_of_the_same_document(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "documents/sk"
+    folder.mkdir(parents=True)
+    (folder / ".tmp-a.pdf-k1ll3d").write_bytes(b"%PDF half")  # the worker was SIGKILLed here
+    (folder / ".tmp-b.pdf-wr1t1ng").write_bytes(b"%PDF")  # another document, still being written
+    write_once("documents/sk/a.pdf", b"%PDF whole")
+    assert sorted(p.name for p in folder.iterdir()) == [".tmp-b.pdf-wr1t1ng", "a.pdf"]
+
+
 def test_write_once_refuses_a_path_outside_media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     with pytest.raises(DocumentStorageError):

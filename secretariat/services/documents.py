@@ -7,6 +7,7 @@ rendered again.
 """
 
 import datetime as dt
+import glob
 import hashlib
 import io
 import logging
@@ -263,7 +264,8 @@ def write_once(relative: str, data: bytes) -> Path:
     if not target.is_relative_to(root):
         raise DocumentStorageError("path outside MEDIA_ROOT")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", delete=False) as handle:
+    prefix = f".tmp-{target.name}-"
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=prefix, delete=False) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -277,6 +279,12 @@ def write_once(relative: str, data: bytes) -> Path:
             ) from None
     finally:
         temporary.unlink(missing_ok=True)
+    # A writer killed mid-write (SIGKILL, power loss) leaves its temporary file of this same document. The
+    # document is stored now, so such leftovers are garbage: remove them, never leaving a half-written file.
+    # (A duplicate writer still running would lose its temporary file and fail its link; its task retries
+    # and finds the document done.)
+    for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
+        leftover.unlink(missing_ok=True)
     return target
 
 
