@@ -1,23 +1,22 @@
 """Admin changelists that stay fast at national scale (83,763 kelurahan, 251k people): issue #7.
 
-- `IndexedSearchMixin`: a row matches when one of its search fields contains every word of the search
-  ("siti saputra" finds "Siti Nur Saputra"; "manggar baru" finds people serving in Manggar Baru). Unlike
-  Django's default, the words cannot be spread over different fields: that lets each field be answered by
-  its own trigram index with all the words at once, and the fields joined by a UNION instead of one OR
-  over joined tables (which PostgreSQL can only answer by scanning the whole join, seconds at 251k rows).
-  A `=field` matches the whole search exactly (NIK: the unique index serves it). On PostgreSQL the list keeps
-  its rows by `pk = ANY(ARRAY(<the UNION>))`, not `pk IN (<the UNION>)`: see `PkInArray`.
+- `LargeTableAdminMixin`: what every list of a table that grows with the country uses: the indexed search
+  (pps_admin/admin_search.py), the paginator and changelist below.
 - `LargeTablePaginator`: an unfiltered list of a big table shows PostgreSQL's row estimate instead of
-  counting every row; small tables and any filtered or searched list are still counted exactly.
+  counting every row; small tables and any filtered or searched list are still counted exactly; a search
+  alone is counted and paged in one query.
 - `CountlessAutocompleteJsonView`: the admin's autocomplete (select2) only needs "is there a next page",
   which it gets by fetching one row more than it shows instead of counting every match.
 """
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+from .admin_search import IndexedSearchMixin, ordered_search_page, rows_of, sole_search
 
 ESTIMATE_ABOVE_ROWS = 20_000
 ESTIMATE_OR_COUNT_SQL = (
@@ -26,92 +25,34 @@ ESTIMATE_OR_COUNT_SQL = (
 )
 
 
-class IndexedSearchMixin:
-    def get_search_results(self, request, queryset, search_term):
-        words = search_term.split()
-        if not words or not self.get_search_fields(request):
-            return super().get_search_results(request, queryset, search_term)
-        postgres = connections[queryset.db].vendor == "postgresql"
-        branches = []
-        for field in self.get_search_fields(request):
-            mode, path = (field[0], field[1:]) if field[0] in "=^" else ("", field)
-            branches.append(_matching_pks(self.model, path, mode, search_term, words, postgres))
-        matches = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
-        # Neither form ever duplicates a row.
-        if postgres:
-            return queryset.filter(PkInArray(matches)), False
-        return queryset.filter(pk__in=matches), False
-
-
-def _condition(path: str, mode: str, search_term: str, words: list[str]) -> Q:
-    if mode == "=":
-        return Q(**{f"{path}__exact": search_term.strip()})
-    if mode == "^":
-        condition = Q(**{f"{path}__istartswith": words[0]})
-        return condition & Q(*[Q(**{f"{path}__icontains": word}) for word in words[1:]])
-    return Q(*[Q(**{f"{path}__icontains": word}) for word in words])
-
-
-def _matching_pks(model, path, mode, search_term, words, postgres) -> QuerySet:
-    """The pks of `model` rows whose `path` matches the search.
-
-    Through a forward foreign key (`person__name` on appointments, `appointment__person__name` on pacts) the
-    related rows are matched first, on their own trigram index, and this model's rows are then found by the
-    foreign key's index (`person_id = ANY(ARRAY(...))`): a join would make PostgreSQL hash every appointment
-    for a broad search (~60 ms per query at 251k rows, issue #7). Other paths filter in one call, so on a
-    multi-valued path every word applies to the same related row.
-    """
-    head, _, rest = path.partition("__")
-    if postgres and rest:
-        field = model._meta.get_field(head)
-        if field.many_to_one or (field.one_to_one and field.concrete):
-            related = _matching_pks(field.related_model, rest, mode, search_term, words, postgres)
-            rows = model._default_manager.filter(ColumnInArray(field.attname, related))
-            return rows.order_by().values("pk")
-    return model._default_manager.filter(_condition(path, mode, search_term, words)).order_by().values("pk")
-
-
-class _Array(Subquery):
-    template = "ARRAY(%(subquery)s)"
-
-
-class PkInArray(Func):
-    """`pk = ANY(ARRAY(<subquery>))` (PostgreSQL): the subquery runs once, as an InitPlan, and the rows are
-    then fetched by primary key, one index probe per match.
-
-    With `pk IN (<subquery>)` PostgreSQL estimates the match count from the trigram index; for a broad search
-    ("Siti": ~12,000 of 251k people) it then prefers a hash join over a sequential scan of the whole table,
-    for the count and again for the page (~120-150 ms each at 83,763 kelurahan, issue #7). An array parameter
-    has no such estimate, so the plan is index probes whatever the search, and the cost follows the number
-    of matches, not the size of the table.
-    """
-
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
-
-    def __init__(self, matches: QuerySet):
-        super().__init__(F("pk"), _Array(matches))
-        self.matches = matches
-
-
-class ColumnInArray(PkInArray):
-    """`<column> = ANY(ARRAY(<subquery>))`: the same plan shape for a foreign key column."""
-
-    def __init__(self, column: str, matches: QuerySet):
-        Func.__init__(self, F(column), _Array(matches))
-        self.matches = matches
-
-
 class LargeTablePaginator(Paginator):
+    """Counts and pages an admin list of a table that grows with the country.
+
+    `page_hint`: the page the request asks for. A search alone is then counted and its page sorted in one
+    query (`ordered_search_page`), which the page reuses.
+    """
+
+    def __init__(self, *args, page_hint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.page_hint = max(1, int(page_hint or 1))
+        except (TypeError, ValueError):
+            self.page_hint = 1
+        self._pages = {}
+
     @cached_property
     def count(self):
         queryset = self.object_list
-        matches = self._search_matches(queryset)
-        if matches is not None:
-            # A search and nothing else: its UNION of pks already holds each match once; counting it
+        search = sole_search(queryset)
+        if search is not None:
+            offset = (self.page_hint - 1) * self.per_page
+            page = ordered_search_page(queryset, offset, self.per_page, with_total=True)
+            if page is not None and page.total is not None:
+                self._pages[self.page_hint] = page.pks
+                return page.total
+            # A search alone: its UNION of pks already holds each match once; counting it
             # skips fetching every match by pk (~12,000 index probes for "Siti" at 83,763 kelurahan).
-            return matches.count()
+            return search.matches.count()
         if isinstance(queryset, QuerySet) and self._unfiltered(queryset):
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":
@@ -123,16 +64,18 @@ class LargeTablePaginator(Paginator):
                     return cursor.fetchone()[0]
         return super().count
 
-    @staticmethod
-    def _search_matches(queryset) -> QuerySet | None:
-        if not isinstance(queryset, QuerySet):
-            return None
-        query = queryset.query
-        if query.distinct or query.combinator or query.is_sliced or len(query.where.children) != 1:
-            return None
-        condition = query.where.children[0]
-        condition = getattr(condition, "lhs", condition)  # filter(expression) compiles to expression = true
-        return condition.matches if isinstance(condition, PkInArray) and not query.where.negated else None
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        pks = self._pages.get(number)
+        if pks is None:
+            page = ordered_search_page(self.object_list, bottom, top - bottom, with_total=False)
+            pks = page.pks if page is not None else None
+        rows = self.object_list[bottom:top] if pks is None else rows_of(self.object_list, pks)
+        return self._get_page(rows, number, self)
 
     @staticmethod
     def _unfiltered(queryset: QuerySet) -> bool:
@@ -166,7 +109,11 @@ class LookaheadPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        rows = list(self.object_list[start : start + self.per_page + 1])
+        searched = ordered_search_page(self.object_list, start, self.per_page + 1, with_total=False)
+        if searched is None:
+            rows = list(self.object_list[start : start + self.per_page + 1])
+        else:
+            rows = list(rows_of(self.object_list, searched.pks))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return LookaheadPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
@@ -180,9 +127,29 @@ class CountlessAutocompleteJsonView(AutocompleteJsonView):
         return LookaheadPaginator(queryset, per_page, allow_empty_first_page=allow_empty_first_page)
 
 
+class SearchedChangeList(ChangeList):
+    """A list that fits on one page is shown whole from its queryset (Django); when a search alone was
+    counted by `ordered_search_page`, that query already returned every match: they are fetched by pk
+    instead of running the search again (12 ms of a 38 ms kelurahan search at 30,000 kelurahan)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        known = getattr(self.paginator, "_pages", {}).get(1)
+        if known is not None and not self.multi_page and self.paginator.page_hint == 1:
+            self.result_list = rows_of(self.queryset, known)
+
+
 class LargeTableAdminMixin(IndexedSearchMixin):
     """For the admin lists of tables that grow with the country (people, appointments, pacts, regions):
     indexed search, the row estimate instead of a count when unfiltered, no second full count."""
 
     show_full_result_count = False
     paginator = LargeTablePaginator
+
+    def get_changelist(self, request, **kwargs):
+        return SearchedChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, page_hint=request.GET.get(PAGE_VAR)
+        )

@@ -30,15 +30,64 @@ def sql_of(client, url, params):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan; SQLite keeps pk IN (...)")
-def test_a_searched_person_list_keeps_its_rows_by_a_primary_key_array_and_counts_the_union(staff_client):
-    make_person(name="Siti Aminah")
+def test_a_searched_person_list_is_counted_and_sorted_in_one_read_of_the_matches(staff_client):
+    for number in range(51):
+        make_person(name=siti(number % 26) + "a" * (number // 26))
     _, queries = sql_of(staff_client, reverse("admin:secretariat_person_changelist"), {"q": "siti"})
-    count, page = [sql for sql in queries if "LIKE UPPER" in sql]
-    assert '"secretariat_person"."id" = ANY(ARRAY(' in page
-    assert '"secretariat_person"."id" IN (' not in page
-    # A search alone: the count is the UNION's own, without fetching the matches from the table.
-    assert count.startswith("SELECT COUNT(*) FROM ((SELECT")
-    assert "ANY(ARRAY(" not in count
+    searched = [sql for sql in queries if "LIKE UPPER" in sql]
+    # One query finds the page's pks and the count: the fields' conditions ORed on the table (no UNION to
+    # deduplicate), fenced by OFFSET 0 so that PostgreSQL does not walk the name index for the LIMIT.
+    assert len(searched) == 1
+    assert searched[0].startswith("SELECT k0, count(*) OVER () FROM (SELECT ")
+    assert " UNION " not in searched[0]
+    assert "OFFSET 0) AS found(k0, k1, k2) ORDER BY k1 ASC, k2 DESC LIMIT 50 OFFSET 0" in searched[0]
+    # Back through the appointments, people are found by person_id, not by joining them again.
+    assert '"secretariat_person"."id" = ANY(ARRAY(SELECT V0."person_id"' in searched[0]
+    # The rows of the page are then fetched by those pks alone.
+    page = next(sql for sql in queries if sql.startswith('SELECT "secretariat_person"."id", '))
+    assert '"secretariat_person"."id" IN (' in page
+    assert "LIKE" not in page
+    assert not any(sql.upper().startswith("SELECT COUNT(*)") for sql in queries)
+
+
+def pages_of(client, url, params, pages):
+    rows = []
+    for number in range(1, pages + 1):
+        cl = client.get(url, {**params, "p": number}).context["cl"]
+        rows += list(cl.result_list)
+    return cl.result_count, rows
+
+
+def test_every_page_of_a_broad_search_holds_the_next_matches_in_the_list_order(staff_client):
+    import random
+
+    names = [siti(number % 26) + "i" * (number // 26) for number in range(110)] + ["Siti Aminah"] * 3
+    names += ["Ani Siti", "Nursiti Dewi"]
+    random.Random(7).shuffle(names)  # inserted out of order: pks do not follow names
+    for name in names:
+        make_person(name=name)
+    make_person(name="Budi Santoso")
+    # Matched by name and by the kelurahan name (a search for "siti manggar" would not mix the two).
+    served = make_person(name="Joko Sitiawan")
+    make_appointment(person=served, kelurahan="64.71.01.1001")
+    url = reverse("admin:secretariat_person_changelist")
+
+    matches = Person.objects.filter(name__icontains="siti")
+    count, rows = pages_of(staff_client, url, {"q": "siti"}, 3)
+    assert rows == list(matches.order_by("name", "-pk"))
+    assert count == len(rows) == 116
+    # Sorted by name descending (the name column header), and by NIK.
+    _, rows = pages_of(staff_client, url, {"q": "siti", "o": "-1"}, 3)
+    assert rows == list(matches.order_by("-name", "-pk"))
+    _, rows = pages_of(staff_client, url, {"q": "siti", "o": "2"}, 3)
+    assert rows == list(matches.order_by("nik", "-pk"))
+    # A kelurahan searched by name brings its people.
+    count, rows = pages_of(staff_client, url, {"q": "manggar"}, 1)
+    assert (count, rows) == (1, [served])
+    # A page past the end goes back to the list with the admin's error flag, as without a search.
+    response = staff_client.get(url, {"q": "siti", "p": 9})
+    assert response.status_code == 302
+    assert "e=1" in response["Location"]
 
 
 def test_a_search_with_a_filter_counts_only_the_rows_passing_both(staff_client):
@@ -109,11 +158,11 @@ def test_a_full_last_autocomplete_page_says_there_is_no_more(staff_client):
 def test_an_appointment_search_by_person_name_goes_through_the_foreign_key_index(staff_client):
     make_appointment(person=make_person(name="Siti Aminah"), kelurahan="64.71.01.1001")
     _, queries = sql_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "siti"})
-    listed = 'SELECT "secretariat_appointment"."id", '
-    page = next(sql for sql in queries if sql.startswith(listed) and "LIKE UPPER" in sql)
+    (searched,) = [sql for sql in queries if "LIKE UPPER" in sql]
     # People are matched on their own (trigram index), appointments then found by person_id, not by a join
     # that hashes every appointment.
-    assert '."person_id" = ANY(ARRAY(SELECT' in page
+    assert '"secretariat_appointment"."person_id" = ANY(ARRAY(SELECT' in searched
+    assert 'JOIN "secretariat_person"' not in searched
 
 
 def test_appointment_and_pact_searches_through_relations_keep_their_results(staff_client):
@@ -159,3 +208,35 @@ def test_an_unfiltered_big_table_shows_the_row_estimate_instead_of_counting(staf
     assert staff_client.get(changelist).context["cl"].result_count == 40000
     # A searched list is always counted.
     assert staff_client.get(changelist, {"q": "siti"}).context["cl"].result_count == 5
+
+
+def test_broad_appointment_and_pact_searches_page_in_roster_order_through_their_sort_keys(staff_client):
+    """The pages are sorted out of the matches with the list's own keys: the appointment's kelurahan and
+    role order, and for pacts the same keys joined in from the appointment."""
+    import random
+
+    from integrity.models import Pact, PactText
+    from kelurahan.models import Kelurahan
+    from secretariat.models import Appointment, Role
+
+    posts = [(code, role) for code in Kelurahan.objects.values_list("code", flat=True)[:20] for role in Role]
+    random.Random(3).shuffle(posts)  # created out of roster order: pks follow neither kelurahan nor role
+    text = PactText.objects.order_by("-version").first()
+    for number, (code, role) in enumerate(posts):
+        name = siti(number % 26) + "i" * (number // 26) if number % 5 else f"Budi {chr(65 + number % 26)}"
+        appointment = make_appointment(person=make_person(name=name), kelurahan=code, role=role)
+        Pact.objects.create(appointment=appointment, text=text)
+
+    def roster_key(appointment):
+        return (appointment.kelurahan_id, list(Role).index(appointment.role))
+
+    expected = sorted(Appointment.objects.filter(person__name__icontains="siti"), key=roster_key)
+    assert len(expected) == 48
+    count, rows = pages_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "siti"}, 1)
+    assert (count, rows) == (48, expected)
+    count, rows = pages_of(staff_client, reverse("admin:integrity_pact_changelist"), {"q": "siti"}, 1)
+    assert (count, [pact.appointment for pact in rows]) == (48, expected)
+    # More than a page: both pages together, in order.
+    expected = sorted(Appointment.objects.all(), key=roster_key)
+    count, rows = pages_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "i"}, 2)
+    assert (count, rows) == (60, expected)
