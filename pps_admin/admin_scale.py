@@ -99,7 +99,15 @@ class LookaheadPage(Page):
 class LookaheadPaginator(Paginator):
     """Pages without a count: page N fetches per_page + 1 rows from its start; the extra row, if any, is not
     shown and only tells that a next page exists. `count` and `num_pages` still work (they count) but
-    nothing here calls them."""
+    nothing here calls them.
+
+    `also`: a further condition on the rows (a Q or boolean expression on the model's own table), kept out
+    of the queryset so that a search can still be sorted out of its matches (`ordered_search_page`).
+    """
+
+    def __init__(self, *args, also=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.also = also
 
     def validate_number(self, number):
         try:
@@ -113,9 +121,12 @@ class LookaheadPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        searched = ordered_search_page(self.object_list, start, self.per_page + 1, with_total=False)
+        searched = ordered_search_page(
+            self.object_list, start, self.per_page + 1, with_total=False, also=self.also
+        )
         if searched is None:
-            rows = list(self.object_list[start : start + self.per_page + 1])
+            rows = self.object_list if self.also is None else self.object_list.filter(self.also)
+            rows = list(rows[start : start + self.per_page + 1])
         else:
             rows = list(rows_of(self.object_list, searched.pks))
         if not rows and number > 1:

@@ -131,7 +131,9 @@ def sole_search(queryset) -> PkInArray | None:
     return condition if isinstance(condition, PkInArray) and not query.where.negated else None
 
 
-def ordered_search_page(queryset, offset: int, limit: int, *, with_total: bool) -> SearchPage | None:
+def ordered_search_page(
+    queryset, offset: int, limit: int, *, with_total: bool, also=None
+) -> SearchPage | None:
     """The pks of one page of a searched list, in the list's order, from the matches alone.
 
     Fetching the page from the table (`pk = ANY(ARRAY(<matches>)) ORDER BY name LIMIT 50`) first builds the
@@ -145,7 +147,7 @@ def ordered_search_page(queryset, offset: int, limit: int, *, with_total: bool) 
 
     Sort keys of related rows (a pact ordered by its appointment's kelurahan) are joined in through
     foreign keys, one row each. None when the list is not a search alone, or its order goes back through a
-    foreign key or is random.
+    foreign key or is random. `also`: one more condition the matches must meet (a Q or boolean expression).
     """
     search = sole_search(queryset)
     if search is None or not search.arms:
@@ -157,12 +159,10 @@ def ordered_search_page(queryset, offset: int, limit: int, *, with_total: bool) 
     # once, no UNION to deduplicate) and reads each matching row once.
     condition = reduce(operator.or_, [arm if isinstance(arm, Q) else Q(arm) for arm in search.arms])
     annotations = {f"sort_key_{index}": expression for index, (expression, _) in enumerate(keys)}
-    found = (
-        queryset.model._default_manager.filter(condition)
-        .order_by()
-        .annotate(**annotations)
-        .values("pk", *annotations)
-    )
+    found = queryset.model._default_manager.filter(condition)
+    if also is not None:
+        found = found.filter(also)
+    found = found.order_by().annotate(**annotations).values("pk", *annotations)
     query = found.query
     joins = [query.alias_map[alias] for alias in query.alias_map if query.alias_refcount[alias]][1:]
     if not all(getattr(join.join_field, "concrete", False) for join in joins):

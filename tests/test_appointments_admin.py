@@ -362,6 +362,7 @@ def test_the_replace_page_offers_a_search_and_an_add_button_instead_of_a_nik_box
     assert 'name="replacement_nik"' not in html
     assert url("admin:secretariat_appointment_replacement_search") in html  # select2 asks it
     assert 'class="admin-autocomplete' in html
+    assert 'data-minimum-input-length="3"' in html  # select2 waits for three characters
     assert f'href="{url("admin:secretariat_person_add")}?_to_field=id&amp;_popup=1"' in html
 
 
@@ -381,6 +382,13 @@ def test_the_replacement_search_finds_people_without_a_post_by_name_or_nik(staff
     assert staff_client.get(search, {"term": budi.nik[-6:]}).json()["results"] == []
     assert budi.nik not in staff_client.get(search, {"term": "budi"}).content.decode()  # masked
     assert staff_client.get(search, {"term": "siti"}).json()["results"] == []  # Siti holds a post
+    # Under three characters nothing is searched: listing everyone free passes everyone with a post.
+    for term in ["", "bu", " b "]:
+        with CaptureQueriesContext(connection) as queries:
+            data = staff_client.get(search, {"term": term}).json()
+        assert data == {"results": [], "pagination": {"more": False}}
+        assert not [q for q in queries.captured_queries if "secretariat_person" in q["sql"]]
+    assert [r["id"] for r in staff_client.get(search, {"term": "bud"}).json()["results"]] == [str(budi.pk)]
 
 
 def test_the_replacement_search_is_for_staff_who_may_change_appointments(viewer_client, siti_in_manggar):

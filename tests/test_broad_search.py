@@ -232,11 +232,24 @@ def test_broad_appointment_and_pact_searches_page_in_roster_order_through_their_
 
     expected = sorted(Appointment.objects.filter(person__name__icontains="siti"), key=roster_key)
     assert len(expected) == 48
-    count, rows = pages_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "siti"}, 1)
+    appointments = reverse("admin:secretariat_appointment_changelist")
+    count, rows = pages_of(staff_client, appointments, {"q": "siti"}, 1)
     assert (count, rows) == (48, expected)
     count, rows = pages_of(staff_client, reverse("admin:integrity_pact_changelist"), {"q": "siti"}, 1)
     assert (count, [pact.appointment for pact in rows]) == (48, expected)
     # More than a page: both pages together, in order.
     expected = sorted(Appointment.objects.all(), key=roster_key)
-    count, rows = pages_of(staff_client, reverse("admin:secretariat_appointment_changelist"), {"q": "i"}, 2)
+    count, rows = pages_of(staff_client, appointments, {"q": "i"}, 2)
     assert (count, rows) == (60, expected)
+
+
+def test_the_replacement_search_pages_people_without_a_post_in_name_order(staff_client):
+    free = [make_person(name=siti(number)) for number in reversed(range(23))]
+    for number, code in enumerate(["64.71.01.1001", "64.71.01.1002", "64.71.01.1003"]):
+        make_appointment(person=make_person(name=f"Siti A{'a' * number}"), kelurahan=code)  # hold posts
+    search = reverse("admin:secretariat_appointment_replacement_search")
+    first = staff_client.get(search, {"term": "siti"}).json()
+    second = staff_client.get(search, {"term": "siti", "page": 2}).json()
+    names = [row["text"].split(" (")[0] for row in first["results"] + second["results"]]
+    assert names == sorted(person.name for person in free)
+    assert (first["pagination"], second["pagination"]) == ({"more": True}, {"more": False})

@@ -68,7 +68,9 @@ def test_staff_replace_a_member_by_searching_or_adding_the_replacement(page, liv
     login(page, live_server)
     page.goto(f"{live_server.url}/admin/secretariat/appointment/{old.pk}/ganti/")
     page.click(".select2-selection")
-    page.keyboard.type("pengganti")
+    page.keyboard.type("pe")  # the search waits for three characters, and says so
+    page.wait_for_selector(".select2-results__option >> text=Masukkan 1 huruf lagi")
+    page.keyboard.type("ngganti")
     page.wait_for_selector(".select2-results__option >> text=Budi Pengganti Contoh")
 
     # Not registered yet: "+" opens the person form in a pop-up; saving it selects the new person.

@@ -42,6 +42,10 @@ class EndAppointmentForm(forms.Form):
     )
 
 
+# The replacement search answers from this many characters on (a trigram needs three); select2 waits for them.
+REPLACEMENT_MIN_CHARACTERS = 3
+
+
 class ReplacementSelect(AutocompleteSelect):
     """The admin's search-as-you-type select, asking our own search: people without an active post,
     shown with their masked NIK."""
@@ -54,8 +58,8 @@ class ReplaceAppointmentForm(EndAppointmentForm):
     replacement = forms.ModelChoiceField(
         label="Pengganti",
         queryset=Person.objects.all(),
-        help_text="Ketik nama atau NIK orang yang sudah terdaftar dan belum menjabat. Belum terdaftar? "
-        "Tambahkan lewat tombol + di sampingnya.",
+        help_text=f"Ketik nama (minimal {REPLACEMENT_MIN_CHARACTERS} huruf) atau NIK orang yang sudah "
+        "terdaftar dan belum menjabat. Belum terdaftar? Tambahkan lewat tombol + di sampingnya.",
         error_messages={
             "required": "Pilih orang pengganti.",
             "invalid_choice": "Orang pengganti tidak ditemukan. Pilih dari hasil pencarian.",
@@ -73,7 +77,11 @@ class ReplaceAppointmentForm(EndAppointmentForm):
         if request is not None:
             person_field = Appointment._meta.get_field("person")
             self.fields["replacement"].widget = RelatedFieldWidgetWrapper(
-                ReplacementSelect(person_field, admin.site, attrs={"data-width": "32em"}),
+                ReplacementSelect(
+                    person_field,
+                    admin.site,
+                    attrs={"data-width": "32em", "data-minimum-input-length": REPLACEMENT_MIN_CHARACTERS},
+                ),
                 person_field.remote_field,
                 admin.site,
                 can_add_related=request.user.has_perm("secretariat.add_person"),
