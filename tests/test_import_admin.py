@@ -261,6 +261,36 @@ def test_oversized_upload_is_refused_by_the_form(staff_client, settings):
     assert counts() == (0, 0, 0)
 
 
+def test_upload_with_more_rows_than_the_page_takes_points_to_the_command_and_writes_nothing(
+    staff_client, settings
+):
+    settings.IMPORT_WEB_MAX_ROWS = 101
+    staged_before = staged_files()
+
+    response = upload(staff_client, demo_csv(), name="anggota.csv")  # 102 rows
+
+    text = response.content.decode()
+    assert "Berkas berisi lebih dari 101 baris data" in text
+    assert "python manage.py import_members" in text
+    assert CONFIRM_BUTTON not in text
+    assert counts() == (0, 0, 0)
+    assert staged_files() == staged_before
+    # At the limit the same file is previewed, and the command has no limit.
+    settings.IMPORT_WEB_MAX_ROWS = 102
+    assert CONFIRM_BUTTON in upload(staff_client, demo_csv(), name="anggota.csv").content.decode()
+    assert members_import(data=demo_csv(), dry_run=True).ok
+
+
+def test_a_row_limit_counts_data_rows_and_is_written_the_indonesian_way(rows):
+    lines = demo_csv().splitlines(keepends=True)
+    big = lines[0] + lines[1] * 20_001  # refused on reading the 20,001st row, before any check
+    result = members_import(data=big, dry_run=True, max_rows=20_000)
+    (problem,) = result.errors
+    assert str(problem).startswith("Berkas: Berkas berisi lebih dari 20.000 baris data")
+    blank_lines_between = lines[0] + b"\n".join(lines[1:4]) + b"\n,,,\n\n"  # blank rows do not count
+    assert members_import(data=blank_lines_between, dry_run=True, max_rows=3).ok
+
+
 # --- the confirm token -------------------------------------------------------------------------------
 
 

@@ -81,7 +81,7 @@ def import_view(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
-        result = members_import(data=data, dry_run=True)
+        result = members_import(data=data, dry_run=True, max_rows=settings.IMPORT_WEB_MAX_ROWS)
         context["result"] = result
         context["preview_rows"] = result.rows[:PREVIEW_ROWS]
         if result.ok:
@@ -103,7 +103,11 @@ def _import_confirm(request, context):
         messages.error(request, "Berkas pratinjau tidak ditemukan. Unggah ulang berkasnya.")
         return redirect("admin:secretariat_import")
     result = members_import(
-        data=staged.read_bytes(), dry_run=False, user=request.user, reason="impor lewat admin"
+        data=staged.read_bytes(),
+        dry_run=False,
+        user=request.user,
+        reason="impor lewat admin",
+        max_rows=settings.IMPORT_WEB_MAX_ROWS,
     )
     staged.unlink(missing_ok=True)
     request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]

@@ -83,8 +83,13 @@ class ImportResult:
         )
 
 
-def members_import(*, data: bytes, dry_run: bool, user=None, reason: str = "impor anggota") -> ImportResult:
-    """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run."""
+def members_import(
+    *, data: bytes, dry_run: bool, user=None, reason: str = "impor anggota", max_rows: int | None = None
+) -> ImportResult:
+    """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run.
+
+    `max_rows`: refuse a file with more data rows, before checking any (the admin's upload: a national file
+    of 251k rows takes 28 s and 800 MB to check and two minutes to write, longer than a web request may)."""
     result = ImportResult()
     period = ElectionPeriod.current()
     if period is None:
@@ -92,7 +97,7 @@ def members_import(*, data: bytes, dry_run: bool, user=None, reason: str = "impo
         return result
     try:
         with transaction.atomic():
-            _plan(data, period, result)
+            _plan(data, period, result, max_rows)
             if result.ok and not dry_run and result.rows:
                 _apply(result, period, user=user, reason=reason)
                 result.written = True
@@ -140,7 +145,7 @@ def _row_conflict(row: PlannedRow, key: dict[str, str]) -> tuple[str, str] | Non
     return None
 
 
-def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
+def _plan(data: bytes, period: ElectionPeriod, result: ImportResult, max_rows: int | None = None) -> None:
     rows = read_rows(data)
     header_row = next(rows, None)
     if header_row is None:
@@ -174,6 +179,13 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult) -> None:
             continue
         texts += [""] * (len(fmt.HEADER) - len(texts))
         parsed.append((number, dict(zip(fmt.HEADER, texts, strict=False))))
+        if max_rows is not None and len(parsed) > max_rows:
+            limit = f"{max_rows:,}".replace(",", ".")
+            raise SpreadsheetError(
+                f"Berkas berisi lebih dari {limit} baris data, batas impor lewat halaman ini. Impor berkas "
+                "sebesar ini dengan perintah `python manage.py import_members BERKAS` di server, atau bagi "
+                "menjadi beberapa berkas."
+            )
     if not parsed:
         raise SpreadsheetError("Berkas tidak berisi baris data.")
 
