@@ -10,7 +10,8 @@ synthetic; three appointments, a pact and a Petikan each). Then every admin chan
 search where the page has a search box), the change pages, the autocomplete endpoint, the completeness
 matrix, the dashboards and the member portal home page are requested through Django's test Client (DEBUG
 off, logged in as a superuser or as a member): median and p95 over --requests requests after 2 warm-ups,
-and the number of SQL queries of one request. The first scale is the baseline of the ratio columns.
+the number of SQL queries of one request and, for lists, the rows shown. The first scale is the baseline of
+the ratio columns.
 Figures go to stdout as a Markdown table and to bench/results/page_times-<date>.json.
 """
 
@@ -69,6 +70,16 @@ def pages(
     found += [
         ("secretariat.person search NIK", f"{person_list}?q={member_nik}", "staff"),
         ("secretariat.person search common name", f"{person_list}?q=Siti", "staff"),
+        (
+            "secretariat.appointment search common name",
+            reverse("admin:secretariat_appointment_changelist") + "?q=Siti",
+            "staff",
+        ),
+        (
+            "integrity.pact search common name",
+            reverse("admin:integrity_pact_changelist") + "?q=Siti",
+            "staff",
+        ),
         ("secretariat.person search kelurahan", f"{person_list}?q=Manggar+Baru", "staff"),
         ("secretariat.person filter kecamatan", f"{person_list}?kecamatan=64.71.01", "staff"),
         ("secretariat.person change", reverse("admin:secretariat_person_change", args=[person_pk]), "staff"),
@@ -95,6 +106,11 @@ def pages(
             "autocomplete kelurahan",
             reverse("admin:autocomplete")
             + "?app_label=secretariat&model_name=appointment&field_name=kelurahan&term=Manggar",
+            "staff",
+        ),
+        (
+            "replacement search (Ganti)",
+            reverse("admin:secretariat_appointment_replacement_search") + "?term=Siti",
             "staff",
         ),
         ("admin index", reverse("admin:index"), "staff"),
@@ -168,6 +184,7 @@ def measure_scale(database_url: str, scale: int, requests: int) -> dict:
         results[label] = {
             "url": url,
             "status": response.status_code,
+            "rows": rows_shown(response),
             "bytes": len(response.content),
             "queries": queries,
             "median_ms": round(statistics.median(times), 1),
@@ -185,6 +202,19 @@ def measure_scale(database_url: str, scale: int, requests: int) -> dict:
     }
 
 
+def rows_shown(response) -> int | None:
+    """Rows of an admin list's table or of an autocomplete answer: a full page costs more to render than a
+    few rows at any scale, which the ratio to a small baseline includes."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return len(response.json().get("results", []))
+    html = response.content.decode()
+    start = html.find('id="result_list"')
+    if start < 0:
+        return None
+    body = html[html.find("<tbody>", start) : html.find("</tbody>", start)]
+    return body.count("<tr")
+
+
 def table(runs: list[dict]) -> str:
     base = runs[0]
     head = "| page | " + " | ".join(f"{r['scale']:,}: median (p95) ms, queries" for r in runs[0:])
@@ -195,8 +225,9 @@ def table(runs: list[dict]) -> str:
         for run in runs:
             page = run["pages"].get(label)
             status = "" if page is None or page["status"] == 200 else f" [{page['status']}]"
+            shown = f", {page['rows']} rows" if page and page.get("rows") is not None else ""
             cells.append(
-                f"{page['median_ms']} ({page['p95_ms']}), {page['queries']}q{status}" if page else "-"
+                f"{page['median_ms']} ({page['p95_ms']}), {page['queries']}q{shown}{status}" if page else "-"
             )
         for run in runs[1:]:
             page, first = run["pages"].get(label), base["pages"][label]
