@@ -136,10 +136,25 @@ def test_writes_around_the_services_keep_the_count_right(staff_user):
             [decree.pk, appointments[0].pk],
         )
     assert _counted() == 0
+    # The column itself written by hand: the database puts back what it must say.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE secretariat_appointment SET in_issued_decree = NOT in_issued_decree")
+    assert _counted() == 0
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a TRUNCATE waits for no pending check
         cursor.execute("TRUNCATE secretariat_decreeentry")
     assert _counted() == 3
+    # A row copied in by SQL with the column set, though no decree lists it.
+    period = ElectionPeriod.current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO secretariat_appointment (person_id, kelurahan_id, role, period_id,"
+            " lurah_decree_number,"
+            " start_date, end_reason, end_note, created_at, updated_at, in_issued_decree)"
+            " VALUES (%s, %s, %s, %s, '', %s, '', '', now(), now(), true)",
+            [make_person(name="Anggota Uji Salinan").pk, *POSTS[3], period.pk, period.term_start],
+        )
+    assert _counted() == 4
 
 
 @pytest.mark.django_db

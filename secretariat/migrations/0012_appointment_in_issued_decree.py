@@ -58,8 +58,8 @@ TRIGGER_FUNCTIONS = {
         " SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.status IS DISTINCT FROM o.status)"
     ),
     "secretariat_appointments_inserted": (
-        "SELECT c.id FROM changed c"
-        " WHERE EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = c.id)"
+        "SELECT c.id FROM changed c WHERE c.in_issued_decree"
+        " OR EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = c.id)"
     ),
 }
 TRIGGER_FUNCTION = """
@@ -76,6 +76,22 @@ BEGIN
     RETURN NULL;
 END $$
 """
+# Whoever sets the column by hand (an UPDATE outside these triggers) gets what it must say instead.
+WRITTEN = """
+CREATE OR REPLACE FUNCTION secretariat_appointment_listing_written() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.in_issued_decree := EXISTS (
+        SELECT 1 FROM secretariat_decreeentry e
+        JOIN secretariat_decree d ON d.id = e.decree_id
+        WHERE e.appointment_id = NEW.id AND d.status = 'issued'
+    );
+    RETURN NEW;
+END $$
+"""
+WRITTEN_TRIGGER = (
+    "CREATE TRIGGER appointments_listing_written BEFORE UPDATE OF in_issued_decree ON secretariat_appointment "
+    "FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION secretariat_appointment_listing_written()"
+)
 
 # (trigger, table, event, transition tables, function)
 NEW = "NEW TABLE AS changed"
@@ -109,11 +125,19 @@ def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     run = schema_editor.execute
+    # No listing may be written between the backfill and the triggers (they are made in this transaction).
+    run(
+        "LOCK TABLE secretariat_decree, secretariat_decreeentry, secretariat_appointment IN SHARE ROW EXCLUSIVE MODE"
+    )
     run(COLUMN)
+    run(BACKFILL)
     run(REFRESH)
     for name, appointments in TRIGGER_FUNCTIONS.items():
         run(TRIGGER_FUNCTION.format(name=name, appointments=appointments))
     run(TRUNCATED)
+    run(WRITTEN)
+    run("DROP TRIGGER IF EXISTS appointments_listing_written ON secretariat_appointment")
+    run(WRITTEN_TRIGGER)
     for trigger, table, event, transition, function in TRIGGERS:
         referencing = f" REFERENCING {transition}" if transition else ""
         run(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
@@ -121,7 +145,6 @@ def forward(apps, schema_editor):
             f"CREATE TRIGGER {trigger} AFTER {event} ON {table}{referencing} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION secretariat_{function}()"
         )
-    run(BACKFILL)
     run(INDEX)
 
 
@@ -131,7 +154,12 @@ def backward(apps, schema_editor):
     run = schema_editor.execute
     for trigger, table, *_ in TRIGGERS:
         run(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-    for name in [*TRIGGER_FUNCTIONS, "secretariat_listings_truncated"]:
+    run("DROP TRIGGER IF EXISTS appointments_listing_written ON secretariat_appointment")
+    for name in [
+        *TRIGGER_FUNCTIONS,
+        "secretariat_listings_truncated",
+        "secretariat_appointment_listing_written",
+    ]:
         run(f"DROP FUNCTION IF EXISTS {name}()")
     run("DROP FUNCTION IF EXISTS secretariat_in_issued_decree_refresh(bigint[])")
     run("DROP INDEX IF EXISTS appointment_awaiting_decree_idx")
