@@ -14,10 +14,18 @@ entries in a later statement, so under READ COMMITTED it sees every transaction 
 
 from django.db import migrations
 
-COLUMN = (
-    "ALTER TABLE secretariat_appointment "
-    "ADD COLUMN IF NOT EXISTS in_issued_decree boolean NOT NULL DEFAULT false"
-)
+# Added as true for every existing row (no table rewrite), then set false where no decree in force lists
+# the appointment: only those rows are written, none at all once everybody's SK is out (an UPDATE of
+# every row would leave 251k dead tuples behind for VACUUM).
+COLUMN = [
+    "ALTER TABLE secretariat_appointment ADD COLUMN in_issued_decree boolean NOT NULL DEFAULT true",
+    "ALTER TABLE secretariat_appointment ALTER COLUMN in_issued_decree SET DEFAULT false",
+]
+BACKFILL = """
+UPDATE secretariat_appointment a SET in_issued_decree = false
+WHERE NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e JOIN secretariat_decree d ON d.id = e.decree_id
+                  WHERE e.appointment_id = a.id AND d.status = 'issued')
+"""
 
 # Recompute the column of the given appointments.
 REFRESH = """
@@ -109,12 +117,6 @@ TRIGGERS = [
     ("decrees_truncated", "secretariat_decree", "TRUNCATE", None, "listings_truncated"),
 ]
 
-BACKFILL = """
-UPDATE secretariat_appointment a SET in_issued_decree = true
-WHERE EXISTS (SELECT 1 FROM secretariat_decreeentry e JOIN secretariat_decree d ON d.id = e.decree_id
-              WHERE e.appointment_id = a.id AND d.status = 'issued')
-"""
-
 INDEX = (
     "CREATE INDEX IF NOT EXISTS appointment_awaiting_decree_idx ON secretariat_appointment (period_id) "
     "WHERE end_date IS NULL AND NOT in_issued_decree"
@@ -129,7 +131,8 @@ def forward(apps, schema_editor):
     run(
         "LOCK TABLE secretariat_decree, secretariat_decreeentry, secretariat_appointment IN SHARE ROW EXCLUSIVE MODE"
     )
-    run(COLUMN)
+    for statement in COLUMN:
+        run(statement)
     run(BACKFILL)
     run(REFRESH)
     for name, appointments in TRIGGER_FUNCTIONS.items():
