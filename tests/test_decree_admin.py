@@ -2,6 +2,7 @@
 who may do what. Documents are rendered by calling the service directly (no worker here)."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from secretariat.models import (
@@ -23,7 +26,8 @@ from secretariat.models import (
     GenerationJob,
     JobStatus,
 )
-from secretariat.services.decrees import decree_issue
+from secretariat.services.appointments import appointment_end
+from secretariat.services.decrees import decree_issue, decree_revoke
 from secretariat.services.documents import document_render_and_store
 
 from . import pdf
@@ -432,6 +436,57 @@ def test_decree_template_admin_refuses_a_text_file_as_logo(staff_client):
     assert "Logo harus berkas PNG atau JPEG" in response.content.decode()
     template.refresh_from_db()
     assert not template.logo
+
+
+# --- the decree list -------------------------------------------------------------------------------
+
+
+def _listed_rows(client, query="") -> list[str]:
+    """The rows of the decree list, each as its cells' text joined by " | "."""
+    page = client.get(_url("decree_changelist") + query).content.decode()
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        " | ".join(
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)
+        )
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_decree_list_shows_members_and_the_progress_of_each_decrees_latest_job(staff_client, decree):
+    done = Document.objects.filter(decree=decree).order_by("pk")[:3]
+    Document.objects.filter(pk__in=done.values("pk")).update(
+        status=DocumentStatus.DONE, file="x.pdf", sha256="0" * 64
+    )
+    decree_revoke(decree=decree, revoked_date=SK_DATE, reason="Salah nama")
+    ended = decree.entries.order_by("position").first().appointment
+    appointment_end(appointment=ended, end_date=dt.date(2024, 7, 1), reason="mengundurkan_diri")
+    second = decree_issue(decree_date=SK_DATE + dt.timedelta(days=1))  # the other three
+
+    rows = _listed_rows(staff_client)
+    assert [row.split(" | ")[0] for row in rows] == [second.number, decree.number]  # newest first
+    assert rows[0].endswith("| 3 | Berlaku | 0/4 (Menunggu)")
+    assert rows[1].endswith("| 4 | Dicabut | 3/5 (Menunggu)")
+
+    GenerationJob.objects.create(kind="sk", decree=decree, total=9, status=JobStatus.DONE)  # newer: shown
+    assert _listed_rows(staff_client)[1].endswith("| 4 | Dicabut | 0/9 (Selesai)")
+    # "jumlah anggota" (the third column) sorts.
+    assert [row.split(" | ")[0] for row in _listed_rows(staff_client, "?o=3")] == [
+        second.number,
+        decree.number,
+    ]
+    assert [row.split(" | ")[0] for row in _listed_rows(staff_client, "?o=-3")] == [
+        decree.number,
+        second.number,
+    ]
+
+
+def test_a_decrees_history_page_counts_neither_its_entries_nor_its_documents(staff_client, decree):
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(_url("decree_history", decree.pk))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if "secretariat_decreeentry" in q["sql"]]
+    assert not [q["sql"] for q in captured.captured_queries if "secretariat_generationjob" in q["sql"]]
 
 
 # --- decrees are records: no add, no delete ---------------------------------------------------------

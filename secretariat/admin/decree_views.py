@@ -55,8 +55,7 @@ def issue_view(request):
             )
             warn_if_not_dispatched(request, job)
             return redirect("admin:secretariat_decree_change", decree.pk)
-    # Counted only for the page: over 251k appointments this is the page's slowest query.
-    uncovered = decree_services.uncovered_appointments(period).count() if period else 0
+    uncovered = decree_services.uncovered_count(period) if period else 0
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",

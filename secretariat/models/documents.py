@@ -78,7 +78,8 @@ class Document(models.Model):
     """One generated PDF. Rendered once; a retry only ever touches a failed document."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents")
+    # Indexed with the status (document_job_status_idx): a job's progress counts read that index alone.
+    job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents", db_index=False)
     kind = models.CharField("jenis", max_length=20)
     decree = models.ForeignKey(
         Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -102,6 +103,7 @@ class Document(models.Model):
         ordering = ["job", "id"]
         verbose_name = "dokumen"
         verbose_name_plural = "dokumen"
+        indexes = [models.Index(fields=["job", "status"], name="document_job_status_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"

@@ -4,8 +4,9 @@ issuing at the same moment never get the same number; the database's unique cons
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from ..identity import mask_nip
 from ..models import (
@@ -54,6 +55,24 @@ def uncovered_appointments(period: ElectionPeriod):
         .exclude(Exists(covered))
         .select_related("person", "kelurahan__kecamatan", "replaces__person")
     )
+
+
+def uncovered_count(period: ElectionPeriod) -> int:
+    """How many appointments the next decree would list: `uncovered_appointments(period).count()`.
+
+    On PostgreSQL, triggers keep a column `in_issued_decree` on every appointment (migration 0012) and a
+    partial index holds exactly the active ones without it, so this reads those few index entries
+    instead of joining every appointment to every decree entry (87 ms at 251k appointments). Elsewhere
+    (SQLite, `make run`) there is no such column and the anti-join is counted.
+    """
+    if connection.vendor != "postgresql":
+        return uncovered_appointments(period).count()
+    awaiting = RawSQL(  # noqa: S611 (constant SQL, no user input)
+        f"NOT {connection.ops.quote_name(Appointment._meta.db_table)}.in_issued_decree",
+        (),
+        output_field=BooleanField(),
+    )
+    return Appointment.objects.active().filter(period=period).filter(awaiting).count()
 
 
 def ordered(appointments) -> list[Appointment]:

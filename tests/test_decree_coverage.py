@@ -1,0 +1,259 @@
+"""How many active appointments the next SK would list (the "Terbitkan SK" page), on PostgreSQL.
+
+`uncovered_count` reads a column kept by database triggers (migration 0012) instead of joining every
+appointment to every decree entry; here it is compared with that join (`uncovered_appointments`, what
+`decree_issue` lists) after every kind of write, through the services and around them.
+"""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, ElectionPeriod
+from secretariat.services.appointments import appointment_end, appointment_reactivate, appointment_replace
+from secretariat.services.decrees import (
+    decree_issue,
+    decree_revoke,
+    uncovered_appointments,
+    uncovered_count,
+)
+
+from .factories import make_appointment, make_person
+
+SK_DATE = dt.date(2024, 6, 1)
+POSTS = [
+    ("64.71.01.1001", "sekretaris"),
+    ("64.71.01.1001", "bendahara"),
+    ("64.71.01.1001", "staf_teknis"),
+    ("64.71.01.1002", "sekretaris"),
+    ("64.71.01.1002", "bendahara"),
+]
+
+
+def _appoint(index: int) -> Appointment:
+    kelurahan, role = POSTS[index]
+    return make_appointment(
+        person=make_person(name=f"Anggota Uji {'ABCDE'[index]}"), kelurahan=kelurahan, role=role
+    )
+
+
+def _counted() -> int:
+    """The page's figure, after checking it is the size of what the next decree would list."""
+    period = ElectionPeriod.current()
+    count = uncovered_count(period)
+    assert count == uncovered_appointments(period).count()
+    return count
+
+
+def _end(appointment, day=dt.date(2024, 7, 1)):
+    return appointment_end(appointment=appointment, end_date=day, reason="mengundurkan_diri")
+
+
+def _revoke(decree):
+    return decree_revoke(decree=decree, revoked_date=SK_DATE + dt.timedelta(days=9), reason="Salah nama")
+
+
+def _issue_page(client) -> str:
+    return client.get(reverse("admin:secretariat_decree_issue")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_count_follows_issues_revocations_ends_replacements_and_undone_ends():
+    a, b, c = (_appoint(i) for i in range(3))
+    assert _counted() == 3
+    first = decree_issue(decree_date=SK_DATE)
+    assert _counted() == 0
+    d, e = _appoint(3), _appoint(4)
+    assert d.pk
+    _end(c)  # listed in the decree, then ended
+    _end(e)  # ended before any decree listed it
+    assert _counted() == 1  # d
+    _revoke(first)
+    assert _counted() == 3  # a, b again; c and e are no longer active
+    decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))
+    assert _counted() == 0
+    appointment_replace(
+        appointment=a,
+        replacement=make_person(name="Pengganti Uji", gender="P"),
+        end_date=dt.date(2024, 7, 2),
+        reason="mengundurkan_diri",
+        lurah_decree_number="100.3.3.2/12/KEL-MGR",
+        lurah_decree_date=dt.date(2024, 6, 28),
+    )
+    assert _counted() == 1  # the replacement
+    appointment_reactivate(appointment=c, note="salah klik")
+    assert _counted() == 2  # c's only decree was revoked
+    appointment_reactivate(appointment=e, note="salah klik")
+    assert _counted() == 3  # e was never listed
+    assert sorted(uncovered_appointments(ElectionPeriod.current()).values_list("pk", flat=True)) == sorted(
+        [Appointment.objects.get(replaces=a).pk, c.pk, e.pk]
+    )
+    assert b.pk not in uncovered_appointments(ElectionPeriod.current()).values_list("pk", flat=True)
+
+
+@pytest.mark.django_db
+def test_the_issue_page_counts_active_members_outside_a_decree_in_force(staff_client):
+    a, b, c, d = (_appoint(i) for i in range(4))
+    first = decree_issue(decree_date=SK_DATE)  # a b c d
+    _end(d)  # ended: never counted again
+    _revoke(first)  # a b c uncovered
+    decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))  # a b c again
+    e = _appoint(4)
+    _end(b)
+    page = _issue_page(staff_client)
+    assert "Ada <strong>1</strong> pengangkatan aktif" in page and "1 petikan akan dibuat" in page  # e
+    _end(e)
+    page = _issue_page(staff_client)
+    assert "Semua pengangkatan aktif sudah tercantum dalam SK yang berlaku" in page
+    assert 'value="Terbitkan SK" disabled' in page
+    assert a.pk and c.pk
+
+
+@pytest.mark.django_db
+def test_writes_around_the_services_keep_the_count_right(staff_user):
+    appointments = [_appoint(i) for i in range(3)]
+    decree = decree_issue(decree_date=SK_DATE)
+    assert _counted() == 0
+    # A revocation written directly (as a history "revert" would write the status back, too).
+    Decree.objects.filter(pk=decree.pk).update(
+        status=DecreeStatus.REVOKED, revoked_date=SK_DATE, revoked_reason="x"
+    )
+    assert _counted() == 3
+    Decree.objects.filter(pk=decree.pk).update(
+        status=DecreeStatus.ISSUED, revoked_date=None, revoked_reason=""
+    )
+    assert _counted() == 0
+    # An entry removed, then written again by SQL (the bench loader writes entries so).
+    DecreeEntry.objects.filter(appointment=appointments[0]).delete()
+    assert _counted() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position) VALUES (%s, %s, 99)",
+            [decree.pk, appointments[0].pk],
+        )
+    assert _counted() == 0
+    # The column itself written by hand: the database puts back what it must say.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE secretariat_appointment SET in_issued_decree = NOT in_issued_decree")
+    assert _counted() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a TRUNCATE waits for no pending check
+        cursor.execute("TRUNCATE secretariat_decreeentry")
+    assert _counted() == 3
+    # A row copied in by SQL with the column set, though no decree lists it.
+    period = ElectionPeriod.current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO secretariat_appointment (person_id, kelurahan_id, role, period_id,"
+            " lurah_decree_number,"
+            " start_date, end_reason, end_note, created_at, updated_at, in_issued_decree)"
+            " VALUES (%s, %s, %s, %s, '', %s, '', '', now(), now(), true)",
+            [make_person(name="Anggota Uji Salinan").pk, *POSTS[3], period.pk, period.term_start],
+        )
+    assert _counted() == 4
+
+
+@pytest.mark.django_db
+def test_entries_written_before_their_decree_or_appointment_count_once_those_exist():
+    """Foreign keys are checked at commit: SQL may write an entry before what it points at."""
+    listed = _appoint(0)
+    period = ElectionPeriod.current()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('secretariat_decree', 'id'))")
+        decree_id = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('secretariat_appointment', 'id'))")
+        appointment_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position)"
+            " VALUES (%s, %s, 1), (%s, %s, 2)",
+            [decree_id, listed.pk, decree_id, appointment_id],
+        )
+        assert _counted() == 1  # no decree yet
+        Decree.objects.create(
+            pk=decree_id,
+            number="NOMOR 9 TAHUN 2024",
+            year=2024,
+            sequence=9,
+            decree_date=SK_DATE,
+            period=period,
+            text={},
+        )
+        assert _counted() == 0
+        later = Appointment(
+            pk=appointment_id,
+            person=make_person(name="Anggota Uji Susulan"),
+            kelurahan_id=POSTS[1][0],
+            role=POSTS[1][1],
+            period=period,
+            start_date=period.term_start,
+        )
+        later.save()
+        assert _counted() == 0
+
+
+@pytest.mark.django_db
+def test_the_count_does_not_join_the_decree_entries():
+    """What makes the page fast at 251k appointments: the count reads the triggers' column (which the
+    partial index appointment_awaiting_decree_idx holds), never the decree entries."""
+    _appoint(0)
+    decree_issue(decree_date=SK_DATE)
+    with CaptureQueriesContext(connection) as captured:
+        uncovered_count(ElectionPeriod.current())
+    (query,) = [q for q in captured.captured_queries if "COUNT" in q["sql"]]
+    assert "in_issued_decree" in query["sql"]
+    assert "decreeentry" not in query["sql"]
+
+
+def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db):
+    """Another transaction lists the member in a second decree in force while the first is revoked: the
+    revocation's recount waits for it and sees that listing, so the member stays counted as covered."""
+    member = _appoint(0)
+    first = decree_issue(decree_date=SK_DATE)
+    listed, go_on = threading.Event(), threading.Event()
+    errors = []
+
+    def list_again():
+        try:
+            with transaction.atomic():
+                second = Decree.objects.create(
+                    number="NOMOR 9 TAHUN 2024",
+                    year=2024,
+                    sequence=9,
+                    decree_date=SK_DATE,
+                    period=ElectionPeriod.current(),
+                    text={},
+                )
+                DecreeEntry.objects.create(decree=second, appointment=member, position=1)
+                listed.set()
+                go_on.wait(timeout=10)
+        except Exception as exc:
+            errors.append(exc)
+            listed.set()
+        finally:
+            connection.close()
+
+    def revoke():
+        try:
+            _revoke(first)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    lister = threading.Thread(target=list_again)
+    lister.start()
+    assert listed.wait(timeout=10)
+    revoker = threading.Thread(target=revoke)
+    revoker.start()
+    revoker.join(timeout=1)  # it must wait for the lister's lock on the member
+    still_waiting = revoker.is_alive()
+    go_on.set()
+    lister.join(timeout=10)
+    revoker.join(timeout=10)
+    assert not errors, errors
+    assert still_waiting
+    assert _counted() == 0
