@@ -71,7 +71,10 @@ def _arm(model, path, mode, search_term, words):
         field = model._meta.get_field(head)
         other = field.related_model
         if field.many_to_one or (field.one_to_one and field.concrete):
-            return ColumnInArray(field.attname, _rows(other, _arm(other, rest, mode, search_term, words)))
+            inner = _arm(other, rest, mode, search_term, words)
+            arm = ColumnInArray(field.attname, _rows(other, inner))
+            arm.through = (head, inner)  # for `_through_join`
+            return arm
         if (field.one_to_many or field.one_to_one) and field.field.target_field == model._meta.pk:
             related = other._default_manager.filter(_arm(other, rest, mode, search_term, words))
             return PkInArray(related.order_by().values(field.field.attname))
@@ -109,6 +112,7 @@ class ColumnInArray(PkInArray):
 
     def __init__(self, column: str, matches: QuerySet):
         Func.__init__(self, F(column), _Array(matches))
+        self.column = column
         self.matches = matches
         self.arms = None
 
@@ -157,16 +161,24 @@ def ordered_search_page(
         return None
     # One filter on the table, the fields' conditions ORed: PostgreSQL ORs their indexes' bitmaps (each row
     # once, no UNION to deduplicate) and reads each matching row once.
-    condition = reduce(operator.or_, [arm if isinstance(arm, Q) else Q(arm) for arm in search.arms])
     annotations = {f"sort_key_{index}": expression for index, (expression, _) in enumerate(keys)}
-    found = queryset.model._default_manager.filter(condition)
-    if also is not None:
-        found = found.filter(also)
-    found = found.order_by().annotate(**annotations).values("pk", *annotations)
-    query = found.query
-    joins = [query.alias_map[alias] for alias in query.alias_map if query.alias_refcount[alias]][1:]
+
+    def matches(arms):
+        condition = reduce(operator.or_, [arm if isinstance(arm, Q) else Q(arm) for arm in arms])
+        found = queryset.model._default_manager.filter(condition)
+        if also is not None:
+            found = found.filter(also)
+        found = found.order_by().annotate(**annotations).values("pk", *annotations)
+        query = found.query
+        return found, [query.alias_map[alias] for alias in query.alias_map if query.alias_refcount[alias]][1:]
+
+    found, joins = matches(search.arms)
     if not all(getattr(join.join_field, "concrete", False) for join in joins):
         return None  # a sort key went back through a foreign key or many-to-many: rows would repeat
+    joined = _through_join(search.arms, {join.join_field.name for join in joins})
+    if joined is not None:
+        found, _ = matches(joined)
+    query = found.query
     connection = connections[queryset.db]
     inner, params = query.get_compiler(connection=connection).as_sql()
     columns = [f"k{index}" for index in range(len(keys) + 1)]
@@ -181,6 +193,33 @@ def ordered_search_page(
         cursor.execute(sql, [*params, limit, offset])
         rows = cursor.fetchall()
     return SearchPage([row[0] for row in rows], rows[0][1] if with_total and rows else None)
+
+
+def _through_join(arms, joined: set[str]) -> list | None:
+    """When every field searched lies behind the same foreign key and the sort keys join it anyway (pacts:
+    searched by their appointment's person and kelurahan, sorted by its kelurahan and role), the same
+    conditions on the joined table's columns: PostgreSQL then finds the matching appointments by their own
+    indexes and their pacts through the join, instead of collecting the appointments' ids, finding the
+    pacts by those and joining the appointments again for the keys (64 -> 46 ms for "Siti" at 251k)."""
+    heads = {getattr(arm, "through", (None,))[0] for arm in arms}
+    if len(heads) != 1 or None in heads or not heads <= joined:
+        return None
+    return [_rooted(arm.through[1], arm.through[0] + "__") for arm in arms]
+
+
+def _rooted(condition, prefix: str):
+    """`condition` on a related model, written from the model that reaches it through `prefix`."""
+    if isinstance(condition, Q):
+        rooted = Q(*[_rooted(child, prefix) for child in condition.children])
+        rooted.connector, rooted.negated = condition.connector, condition.negated
+        return rooted
+    if isinstance(condition, tuple):
+        return (prefix + condition[0], condition[1])
+    if isinstance(condition, ColumnInArray):
+        return ColumnInArray(prefix + condition.column, condition.matches)
+    if isinstance(condition, PkInArray):
+        return ColumnInArray(prefix + "pk", condition.matches)
+    raise TypeError(f"cannot root {condition!r}")
 
 
 def _sort_keys(queryset) -> list[tuple[object, str]] | None:

@@ -237,8 +237,15 @@ def test_broad_appointment_and_pact_searches_page_in_roster_order_through_their_
     appointments = reverse("admin:secretariat_appointment_changelist")
     count, rows = pages_of(staff_client, appointments, {"q": "siti"}, 1)
     assert (count, rows) == (48, expected)
-    count, rows = pages_of(staff_client, reverse("admin:integrity_pact_changelist"), {"q": "siti"}, 1)
+    with CaptureQueriesContext(connection) as captured:
+        count, rows = pages_of(staff_client, reverse("admin:integrity_pact_changelist"), {"q": "siti"}, 1)
     assert (count, [pact.appointment for pact in rows]) == (48, expected)
+    if connection.vendor == "postgresql":
+        # Searched through the appointment the sort keys join anyway: on its columns, not by collecting ids.
+        (searched,) = [query["sql"] for query in captured.captured_queries if "LIKE UPPER" in query["sql"]]
+        assert searched.count("JOIN") == 1
+        assert '"secretariat_appointment"."person_id" = ANY(ARRAY(' in searched
+        assert '"integrity_pact"."appointment_id" = ANY(' not in searched
     # More than a page: both pages together, in order.
     expected = sorted(Appointment.objects.all(), key=roster_key)
     count, rows = pages_of(staff_client, appointments, {"q": "i"}, 2)
@@ -255,3 +262,42 @@ def test_the_replacement_search_pages_people_without_a_post_in_name_order(staff_
     names = [row["text"].split(" (")[0] for row in first["results"] + second["results"]]
     assert names == sorted(person.name for person in free)
     assert (first["pagination"], second["pagination"]) == ({"more": True}, {"more": False})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sorted read is PostgreSQL's")
+def test_a_search_behind_a_joined_foreign_key_is_rewritten_on_the_joined_columns(rf, staff_user):
+    """Fields searched on the related row itself (a Q, not an id array) are rooted through the join too."""
+    from integrity.models import Pact, PactText
+    from pps_admin.admin_search import IndexedSearchMixin, ordered_search_page
+
+    class Search(IndexedSearchMixin):
+        model = Pact
+        search_fields = ["appointment__lurah_decree_number", "=appointment__person__nik"]
+
+        def get_search_fields(self, request):
+            return self.search_fields
+
+    text = PactText.objects.order_by("-version").first()
+    codes = ["64.71.01.1003", "64.71.01.1001", "64.71.01.1002"]
+    pacts = [
+        Pact.objects.create(
+            appointment=make_appointment(kelurahan=code, lurah_decree_number=f"100/{number}/KEL/2024"),
+            text=text,
+        )
+        for number, code in enumerate(codes)
+    ]
+    request = rf.get("/")
+    request.user = staff_user
+    searched, _ = Search().get_search_results(request, Pact.objects.all(), "KEL/2024")
+    ordered = searched.order_by("appointment__kelurahan_id", "-pk")
+    with CaptureQueriesContext(connection) as captured:
+        page = ordered_search_page(ordered, 0, 10, with_total=True)
+    assert page.pks == [pacts[1].pk, pacts[2].pk, pacts[0].pk]
+    assert page.total == 3
+    sql = captured.captured_queries[0]["sql"]
+    assert sql.count("JOIN") == 1 and '"secretariat_appointment"."lurah_decree_number"' in sql
+    assert '"integrity_pact"."appointment_id" = ANY(' not in sql
+    nik = pacts[2].appointment.person.nik
+    searched, _ = Search().get_search_results(request, Pact.objects.all(), nik)
+    page = ordered_search_page(searched.order_by("appointment__kelurahan_id"), 0, 10, with_total=True)
+    assert (page.pks, page.total) == ([pacts[2].pk], 1)
