@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from .admin_search import IndexedSearchMixin, ordered_search_page, rows_of, sole_search
 
 ESTIMATE_ABOVE_ROWS = 20_000
+# PostgreSQL's OFFSET is a bigint: a page number beyond it is past the end, not a query error.
+MAX_OFFSET = 2**63 - 1
 ESTIMATE_OR_COUNT_SQL = (
     "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint "
     "ELSE (SELECT count(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass"
@@ -33,7 +35,7 @@ class LargeTablePaginator(Paginator):
     """Counts and pages an admin list of a table that grows with the country.
 
     `page_hint`: the page the request asks for. A search alone is then counted and its page sorted in one
-    query (`ordered_search_page`), which the page reuses.
+    query (`ordered_search_page`), which the page reuses (not with orphans: that page would be longer).
     """
 
     def __init__(self, *args, page_hint=None, **kwargs):
@@ -50,7 +52,9 @@ class LargeTablePaginator(Paginator):
         search = sole_search(queryset)
         if search is not None:
             offset = (self.page_hint - 1) * self.per_page
-            page = ordered_search_page(queryset, offset, self.per_page, with_total=True)
+            page = None
+            if offset + self.per_page <= MAX_OFFSET and not self.orphans:
+                page = ordered_search_page(queryset, offset, self.per_page, with_total=True)
             if page is not None and page.total is not None:
                 self._pages[self.page_hint] = page.pks
                 return page.total
@@ -116,6 +120,8 @@ class LookaheadPaginator(Paginator):
             raise EmptyPage(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page + 1 > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -127,11 +133,14 @@ class LookaheadPaginator(Paginator):
         if searched is None:
             rows = self.object_list if self.also is None else self.object_list.filter(self.also)
             rows = list(rows[start : start + self.per_page + 1])
+            has_next = len(rows) > self.per_page
         else:
-            rows = list(rows_of(self.object_list, searched.pks))
+            # The extra row is cut by the sorted read's order, where every row has its own place.
+            has_next = len(searched.pks) > self.per_page
+            rows = list(rows_of(self.object_list, searched.pks[: self.per_page]))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        return LookaheadPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+        return LookaheadPage(rows[: self.per_page], number, self, has_next=has_next)
 
 
 class CountlessAutocompleteJsonView(AutocompleteJsonView):

@@ -20,7 +20,18 @@ from functools import reduce
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import BooleanField, F, Func, OrderBy, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    OrderBy,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.sql.where import WhereNode
 
 
@@ -269,7 +280,11 @@ def _is_column(model, path: str) -> bool:
 
 
 def rows_of(queryset, pks: list) -> QuerySet:
-    """The queryset's rows with these pks, in its own order, its search condition replaced by the pks."""
+    """The queryset's rows with these pks, in the order of `pks` (the sorted read's, whose last key is the
+    pk: rows that tie on the queryset's own ordering keep their place), the search condition replaced."""
     rows = queryset.all()
     rows.query.where = WhereNode()  # held only the search (`sole_search`), now answered by `pks`
-    return rows.filter(pk__in=pks)
+    if not pks:
+        return rows.none()
+    place = Case(*[When(pk=pk, then=Value(index)) for index, pk in enumerate(pks)])
+    return rows.filter(pk__in=pks).order_by(place.asc())

@@ -301,3 +301,30 @@ def test_a_search_behind_a_joined_foreign_key_is_rewritten_on_the_joined_columns
     searched, _ = Search().get_search_results(request, Pact.objects.all(), nik)
     page = ordered_search_page(searched.order_by("appointment__kelurahan_id"), 0, 10, with_total=True)
     assert (page.pks, page.total) == ([pacts[2].pk], 1)
+
+
+def test_autocomplete_pages_neither_skip_nor_repeat_people_of_the_same_name(staff_client):
+    people = [make_person(name="Siti Aminah") for _ in range(21)]
+    people[0].phone = "0812"  # an update moves the row to the end of the table: ties come back in a new order
+    people[0].save()
+    seen = []
+    for page in (1, 2):
+        params = {**AUTOCOMPLETE, "term": "aminah", "page": page}
+        data = staff_client.get(reverse("admin:autocomplete"), params)
+        seen += [row["id"] for row in data.json()["results"]]
+    assert sorted(seen) == sorted(str(person.pk) for person in people)
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", str(2**62)])
+def test_a_page_number_beyond_any_offset_is_past_the_end_not_an_error(staff_client, number):
+    changelist = reverse("admin:secretariat_person_changelist")
+    make_person(name="Siti Aminah")
+    assert staff_client.get(changelist, {"q": "siti", "p": number}).status_code == 200  # one page: shown
+    for index in range(50):
+        make_person(name=siti(index % 26) + "i" * (index // 26))
+    response = staff_client.get(changelist, {"q": "siti", "p": number})
+    assert response.status_code == 302 and "e=1" in response["Location"]
+    params = {**AUTOCOMPLETE, "term": "siti", "page": number}
+    assert staff_client.get(reverse("admin:autocomplete"), params).status_code == 404
+    search = reverse("admin:secretariat_appointment_replacement_search")
+    assert staff_client.get(search, {"term": "siti", "page": number}).json()["results"] == []
