@@ -287,6 +287,11 @@ def test_a_row_limit_counts_data_rows_and_is_written_the_indonesian_way(rows):
     result = members_import(data=big, dry_run=True, max_rows=20_000)
     (problem,) = result.errors
     assert str(problem).startswith("Berkas: Berkas berisi lebih dari 20.000 baris data")
+    # Rows with a problem count too: a file of bad rows is refused as soon, not read and checked in full.
+    bad = lines[0] + lines[1].rstrip(b"\r\n") + b",di luar kolom\n"
+    bad += (lines[1].rstrip(b"\r\n") + b",di luar kolom\n") * 20_000
+    (problem,) = members_import(data=bad, dry_run=True, max_rows=20_000).errors
+    assert "lebih dari 20.000 baris" in str(problem)
     blank_lines_between = lines[0] + b"\n".join(lines[1:4]) + b"\n,,,\n\n"  # blank rows do not count
     assert members_import(data=blank_lines_between, dry_run=True, max_rows=3).ok
 

@@ -159,9 +159,20 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult, max_rows: i
         )
 
     parsed = []
+    data_rows = 0  # every row that is not blank, good or not: the limit is on what must be read and checked
     for number, values in rows:
         texts = [cell_text(value) for value in values]
         formulas = [i for i, value in enumerate(values[: len(fmt.HEADER)]) if isinstance(value, Formula)]
+        if formulas or any(texts):
+            data_rows += 1
+            if max_rows is not None and data_rows > max_rows:
+                result.errors.clear()  # the rows read so far are not the point: the file goes elsewhere
+                limit = f"{max_rows:,}".replace(",", ".")
+                raise SpreadsheetError(
+                    f"Berkas berisi lebih dari {limit} baris data, batas impor lewat halaman ini. Impor "
+                    "berkas sebesar ini dengan perintah `python manage.py import_members BERKAS` di server, "
+                    "atau bagi menjadi beberapa berkas."
+                )
         if formulas:
             for index in formulas:
                 result.errors.append(
@@ -179,13 +190,6 @@ def _plan(data: bytes, period: ElectionPeriod, result: ImportResult, max_rows: i
             continue
         texts += [""] * (len(fmt.HEADER) - len(texts))
         parsed.append((number, dict(zip(fmt.HEADER, texts, strict=False))))
-        if max_rows is not None and len(parsed) > max_rows:
-            limit = f"{max_rows:,}".replace(",", ".")
-            raise SpreadsheetError(
-                f"Berkas berisi lebih dari {limit} baris data, batas impor lewat halaman ini. Impor berkas "
-                "sebesar ini dengan perintah `python manage.py import_members BERKAS` di server, atau bagi "
-                "menjadi beberapa berkas."
-            )
     if not parsed:
         raise SpreadsheetError("Berkas tidak berisi baris data.")
 
