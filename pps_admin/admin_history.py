@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import models
+from django.http import HttpResponseNotAllowed
 from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -51,6 +52,11 @@ class ReadableHistoryContextHelper(HistoricalRecordContextHelper):
 
 
 class ReadableHistoryAdmin(SimpleHistoryAdmin):
+    """History pages to read. simple-history's version page is also a form that writes the old values back
+    ("Revert", hidden but still accepted by POST even with SIMPLE_HISTORY_REVERT_DISABLED): a side door past
+    the services' rules (a revoked SK set back to issued, a post ended without its reason). Records change
+    through their own forms and actions only; a version page is shown, never saved."""
+
     object_history_list_template = "admin/history_list.html"
     # field name -> function giving the masked value, e.g. {"nik": mask_nik}
     history_masked_fields: dict[str, Callable[[str], str]] = {}
@@ -59,6 +65,14 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
         return ReadableHistoryContextHelper(
             self.model, historical_record, masked_fields=self.history_masked_fields
         )
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_view_title(self, request, obj):
         return f"Riwayat perubahan: {obj}"

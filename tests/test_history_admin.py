@@ -114,3 +114,27 @@ def test_ceremony_history_names_the_invited_members(staff_client):
 
     assert response.status_code == 200
     assert f"(kosong) -> {appointment}" in changes(response.content.decode())[0]
+
+
+def test_a_version_page_is_shown_but_never_written_back(staff_client):
+    """simple-history's version page is a form that writes the old values back ("Revert"): past the
+    services' rules. It is read-only here, whatever is posted to it."""
+    from secretariat.models import Person
+    from tests.htmlforms import read_form
+
+    person = make_person(name="Budi Lama")
+    person.name = "Budi Baru"
+    person.save()
+    first = person.history.order_by("history_id").first()
+    url = reverse("admin:secretariat_person_simple_history", args=[person.pk, first.history_id])
+
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="Budi Lama"' in html
+    assert 'name="_save"' not in html  # no button to write it back
+    data, _ = read_form(html, "person_form")
+    response = staff_client.post(url, {**data, "_save": "Simpan"})
+    assert response.status_code == 405
+    assert Person.objects.get(pk=person.pk).name == "Budi Baru"
+    assert person.history.count() == 2
