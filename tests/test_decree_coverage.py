@@ -6,10 +6,9 @@ appointment to every decree entry; here it is compared with that join (`uncovere
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,6 +22,7 @@ from secretariat.services.decrees import (
 )
 
 from .factories import make_appointment, make_person
+from .threads import Held, start, waits_for_a_lock
 
 SK_DATE = dt.date(2024, 6, 1)
 POSTS = [
@@ -208,52 +208,41 @@ def test_the_count_does_not_join_the_decree_entries():
     assert "decreeentry" not in query["sql"]
 
 
-def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db):
+# --- two transactions at once (each in its own thread and connection) --------------------------------
+
+
+def _replace(appointment):
+    return appointment_replace(
+        appointment=appointment,
+        replacement=make_person(name="Pengganti Uji", gender="P"),
+        end_date=dt.date(2024, 7, 2),
+        reason="mengundurkan_diri",
+        lurah_decree_number="100.3.3.2/12/KEL-MGR",
+        lurah_decree_date=dt.date(2024, 6, 28),
+    )
+
+
+def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db, own_queue):
     """Another transaction lists the member in a second decree in force while the first is revoked: the
     revocation's recount waits for it and sees that listing, so the member stays counted as covered."""
     member = _appoint(0)
     first = decree_issue(decree_date=SK_DATE)
-    listed, go_on = threading.Event(), threading.Event()
-    errors = []
 
     def list_again():
-        try:
-            with transaction.atomic():
-                second = Decree.objects.create(
-                    number="NOMOR 9 TAHUN 2024",
-                    year=2024,
-                    sequence=9,
-                    decree_date=SK_DATE,
-                    period=ElectionPeriod.current(),
-                    text={},
-                )
-                DecreeEntry.objects.create(decree=second, appointment=member, position=1)
-                listed.set()
-                go_on.wait(timeout=10)
-        except Exception as exc:
-            errors.append(exc)
-            listed.set()
-        finally:
-            connection.close()
+        second = Decree.objects.create(
+            number="NOMOR 9 TAHUN 2024",
+            year=2024,
+            sequence=9,
+            decree_date=SK_DATE,
+            period=ElectionPeriod.current(),
+            text={},
+        )
+        DecreeEntry.objects.create(decree=second, appointment=member, position=1)
 
-    def revoke():
-        try:
-            _revoke(first)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    lister = threading.Thread(target=list_again)
-    lister.start()
-    assert listed.wait(timeout=10)
-    revoker = threading.Thread(target=revoke)
-    revoker.start()
-    revoker.join(timeout=1)  # it must wait for the lister's lock on the member
-    still_waiting = revoker.is_alive()
-    go_on.set()
-    lister.join(timeout=10)
-    revoker.join(timeout=10)
-    assert not errors, errors
-    assert still_waiting
+    listing = Held(list_again)
+    revoking = start(lambda: _revoke(first))
+    waited = waits_for_a_lock(revoking)  # for the lister's lock on the member
+    listing.release()
+    revoking.finish()
     assert _counted() == 0
+    assert waited
