@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from integrity.models import Pact, PactText
 from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, ElectionPeriod
 from secretariat.services.appointments import appointment_end, appointment_reactivate, appointment_replace
 from secretariat.services.decrees import (
@@ -246,3 +247,29 @@ def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(commit
     revoking.finish()
     assert _counted() == 0
     assert waited
+
+
+def test_an_sk_issued_while_a_replacement_commits_does_not_deadlock(committed_db, own_queue):
+    """The issue locks the period and then (through the trigger) the members it lists; a replacement
+    that ended one of them checks, when it commits, that the period of the new appointment exists. That
+    check must not wait for the issue, which waits for the replacement."""
+    member = _appoint(0)
+    replacing = Held(lambda: _replace(member))
+    issuing = start(lambda: decree_issue(decree_date=SK_DATE))
+    assert waits_for_a_lock(issuing)  # for the member, whom the replacement ended
+    replacement = replacing.release()
+    decree = issuing.finish()
+    assert list(decree.entries.values_list("appointment_id", flat=True)) == [member.pk]
+    assert list(uncovered_appointments(ElectionPeriod.current())) == [replacement]
+    assert _counted() == 1
+
+
+def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed_db, own_queue):
+    """The trigger locks the listed members against changes, not against rows that point at them."""
+    member = _appoint(0)
+    issuing = Held(lambda: decree_issue(decree_date=SK_DATE))
+    signing = start(lambda: Pact.objects.create(appointment=member, text=PactText.current()))
+    assert not waits_for_a_lock(signing)
+    signing.finish()
+    issuing.release()
+    assert _counted() == 0

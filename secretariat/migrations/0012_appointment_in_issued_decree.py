@@ -37,7 +37,9 @@ BEGIN
     END IF;
     -- Lock first (in id order: two of these never deadlock); the UPDATE is a new statement with a new
     -- snapshot, so it sees the entries and statuses committed by everyone who held these rows before.
-    PERFORM 1 FROM secretariat_appointment WHERE id = ANY(ids) ORDER BY id FOR UPDATE;
+    -- NO KEY UPDATE, the lock the UPDATE takes anyway: it leaves rows that point at these appointments
+    -- (pacts, petikan, replacements) free to be written meanwhile.
+    PERFORM 1 FROM secretariat_appointment WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
     UPDATE secretariat_appointment a
     SET in_issued_decree = c.listed
     FROM (

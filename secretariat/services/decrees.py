@@ -193,7 +193,9 @@ def decree_issue(
     if period is None:
         raise ValidationError("Belum ada periode pemilihan yang berjalan.")
     # Serialise issuing per period: the second of two concurrent requests sees the first one's entries.
-    ElectionPeriod.objects.select_for_update().get(pk=period.pk)
+    # NO KEY UPDATE: an appointment written meanwhile checks at its commit that its period exists (KEY
+    # SHARE); FOR UPDATE would make it wait for this issue, which may wait for that appointment: deadlock.
+    ElectionPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
     template = template or DecreeTemplate.active()
     if template is None:
         raise ValidationError("Belum ada templat SK yang dipakai. Buat di menu Templat SK.")
