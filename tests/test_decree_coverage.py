@@ -209,6 +209,37 @@ def test_the_count_does_not_join_the_decree_entries():
     assert "decreeentry" not in query["sql"]
 
 
+def _postgres_client(program, *args, stdin=""):
+    """Run pg_dump or psql on the test database, as an operator would."""
+    import os
+    import subprocess
+
+    db = connection.settings_dict
+    target = ["-h", db["HOST"] or "localhost", "-U", db["USER"], "-d", db["NAME"]]
+    if db["PORT"]:
+        target += ["-p", str(db["PORT"])]
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+    done = subprocess.run([program, *target, *args], input=stdin, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_tables(committed_db, own_queue):
+    """pg_dump's output empties search_path before it copies rows in; the functions the copy fires
+    must not depend on the restoring session's search_path."""
+    _appoint(0)
+    _appoint(1)
+    decree_issue(decree_date=SK_DATE)
+    dump = _postgres_client("pg_dump", "--data-only", "--table=secretariat_decreeentry")
+    assert "search_path', '', false" in dump
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM secretariat_decreeentry")
+    assert _counted() == 2
+    _postgres_client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", stdin=dump)
+    assert DecreeEntry.objects.count() == 2
+    assert _counted() == 0
+
+
 # --- two transactions at once (each in its own thread and connection) --------------------------------
 
 

@@ -30,7 +30,7 @@ WHERE NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e JOIN secretariat_decre
 # Recompute the column of the given appointments.
 REFRESH = """
 CREATE OR REPLACE FUNCTION secretariat_in_issued_decree_refresh(ids bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql {settings} AS $$
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
@@ -73,14 +73,14 @@ TRIGGER_FUNCTIONS = {
     ),
 }
 TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {settings} AS $$
 BEGIN
     PERFORM secretariat_in_issued_decree_refresh(ARRAY({appointments}));
     RETURN NULL;
 END $$
 """
 TRUNCATED = """
-CREATE OR REPLACE FUNCTION secretariat_listings_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION secretariat_listings_truncated() RETURNS trigger LANGUAGE plpgsql {settings} AS $$
 BEGIN
     UPDATE secretariat_appointment SET in_issued_decree = false WHERE in_issued_decree;
     RETURN NULL;
@@ -88,7 +88,8 @@ END $$
 """
 # Whoever sets the column by hand (an UPDATE outside these triggers) gets what it must say instead.
 WRITTEN = """
-CREATE OR REPLACE FUNCTION secretariat_appointment_listing_written() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION secretariat_appointment_listing_written() RETURNS trigger
+LANGUAGE plpgsql {settings} AS $$
 BEGIN
     NEW.in_issued_decree := EXISTS (
         SELECT 1 FROM secretariat_decreeentry e
@@ -125,10 +126,20 @@ INDEX = (
 )
 
 
+def function_settings(schema_editor) -> str:
+    """Every function names the schema of the tables it reads: a session may call it with another
+    search_path (pg_dump's output empties it before it copies rows in, and so fires the triggers)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+    return f"SET search_path = {schema_editor.quote_name(schema)}"
+
+
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     run = schema_editor.execute
+    settings = function_settings(schema_editor)
     # No listing may be written between the backfill and the triggers (they are made in this transaction).
     run(
         "LOCK TABLE secretariat_decree, secretariat_decreeentry, secretariat_appointment IN SHARE ROW EXCLUSIVE MODE"
@@ -136,11 +147,11 @@ def forward(apps, schema_editor):
     for statement in COLUMN:
         run(statement)
     run(BACKFILL)
-    run(REFRESH)
+    run(REFRESH.format(settings=settings))
     for name, appointments in TRIGGER_FUNCTIONS.items():
-        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments))
-    run(TRUNCATED)
-    run(WRITTEN)
+        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments, settings=settings))
+    run(TRUNCATED.format(settings=settings))
+    run(WRITTEN.format(settings=settings))
     run("DROP TRIGGER IF EXISTS appointments_listing_written ON secretariat_appointment")
     run(WRITTEN_TRIGGER)
     for trigger, table, event, transition, function in TRIGGERS:
