@@ -304,3 +304,34 @@ def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed
     signing.finish()
     issuing.release()
     assert _counted() == 0
+
+
+def test_an_entry_written_into_a_decree_before_its_revocation_is_recounted_by_it(committed_db, own_queue):
+    """No service adds to an issued decree, but SQL may. The revocation finds the members to recount
+    through the decree's entries and cannot see an uncommitted one, so it must wait for it."""
+    _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    later = _appoint(1)
+    adding = Held(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
+    revoking = start(lambda: _revoke(decree))
+    waited = waits_for_a_lock(revoking)
+    adding.release()
+    revoking.finish()
+    assert _counted() == 2
+    assert waited
+
+
+def test_an_entry_written_into_a_decree_being_revoked_is_recounted_after_the_revocation(
+    committed_db, own_queue
+):
+    """The entry's recount must not read the status that the uncommitted revocation is changing."""
+    _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    later = _appoint(1)
+    revoking = Held(lambda: _revoke(decree))
+    adding = start(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
+    waited = waits_for_a_lock(adding)
+    revoking.release()
+    adding.finish()
+    assert _counted() == 2
+    assert waited

@@ -8,8 +8,15 @@ would drop triggers) has neither it nor the triggers; there `uncovered_count` co
 
 What it says is a function of the rows, recomputed by the database whenever one of them changes, whoever
 writes (services, bulk COPY, the bench loader's SQL, psql): true exactly when an entry of a decree with
-status 'issued' lists the appointment. The recomputation locks the appointments first and reads the
-entries in a later statement, so under READ COMMITTED it sees every transaction that locked them before.
+status 'issued' lists the appointment. Concurrent writers do not leave it stale (READ COMMITTED):
+- every recount locks the appointments it recomputes, then reads entries and statuses in a later
+  statement, whose snapshot holds every transaction that had locked them before;
+- a decree's status change finds those appointments through the decree's entries, so it cannot see
+  entries another transaction is still writing into that decree. Entry statements therefore first take
+  a SHARE lock on the decrees their rows are in: a status change (an UPDATE of the decree) waits for
+  them, and they wait for a status change in progress, then read its outcome.
+The services write entries only into a decree they are creating, which nobody else can see yet; the
+SHARE lock is for everyone else (SQL, restores, a future admin screen).
 """
 
 from django.db import migrations
@@ -54,9 +61,10 @@ BEGIN
 END $$
 """
 
-# Trigger functions: which appointments to recompute after a statement. Decrees are looked at when inserted
-# or deleted too: foreign keys are checked at commit, so entries may be written before their decree (or
-# their appointment) and deleted after it.
+# Trigger functions: which appointments to recompute after a statement (and, for entries, which decrees to
+# share-lock first: see the docstring). Decrees are looked at when inserted or deleted too: foreign keys
+# are checked at commit, so entries may be written before their decree (or their appointment) and deleted
+# after it.
 TRIGGER_FUNCTIONS = {
     "secretariat_entries_changed": "SELECT DISTINCT appointment_id FROM changed",
     "secretariat_entries_updated": "SELECT appointment_id FROM old_rows UNION SELECT appointment_id FROM new_rows",
@@ -72,9 +80,15 @@ TRIGGER_FUNCTIONS = {
         " OR EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = c.id)"
     ),
 }
+LOCKED_DECREES = {
+    "secretariat_entries_changed": "SELECT decree_id FROM changed",
+    "secretariat_entries_updated": "SELECT decree_id FROM new_rows",
+}
+LOCK_DECREES = "PERFORM 1 FROM secretariat_decree WHERE id IN ({decrees}) ORDER BY id FOR SHARE;"
 TRIGGER_FUNCTION = """
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {settings} AS $$
 BEGIN
+    {lock}
     PERFORM secretariat_in_issued_decree_refresh(ARRAY({appointments}));
     RETURN NULL;
 END $$
@@ -149,7 +163,9 @@ def forward(apps, schema_editor):
     run(BACKFILL)
     run(REFRESH.format(settings=settings))
     for name, appointments in TRIGGER_FUNCTIONS.items():
-        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments, settings=settings))
+        decrees = LOCKED_DECREES.get(name)
+        lock = LOCK_DECREES.format(decrees=decrees) if decrees else ""
+        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments, settings=settings, lock=lock))
     run(TRUNCATED.format(settings=settings))
     run(WRITTEN.format(settings=settings))
     run("DROP TRIGGER IF EXISTS appointments_listing_written ON secretariat_appointment")
