@@ -2,13 +2,14 @@
 
 `uncovered_count` reads a column kept by database triggers (migration 0012) instead of joining every
 appointment to every decree entry; here it is compared with that join (`uncovered_appointments`, what
-`decree_issue` lists) after every kind of write, through the services and around them.
+`decree_issue` lists) after every kind of write, through the services and around them, after the
+migration fills it from existing rows, and after two transactions write at once.
 """
 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -159,6 +160,39 @@ def test_writes_around_the_services_keep_the_count_right(staff_user):
 
 
 @pytest.mark.django_db
+def test_entries_moved_to_another_decree_or_member_and_a_deleted_decree_are_recounted():
+    _appoint(0), _appoint(1)  # a, b
+    first = decree_issue(decree_date=SK_DATE)  # a b
+    _revoke(first)
+    c = _appoint(2)
+    second = decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))  # a b c
+    assert _counted() == 0
+    # An entry moved from the decree in force into the revoked one, and back.
+    DecreeEntry.objects.filter(decree=second, appointment=c).update(decree=first)
+    assert _counted() == 1  # c
+    DecreeEntry.objects.filter(decree=first, appointment=c).update(decree=second)
+    assert _counted() == 0
+    # An entry moved to another member: the one it named is uncovered, the one it names covered.
+    d = _appoint(3)
+    DecreeEntry.objects.filter(decree=second, appointment=c).update(appointment=d)
+    assert list(uncovered_appointments(ElectionPeriod.current())) == [c]
+    assert _counted() == 1
+    # A decree deleted by SQL before its entries (foreign keys are checked at commit; rolled back here,
+    # as its SK job still points at it).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM secretariat_decree WHERE id = %s", [second.pk])
+        assert _counted() == 4  # a b c d: only the revoked decree lists anyone now
+        cursor.execute("DELETE FROM secretariat_decreeentry WHERE decree_id = %s", [second.pk])
+        assert _counted() == 4
+        cursor.execute(
+            "UPDATE secretariat_decree SET status = 'issued', revoked_date = NULL WHERE id = %s", [first.pk]
+        )
+        assert _counted() == 2  # c d
+        transaction.set_rollback(True)
+    assert _counted() == 1
+
+
+@pytest.mark.django_db
 def test_entries_written_before_their_decree_or_appointment_count_once_those_exist():
     """Foreign keys are checked at commit: SQL may write an entry before what it points at."""
     listed = _appoint(0)
@@ -238,6 +272,90 @@ def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_table
     _postgres_client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", stdin=dump)
     assert DecreeEntry.objects.count() == 2
     assert _counted() == 0
+
+
+BEFORE_THE_COLUMN = [("secretariat", "0011_synthetic_marker")]
+
+
+def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db):
+    """Migrate back to before the column, write listed and unlisted rows, migrate forward."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .factories import person_fields
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    period = ElectionPeriod.current()
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE_THE_COLUMN)
+        old = executor.loader.project_state(BEFORE_THE_COLUMN).apps
+        OldPerson, OldAppointment = (
+            old.get_model("secretariat", "Person"),
+            old.get_model("secretariat", "Appointment"),
+        )
+        OldDecree, OldEntry = (
+            old.get_model("secretariat", "Decree"),
+            old.get_model("secretariat", "DecreeEntry"),
+        )
+
+        def appoint(name, index, **ended):
+            kelurahan, role = POSTS[index]
+            return OldAppointment.objects.create(
+                person=OldPerson.objects.create(**person_fields(name=name)),
+                kelurahan_id=kelurahan,
+                role=role,
+                period_id=period.pk,
+                start_date=period.term_start,
+                **ended,
+            )
+
+        def decree(sequence, **revoked):
+            return OldDecree.objects.create(
+                number=f"NOMOR {sequence} TAHUN 2024",
+                year=2024,
+                sequence=sequence,
+                decree_date=SK_DATE,
+                period_id=period.pk,
+                text={},
+                **revoked,
+            )
+
+        ended = {"end_date": dt.date(2024, 7, 1), "end_reason": "mengundurkan_diri"}
+        in_force, revoked = decree(1), decree(2, status="revoked", revoked_date=SK_DATE)
+        listed = appoint("Anggota Tercantum", 0)
+        unlisted = appoint("Anggota Belum Tercantum", 1)
+        only_revoked = appoint("Anggota SK Dicabut", 2)
+        listed_twice = appoint("Anggota Dua SK", 3)
+        ended_listed = appoint("Anggota Berhenti Tercantum", 0, **ended)
+        ended_unlisted = appoint("Anggota Berhenti", 1, **ended)
+        for position, (listing, appointment) in enumerate(
+            [
+                (in_force, listed),
+                (revoked, only_revoked),
+                (revoked, listed_twice),
+                (in_force, listed_twice),
+                (in_force, ended_listed),
+            ],
+            start=1,
+        ):
+            OldEntry.objects.create(decree=listing, appointment=appointment, position=position)
+
+        MigrationExecutor(connection).migrate(latest)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, in_issued_decree FROM secretariat_appointment")
+            column = dict(cursor.fetchall())
+        assert column == {
+            listed.pk: True,
+            unlisted.pk: False,
+            only_revoked.pk: False,
+            listed_twice.pk: True,
+            ended_listed.pk: True,
+            ended_unlisted.pk: False,
+        }
+        assert _counted() == 2  # unlisted, only_revoked
+    finally:
+        MigrationExecutor(connection).migrate(latest)  # whatever failed, the next test gets the schema
 
 
 # --- two transactions at once (each in its own thread and connection) --------------------------------
