@@ -7,6 +7,7 @@ migration fills it from existing rows, and after two transactions write at once.
 """
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import connection, transaction
@@ -18,6 +19,7 @@ from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, E
 from secretariat.services.appointments import appointment_end, appointment_reactivate, appointment_replace
 from secretariat.services.decrees import (
     decree_issue,
+    decree_preview_pdf,
     decree_revoke,
     uncovered_appointments,
     uncovered_count,
@@ -161,7 +163,8 @@ def test_writes_around_the_services_keep_the_count_right(staff_user):
 
 @pytest.mark.django_db
 def test_entries_moved_to_another_decree_or_member_and_a_deleted_decree_are_recounted():
-    _appoint(0), _appoint(1)  # a, b
+    _appoint(0)  # a
+    _appoint(1)  # b
     first = decree_issue(decree_date=SK_DATE)  # a b
     _revoke(first)
     c = _appoint(2)
@@ -271,6 +274,20 @@ def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_table
     assert _counted() == 2
     _postgres_client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", stdin=dump)
     assert DecreeEntry.objects.count() == 2
+    assert _counted() == 0
+
+
+@pytest.mark.django_db
+def test_the_sk_preview_changes_neither_the_count_nor_what_later_writes_do_to_it(monkeypatch):
+    """The preview skips the recount inside the transaction it rolls back; here that transaction is a
+    savepoint of the test's own, and the decree issued right after in the same transaction is counted."""
+    monkeypatch.setattr("pps_admin.rendering.render_pdf", lambda template, context: b"%PDF-")
+    _appoint(0)
+    _appoint(1)
+    assert decree_preview_pdf(decree_date=SK_DATE) == b"%PDF-"
+    assert not Decree.objects.exists()
+    assert _counted() == 2
+    decree_issue(decree_date=SK_DATE)
     assert _counted() == 0
 
 
@@ -453,3 +470,25 @@ def test_an_entry_written_into_a_decree_being_revoked_is_recounted_after_the_rev
     adding.finish()
     assert _counted() == 2
     assert waited
+
+
+def test_members_can_be_ended_while_the_sk_preview_renders(committed_db, monkeypatch):
+    """The preview issues the decree in a transaction it rolls back; its listing locks nobody."""
+    member = _appoint(0)
+    rendering, rendered = threading.Event(), threading.Event()
+
+    def slow_render(template, context):
+        rendering.set()
+        assert rendered.wait(timeout=20)
+        return b"%PDF-"
+
+    monkeypatch.setattr("pps_admin.rendering.render_pdf", slow_render)
+    previewing = start(lambda: decree_preview_pdf(decree_date=SK_DATE))
+    assert rendering.wait(timeout=20)
+    ending = start(lambda: _end(member))
+    waited = waits_for_a_lock(ending)
+    rendered.set()
+    assert previewing.finish() == b"%PDF-"
+    ending.finish()
+    assert not waited
+    assert _counted() == 0

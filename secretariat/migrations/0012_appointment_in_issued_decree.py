@@ -42,6 +42,12 @@ BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
     END IF;
+    -- The SK preview issues a decree in a transaction it always rolls back: it names that transaction
+    -- here (SET LOCAL) so as not to lock and rewrite every listed appointment while its PDF renders.
+    -- The id, not just a flag, so that no other transaction of the session can ever match it.
+    IF current_setting('secretariat.preview_transaction', true) = pg_current_xact_id()::text THEN
+        RETURN;
+    END IF;
     -- Lock first (in id order: two of these never deadlock); the UPDATE is a new statement with a new
     -- snapshot, so it sees the entries and statuses committed by everyone who held these rows before.
     -- NO KEY UPDATE, the lock the UPDATE takes anyway: it leaves rows that point at these appointments
