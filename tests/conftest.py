@@ -212,6 +212,18 @@ def celery_queue():
     return queue
 
 
+@pytest.fixture
+def own_queue(celery_queue):
+    """Rendering jobs go to this session's own queue (no worker here); emptied afterwards."""
+    yield celery_queue
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL).delete(celery_queue)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, media_root, tmp_path_factory, celery_queue):
     """A real Celery worker process on Redis, using the test database.

@@ -11,7 +11,6 @@ import multiprocessing
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 from kelurahan.models import Kelurahan
@@ -34,16 +33,6 @@ pytestmark = pytest.mark.usefixtures("committed_db")
 PROCESSES = 50
 REPLACED_ON = dt.date(2024, 7, 1)
 DECREE_DATE = dt.date(2024, 7, 5)
-
-
-@pytest.fixture
-def own_queue(celery_queue):
-    """Rendering jobs go to this session's own queue (no worker here); emptied afterwards."""
-    yield celery_queue
-    if settings.REDIS_URL:
-        import redis
-
-        redis.Redis.from_url(settings.REDIS_URL).delete(celery_queue)
 
 
 def _replace_and_issue(appointment_id, replacement_id, period_id):

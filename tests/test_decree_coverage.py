@@ -2,7 +2,8 @@
 
 `uncovered_count` reads a column kept by database triggers (migration 0012) instead of joining every
 appointment to every decree entry; here it is compared with that join (`uncovered_appointments`, what
-`decree_issue` lists) after every kind of write, through the services and around them.
+`decree_issue` lists) after every kind of write, through the services and around them, after the
+migration fills it from existing rows, and after two transactions write at once.
 """
 
 import datetime as dt
@@ -13,16 +14,19 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from integrity.models import Pact, PactText
 from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, ElectionPeriod
 from secretariat.services.appointments import appointment_end, appointment_reactivate, appointment_replace
 from secretariat.services.decrees import (
     decree_issue,
+    decree_preview_pdf,
     decree_revoke,
     uncovered_appointments,
     uncovered_count,
 )
 
 from .factories import make_appointment, make_person
+from .threads import Held, start, waits_for_a_lock
 
 SK_DATE = dt.date(2024, 6, 1)
 POSTS = [
@@ -158,6 +162,40 @@ def test_writes_around_the_services_keep_the_count_right(staff_user):
 
 
 @pytest.mark.django_db
+def test_entries_moved_to_another_decree_or_member_and_a_deleted_decree_are_recounted():
+    _appoint(0)  # a
+    _appoint(1)  # b
+    first = decree_issue(decree_date=SK_DATE)  # a b
+    _revoke(first)
+    c = _appoint(2)
+    second = decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))  # a b c
+    assert _counted() == 0
+    # An entry moved from the decree in force into the revoked one, and back.
+    DecreeEntry.objects.filter(decree=second, appointment=c).update(decree=first)
+    assert _counted() == 1  # c
+    DecreeEntry.objects.filter(decree=first, appointment=c).update(decree=second)
+    assert _counted() == 0
+    # An entry moved to another member: the one it named is uncovered, the one it names covered.
+    d = _appoint(3)
+    DecreeEntry.objects.filter(decree=second, appointment=c).update(appointment=d)
+    assert list(uncovered_appointments(ElectionPeriod.current())) == [c]
+    assert _counted() == 1
+    # A decree deleted by SQL before its entries (foreign keys are checked at commit; rolled back here,
+    # as its SK job still points at it).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM secretariat_decree WHERE id = %s", [second.pk])
+        assert _counted() == 4  # a b c d: only the revoked decree lists anyone now
+        cursor.execute("DELETE FROM secretariat_decreeentry WHERE decree_id = %s", [second.pk])
+        assert _counted() == 4
+        cursor.execute(
+            "UPDATE secretariat_decree SET status = 'issued', revoked_date = NULL WHERE id = %s", [first.pk]
+        )
+        assert _counted() == 2  # c d
+        transaction.set_rollback(True)
+    assert _counted() == 1
+
+
+@pytest.mark.django_db
 def test_entries_written_before_their_decree_or_appointment_count_once_those_exist():
     """Foreign keys are checked at commit: SQL may write an entry before what it points at."""
     listed = _appoint(0)
@@ -208,52 +246,249 @@ def test_the_count_does_not_join_the_decree_entries():
     assert "decreeentry" not in query["sql"]
 
 
-def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db):
+def _postgres_client(program, *args, stdin=""):
+    """Run pg_dump or psql on the test database, as an operator would."""
+    import os
+    import subprocess
+
+    db = connection.settings_dict
+    target = ["-h", db["HOST"] or "localhost", "-U", db["USER"], "-d", db["NAME"]]
+    if db["PORT"]:
+        target += ["-p", str(db["PORT"])]
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+    done = subprocess.run([program, *target, *args], input=stdin, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_tables(committed_db, own_queue):
+    """pg_dump's output empties search_path before it copies rows in; the functions the copy fires
+    must not depend on the restoring session's search_path."""
+    _appoint(0)
+    _appoint(1)
+    decree_issue(decree_date=SK_DATE)
+    dump = _postgres_client("pg_dump", "--data-only", "--table=secretariat_decreeentry")
+    assert "search_path', '', false" in dump
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM secretariat_decreeentry")
+    assert _counted() == 2
+    _postgres_client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", stdin=dump)
+    assert DecreeEntry.objects.count() == 2
+    assert _counted() == 0
+
+
+@pytest.mark.django_db
+def test_the_sk_preview_changes_neither_the_count_nor_what_later_writes_do_to_it(monkeypatch):
+    """The preview skips the recount inside the transaction it rolls back; here that transaction is a
+    savepoint of the test's own, and the decree issued right after in the same transaction is counted."""
+    monkeypatch.setattr("pps_admin.rendering.render_pdf", lambda template, context: b"%PDF-")
+    _appoint(0)
+    _appoint(1)
+    assert decree_preview_pdf(decree_date=SK_DATE) == b"%PDF-"
+    assert not Decree.objects.exists()
+    assert _counted() == 2
+    decree_issue(decree_date=SK_DATE)
+    assert _counted() == 0
+
+
+BEFORE_THE_COLUMN = [("secretariat", "0011_synthetic_marker")]
+
+
+def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db):
+    """Migrate back to before the column, write listed and unlisted rows, migrate forward."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .factories import person_fields
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    period = ElectionPeriod.current()
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE_THE_COLUMN)
+        old = executor.loader.project_state(BEFORE_THE_COLUMN).apps
+        OldPerson, OldAppointment = (
+            old.get_model("secretariat", "Person"),
+            old.get_model("secretariat", "Appointment"),
+        )
+        OldDecree, OldEntry = (
+            old.get_model("secretariat", "Decree"),
+            old.get_model("secretariat", "DecreeEntry"),
+        )
+
+        def appoint(name, index, **ended):
+            kelurahan, role = POSTS[index]
+            return OldAppointment.objects.create(
+                person=OldPerson.objects.create(**person_fields(name=name)),
+                kelurahan_id=kelurahan,
+                role=role,
+                period_id=period.pk,
+                start_date=period.term_start,
+                **ended,
+            )
+
+        def decree(sequence, **revoked):
+            return OldDecree.objects.create(
+                number=f"NOMOR {sequence} TAHUN 2024",
+                year=2024,
+                sequence=sequence,
+                decree_date=SK_DATE,
+                period_id=period.pk,
+                text={},
+                **revoked,
+            )
+
+        ended = {"end_date": dt.date(2024, 7, 1), "end_reason": "mengundurkan_diri"}
+        in_force, revoked = decree(1), decree(2, status="revoked", revoked_date=SK_DATE)
+        listed = appoint("Anggota Tercantum", 0)
+        unlisted = appoint("Anggota Belum Tercantum", 1)
+        only_revoked = appoint("Anggota SK Dicabut", 2)
+        listed_twice = appoint("Anggota Dua SK", 3)
+        ended_listed = appoint("Anggota Berhenti Tercantum", 0, **ended)
+        ended_unlisted = appoint("Anggota Berhenti", 1, **ended)
+        for position, (listing, appointment) in enumerate(
+            [
+                (in_force, listed),
+                (revoked, only_revoked),
+                (revoked, listed_twice),
+                (in_force, listed_twice),
+                (in_force, ended_listed),
+            ],
+            start=1,
+        ):
+            OldEntry.objects.create(decree=listing, appointment=appointment, position=position)
+
+        MigrationExecutor(connection).migrate(latest)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, in_issued_decree FROM secretariat_appointment")
+            column = dict(cursor.fetchall())
+        assert column == {
+            listed.pk: True,
+            unlisted.pk: False,
+            only_revoked.pk: False,
+            listed_twice.pk: True,
+            ended_listed.pk: True,
+            ended_unlisted.pk: False,
+        }
+        assert _counted() == 2  # unlisted, only_revoked
+    finally:
+        MigrationExecutor(connection).migrate(latest)  # whatever failed, the next test gets the schema
+
+
+# --- two transactions at once (each in its own thread and connection) --------------------------------
+
+
+def _replace(appointment):
+    return appointment_replace(
+        appointment=appointment,
+        replacement=make_person(name="Pengganti Uji", gender="P"),
+        end_date=dt.date(2024, 7, 2),
+        reason="mengundurkan_diri",
+        lurah_decree_number="100.3.3.2/12/KEL-MGR",
+        lurah_decree_date=dt.date(2024, 6, 28),
+    )
+
+
+def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db, own_queue):
     """Another transaction lists the member in a second decree in force while the first is revoked: the
     revocation's recount waits for it and sees that listing, so the member stays counted as covered."""
     member = _appoint(0)
     first = decree_issue(decree_date=SK_DATE)
-    listed, go_on = threading.Event(), threading.Event()
-    errors = []
 
     def list_again():
-        try:
-            with transaction.atomic():
-                second = Decree.objects.create(
-                    number="NOMOR 9 TAHUN 2024",
-                    year=2024,
-                    sequence=9,
-                    decree_date=SK_DATE,
-                    period=ElectionPeriod.current(),
-                    text={},
-                )
-                DecreeEntry.objects.create(decree=second, appointment=member, position=1)
-                listed.set()
-                go_on.wait(timeout=10)
-        except Exception as exc:
-            errors.append(exc)
-            listed.set()
-        finally:
-            connection.close()
+        second = Decree.objects.create(
+            number="NOMOR 9 TAHUN 2024",
+            year=2024,
+            sequence=9,
+            decree_date=SK_DATE,
+            period=ElectionPeriod.current(),
+            text={},
+        )
+        DecreeEntry.objects.create(decree=second, appointment=member, position=1)
 
-    def revoke():
-        try:
-            _revoke(first)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+    listing = Held(list_again)
+    revoking = start(lambda: _revoke(first))
+    waited = waits_for_a_lock(revoking)  # for the lister's lock on the member
+    listing.release()
+    revoking.finish()
+    assert _counted() == 0
+    assert waited
 
-    lister = threading.Thread(target=list_again)
-    lister.start()
-    assert listed.wait(timeout=10)
-    revoker = threading.Thread(target=revoke)
-    revoker.start()
-    revoker.join(timeout=1)  # it must wait for the lister's lock on the member
-    still_waiting = revoker.is_alive()
-    go_on.set()
-    lister.join(timeout=10)
-    revoker.join(timeout=10)
-    assert not errors, errors
-    assert still_waiting
+
+def test_an_sk_issued_while_a_replacement_commits_does_not_deadlock(committed_db, own_queue):
+    """The issue locks the period and then (through the trigger) the members it lists; a replacement
+    that ended one of them checks, when it commits, that the period of the new appointment exists. That
+    check must not wait for the issue, which waits for the replacement."""
+    member = _appoint(0)
+    replacing = Held(lambda: _replace(member))
+    issuing = start(lambda: decree_issue(decree_date=SK_DATE))
+    assert waits_for_a_lock(issuing)  # for the member, whom the replacement ended
+    replacement = replacing.release()
+    decree = issuing.finish()
+    assert list(decree.entries.values_list("appointment_id", flat=True)) == [member.pk]
+    assert list(uncovered_appointments(ElectionPeriod.current())) == [replacement]
+    assert _counted() == 1
+
+
+def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed_db, own_queue):
+    """The trigger locks the listed members against changes, not against rows that point at them."""
+    member = _appoint(0)
+    issuing = Held(lambda: decree_issue(decree_date=SK_DATE))
+    signing = start(lambda: Pact.objects.create(appointment=member, text=PactText.current()))
+    assert not waits_for_a_lock(signing)
+    signing.finish()
+    issuing.release()
+    assert _counted() == 0
+
+
+def test_an_entry_written_into_a_decree_before_its_revocation_is_recounted_by_it(committed_db, own_queue):
+    """No service adds to an issued decree, but SQL may. The revocation finds the members to recount
+    through the decree's entries and cannot see an uncommitted one, so it must wait for it."""
+    _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    later = _appoint(1)
+    adding = Held(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
+    revoking = start(lambda: _revoke(decree))
+    waited = waits_for_a_lock(revoking)
+    adding.release()
+    revoking.finish()
+    assert _counted() == 2
+    assert waited
+
+
+def test_an_entry_written_into_a_decree_being_revoked_is_recounted_after_the_revocation(
+    committed_db, own_queue
+):
+    """The entry's recount must not read the status that the uncommitted revocation is changing."""
+    _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    later = _appoint(1)
+    revoking = Held(lambda: _revoke(decree))
+    adding = start(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
+    waited = waits_for_a_lock(adding)
+    revoking.release()
+    adding.finish()
+    assert _counted() == 2
+    assert waited
+
+
+def test_members_can_be_ended_while_the_sk_preview_renders(committed_db, monkeypatch):
+    """The preview issues the decree in a transaction it rolls back; its listing locks nobody."""
+    member = _appoint(0)
+    rendering, rendered = threading.Event(), threading.Event()
+
+    def slow_render(template, context):
+        rendering.set()
+        assert rendered.wait(timeout=20)
+        return b"%PDF-"
+
+    monkeypatch.setattr("pps_admin.rendering.render_pdf", slow_render)
+    previewing = start(lambda: decree_preview_pdf(decree_date=SK_DATE))
+    assert rendering.wait(timeout=20)
+    ending = start(lambda: _end(member))
+    waited = waits_for_a_lock(ending)
+    rendered.set()
+    assert previewing.finish() == b"%PDF-"
+    ending.finish()
+    assert not waited
     assert _counted() == 0

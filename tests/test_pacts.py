@@ -29,6 +29,7 @@ from integrity.services.pacts import (
 )
 from kelurahan.models import Kelurahan
 from secretariat.models import Appointment, Document, GenerationJob, Person
+from secretariat.services.appointments import appointment_replace
 from secretariat.services.demo import demo_csv, demo_rows
 from secretariat.services.documents import document_render_and_store
 from secretariat.services.importing import members_import
@@ -37,6 +38,7 @@ from secretariat.services.spreadsheet import write_csv
 
 from . import pdf
 from .factories import make_appointment, make_person, person_fields
+from .threads import Held, start, waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +223,28 @@ def test_pacts_generate_without_any_pact_text_is_refused():
     with pytest.raises(ValidationError, match="teks pakta integritas"):
         pacts_generate()
     assert not Pact.objects.exists() and not GenerationJob.objects.exists()
+
+
+def test_a_replacement_commits_while_pacts_are_being_generated(committed_db, own_queue):
+    """Generating locks the period so that two generations never overlap; a new appointment in that
+    period (here a replacement) checks at commit that the period exists, which must not wait for it."""
+    member = appoint("Rahmat Sekretaris Manggar", MANGGAR)
+    generating = Held(pacts_generate)
+    replacing = start(
+        lambda: appointment_replace(
+            appointment=member,
+            replacement=make_person(name="Siti Pengganti", gender="P"),
+            end_date=dt.date(2024, 7, 2),
+            reason="mengundurkan_diri",
+            lurah_decree_number="100.3.3.2/12/KEL-MGR",
+            lurah_decree_date=dt.date(2024, 6, 28),
+        )
+    )
+    waited = waits_for_a_lock(replacing)
+    generating.release()
+    replacing.finish()
+    assert not waited
+    assert Pact.objects.get().appointment == member
 
 
 # --- the PDF ----------------------------------------------------------------------------------------

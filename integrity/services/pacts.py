@@ -29,7 +29,8 @@ def pacts_generate(*, user=None, period: ElectionPeriod | None = None) -> Genera
     text = PactText.current()
     if period is None or text is None:
         raise ValidationError("Belum ada periode berjalan atau teks pakta integritas.")
-    ElectionPeriod.objects.select_for_update().get(pk=period.pk)  # one generation at a time
+    # One generation at a time; NO KEY UPDATE lets appointments of the period be written meanwhile.
+    ElectionPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
     ceremony = Ceremony.objects.order_by("-date").first()
     appointments = list(
         Appointment.objects.active().filter(period=period).select_related("pact").order_by("kelurahan_id")

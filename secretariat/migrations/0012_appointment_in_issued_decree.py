@@ -8,8 +8,15 @@ would drop triggers) has neither it nor the triggers; there `uncovered_count` co
 
 What it says is a function of the rows, recomputed by the database whenever one of them changes, whoever
 writes (services, bulk COPY, the bench loader's SQL, psql): true exactly when an entry of a decree with
-status 'issued' lists the appointment. The recomputation locks the appointments first and reads the
-entries in a later statement, so under READ COMMITTED it sees every transaction that locked them before.
+status 'issued' lists the appointment. Concurrent writers do not leave it stale (READ COMMITTED):
+- every recount locks the appointments it recomputes, then reads entries and statuses in a later
+  statement, whose snapshot holds every transaction that had locked them before;
+- a decree's status change finds those appointments through the decree's entries, so it cannot see
+  entries another transaction is still writing into that decree. Entry statements therefore first take
+  a SHARE lock on the decrees their rows are in: a status change (an UPDATE of the decree) waits for
+  them, and they wait for a status change in progress, then read its outcome.
+The services write entries only into a decree they are creating, which nobody else can see yet; the
+SHARE lock is for everyone else (SQL, restores, a future admin screen).
 """
 
 from django.db import migrations
@@ -30,14 +37,22 @@ WHERE NOT EXISTS (SELECT 1 FROM secretariat_decreeentry e JOIN secretariat_decre
 # Recompute the column of the given appointments.
 REFRESH = """
 CREATE OR REPLACE FUNCTION secretariat_in_issued_decree_refresh(ids bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql {settings} AS $$
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
     END IF;
+    -- The SK preview issues a decree in a transaction it always rolls back: it names that transaction
+    -- here (SET LOCAL) so as not to lock and rewrite every listed appointment while its PDF renders.
+    -- The id, not just a flag, so that no other transaction of the session can ever match it.
+    IF current_setting('secretariat.preview_transaction', true) = pg_current_xact_id()::text THEN
+        RETURN;
+    END IF;
     -- Lock first (in id order: two of these never deadlock); the UPDATE is a new statement with a new
     -- snapshot, so it sees the entries and statuses committed by everyone who held these rows before.
-    PERFORM 1 FROM secretariat_appointment WHERE id = ANY(ids) ORDER BY id FOR UPDATE;
+    -- NO KEY UPDATE, the lock the UPDATE takes anyway: it leaves rows that point at these appointments
+    -- (pacts, petikan, replacements) free to be written meanwhile.
+    PERFORM 1 FROM secretariat_appointment WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
     UPDATE secretariat_appointment a
     SET in_issued_decree = c.listed
     FROM (
@@ -52,9 +67,10 @@ BEGIN
 END $$
 """
 
-# Trigger functions: which appointments to recompute after a statement. Decrees are looked at when inserted
-# or deleted too: foreign keys are checked at commit, so entries may be written before their decree (or
-# their appointment) and deleted after it.
+# Trigger functions: which appointments to recompute after a statement (and, for entries, which decrees to
+# share-lock first: see the docstring). Decrees are looked at when inserted or deleted too: foreign keys
+# are checked at commit, so entries may be written before their decree (or their appointment) and deleted
+# after it.
 TRIGGER_FUNCTIONS = {
     "secretariat_entries_changed": "SELECT DISTINCT appointment_id FROM changed",
     "secretariat_entries_updated": "SELECT appointment_id FROM old_rows UNION SELECT appointment_id FROM new_rows",
@@ -70,15 +86,21 @@ TRIGGER_FUNCTIONS = {
         " OR EXISTS (SELECT 1 FROM secretariat_decreeentry e WHERE e.appointment_id = c.id)"
     ),
 }
+LOCKED_DECREES = {
+    "secretariat_entries_changed": "SELECT decree_id FROM changed",
+    "secretariat_entries_updated": "SELECT decree_id FROM new_rows",
+}
+LOCK_DECREES = "PERFORM 1 FROM secretariat_decree WHERE id IN ({decrees}) ORDER BY id FOR SHARE;"
 TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {settings} AS $$
 BEGIN
+    {lock}
     PERFORM secretariat_in_issued_decree_refresh(ARRAY({appointments}));
     RETURN NULL;
 END $$
 """
 TRUNCATED = """
-CREATE OR REPLACE FUNCTION secretariat_listings_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION secretariat_listings_truncated() RETURNS trigger LANGUAGE plpgsql {settings} AS $$
 BEGIN
     UPDATE secretariat_appointment SET in_issued_decree = false WHERE in_issued_decree;
     RETURN NULL;
@@ -86,7 +108,8 @@ END $$
 """
 # Whoever sets the column by hand (an UPDATE outside these triggers) gets what it must say instead.
 WRITTEN = """
-CREATE OR REPLACE FUNCTION secretariat_appointment_listing_written() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION secretariat_appointment_listing_written() RETURNS trigger
+LANGUAGE plpgsql {settings} AS $$
 BEGIN
     NEW.in_issued_decree := EXISTS (
         SELECT 1 FROM secretariat_decreeentry e
@@ -123,10 +146,20 @@ INDEX = (
 )
 
 
+def function_settings(schema_editor) -> str:
+    """Every function names the schema of the tables it reads: a session may call it with another
+    search_path (pg_dump's output empties it before it copies rows in, and so fires the triggers)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+    return f"SET search_path = {schema_editor.quote_name(schema)}"
+
+
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     run = schema_editor.execute
+    settings = function_settings(schema_editor)
     # No listing may be written between the backfill and the triggers (they are made in this transaction).
     run(
         "LOCK TABLE secretariat_decree, secretariat_decreeentry, secretariat_appointment IN SHARE ROW EXCLUSIVE MODE"
@@ -134,11 +167,13 @@ def forward(apps, schema_editor):
     for statement in COLUMN:
         run(statement)
     run(BACKFILL)
-    run(REFRESH)
+    run(REFRESH.format(settings=settings))
     for name, appointments in TRIGGER_FUNCTIONS.items():
-        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments))
-    run(TRUNCATED)
-    run(WRITTEN)
+        decrees = LOCKED_DECREES.get(name)
+        lock = LOCK_DECREES.format(decrees=decrees) if decrees else ""
+        run(TRIGGER_FUNCTION.format(name=name, appointments=appointments, settings=settings, lock=lock))
+    run(TRUNCATED.format(settings=settings))
+    run(WRITTEN.format(settings=settings))
     run("DROP TRIGGER IF EXISTS appointments_listing_written ON secretariat_appointment")
     run(WRITTEN_TRIGGER)
     for trigger, table, event, transition, function in TRIGGERS:

@@ -193,7 +193,9 @@ def decree_issue(
     if period is None:
         raise ValidationError("Belum ada periode pemilihan yang berjalan.")
     # Serialise issuing per period: the second of two concurrent requests sees the first one's entries.
-    ElectionPeriod.objects.select_for_update().get(pk=period.pk)
+    # NO KEY UPDATE: an appointment written meanwhile checks at its commit that its period exists (KEY
+    # SHARE); FOR UPDATE would make it wait for this issue, which may wait for that appointment: deadlock.
+    ElectionPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
     template = template or DecreeTemplate.active()
     if template is None:
         raise ValidationError("Belum ada templat SK yang dipakai. Buat di menu Templat SK.")
@@ -248,6 +250,7 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
     from .documents import keputusan_context
 
     with transaction.atomic():
+        _skip_coverage_recount()
         decree = decree_issue(decree_date=decree_date, template=template)
         if decree is None:
             period = ElectionPeriod.current()
@@ -268,6 +271,17 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
         pdf = render_pdf("documents/keputusan.html", context)
         transaction.set_rollback(True)
     return pdf
+
+
+def _skip_coverage_recount() -> None:
+    """In the preview's transaction, which is rolled back, the triggers of migration 0012 need not keep
+    `in_issued_decree`: without this they would lock every appointment the preview lists while the PDF
+    renders. A local setting, so the rollback (of the transaction or of its savepoint) undoes it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('secretariat.preview_transaction', pg_current_xact_id()::text, true)"
+            )
 
 
 def keputusan_context_empty(decree: Decree) -> dict:
