@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pps_admin.rendering import render_pdf
@@ -281,8 +282,7 @@ def write_once(relative: str, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
     # A writer killed mid-write (SIGKILL, power loss) leaves its temporary file of this same document. The
     # document is stored now, so such leftovers are garbage: remove them, never leaving a half-written file.
-    # (A duplicate writer still running would lose its temporary file and fail its link; its task retries
-    # and finds the document done.)
+    # (No other writer of it is alive: `document_render_and_store` holds the document's row while writing.)
     for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
         leftover.unlink(missing_ok=True)
     return target
@@ -295,39 +295,55 @@ def pdf_page_count(data: bytes) -> int:
 
 
 def document_render_and_store(document_id: int) -> Document:
-    """Render and store one document; a done document is left as it is (idempotent)."""
+    """Render and store one document; a done document is left as it is (idempotent).
+
+    The document's row stays locked from the start of its rendering until it is stored: another delivery of
+    it (a redelivered task, a job sent again) waits, then finds it done. So a document is never rendered
+    twice at the same time, and `attempts` counts renders. A killed worker's lock dies with its connection.
+    """
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status == DocumentStatus.DONE:
             return document
-        document.status = DocumentStatus.RUNNING
-        document.attempts += 1
+        document.status = DocumentStatus.RUNNING  # shown while it is made, and its start is progress
         document.started_at = timezone.now()
-        document.save(update_fields=["status", "attempts", "started_at"])
-    document = Document.objects.select_related("decree", "appointment__kelurahan", "appointment__person").get(
-        pk=document_id
-    )
-    try:
-        data = render_document_pdf(document)
-        relative = document_relative_path(document)
-        write_once(relative, data)
-        pages = pdf_page_count(data)
-    except Exception as exc:
-        Document.objects.filter(pk=document_id).update(
-            status=DocumentStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.DONE).update(
-        status=DocumentStatus.DONE,
-        file=relative,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        pages=pages,
-        error="",
-        finished_at=timezone.now(),
-    )
+        document.save(update_fields=["status", "started_at"])
+    failure = None
+    with transaction.atomic():
+        if Document.objects.select_for_update().get(pk=document_id).status == DocumentStatus.DONE:
+            return Document.objects.get(pk=document_id)  # another delivery made it meanwhile
+        document = Document.objects.select_related(
+            "decree", "appointment__kelurahan", "appointment__person"
+        ).get(pk=document_id)
+        try:
+            with transaction.atomic():  # a database error while rendering must not undo the record of it
+                data = render_document_pdf(document)
+                relative = document_relative_path(document)
+            write_once(relative, data)
+            pages = pdf_page_count(data)
+        except (OperationalError, InterfaceError):
+            raise  # the database, not the document: the task tries again
+        except Exception as exc:
+            failure = exc
+            Document.objects.filter(pk=document_id).update(
+                status=DocumentStatus.FAILED,
+                attempts=F("attempts") + 1,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+        else:
+            Document.objects.filter(pk=document_id).update(
+                status=DocumentStatus.DONE,
+                attempts=F("attempts") + 1,
+                file=relative,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                pages=pages,
+                error="",
+                finished_at=timezone.now(),
+            )
+    if failure is not None:
+        raise failure
     document.refresh_from_db()
     return document
 

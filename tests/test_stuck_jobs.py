@@ -1,0 +1,150 @@
+"""Jobs whose tasks were lost (a broker flush, a revoke, a task that gave up its database retries) are sent
+again once they have shown no progress for STUCK_JOB_MINUTES, by the periodic sweep, at worker start and by
+the admin's retry, without ever rendering a document twice at the same time or again once it is done.
+
+The loss is real: the job's messages are sent to a queue no worker reads, and that queue is purged. The
+passing of time is not: the rows' timestamps are moved back past the threshold.
+"""
+
+import contextlib
+import datetime as dt
+import hashlib
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from kombu.exceptions import ChannelError
+
+from pps_admin.celery import app
+from secretariat.models import Document, DocumentKind, DocumentStatus, GenerationJob
+from secretariat.services.decrees import decree_issue
+from secretariat.services.documents import document_render_and_store
+
+from .factories import make_appointment, make_person
+
+pytestmark = pytest.mark.usefixtures("committed_db")
+
+SK_DATE = dt.date(2024, 6, 1)
+
+
+def _roster():
+    for name, role in [
+        ("Siti Aminah", "sekretaris"),
+        ("Budi Santoso", "bendahara"),
+        ("Rahmat", "staf_teknis"),
+    ]:
+        make_appointment(person=make_person(name=name), kelurahan="64.71.01.1001", role=role)
+
+
+@contextlib.contextmanager
+def sending_to(queue):
+    original = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        app.conf.task_default_queue = original
+
+
+def queue_size(queue) -> int:
+    with app.connection_for_write() as conn:
+        try:
+            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+        except ChannelError:  # Redis keeps no empty list: an empty queue does not exist
+            return 0
+
+
+def purge(queue) -> int:
+    """What a broker flush does to the job's messages."""
+    with app.connection_for_write() as conn:
+        return conn.default_channel.queue_purge(queue) or 0
+
+
+@pytest.fixture
+def unread_queue():
+    """A queue no worker reads; messages the test sends while it is the default are lost with `purge`."""
+    queue = f"stuck-{uuid.uuid4().hex[:8]}"
+    with sending_to(queue):
+        yield queue
+    purge(queue)
+
+
+def _issue_and_lose(queue) -> GenerationJob:
+    """An SK whose dispatch reached the broker (the job row says so) and was then lost there."""
+    decree = decree_issue(decree_date=SK_DATE)
+    job = decree.jobs.get()
+    assert job.dispatched_at is not None
+    assert purge(queue) == 1
+    return job
+
+
+def _age(job, *, minutes):
+    """Move every timestamp of the job and its documents `minutes` back: the time that has passed."""
+    delta = dt.timedelta(minutes=minutes)
+    GenerationJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - delta, dispatched_at=timezone.now() - delta
+    )
+    for document in job.documents.all():
+        Document.objects.filter(pk=document.pk).update(
+            started_at=document.started_at and document.started_at - delta,
+            finished_at=document.finished_at and document.finished_at - delta,
+        )
+
+
+def _left_running(document, *, started_minutes_ago=0):
+    """A worker took the document and was killed; its message is gone with the broker's."""
+    Document.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.RUNNING,
+        attempts=1,
+        started_at=timezone.now() - dt.timedelta(minutes=started_minutes_ago),
+    )
+
+
+def _stored(document) -> tuple:
+    """Everything that shows whether a stored document was touched."""
+    document.refresh_from_db()
+    path = Path(document.file.path)
+    stat = path.stat()
+    content = hashlib.sha256(path.read_bytes()).hexdigest()
+    return (document.sha256, content, stat.st_ino, stat.st_mtime_ns, document.attempts, document.finished_at)
+
+
+def _assert_done_with_right_hashes(job):
+    documents = list(job.documents.all())
+    assert len(documents) == 4 and {d.status for d in documents} == {DocumentStatus.DONE}
+    for document in documents:
+        data = Path(document.file.path).read_bytes()
+        assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == document.sha256
+
+
+def test_two_deliveries_of_one_document_at_the_same_time_render_it_once(unread_queue):
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    keputusan = job.documents.get(kind=DocumentKind.KEPUTUSAN)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def deliver():
+        try:
+            barrier.wait(10)
+            results.append(document_render_and_store(keputusan.pk))
+        except Exception as exc:  # reported below, with the other thread's result
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    keputusan.refresh_from_db()
+    assert keputusan.status == DocumentStatus.DONE
+    assert keputusan.attempts == 1  # one render; the other delivery waited and found it done
+    assert {result.sha256 for result in results} == {keputusan.sha256}
+    folder = Path(keputusan.file.path).parent
+    assert [p.name for p in folder.iterdir()] == ["keputusan.pdf"]
