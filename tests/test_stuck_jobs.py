@@ -14,15 +14,18 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import ChannelError
 
 from pps_admin.celery import app
-from secretariat.models import Document, DocumentKind, DocumentStatus, GenerationJob
+from secretariat.models import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
 from secretariat.services.decrees import decree_issue
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.documents import document_render_and_store, jobs_dispatch_pending
+from secretariat.tasks import dispatch_pending_jobs
 
+from .conftest import start_worker, stop_worker, wait_for_job
 from .factories import make_appointment, make_person
 
 pytestmark = pytest.mark.usefixtures("committed_db")
@@ -118,6 +121,108 @@ def _assert_done_with_right_hashes(job):
     for document in documents:
         data = Path(document.file.path).read_bytes()
         assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == document.sha256
+
+
+STALE = settings.STUCK_JOB_MINUTES + 1
+
+
+def test_a_job_lost_by_the_broker_is_sent_again_at_worker_start_and_ends_done(
+    unread_queue, media_root, tmp_path
+):
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    keputusan = job.documents.get(kind=DocumentKind.KEPUTUSAN)
+    document_render_and_store(keputusan.pk)  # done before the messages were lost
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    [first, *_] = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first)
+    _age(job, minutes=STALE)
+    before = _stored(keputusan)
+    assert jobs_dispatch_pending(older_than_seconds=0) == 0  # that sweep only sends jobs never sent
+
+    log = tmp_path / "worker.log"
+    worker = start_worker(unread_queue, media_root, log, concurrency=1)
+    try:
+        job = wait_for_job(job, timeout=90)
+    finally:
+        stop_worker(worker)
+    assert job.status == JobStatus.DONE, log.read_text()[-3000:]
+    _assert_done_with_right_hashes(job)
+    assert _stored(keputusan) == before  # the stored record was not rendered or written again
+    assert "sent again" in log.read_text()
+
+
+def test_the_periodic_sweep_closes_a_job_left_running_without_rendering_its_done_documents(
+    unread_queue, media_root, tmp_path
+):
+    """Every document was stored but the job's last refresh was lost: nothing is rendered again."""
+    _roster()
+    log = tmp_path / "worker.log"
+    worker = start_worker(unread_queue, media_root, log, concurrency=1)
+    try:
+        job = wait_for_job(decree_issue(decree_date=SK_DATE).jobs.get(), timeout=90)
+        assert job.status == JobStatus.DONE
+        GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, finished_at=None)
+        _age(job, minutes=STALE)
+        before = [_stored(document) for document in job.documents.order_by("pk")]
+
+        dispatch_pending_jobs.delay()  # what celery beat sends every minute
+        job = wait_for_job(job, timeout=60)
+    finally:
+        stop_worker(worker)
+    assert job.status == JobStatus.DONE and job.finished_at is not None
+    assert [_stored(document) for document in job.documents.order_by("pk")] == before
+
+
+def test_a_document_running_for_less_than_the_threshold_is_not_sent_again(unread_queue):
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    _age(job, minutes=STALE)
+    [first, *_] = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first, started_minutes_ago=settings.STUCK_JOB_MINUTES - 1)  # still being rendered
+
+    assert dispatch_pending_jobs() == 0
+    assert queue_size(unread_queue) == 0
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (DocumentStatus.RUNNING, 1)
+    assert GenerationJob.objects.get(pk=job.pk).status == JobStatus.RUNNING
+
+
+def test_a_stalled_document_whose_renderer_still_holds_it_is_left_to_that_renderer(unread_queue):
+    """The sweep sends the job again for its other documents, but never puts back one whose row is
+    locked: a live renderer holds that lock until the document is stored."""
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    first, second, _third = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first)
+    _left_running(second)
+    _age(job, minutes=STALE)
+    holding, release = threading.Event(), threading.Event()
+
+    def renderer():
+        try:
+            with transaction.atomic():
+                Document.objects.select_for_update().get(pk=first.pk)
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renderer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        assert dispatch_pending_jobs() == 1
+    finally:
+        release.set()
+        thread.join()
+    assert queue_size(unread_queue) == 1  # the job, once
+    statuses = dict(job.documents.values_list("pk", "status"))
+    assert statuses[first.pk] == DocumentStatus.RUNNING
+    assert statuses[second.pk] == DocumentStatus.PENDING
+    assert GenerationJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
 
 
 def test_two_deliveries_of_one_document_at_the_same_time_render_it_once(unread_queue):
