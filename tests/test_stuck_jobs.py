@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import ChannelError
 
@@ -253,3 +254,50 @@ def test_two_deliveries_of_one_document_at_the_same_time_render_it_once(unread_q
     assert {result.sha256 for result in results} == {keputusan.sha256}
     folder = Path(keputusan.file.path).parent
     assert [p.name for p in folder.iterdir()] == ["keputusan.pdf"]
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_retry_on_the_decree_page_also_sends_documents_stalled_past_the_threshold(
+    staff_client, celery_worker, media_root
+):
+    _roster()
+    queue = f"stuck-{uuid.uuid4().hex[:8]}"
+    with sending_to(queue):
+        job = _issue_and_lose(queue)
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    [first, *_] = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first)
+    _age(job, minutes=STALE)
+    url = reverse("admin:secretariat_decree_change", args=[job.decree_id])
+    assert "Kirim ulang dokumen yang macet (4)" in staff_client.get(url).content.decode()
+
+    response = staff_client.post(reverse("admin:secretariat_decree_retry", args=[job.decree_id]), follow=True)
+    assert _messages(response) == [
+        f"4 dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit) "
+        "dijadwalkan ulang."
+    ]
+    job = wait_for_job(job, timeout=90)  # the suite's worker renders what the retry sent
+    assert job.status == JobStatus.DONE
+    _assert_done_with_right_hashes(job)
+
+
+def test_the_retry_leaves_documents_that_are_still_moving_alone(staff_client, unread_queue):
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    [first, *_] = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first, started_minutes_ago=1)
+    url = reverse("admin:secretariat_decree_change", args=[job.decree_id])
+    assert "macet" not in staff_client.get(url).content.decode()
+
+    response = staff_client.post(reverse("admin:secretariat_decree_retry", args=[job.decree_id]), follow=True)
+    assert _messages(response) == [
+        "Tidak ada dokumen yang gagal atau macet; tidak ada yang dijadwalkan ulang."
+    ]
+    assert queue_size(unread_queue) == 0
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.RUNNING
+    assert GenerationJob.objects.get(pk=job.pk).status == JobStatus.RUNNING

@@ -175,18 +175,9 @@ def jobs_resend_stalled(*, older_than: dt.timedelta | None = None) -> int:
     return sent
 
 
-def job_retry_failed(*, job: GenerationJob) -> int:
-    """Put failed documents back in the queue; returns how many."""
-    with transaction.atomic():
-        count = job.documents.filter(status=DocumentStatus.FAILED).update(
-            status=DocumentStatus.PENDING, error=""
-        )
-        if count:
-            GenerationJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.QUEUED, error="", finished_at=None, dispatched_at=None
-            )
-            job_dispatch_on_commit(job)
-    return count
+def job_retry(*, job: GenerationJob) -> Requeued:
+    """The admin's retry: failed documents, and stalled pending or running ones, back in the queue."""
+    return _job_requeue(job.pk, cutoff=timezone.now() - stuck_after(), failed=True)
 
 
 def job_refresh(job_id: int) -> GenerationJob:
