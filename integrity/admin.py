@@ -169,6 +169,7 @@ class PactAdmin(LargeTableAdminMixin, ReadableHistoryAdmin):
             path("dasbor/", wrap(views.dashboard_view), name="integrity_dashboard"),
             path("buat-pdf/", wrap(views.generate_view), name="integrity_generate"),
             path("progres/<int:job_id>/", wrap(views.job_progress_view), name="integrity_job_progress"),
+            path("progres/<int:job_id>/ulangi/", wrap(views.job_retry_view), name="integrity_job_retry"),
             path("bundel/", wrap(views.bundle_view), name="integrity_bundle"),
             path("<int:pk>/pindaian/", wrap(views.scan_download_view), name="integrity_scan"),
             path("<int:pk>/pdf/", wrap(views.pact_pdf_view), name="integrity_pact_pdf"),

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -11,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from secretariat.admin.decree_views import job_summary, warn_if_not_dispatched
+from secretariat.admin.decree_views import job_summary, report_retry, warn_if_not_dispatched
 from secretariat.models import GenerationJob
+from secretariat.services.documents import job_retry, job_stalled_count
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
@@ -53,6 +55,8 @@ def dashboard_view(request):
             dashboard=signing_dashboard(page=request.GET.get("p", 1)),
             job=job,
             progress=job.progress() if job else None,
+            stalled=job_stalled_count(job=job) if job else 0,
+            stuck_minutes=settings.STUCK_JOB_MINUTES,
             ceremony=Ceremony.objects.order_by("-date").first(),
         ),
     )
@@ -63,6 +67,15 @@ def job_progress_view(request, job_id):
     _require(request, "view_pact")
     job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
     return JsonResponse(job.progress())
+
+
+@require_POST
+def job_retry_view(request, job_id):
+    """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
+    _require(request, "change_pact")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    report_retry(request, [job_retry(job=job)])
+    return redirect("admin:integrity_dashboard")
 
 
 @require_POST

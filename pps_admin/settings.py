@@ -180,6 +180,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # seconds (Redis' default is one hour). It must exceed the hard time limit above, or a slow task would
 # run twice; rendering is idempotent anyway (a finished document is never rendered again).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
+# A job whose documents have shown no progress for this long is taken as lost (a broker flush, a revoked
+# task, a task that gave up its database retries) and sent again by the sweep below, at worker start and by
+# the admin's retry. Longer than a task's database retries (25 minutes at most), so a task still retrying is
+# not doubled; a document a worker is rendering is never taken from it, however long (its row is locked).
+STUCK_JOB_MINUTES = env_int("STUCK_JOB_MINUTES", 30)
+if STUCK_JOB_MINUTES < 1:
+    raise ImproperlyConfigured("STUCK_JOB_MINUTES must be at least 1.")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-jobs": {"task": "secretariat.tasks.dispatch_pending_jobs", "schedule": 60.0},
 }

@@ -12,9 +12,10 @@ from .services import documents as docs
 log = logging.getLogger(__name__)
 
 # PostgreSQL unreachable (restarting, failing over, a dropped connection) when a task runs: try again later
-# instead of failing, or the job would stay queued or running for ever (nothing else sends it again). Both
-# tasks are idempotent. Back-off up to 1, 2, 4 ... 60 s; Celery's jitter (on by default, so a batch does
-# not retry in step) picks each wait at random below that: about 12 minutes in all on average, 25 at most.
+# instead of failing. Both tasks are idempotent. Back-off up to 1, 2, 4 ... 60 s; Celery's jitter (on by
+# default, so a batch does not retry in step) picks each wait at random below that: about 12 minutes in all
+# on average, 25 at most. A task that gives up leaves its job to `jobs_resend_stalled`, STUCK_JOB_MINUTES
+# (above these 25) after the job's last progress.
 DATABASE_RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 1,
@@ -55,8 +56,9 @@ def render_document(document_id: int) -> str:
 
 @shared_task
 def dispatch_pending_jobs() -> int:
-    """Periodic (celery beat): send jobs whose dispatch failed while the broker was down."""
-    return docs.jobs_dispatch_pending()
+    """Periodic (celery beat): send jobs whose dispatch failed while the broker was down, and again those
+    whose tasks were lost (no progress for STUCK_JOB_MINUTES)."""
+    return docs.jobs_dispatch_pending() + docs.jobs_resend_stalled()
 
 
 @task_retry.connect
@@ -69,5 +71,6 @@ def _log_retry(sender=None, request=None, reason=None, **kwargs):
 def _dispatch_pending_on_worker_start(sender=None, **kwargs):
     try:
         docs.jobs_dispatch_pending(older_than_seconds=0)
+        docs.jobs_resend_stalled()
     except Exception:
         log.exception("Could not dispatch pending jobs at worker start")

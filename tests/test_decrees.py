@@ -37,7 +37,7 @@ from secretariat.services.documents import (
     DocumentStorageError,
     document_render_and_store,
     job_refresh,
-    job_retry_failed,
+    job_retry,
     render_document_pdf,
     write_once,
 )
@@ -452,7 +452,7 @@ def test_a_failed_render_is_recorded_and_a_retry_after_the_fix_finishes_the_job(
     assert job.progress()["failed"] == 4
 
     Decree.objects.filter(pk=decree.pk).update(text=good_text)
-    assert job_retry_failed(job=job) == 4
+    assert job_retry(job=job).failed == 4
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == ""
     assert set(job.documents.values_list("status", flat=True)) == {DocumentStatus.PENDING}
@@ -469,7 +469,7 @@ def test_a_failed_render_is_recorded_and_a_retry_after_the_fix_finishes_the_job(
         "percent": 100,
     }
     assert set(job.documents.values_list("attempts", flat=True)) == {2}
-    assert job_retry_failed(job=job) == 0
+    assert job_retry(job=job) == (0, 0, False)
 
 
 def test_a_job_with_documents_still_pending_is_running(roster):

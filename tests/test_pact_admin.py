@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from integrity.models import Ceremony, Pact, PactStatus, PactText
 from integrity.services.pacts import pact_attach_scan, pacts_generate, pacts_mark_signed
-from secretariat.models import GenerationJob
+from secretariat.models import Document, GenerationJob
 from secretariat.services.documents import document_render_and_store
 
 from . import pdf
@@ -189,6 +189,49 @@ def test_generate_only_accepts_post_and_needs_change_permission(client, staff_cl
     assert client.post(reverse("admin:integrity_generate")).status_code == 403
     assert "Buat PDF pakta" not in client.get(reverse("admin:integrity_dashboard")).content.decode()
     assert not GenerationJob.objects.exists() and not Pact.objects.exists()
+
+
+def _stall(job):
+    """The job's tasks were lost STUCK_JOB_MINUTES + 1 ago (a broker flush): nothing has moved since."""
+    old = timezone.now() - dt.timedelta(minutes=settings.STUCK_JOB_MINUTES + 1)
+    GenerationJob.objects.filter(pk=job.pk).update(status="running", dispatched_at=old)
+    job.documents.exclude(started_at=None).update(started_at=old, finished_at=old)
+
+
+def test_dashboard_retry_puts_back_failed_and_stalled_pact_pdfs(staff_client, pacts):
+    job = GenerationJob.objects.get(kind="pakta")
+    done = render(pacts["Budi Sekretaris Manggar"])
+    failed = pacts["Andi Staf Manggar"].document
+    Document.objects.filter(pk=failed.pk).update(status="failed", error="OSError: disk penuh")
+    _stall(job)
+    html = staff_client.get(reverse("admin:integrity_dashboard")).content.decode()
+    assert "Coba lagi dokumen yang gagal (1) dan yang macet (4)" in html
+
+    response = staff_client.post(reverse("admin:integrity_job_retry", args=[job.pk]), follow=True)
+    assert messages_of(response) == [
+        f"1 dokumen yang gagal dan 4 dokumen yang macet (tidak bergerak lebih dari "
+        f"{settings.STUCK_JOB_MINUTES} menit) dijadwalkan ulang."
+    ]
+    statuses = dict(job.documents.values_list("pk", "status"))
+    assert statuses.pop(done.pk) == "done" and set(statuses.values()) == {"pending"}
+    assert GenerationJob.objects.get(pk=job.pk).status == "queued"
+    for pact in pacts.values():
+        render(pact)  # what the worker does with them; the done one is left as it was
+    assert Document.objects.get(pk=done.pk).attempts == 1
+
+
+def test_dashboard_retry_needs_post_and_change_permission(client, staff_client, pact_reader, pacts):
+    job = GenerationJob.objects.get(kind="pakta")
+    _stall(job)
+    url = reverse("admin:integrity_job_retry", args=[job.pk])
+    assert staff_client.get(url).status_code == 405
+    sk_job = GenerationJob.objects.create(kind="sk", total=0)
+    assert staff_client.post(reverse("admin:integrity_job_retry", args=[sk_job.pk])).status_code == 404
+    client.force_login(pact_reader)
+    html = client.get(reverse("admin:integrity_dashboard")).content.decode()
+    assert "6 dokumen macet" in html and "Kirim ulang" not in html
+    assert client.post(url).status_code == 403
+    assert set(job.documents.values_list("status", flat=True)) == {"pending"}
 
 
 # --- bulk actions -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod
 from ..services import decrees as decree_services
-from ..services.documents import decree_print_bundle, job_retry_failed
+from ..services.documents import Requeued, decree_print_bundle, job_retry, job_stalled_count
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
 
@@ -75,6 +76,23 @@ def job_summary(job) -> str | None:
     return summary
 
 
+def report_retry(request, requeued: list[Requeued]) -> None:
+    """Tell staff what a retry put back in the queue."""
+    failed = sum(r.failed for r in requeued)
+    stalled = sum(r.stalled for r in requeued)
+    parts = [f"{failed} dokumen yang gagal"] if failed else []
+    if stalled:
+        parts.append(
+            f"{stalled} dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit)"
+        )
+    if parts:
+        messages.success(request, " dan ".join(parts) + " dijadwalkan ulang.")
+    elif any(r.sent for r in requeued):
+        messages.success(request, "Pekerjaan yang macet dikirim ulang; tidak ada dokumen yang perlu dibuat.")
+    else:
+        messages.info(request, "Tidak ada dokumen yang gagal atau macet; tidak ada yang dijadwalkan ulang.")
+
+
 def warn_if_not_dispatched(request, job) -> None:
     """`job` must be freshly loaded."""
     if job.dispatched_at is None and job.status == "queued":
@@ -132,6 +150,8 @@ def detail_view(request, pk):
             original=decree,
             job=job,
             progress=job.progress() if job else None,
+            stalled=job_stalled_count(job=job) if job else 0,
+            stuck_minutes=settings.STUCK_JOB_MINUTES,
             documents=documents,
             keputusan=documents.filter(kind=DocumentKind.KEPUTUSAN).first(),
             entry_count=decree.entries.count(),
@@ -154,8 +174,7 @@ def progress_view(request, pk):
 def retry_view(request, pk):
     _require(request, "change_decree")
     decree = _decree(pk)
-    count = sum(job_retry_failed(job=job) for job in decree.jobs.all())
-    messages.success(request, f"{count} dokumen dijadwalkan ulang.")
+    report_retry(request, [job_retry(job=job) for job in decree.jobs.all()])
     return redirect("admin:secretariat_decree_change", decree.pk)
 
 

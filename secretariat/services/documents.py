@@ -3,7 +3,7 @@
 Flow: a job row and its document rows are created inside the request's transaction; after commit the job
 is dispatched to Celery with ids only; each task renders one document, stores it once with its SHA-256,
 and refreshes the job. A failed document keeps its error and can be retried; a finished one is never
-rendered again.
+rendered again. A job whose tasks were lost shows no progress; after STUCK_JOB_MINUTES it is sent again.
 """
 
 import datetime as dt
@@ -14,9 +14,11 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pps_admin.rendering import render_pdf
@@ -79,7 +81,8 @@ def job_send(job_id: int) -> bool:
 
 
 def jobs_dispatch_pending(*, older_than_seconds: int = 30) -> int:
-    """Send queued jobs that never reached the broker; returns how many were sent."""
+    """Send queued jobs that never reached the broker; returns how many were sent. (Jobs that reached it
+    and were lost there: `jobs_resend_stalled`.)"""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = GenerationJob.objects.filter(
         status=JobStatus.QUEUED, dispatched_at__isnull=True, created_at__lte=cutoff
@@ -87,18 +90,94 @@ def jobs_dispatch_pending(*, older_than_seconds: int = 30) -> int:
     return sum(job_send(job_id) for job_id in list(pending))
 
 
-def job_retry_failed(*, job: GenerationJob) -> int:
-    """Put failed documents back in the queue; returns how many."""
+# --- jobs whose tasks were lost ----------------------------------------------------------------------
+# A task can be lost without its worker dying: a broker flush, a revoke, a task that gave up its database
+# retries. Its job stays queued or running for ever. Such a job shows no progress: no document of it
+# started or finished since it was sent. After STUCK_JOB_MINUTES of that it is sent again. This is safe
+# however wrong the guess: a document being rendered keeps its row locked (`document_render_and_store`), so
+# it is never put back and a second delivery waits for it; a done document is never rendered again.
+
+
+def stuck_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.STUCK_JOB_MINUTES)
+
+
+def jobs_stalled(*, cutoff: dt.datetime) -> QuerySet[GenerationJob]:
+    """Jobs sent to the workers before `cutoff`, still queued or running, none of whose documents started
+    or finished after it. (Never-sent jobs are `jobs_dispatch_pending`'s.)"""
+    moved = Document.objects.filter(job=OuterRef("pk")).filter(
+        Q(started_at__gte=cutoff) | Q(finished_at__gte=cutoff)
+    )
+    return GenerationJob.objects.filter(
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING), dispatched_at__lt=cutoff
+    ).exclude(Exists(moved))
+
+
+def job_stalled_count(*, job: GenerationJob) -> int:
+    """How many of the job's documents are waiting or being made but have stalled (0 while it moves)."""
+    if not jobs_stalled(cutoff=timezone.now() - stuck_after()).filter(pk=job.pk).exists():
+        return 0
+    return job.documents.filter(status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING)).count()
+
+
+class Requeued(NamedTuple):
+    failed: int = 0  # failed documents put back
+    stalled: int = 0  # stalled pending or running documents put back
+    sent: bool = False  # whether the job was sent again
+
+
+def _job_requeue(job_id: int, *, cutoff: dt.datetime, failed: bool) -> Requeued:
     with transaction.atomic():
-        count = job.documents.filter(status=DocumentStatus.FAILED).update(
-            status=DocumentStatus.PENDING, error=""
-        )
-        if count:
-            GenerationJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.QUEUED, error="", finished_at=None, dispatched_at=None
+        job = GenerationJob.objects.select_for_update().get(pk=job_id)
+        stalled = jobs_stalled(cutoff=cutoff).filter(pk=job_id).exists()
+        stalled_ids = []
+        if stalled:
+            # Rows locked right now are being rendered (or claimed): theirs, not ours.
+            unfinished = job.documents.filter(
+                status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING)
+            ).select_for_update(skip_locked=True)
+            stalled_ids = list(unfinished.values_list("pk", flat=True))
+            # A document "running" this long lost its worker: pending again, so `dispatch_job` sends it.
+            Document.objects.filter(pk__in=stalled_ids, status=DocumentStatus.RUNNING).update(
+                status=DocumentStatus.PENDING
             )
-            job_dispatch_on_commit(job)
-    return count
+        failed_count = 0
+        if failed:
+            failed_count = job.documents.filter(status=DocumentStatus.FAILED).update(
+                status=DocumentStatus.PENDING, error=""
+            )
+        if not (stalled or failed_count):
+            return Requeued()
+        # Sent again like a new job: `job_send` stamps dispatched_at, or `jobs_dispatch_pending` sends it
+        # once the broker is back. A job whose documents are all done is only refreshed by `dispatch_job`.
+        GenerationJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.QUEUED, error="", finished_at=None, dispatched_at=None
+        )
+        job_dispatch_on_commit(job)
+    return Requeued(failed=failed_count, stalled=len(stalled_ids), sent=True)
+
+
+def jobs_resend_stalled(*, older_than: dt.timedelta | None = None) -> int:
+    """Send again every job stalled for `older_than` (STUCK_JOB_MINUTES); returns how many were sent."""
+    older_than = stuck_after() if older_than is None else older_than
+    cutoff = timezone.now() - older_than
+    sent = 0
+    for job_id in list(jobs_stalled(cutoff=cutoff).values_list("pk", flat=True)):
+        requeued = _job_requeue(job_id, cutoff=cutoff, failed=False)
+        if requeued.sent:
+            log.warning(
+                "Generation job %s showed no progress for %d minutes: sent again (%d documents put back)",
+                job_id,
+                older_than.total_seconds() // 60,
+                requeued.stalled,
+            )
+            sent += 1
+    return sent
+
+
+def job_retry(*, job: GenerationJob) -> Requeued:
+    """The admin's retry: failed documents, and stalled pending or running ones, back in the queue."""
+    return _job_requeue(job.pk, cutoff=timezone.now() - stuck_after(), failed=True)
 
 
 def job_refresh(job_id: int) -> GenerationJob:
@@ -281,8 +360,7 @@ def write_once(relative: str, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
     # A writer killed mid-write (SIGKILL, power loss) leaves its temporary file of this same document. The
     # document is stored now, so such leftovers are garbage: remove them, never leaving a half-written file.
-    # (A duplicate writer still running would lose its temporary file and fail its link; its task retries
-    # and finds the document done.)
+    # (No other writer of it is alive: `document_render_and_store` holds the document's row while writing.)
     for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
         leftover.unlink(missing_ok=True)
     return target
@@ -295,39 +373,55 @@ def pdf_page_count(data: bytes) -> int:
 
 
 def document_render_and_store(document_id: int) -> Document:
-    """Render and store one document; a done document is left as it is (idempotent)."""
+    """Render and store one document; a done document is left as it is (idempotent).
+
+    The document's row stays locked from the start of its rendering until it is stored: another delivery of
+    it (a redelivered task, a job sent again) waits, then finds it done. So a document is never rendered
+    twice at the same time, and `attempts` counts renders. A killed worker's lock dies with its connection.
+    """
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status == DocumentStatus.DONE:
             return document
-        document.status = DocumentStatus.RUNNING
-        document.attempts += 1
+        document.status = DocumentStatus.RUNNING  # shown while it is made, and its start is progress
         document.started_at = timezone.now()
-        document.save(update_fields=["status", "attempts", "started_at"])
-    document = Document.objects.select_related("decree", "appointment__kelurahan", "appointment__person").get(
-        pk=document_id
-    )
-    try:
-        data = render_document_pdf(document)
-        relative = document_relative_path(document)
-        write_once(relative, data)
-        pages = pdf_page_count(data)
-    except Exception as exc:
-        Document.objects.filter(pk=document_id).update(
-            status=DocumentStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.DONE).update(
-        status=DocumentStatus.DONE,
-        file=relative,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        pages=pages,
-        error="",
-        finished_at=timezone.now(),
-    )
+        document.save(update_fields=["status", "started_at"])
+    failure = None
+    with transaction.atomic():
+        if Document.objects.select_for_update().get(pk=document_id).status == DocumentStatus.DONE:
+            return Document.objects.get(pk=document_id)  # another delivery made it meanwhile
+        document = Document.objects.select_related(
+            "decree", "appointment__kelurahan", "appointment__person"
+        ).get(pk=document_id)
+        try:
+            with transaction.atomic():  # a database error while rendering must not undo the record of it
+                data = render_document_pdf(document)
+                relative = document_relative_path(document)
+            write_once(relative, data)
+            pages = pdf_page_count(data)
+        except (OperationalError, InterfaceError):
+            raise  # the database, not the document: the task tries again
+        except Exception as exc:
+            failure = exc
+            Document.objects.filter(pk=document_id).update(
+                status=DocumentStatus.FAILED,
+                attempts=F("attempts") + 1,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+        else:
+            Document.objects.filter(pk=document_id).update(
+                status=DocumentStatus.DONE,
+                attempts=F("attempts") + 1,
+                file=relative,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                pages=pages,
+                error="",
+                finished_at=timezone.now(),
+            )
+    if failure is not None:
+        raise failure
     document.refresh_from_db()
     return document
 
