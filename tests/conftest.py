@@ -214,14 +214,25 @@ def celery_queue():
 
 @pytest.fixture
 def own_queue(celery_queue):
-    """Rendering jobs go to this session's own queue (no worker here); emptied afterwards."""
-    yield celery_queue
+    """Rendering jobs of this test go to a queue of its own that no worker reads (the session's worker, if
+    another test started it, reads `celery_queue`): they stay queued, and nothing renders them while the
+    test's data is torn down (a worker rendering during the teardown's TRUNCATE deadlocked with it)."""
+    import uuid
+
     from django.conf import settings
 
-    if settings.REDIS_URL:
-        import redis
+    from pps_admin.celery import app
 
-        redis.Redis.from_url(settings.REDIS_URL).delete(celery_queue)
+    queue = f"{celery_queue}-own-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = celery_queue
+        if settings.REDIS_URL:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL).delete(queue)
 
 
 @pytest.fixture(scope="session")
