@@ -193,7 +193,7 @@ def test_eight_concurrent_allocations_get_eight_distinct_consecutive_numbers(com
     assert DecreeNumberSequence.objects.get(year=2024).next_number == first + 8
 
 
-def test_two_staff_issuing_at_once_produce_one_decree_listing_each_appointment_once(committed_db):
+def test_two_staff_issuing_at_once_produce_one_decree_listing_each_appointment_once(committed_db, own_queue):
     appointments = _roster()
     results = _in_threads(2, lambda: decree_issue(decree_date=SK_DATE))
 
