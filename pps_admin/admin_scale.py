@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from .admin_search import IndexedSearchMixin, ordered_search_page, rows_of, sole_search
+from .admin_search import IndexedSearchMixin, ordered_search_page, rows_of, searched_by, sole_search
 
 ESTIMATE_ABOVE_ROWS = 20_000
 # PostgreSQL's OFFSET is a bigint: a page number beyond it is past the end, not a query error.
@@ -49,8 +49,7 @@ class LargeTablePaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        search = sole_search(queryset)
-        if search is not None:
+        if searched_by(queryset) is not None:
             offset = (self.page_hint - 1) * self.per_page
             page = None
             if offset + self.per_page <= MAX_OFFSET and not self.orphans:
@@ -58,9 +57,11 @@ class LargeTablePaginator(Paginator):
             if page is not None and page.total is not None:
                 self._pages[self.page_hint] = page.pks
                 return page.total
-            # A search alone: its UNION of pks already holds each match once; counting it
-            # skips fetching every match by pk (~12,000 index probes for "Siti" at 83,763 kelurahan).
-            return search.matches.count()
+            search = sole_search(queryset)
+            if search is not None:
+                # A search alone: its UNION of pks already holds each match once; counting it
+                # skips fetching every match by pk (~12,000 index probes for "Siti" at 83,763 kelurahan).
+                return search.matches.count()
         if isinstance(queryset, QuerySet) and self._unfiltered(queryset):
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":

@@ -134,16 +134,27 @@ class SearchPage:
     total: int | None  # every match, when asked for and the page is not past the end
 
 
-def sole_search(queryset) -> PkInArray | None:
-    """The search condition of a queryset filtered by an indexed search and nothing else."""
+def searched_by(queryset) -> tuple[PkInArray, int] | None:
+    """The indexed search condition of a queryset and its place among the conditions it ANDs (the admin's
+    list filters are the others)."""
     if not isinstance(queryset, QuerySet):
         return None
     query = queryset.query
-    if query.distinct or query.combinator or query.is_sliced or len(query.where.children) != 1:
+    if query.distinct or query.combinator or query.is_sliced or query.where.negated:
         return None
-    condition = query.where.children[0]
-    condition = getattr(condition, "lhs", condition)  # filter(expression) compiles to expression = true
-    return condition if isinstance(condition, PkInArray) and not query.where.negated else None
+    if query.where.connector != "AND":
+        return None
+    for index, condition in enumerate(query.where.children):
+        condition = getattr(condition, "lhs", condition)  # filter(expression) compiles to expression = true
+        if isinstance(condition, PkInArray) and condition.arms:
+            return condition, index
+    return None
+
+
+def sole_search(queryset) -> PkInArray | None:
+    """The search condition of a queryset filtered by an indexed search and nothing else."""
+    found = searched_by(queryset)
+    return found[0] if found and len(queryset.query.where.children) == 1 else None
 
 
 def ordered_search_page(
@@ -164,9 +175,11 @@ def ordered_search_page(
     foreign keys, one row each. None when the list is not a search alone, or its order goes back through a
     foreign key or is random. `also`: one more condition the matches must meet (a Q or boolean expression).
     """
-    search = sole_search(queryset)
-    if search is None or not search.arms:
+    searched = searched_by(queryset)
+    if searched is None:
         return None
+    search, place = searched
+    sole = len(queryset.query.where.children) == 1
     keys = _sort_keys(queryset)
     if keys is None:
         return None
@@ -176,7 +189,11 @@ def ordered_search_page(
 
     def matches(arms):
         condition = reduce(operator.or_, [arm if isinstance(arm, Q) else Q(arm) for arm in arms])
-        found = queryset.model._default_manager.filter(condition)
+        if sole:
+            found = queryset.model._default_manager.filter(condition)
+        else:  # the list's filters stay; the search condition among them becomes the ORed fields
+            found = queryset.all()
+            found.query.where.children[place] = found.query.build_where(condition)
         if also is not None:
             found = found.filter(also)
         found = found.order_by().annotate(**annotations).values("pk", *annotations)
@@ -186,7 +203,7 @@ def ordered_search_page(
     found, joins = matches(search.arms)
     if not all(getattr(join.join_field, "concrete", False) for join in joins):
         return None  # a sort key went back through a foreign key or many-to-many: rows would repeat
-    joined = _through_join(search.arms, {join.join_field.name for join in joins})
+    joined = _through_join(search.arms, {join.join_field.name for join in joins}) if sole else None
     if joined is not None:
         found, _ = matches(joined)
     query = found.query
@@ -203,7 +220,10 @@ def ordered_search_page(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         rows = cursor.fetchall()
-    return SearchPage([row[0] for row in rows], rows[0][1] if with_total and rows else None)
+    total = None
+    if with_total:  # no row on the first page: nothing matches; past the end: unknown
+        total = rows[0][1] if rows else (0 if offset == 0 else None)
+    return SearchPage([row[0] for row in rows], total)
 
 
 def _through_join(arms, joined: set[str]) -> list | None:
@@ -283,7 +303,7 @@ def rows_of(queryset, pks: list) -> QuerySet:
     """The queryset's rows with these pks, in the order of `pks` (the sorted read's, whose last key is the
     pk: rows that tie on the queryset's own ordering keep their place), the search condition replaced."""
     rows = queryset.all()
-    rows.query.where = WhereNode()  # held only the search (`sole_search`), now answered by `pks`
+    rows.query.where = WhereNode()  # the search and the list filters, all answered by `pks`
     if not pks:
         return rows.none()
     place = Case(*[When(pk=pk, then=Value(index)) for index, pk in enumerate(pks)])
