@@ -81,6 +81,12 @@ def pages(
             "staff",
         ),
         ("secretariat.person search kelurahan", f"{person_list}?q=Manggar+Baru", "staff"),
+        ("secretariat.person search common name + gender", f"{person_list}?q=Siti&gender__exact=P", "staff"),
+        (
+            "integrity.pact search common name + signed",
+            reverse("admin:integrity_pact_changelist") + "?q=Siti&status__exact=ditandatangani",
+            "staff",
+        ),
         ("secretariat.person filter kecamatan", f"{person_list}?kecamatan=64.71.01", "staff"),
         ("secretariat.person change", reverse("admin:secretariat_person_change", args=[person_pk]), "staff"),
         (
