@@ -55,3 +55,44 @@ def test_the_preview_button_shows_the_date_typed_in_the_form(page, live_server, 
     assert "decree_date=2024-06-03" in answer.value.request.post_data
     assert answer.value.headers["content-type"] == "application/pdf"
     assert Decree.objects.count() == 0
+
+
+@pytest.fixture
+def page_without_csp(chromium, plain_static_storage):
+    """A page whose test may add a script of its own (the app's CSP forbids inline and evaluated script)."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_a_submitted_busy_form_disables_its_buttons_and_says_it_is_working(
+    page_without_csp, live_server, staff_user, own_queue
+):
+    """static/js/busy-submit.js. The test's own listener stops the navigation after the app's has run, so
+    the page can be looked at in the state the user sees while the server works (no request is held)."""
+    from .factories import make_appointment
+
+    page = page_without_csp
+    make_appointment()
+    login(page, live_server)
+    page.goto(f"{live_server.url}/admin/secretariat/decree/terbitkan/")
+    assert not page.is_visible(".busy-note")
+    page.fill("#id_decree_date", "2024-06-01")
+    page.evaluate(
+        """() => document.querySelector("form[data-busy]").addEventListener("submit", (event) => {
+            window.submits = (window.submits || 0) + 1;
+            if (!event.defaultPrevented) { window.allowed = (window.allowed || 0) + 1; }
+            event.preventDefault();
+        })"""
+    )
+    page.click("input[value='Terbitkan SK']")
+    page.wait_for_selector(".busy-note", state="visible")
+    page.wait_for_selector("input[value='Terbitkan SK']:disabled")
+    assert page.is_disabled("#preview-button")
+    assert "Sedang memproses" in page.inner_text(".busy-note")
+    # Another submit (Enter in the date field) is stopped by the app before it could reach the server.
+    page.press("#id_decree_date", "Enter")
+    assert page.evaluate("() => window.allowed") == 1
+    assert Decree.objects.count() == 0
