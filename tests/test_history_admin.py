@@ -138,3 +138,28 @@ def test_a_version_page_is_shown_but_never_written_back(staff_client):
     assert response.status_code == 405
     assert Person.objects.get(pk=person.pk).name == "Budi Baru"
     assert person.history.count() == 2
+
+
+def test_a_history_page_makes_as_many_queries_for_13_versions_as_for_3(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    appointment = make_appointment()
+    url = reverse("admin:secretariat_appointment_history", args=[appointment.pk])
+
+    def queries() -> int:
+        staff_client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    codes = ["64.71.01.1002", "64.71.01.1003"]
+    for code in codes:
+        appointment.kelurahan = Kelurahan.objects.get(code=code)
+        appointment.save()
+    few = queries()
+    for number in range(10):
+        appointment.kelurahan = Kelurahan.objects.get(code=codes[number % 2])
+        appointment.save()
+    assert appointment.history.count() == 13
+    assert queries() == few
