@@ -387,10 +387,11 @@ def test_write_once_removes_what_a_writer_killed_mid_write_left_of_the_same_docu
     settings.MEDIA_ROOT = tmp_path
     folder = tmp_path / "documents/sk"
     folder.mkdir(parents=True)
-    (folder / ".tmp-a.pdf-k1ll3d").write_bytes(b"%PDF half")  # the worker was SIGKILLed here
-    (folder / ".tmp-b.pdf-wr1t1ng").write_bytes(b"%PDF")  # another document, still being written
+    (folder / ".tmp-a.pdf").write_bytes(b"%PDF half, longer than the whole one")  # SIGKILLed writer
+    (folder / ".tmp-b.pdf").write_bytes(b"%PDF")  # another document, still being written
     write_once("documents/sk/a.pdf", b"%PDF whole")
-    assert sorted(p.name for p in folder.iterdir()) == [".tmp-b.pdf-wr1t1ng", "a.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [".tmp-b.pdf", "a.pdf"]
+    assert (folder / "a.pdf").read_bytes() == b"%PDF whole"
 
 
 def test_write_once_refuses_a_path_outside_media_root(settings, tmp_path):

@@ -7,12 +7,10 @@ rendered again. A job whose tasks were lost shows no progress; after STUCK_JOB_M
 """
 
 import datetime as dt
-import glob
 import hashlib
 import io
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -343,12 +341,15 @@ def write_once(relative: str, data: bytes) -> Path:
     if not target.is_relative_to(root):
         raise DocumentStorageError("path outside MEDIA_ROOT")
     target.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".tmp-{target.name}-"
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=prefix, delete=False) as handle:
+    # One temporary name per document: its only writer holds the document's row (`document_render_and_store`),
+    # and "wb" truncates what a writer killed mid-write (SIGKILL, power loss) left there, so no half-written
+    # file is ever linked or left behind. (Searching the folder for such leftovers instead cost a listing of
+    # every petikan of the decree per document: quadratic at national scale.)
+    temporary = target.with_name(f".tmp-{target.name}")
+    with open(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-        temporary = Path(handle.name)
     try:
         os.link(temporary, target)
     except FileExistsError:
@@ -358,11 +359,6 @@ def write_once(relative: str, data: bytes) -> Path:
             ) from None
     finally:
         temporary.unlink(missing_ok=True)
-    # A writer killed mid-write (SIGKILL, power loss) leaves its temporary file of this same document. The
-    # document is stored now, so such leftovers are garbage: remove them, never leaving a half-written file.
-    # (No other writer of it is alive: `document_render_and_store` holds the document's row while writing.)
-    for leftover in target.parent.glob(f"{glob.escape(prefix)}*"):
-        leftover.unlink(missing_ok=True)
     return target
 
 
