@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import ChannelError
@@ -28,6 +27,7 @@ from secretariat.tasks import dispatch_pending_jobs
 
 from .conftest import start_worker, stop_worker, wait_for_job
 from .factories import make_appointment, make_person
+from .threads import Held, start
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
@@ -200,25 +200,11 @@ def test_a_stalled_document_whose_renderer_still_holds_it_is_left_to_that_render
     _left_running(first)
     _left_running(second)
     _age(job, minutes=STALE)
-    holding, release = threading.Event(), threading.Event()
-
-    def renderer():
-        try:
-            with transaction.atomic():
-                Document.objects.select_for_update().get(pk=first.pk)
-                holding.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=renderer)
-    thread.start()
+    renderer = Held(lambda: Document.objects.select_for_update().get(pk=first.pk))
     try:
-        assert holding.wait(10)
         assert dispatch_pending_jobs() == 1
     finally:
-        release.set()
-        thread.join()
+        renderer.release()
     assert queue_size(unread_queue) == 1  # the job, once
     statuses = dict(job.documents.values_list("pk", "status"))
     assert statuses[first.pk] == DocumentStatus.RUNNING
@@ -231,23 +217,13 @@ def test_two_deliveries_of_one_document_at_the_same_time_render_it_once(unread_q
     job = _issue_and_lose(unread_queue)
     keputusan = job.documents.get(kind=DocumentKind.KEPUTUSAN)
     barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def deliver():
-        try:
-            barrier.wait(10)
-            results.append(document_render_and_store(keputusan.pk))
-        except Exception as exc:  # reported below, with the other thread's result
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait(10)
+        return document_render_and_store(keputusan.pk)
 
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    deliveries = [start(deliver) for _ in range(2)]
+    results = [delivery.finish(timeout=60) for delivery in deliveries]  # both ended, neither failed
     keputusan.refresh_from_db()
     assert keputusan.status == DocumentStatus.DONE
     assert keputusan.attempts == 1  # one render; the other delivery waited and found it done
