@@ -55,6 +55,6 @@ admin.site.login_form = StaffLoginForm
 
 for model in (AccessAttempt, AccessFailureLog, AccessLog):
     assert model._meta.app_label in SUPERUSER_ONLY_APPS
-    registered = type(admin.site._registry[model])
+    registered = type(admin.site.get_model_admin(model))
     admin.site.unregister(model)
     admin.site.register(model, superuser_only(registered))

@@ -179,8 +179,8 @@ class SearchedChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        known = getattr(self.paginator, "_pages", {}).get(1)
-        if known is not None and not self.multi_page and self.paginator.page_hint == 1:
+        known = self.paginator._pages.get(1)  # LargeTableAdminMixin's paginator, asked for page 1
+        if known is not None and not self.multi_page:
             self.result_list = rows_of(self.queryset, known)
 
 

@@ -4,13 +4,11 @@ from django.utils import timezone
 
 from pps_admin.rendering import render_pdf
 from secretariat.models import Appointment, DecreeTemplate, Document
-from secretariat.models.appointment import ROLE_ORDER, Role
+from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
 from secretariat.services.documents import merge_pdfs
 
 from ..models import Ceremony, Pact
-
-ROLE_LABELS = dict(Role.choices)
 
 
 def page_css() -> str:

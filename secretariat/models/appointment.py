@@ -17,6 +17,7 @@ class Role(models.TextChoices):
 
 
 ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
+ROLE_LABELS = dict(Role.choices)  # "sekretaris" -> "Sekretaris", for documents and messages
 
 
 def role_order(path: str = "role") -> models.Case:

@@ -30,9 +30,8 @@ from ..models import (
     GenerationJob,
     JobStatus,
 )
-from ..models.appointment import Role
+from ..models.appointment import ROLE_LABELS
 
-ROLE_LABELS = dict(Role.choices)
 log = logging.getLogger(__name__)
 
 

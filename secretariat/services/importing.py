@@ -17,6 +17,7 @@ from kelurahan.models import Kelurahan
 from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Appointment, ElectionPeriod, Person
+from ..models.appointment import ROLE_LABELS
 from . import roster_format as fmt
 from .bulk_copy import analyze, create_with_history
 from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
@@ -25,7 +26,6 @@ MAX_CELL_LENGTH = 500
 ANALYZE_AFTER_ROWS = 10_000
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
 CHUNK = 5000
-ROLE_LABELS = dict(fmt.Role.choices)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from .. import identity
 from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
 from . import roster_format as fmt
 from .bulk_copy import analyze, copy_available, copy_insert, create_with_history
+from .demo import FIRST_FEMALE, FIRST_MALE
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
 MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
@@ -56,8 +57,6 @@ BIRTH_LAST = dt.date(1999, 12, 31)
 BIRTH_PLACE = "Kota Sintetis"
 ADDRESS = "Data sintetis untuk uji skala, bukan orang nyata"
 
-FIRST_MALE = ["Budi", "Agus", "Rahmat", "Hendra", "Yusuf", "Andi", "Dedi", "Fajar", "Rizky", "Irfan"]
-FIRST_FEMALE = ["Siti", "Dewi", "Nurul", "Rina", "Fitri", "Ayu", "Wulan", "Indah", "Lestari", "Yuni"]
 
 
 class SyntheticError(Exception):
