@@ -163,3 +163,21 @@ def test_a_history_page_makes_as_many_queries_for_13_versions_as_for_3(staff_cli
         appointment.save()
     assert appointment.history.count() == 13
     assert queries() == few
+
+
+def test_every_history_page_of_the_admin_is_read_only():
+    """The Revert side door would matter most for an SK (revoked -> issued): no admin of a model with a
+    history may keep simple-history's writable version page."""
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from pps_admin.admin_history import ReadableHistoryAdmin
+
+    with_history = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin) or hasattr(model, "history")
+    ]
+    assert {type(model_admin).__name__ for model_admin in with_history} >= {"DecreeAdmin", "PersonAdmin"}
+    assert all(isinstance(model_admin, ReadableHistoryAdmin) for model_admin in with_history)
+    assert all(model_admin.revert_disabled(None) for model_admin in with_history)
