@@ -221,6 +221,9 @@ def test_remove_refuses_and_keeps_everything_when_a_real_row_points_at_synthetic
     Kelurahan.objects.filter(code="64.71.01.1001").update(kecamatan_id="00.01.01")
     with pytest.raises(CommandError, match="Data nyata masih merujuk data sintetis"):
         call_command("seed_synthetic", remove=True)
+    # --replace removes first: the same refusal, not a traceback.
+    with pytest.raises(CommandError, match="Data nyata masih merujuk data sintetis"):
+        call_command("seed_synthetic", kelurahan=N, replace=True)
     assert Kelurahan.objects.filter(synthetic=True).count() == N
     assert Person.objects.filter(synthetic=True).count() == 3 * N
     assert Kelurahan.objects.filter(code="64.71.01.1001").exists()

@@ -17,7 +17,7 @@ reference makes the foreign-key check fail and nothing at all is removed.
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
@@ -59,7 +59,15 @@ def synthetic_remove() -> Counter:
             counts.update(deleted)
         # Foreign keys are checked at commit; check them now, so a real row still pointing at a removed
         # one fails here and rolls this back, even inside an outer transaction (--replace, tests).
-        connections[router.db_for_write(Person)].check_constraints()
+        try:
+            connections[router.db_for_write(Person)].check_constraints()
+        except IntegrityError as exc:
+            from .synthetic import SyntheticError
+
+            first_line = str(exc).splitlines()[0]
+            raise SyntheticError(
+                f"Data nyata masih merujuk data sintetis; tidak ada yang dihapus. {first_line}"
+            ) from exc
     return +counts
 
 

@@ -2,7 +2,6 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
 
 from secretariat.services.synthetic import NATIONAL_KELURAHAN, SyntheticError, synthetic_seed
 from secretariat.services.synthetic_removal import synthetic_remove
@@ -33,11 +32,8 @@ class Command(BaseCommand):
                 raise CommandError("--remove tidak dapat digabung dengan opsi lain.")
             try:
                 counts = synthetic_remove()
-            except IntegrityError as exc:
-                first_line = str(exc).splitlines()[0]
-                raise CommandError(
-                    f"Data nyata masih merujuk data sintetis; tidak ada yang dihapus. {first_line}"
-                ) from exc
+            except SyntheticError as exc:
+                raise CommandError(str(exc)) from exc
             detail = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "tidak ada"
             self.stdout.write(
                 self.style.SUCCESS(f"Data sintetis dihapus ({time.monotonic() - started:.1f} d): {detail}.")
