@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from secretariat.admin.decree_views import job_summary, report_retry, warn_if_not_dispatched
 from secretariat.models import GenerationJob
-from secretariat.services.documents import job_retry, job_stalled_count
+from secretariat.services.documents import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
@@ -53,10 +52,7 @@ def dashboard_view(request):
             request,
             "Dasbor pakta integritas",
             dashboard=signing_dashboard(page=request.GET.get("p", 1)),
-            job=job,
-            progress=job.progress() if job else None,
-            stalled=job_stalled_count(job=job) if job else 0,
-            stuck_minutes=settings.STUCK_JOB_MINUTES,
+            **job_overview(job),
             ceremony=Ceremony.objects.order_by("-date").first(),
         ),
     )

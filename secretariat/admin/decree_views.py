@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod
 from ..services import decrees as decree_services
-from ..services.documents import Requeued, decree_print_bundle, job_retry, job_stalled_count
+from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
 
@@ -148,10 +148,7 @@ def detail_view(request, pk):
             f"SK {decree.number}",
             decree=decree,
             original=decree,
-            job=job,
-            progress=job.progress() if job else None,
-            stalled=job_stalled_count(job=job) if job else 0,
-            stuck_minutes=settings.STUCK_JOB_MINUTES,
+            **job_overview(job),
             documents=documents,
             keputusan=documents.filter(kind=DocumentKind.KEPUTUSAN).first(),
             entry_count=decree.entries.count(),

@@ -57,6 +57,7 @@ class GenerationJob(models.Model):
             "total": self.total,
             "done": done,
             "failed": counts.get(DocumentStatus.FAILED, 0),
+            "waiting": counts.get(DocumentStatus.PENDING, 0) + counts.get(DocumentStatus.RUNNING, 0),
             "percent": round(100 * done / self.total) if self.total else 100,
         }
 

@@ -110,11 +110,22 @@ def jobs_stalled(*, cutoff: dt.datetime) -> QuerySet[GenerationJob]:
     ).exclude(Exists(moved))
 
 
-def job_stalled_count(*, job: GenerationJob) -> int:
-    """How many of the job's documents are waiting or being made but have stalled (0 while it moves)."""
-    if not jobs_stalled(cutoff=timezone.now() - stuck_after()).filter(pk=job.pk).exists():
-        return 0
-    return job.documents.filter(status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING)).count()
+def job_overview(job: GenerationJob | None) -> dict:
+    """What a page showing a generation job needs: its progress and how many of its documents have stalled
+    (waiting or being made, the job idle past STUCK_JOB_MINUTES; 0 while it moves). The documents are
+    counted once, by `progress()`; the stall check runs only for a job that still has some waiting."""
+    if job is None:
+        return {"job": None, "progress": None, "stalled": 0, "stuck_minutes": settings.STUCK_JOB_MINUTES}
+    progress = job.progress()
+    moving = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    stalled = 0
+    if (
+        progress["waiting"]
+        and moving
+        and jobs_stalled(cutoff=timezone.now() - stuck_after()).filter(pk=job.pk).exists()
+    ):
+        stalled = progress["waiting"]
+    return {"job": job, "progress": progress, "stalled": stalled, "stuck_minutes": settings.STUCK_JOB_MINUTES}
 
 
 class Requeued(NamedTuple):
