@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Count, Q
 
 from kelurahan.models import Kecamatan, Kelurahan
 
@@ -131,12 +132,11 @@ def completeness_matrix(*, page=1) -> Completeness:
     else:
 
         def compute():
-            active = Appointment.objects.active().filter(period=period)
-            return (
-                active.count(),
-                Kelurahan.objects.count() * len(roles),
-                active.filter(pact__status="ditandatangani").count() if has_pact else 0,
-            )
+            counts = {"filled": Count("pk")}
+            if has_pact:
+                counts["signed"] = Count("pk", filter=Q(pact__status="ditandatangani"))
+            totals = Appointment.objects.active().filter(period=period).aggregate(**counts)
+            return totals["filled"], Kelurahan.objects.count() * len(roles), totals.get("signed", 0)
 
         filled, expected, signed = cached_totals(f"completeness-totals-{period and period.pk}", compute)
     return Completeness(period, roles, groups_list, window, filled, expected, signed)

@@ -84,3 +84,32 @@ def test_completeness_page_requires_staff_login(client):
     response = client.get(reverse("admin:secretariat_completeness"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_beyond_fifty_kelurahan_the_matrix_is_paged_and_its_totals_count_everything():
+    """Issue #7: a province or the nation is shown 50 kelurahan a page; the totals are over all of them."""
+    import datetime as dt
+
+    from django.core.cache import cache
+
+    from integrity.models import Pact, PactText
+    from secretariat.services.synthetic import synthetic_seed
+
+    synthetic_seed(count=40)  # 74 kelurahan: 34 real, 40 synthetic with three members each
+    first = make_appointment(kelurahan="64.71.01.1001")
+    Pact.objects.create(
+        appointment=first,
+        text=PactText.current(),
+        status="ditandatangani",
+        signed_date=dt.date(2024, 6, 1),
+        signed_place="Balikpapan",
+    )
+    cache.clear()
+
+    one, two = completeness_matrix(page=1), completeness_matrix(page=2)
+    assert [sum(len(g.rows) for g in m.groups) for m in (one, two)] == [50, 24]
+    assert (one.window.has_next, two.window.has_next, two.window.has_previous) == (True, False, True)
+    codes = [row.kelurahan.code for m in (one, two) for g in m.groups for row in g.rows]
+    assert codes == sorted(codes) and len(set(codes)) == 74
+    for matrix in (one, two):
+        assert (matrix.filled, matrix.expected, matrix.pacts_signed) == (121, 222, 1)
