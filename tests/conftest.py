@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -78,13 +80,23 @@ def plain_static_storage(settings):
     }
 
 
-@pytest.fixture
-def page(chromium, plain_static_storage):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+@contextlib.contextmanager
+def browser_page(chromium, **context_options):
+    """A page in a new Indonesian browser context (desktop size unless told), closed afterwards."""
+    options = {"viewport": {"width": 1366, "height": 900}, "locale": "id-ID", **context_options}
+    context = chromium.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(chromium, plain_static_storage):
+    with browser_page(chromium) as page:
+        yield page
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from secretariat.models import Decree
 from secretariat.services.demo import demo_csv
 from secretariat.services.importing import members_import
 
+from .conftest import browser_page
 from .test_browser_admin import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed_db")]
@@ -60,11 +61,8 @@ def test_the_preview_button_shows_the_date_typed_in_the_form(page, live_server, 
 @pytest.fixture
 def page_without_csp(chromium, plain_static_storage):
     """A page whose test may add a script of its own (the app's CSP forbids inline and evaluated script)."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with browser_page(chromium, bypass_csp=True) as page:
+        yield page
 
 
 def test_a_submitted_busy_form_disables_its_buttons_and_says_it_is_working(

@@ -12,6 +12,8 @@ from secretariat.services.demo import demo_csv
 from secretariat.services.documents import document_render_and_store
 from secretariat.services.importing import members_import
 
+from .conftest import browser_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed_db")]
 
 
@@ -28,18 +30,9 @@ def issued_roster():
 
 @pytest.fixture
 def phone(chromium, plain_static_storage):
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="id-ID",
-        accept_downloads=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    phone_options = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True, "accept_downloads": True}
+    with browser_page(chromium, viewport={"width": 360, "height": 740}, **phone_options) as page:
+        yield page
 
 
 def test_member_logs_in_changes_password_sees_assignment_and_downloads_own_petikan(
