@@ -49,3 +49,17 @@ def make_appointment(*, person=None, kelurahan="64.71.01.1001", role="sekretaris
     appointment.full_clean()
     appointment.save()
     return appointment
+
+
+def replace_member(appointment, *, name="Pengganti Uji"):
+    """Replace (PAW) the holder of `appointment` by a new person, with a valid reason and Lurah decree."""
+    from secretariat.services.appointments import appointment_replace
+
+    return appointment_replace(
+        appointment=appointment,
+        replacement=make_person(name=name, gender="P"),
+        end_date=dt.date(2024, 7, 2),
+        reason="mengundurkan_diri",
+        lurah_decree_number="100.3.3.2/12/KEL-MGR",
+        lurah_decree_date=dt.date(2024, 6, 28),
+    )

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from integrity.models import Pact, PactText
 from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, ElectionPeriod
-from secretariat.services.appointments import appointment_end, appointment_reactivate, appointment_replace
+from secretariat.services.appointments import appointment_end, appointment_reactivate
 from secretariat.services.decrees import (
     decree_issue,
     decree_preview_pdf,
@@ -25,7 +25,7 @@ from secretariat.services.decrees import (
     uncovered_count,
 )
 
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, replace_member
 from .threads import Held, start, waits_for_a_lock
 
 SK_DATE = dt.date(2024, 6, 1)
@@ -80,14 +80,7 @@ def test_the_count_follows_issues_revocations_ends_replacements_and_undone_ends(
     assert _counted() == 3  # a, b again; c and e are no longer active
     decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))
     assert _counted() == 0
-    appointment_replace(
-        appointment=a,
-        replacement=make_person(name="Pengganti Uji", gender="P"),
-        end_date=dt.date(2024, 7, 2),
-        reason="mengundurkan_diri",
-        lurah_decree_number="100.3.3.2/12/KEL-MGR",
-        lurah_decree_date=dt.date(2024, 6, 28),
-    )
+    replace_member(a)
     assert _counted() == 1  # the replacement
     appointment_reactivate(appointment=c, note="salah klik")
     assert _counted() == 2  # c's only decree was revoked
@@ -378,17 +371,6 @@ def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db
 # --- two transactions at once (each in its own thread and connection) --------------------------------
 
 
-def _replace(appointment):
-    return appointment_replace(
-        appointment=appointment,
-        replacement=make_person(name="Pengganti Uji", gender="P"),
-        end_date=dt.date(2024, 7, 2),
-        reason="mengundurkan_diri",
-        lurah_decree_number="100.3.3.2/12/KEL-MGR",
-        lurah_decree_date=dt.date(2024, 6, 28),
-    )
-
-
 def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db, own_queue):
     """Another transaction lists the member in a second decree in force while the first is revoked: the
     revocation's recount waits for it and sees that listing, so the member stays counted as covered."""
@@ -420,7 +402,7 @@ def test_an_sk_issued_while_a_replacement_commits_does_not_deadlock(committed_db
     that ended one of them checks, when it commits, that the period of the new appointment exists. That
     check must not wait for the issue, which waits for the replacement."""
     member = _appoint(0)
-    replacing = Held(lambda: _replace(member))
+    replacing = Held(lambda: replace_member(member))
     issuing = start(lambda: decree_issue(decree_date=SK_DATE))
     assert waits_for_a_lock(issuing)  # for the member, whom the replacement ended
     replacement = replacing.release()

@@ -29,7 +29,6 @@ from integrity.services.pacts import (
 )
 from kelurahan.models import Kelurahan
 from secretariat.models import Appointment, Document, GenerationJob, Person
-from secretariat.services.appointments import appointment_replace
 from secretariat.services.demo import demo_csv, demo_rows
 from secretariat.services.documents import document_render_and_store
 from secretariat.services.importing import members_import
@@ -37,7 +36,7 @@ from secretariat.services.roster_format import HEADER
 from secretariat.services.spreadsheet import write_csv
 
 from . import pdf
-from .factories import make_appointment, make_person, person_fields
+from .factories import make_appointment, make_person, person_fields, replace_member
 from .threads import Held, start, waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
@@ -230,16 +229,7 @@ def test_a_replacement_commits_while_pacts_are_being_generated(committed_db, own
     period (here a replacement) checks at commit that the period exists, which must not wait for it."""
     member = appoint("Rahmat Sekretaris Manggar", MANGGAR)
     generating = Held(pacts_generate)
-    replacing = start(
-        lambda: appointment_replace(
-            appointment=member,
-            replacement=make_person(name="Siti Pengganti", gender="P"),
-            end_date=dt.date(2024, 7, 2),
-            reason="mengundurkan_diri",
-            lurah_decree_number="100.3.3.2/12/KEL-MGR",
-            lurah_decree_date=dt.date(2024, 6, 28),
-        )
-    )
+    replacing = start(lambda: replace_member(member, name="Siti Pengganti"))
     waited = waits_for_a_lock(replacing)
     generating.release()
     replacing.finish()
