@@ -467,6 +467,7 @@ def test_a_failed_render_is_recorded_and_a_retry_after_the_fix_finishes_the_job(
         "total": 4,
         "done": 4,
         "failed": 0,
+        "waiting": 0,
         "percent": 100,
     }
     assert set(job.documents.values_list("attempts", flat=True)) == {2}
