@@ -44,8 +44,14 @@ demo: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 
-system-deps-test:
+system-deps-test: tests/axe/node_modules/.installed
 	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils
+
+# axe-core for the accessibility tests, from the npm registry at the version the lock file names.
+tests/axe/node_modules/.installed: tests/axe/package-lock.json
+	command -v npm >/dev/null || bash .ci/system-deps npm
+	npm ci --prefix tests/axe --no-audit --no-fund --silent
+	touch $@
 
 services:
 	bash .ci/services

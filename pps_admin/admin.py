@@ -48,7 +48,10 @@ for model, model_admin in ((User, StaffUserAdmin), (Group, StaffGroupAdmin)):
 
 
 class StaffLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
-    pass
+    login_error = (
+        "Nama pengguna atau sandi salah, atau akun ini bukan akun staf KPU. "
+        "Huruf besar dan kecil dibedakan."
+    )
 
 
 admin.site.login_form = StaffLoginForm

@@ -10,6 +10,7 @@ class PpsAdminConfig(AppConfig):
 
     def ready(self):
         checks.register(task_mode_check)
+        checks.register(email_check)
 
 
 class AdminSiteConfig(AdminConfig):
@@ -33,5 +34,21 @@ def task_mode_check(app_configs, **kwargs):
             "REDIS_URL is not set with DEBUG off: tasks would run inside web requests.",
             hint="Set REDIS_URL and run `celery -A pps_admin worker`.",
             id="pps_admin.W001",
+        )
+    ]
+
+
+def email_check(app_configs, **kwargs):
+    from .mail import email_can_be_sent
+
+    if email_can_be_sent():
+        return []
+    return [
+        checks.Warning(
+            "EMAIL_HOST tidak diatur: e-mail atur ulang sandi portal tidak dikirim "
+            "(dan tidak dicetak ke log).",
+            hint="Atur EMAIL_HOST (dan EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) agar anggota dapat mengatur "
+            "ulang sandi lewat e-mail; tanpa itu staf memberi sandi sekali pakai yang baru.",
+            id="pps_admin.W002",
         )
     ]

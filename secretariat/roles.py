@@ -2,7 +2,8 @@
 
 - Operator KPU: keeps the roster, imports, issues and revokes decrees, prepares and records pacts, creates
   portal accounts. Cannot edit the legal text (decree and pact templates: superusers only) or delete records.
-- Pengamat KPU: reads everything, changes nothing.
+  Only operators export the roster with full NIKs (Person's export_full_nik permission).
+- Pengamat KPU: reads everything, changes nothing; roster exports show masked NIKs.
 Superusers can do everything. Assign people to a group under Autentikasi → Pengguna.
 """
 
@@ -21,7 +22,10 @@ def ensure_staff_groups(**kwargs) -> None:
     ours = Permission.objects.filter(content_type__app_label__in=APPS)
     view = ours.filter(codename__startswith="view_")
     operate = ours.filter(
-        Q(codename__startswith="view_") | Q(codename__startswith="add_") | Q(codename__startswith="change_")
+        Q(codename__startswith="view_")
+        | Q(codename__startswith="add_")
+        | Q(codename__startswith="change_")
+        | Q(codename="export_full_nik")
     ).exclude(content_type__model__in=SUPERUSER_ONLY_MODELS, codename__regex=r"^(add|change)_")
     operator, _ = Group.objects.get_or_create(name=OPERATOR)
     operator.permissions.set(operate)

@@ -153,7 +153,7 @@ def test_the_end_replace_and_revoke_forms_refuse_control_characters_and_write_no
     decree = decree_issue(decree_date=appointment.start_date)
     response = admin_client.post(
         reverse("admin:secretariat_decree_revoke", args=[decree.pk]),
-        {"revoked_date": "2024-06-10", "reason": value},
+        {"revoked_date": "2024-06-10", "reason": value, "confirm": "on"},
     )
     assert response.status_code == 200
     assert CONTROL_MESSAGE in response.content.decode() or "Karakter null" in response.content.decode()

@@ -25,7 +25,7 @@ def test_staff_logs_in_in_indonesian_and_opens_the_completeness_page(
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("label[for=id_username]").inner_text().startswith("Nama pengguna")
     login(page, live_server)
-    page.click("text=Kelengkapan (matriks")
+    page.click("#quick-links >> text=Kelengkapan")
     page.wait_for_selector("table.matrix")
     assert page.inner_text("#total-filled") == "0/102"
     assert page.locator("table.matrix tr.group").count() == 6
@@ -39,7 +39,7 @@ def test_staff_imports_a_102_row_spreadsheet_and_sees_the_matrix_full(
     roster = tmp_path / "roster.xlsx"
     roster.write_bytes(write_xlsx(HEADER, demo_rows(), sheet_title="Anggota"))
     login(page, live_server)
-    page.click("text=Impor anggota dari XLSX/CSV")
+    page.click("#quick-links >> text=Impor anggota")
     page.set_input_files("#id_file", str(roster))
     page.click("input[value='Periksa berkas']")
     page.wait_for_selector("table.preview, .import-errors")

@@ -295,7 +295,8 @@ def test_revoking_from_the_admin_marks_the_decree_dicabut(staff_client, staff_us
     assert staff_client.get(_url("decree_revoke", decree.pk)).status_code == 200
 
     response = staff_client.post(
-        _url("decree_revoke", decree.pk), {"revoked_date": "2024-06-10", "reason": "Salah penulisan nama"}
+        _url("decree_revoke", decree.pk),
+        {"revoked_date": "2024-06-10", "reason": "Salah penulisan nama", "confirm": "on"},
     )
     assert response.status_code == 302
     assert response["Location"] == _url("decree_change", decree.pk)
@@ -312,8 +313,13 @@ def test_revoking_from_the_admin_marks_the_decree_dicabut(staff_client, staff_us
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"revoked_date": "2024-06-10", "reason": ""}, "Bidang ini tidak boleh kosong."),
-        ({"revoked_date": "2024-05-01", "reason": "Salah nama"}, "Tanggal pencabutan tidak boleh sebelum"),
+        ({"revoked_date": "2024-06-10", "reason": "", "confirm": "on"}, "Bidang ini tidak boleh kosong."),
+        (
+            {"revoked_date": "2024-05-01", "reason": "Salah nama", "confirm": "on"},
+            "Tanggal pencabutan tidak boleh sebelum",
+        ),
+        # Revoking cannot be undone: it asks for confirmation first.
+        ({"revoked_date": "2024-06-10", "reason": "Salah nama"}, "Centang pernyataan ini untuk mencabut SK."),
     ],
 )
 def test_revoking_without_a_reason_or_before_the_decree_date_shows_an_error(

@@ -11,12 +11,13 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from .factories import make_appointment, make_person
 
 PASSWORD = "Sandi-Anggota-Uji-2024"
 WRONG = "sandi-yang-salah"
-LOCKED_TEXT = "Terlalu banyak percobaan masuk yang gagal"
+LOCKED_TEXT = "Masuk ditahan sementara"
 PORTAL_LOGIN = "/masuk/"
 ADMIN_LOGIN = "/admin/login/?next=/admin/"
 
@@ -60,7 +61,11 @@ def assert_refused(response, client):
 def assert_locked(response, client):
     assert response.status_code == 429  # AXES_HTTP_RESPONSE_CODE: axes 8's default, kept by our settings
     html = response.content.decode()
-    assert LOCKED_TEXT in html and "dikunci sementara selama 15 menit" in html
+    assert LOCKED_TEXT in html and "ditahan selama 15 menit" in html
+    # Says what is locked (this username from this network, not the account) and when to retry.
+    assert "dari jaringan ini" in html and "Akun dan datanya tidak berubah" in html
+    assert "Coba lagi setelah pukul" in html and "WITA" in html
+    assert "dikunci" not in html
     assert 'name="password"' not in html
     assert SESSION_KEY not in client.session
 
@@ -184,3 +189,17 @@ def test_failures_on_the_portal_and_the_admin_add_up(member):
         attempt(client, ADMIN_LOGIN, "manggar.sekretaris", WRONG)
     assert_locked(attempt(client, PORTAL_LOGIN, "manggar.sekretaris", PASSWORD), client)
     assert_locked(attempt(client, ADMIN_LOGIN, "manggar.sekretaris", PASSWORD), client)
+
+
+def test_the_lock_page_tells_the_configured_cool_off_and_the_time_to_retry(member, settings):
+    settings.AXES_COOLOFF_TIME = 0.5  # 30 minutes
+    client = Client()
+    for _ in range(5):
+        attempt(client, PORTAL_LOGIN, "manggar.sekretaris", WRONG)
+    response = attempt(client, PORTAL_LOGIN, "manggar.sekretaris", WRONG)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "ditahan selama 30 menit" in html and "15 menit" not in html
+    last = AccessAttempt.objects.get(username="manggar.sekretaris").attempt_time
+    retry_at = timezone.localtime(last + dt.timedelta(minutes=30))
+    assert f"pukul <strong>{retry_at:%H.%M} WITA</strong>" in html

@@ -26,6 +26,7 @@ def test_check_deploy_reports_no_issues_with_production_settings():
         "DEBUG": "False",
         "ALLOWED_HOSTS": "pps.kpu-balikpapan.example",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "EMAIL_HOST": "smtp.kpu-balikpapan.example",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

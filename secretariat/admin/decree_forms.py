@@ -24,3 +24,8 @@ class RevokeDecreeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_multi_line],
     )
+    confirm = forms.BooleanField(
+        label="Saya mengerti bahwa SK ini dan semua petikannya akan ditandai DICABUT, dan pencabutan tidak "
+        "dapat dibatalkan.",
+        error_messages={"required": "Centang pernyataan ini untuk mencabut SK."},
+    )

@@ -125,11 +125,12 @@ def import_template_view(request):
 
 def export_view(request, fmt):
     _require(request, "view_appointment", "view_person")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    full_nik = request.user.has_perm("secretariat.export_full_nik")
+    name = f"anggota-sekretariat-pps-{timezone.localtime():%Y%m%d-%H%M}{'' if full_nik else '-nik-tersamar'}"
     if fmt == "csv":
-        return _download(roster_csv(), f"anggota-sekretariat-pps-{stamp}.csv")
+        return _download(roster_csv(full_nik=full_nik), f"{name}.csv")
     if fmt == "xlsx":
-        return _download(roster_xlsx(), f"anggota-sekretariat-pps-{stamp}.xlsx")
+        return _download(roster_xlsx(full_nik=full_nik), f"{name}.xlsx")
     raise Http404
 
 

@@ -70,7 +70,7 @@ class DocumentKind(models.TextChoices):
 
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", "Menunggu"
-    RUNNING = "running", "Dibuat"
+    RUNNING = "running", "Sedang dibuat"  # not "Dibuat", which reads as done
     DONE = "done", "Selesai"
     FAILED = "failed", "Gagal"
 

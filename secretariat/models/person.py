@@ -66,6 +66,9 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = "anggota sekretariat"
         verbose_name_plural = "anggota sekretariat"
+        # A roster export with every full NIK is a copy of 102 people's identity numbers (UU 27/2022): only
+        # operators, who import and correct the roster, need it; viewers get masked NIKs.
+        permissions = [("export_full_nik", "Dapat mengekspor daftar anggota dengan NIK lengkap")]
         # The admin list is ordered by name: at national scale (251k people) an index, not a sort.
         indexes = [models.Index(fields=["name"], name="person_name_idx")]
         constraints = [

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
 
@@ -10,16 +10,7 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("sandi/ganti/", views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "sandi/lupa/",
-        auth_views.PasswordResetView.as_view(
-            template_name="portal/password_reset.html",
-            email_template_name="portal/password_reset_email.txt",
-            subject_template_name="portal/password_reset_subject.txt",
-            success_url=reverse_lazy("portal:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "sandi/lupa/terkirim/",
         auth_views.PasswordResetDoneView.as_view(template_name="portal/password_reset_done.html"),

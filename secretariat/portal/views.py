@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
+from pps_admin.mail import email_can_be_sent
 from pps_admin.security import BoundedUsernameMixin
 
 from ..models import Document, DocumentStatus
@@ -96,3 +97,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             person._change_reason = "sandi portal diatur lewat surel"
             person.save(update_fields=["must_change_password", "updated_at"])
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by e-mail, offered only where e-mail can be sent (EMAIL_HOST in production)."""
+
+    template_name = "portal/password_reset.html"
+    email_template_name = "portal/password_reset_email.txt"
+    subject_template_name = "portal/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email_available=email_can_be_sent(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not email_can_be_sent():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)

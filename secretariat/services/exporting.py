@@ -7,13 +7,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kelurahan.models import Kelurahan
 
+from ..identity import mask_nik
 from ..models import Appointment, ElectionPeriod
 from . import roster_format as fmt
 from .spreadsheet import neutralize_formula, text_columns, write_csv, write_xlsx
 
 
-def roster_rows(period: ElectionPeriod | None = None) -> list[list[str]]:
-    """Active appointments of the period, in kecamatan / kelurahan / role order."""
+def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = True) -> list[list[str]]:
+    """Active appointments of the period, in kecamatan / kelurahan / role order. With `full_nik` off the
+    NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
     period = period or ElectionPeriod.current()
     appointments = (
         Appointment.objects.active()
@@ -27,7 +29,7 @@ def roster_rows(period: ElectionPeriod | None = None) -> list[list[str]]:
         [
             a.kelurahan.code,
             a.role,
-            a.person.nik,
+            a.person.nik if full_nik else mask_nik(a.person.nik),
             a.person.name,
             a.person.gender,
             a.person.birth_place,
@@ -42,12 +44,12 @@ def roster_rows(period: ElectionPeriod | None = None) -> list[list[str]]:
     ]
 
 
-def roster_csv(period=None) -> bytes:
-    return write_csv(fmt.HEADER, roster_rows(period))
+def roster_csv(period=None, *, full_nik: bool = True) -> bytes:
+    return write_csv(fmt.HEADER, roster_rows(period, full_nik=full_nik))
 
 
-def roster_xlsx(period=None) -> bytes:
-    return write_xlsx(fmt.HEADER, roster_rows(period), sheet_title="Anggota")
+def roster_xlsx(period=None, *, full_nik: bool = True) -> bytes:
+    return write_xlsx(fmt.HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
 
 
 EXAMPLE_ROW = [
