@@ -7,58 +7,70 @@ import pps_admin.text
 
 # The defaults as migration 0004 wrote them (decree_defaults.py before this change), frozen here: a template
 # still holding them, point for point, gets the new text; one staff edited keeps every edit.
-OLD_LEGAL_BASIS = ['Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Wali Kota menjadi Undang-Undang, '
- 'sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2020;',
- 'Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum sebagaimana telah diubah dengan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 '
- 'Tahun 2017 tentang Pemilihan Umum;',
- 'Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota sebagaimana telah beberapa '
- 'kali diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2022;',
- 'Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, '
- 'serta Wali Kota dan Wakil Wali Kota;',
- 'Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Wali Kota dan Wakil Wali Kota Tahun 2024;']
-OLD_OBSERVATIONS = ['Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan, sebagaimana telah beberapa kali diubah terakhir '
- 'dengan Keputusan Komisi Pemilihan Umum Nomor 638 Tahun 2024;',
- 'Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia Pemungutan Suara;',
- 'Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan tentang Penetapan Sekretariat Panitia Pemungutan Suara.']
-OLD_DICTUMS = ['Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam Pemilihan Gubernur dan Wakil '
- 'Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.',
- 'Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis '
- 'penyelenggaraan, dan dokumentasi.',
- 'Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.',
- 'Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah Daerah (NPHD) Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil '
- 'Wali Kota Balikpapan Tahun 2024.',
- 'Keputusan ini mulai berlaku pada tanggal ditetapkan.']
+OLD_LEGAL_BASIS = [
+    "Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Wali Kota menjadi Undang-Undang, "
+    "sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2020;",
+    "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum sebagaimana telah diubah dengan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 "
+    "Tahun 2017 tentang Pemilihan Umum;",
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota sebagaimana telah beberapa "
+    "kali diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2022;",
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
+    "serta Wali Kota dan Wakil Wali Kota;",
+    "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Wali Kota dan Wakil Wali Kota Tahun 2024;",
+]
+OLD_OBSERVATIONS = [
+    "Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan, sebagaimana telah beberapa kali diubah terakhir "
+    "dengan Keputusan Komisi Pemilihan Umum Nomor 638 Tahun 2024;",
+    "Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia Pemungutan Suara;",
+    "Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan tentang Penetapan Sekretariat Panitia Pemungutan Suara.",
+]
+OLD_DICTUMS = [
+    "Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam Pemilihan Gubernur dan Wakil "
+    "Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.",
+    "Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis "
+    "penyelenggaraan, dan dokumentasi.",
+    "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
+    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah Daerah (NPHD) Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil "
+    "Wali Kota Balikpapan Tahun 2024.",
+    "Keputusan ini mulai berlaku pada tanggal ditetapkan.",
+]
 
 # The new defaults, frozen likewise (decree_defaults.py may change again later).
-NEW_LEGAL_BASIS = ['Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang (Lembaran '
- 'Negara Republik Indonesia Tahun 2015 Nomor 23, Tambahan Lembaran Negara Republik Indonesia Nomor 5656) sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2020 '
- 'tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 2 Tahun 2020 tentang Perubahan Ketiga atas Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti '
- 'Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2020 Nomor 193, Tambahan '
- 'Lembaran Negara Republik Indonesia Nomor 6547);',
- 'Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (Lembaran Negara Republik Indonesia Tahun 2017 Nomor 182, Tambahan Lembaran Negara Republik Indonesia Nomor 6109) sebagaimana telah diubah '
- 'dengan Undang-Undang Nomor 7 Tahun 2023 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan '
- 'Umum menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2023 Nomor ...., Tambahan Lembaran Negara Republik Indonesia Nomor ....);',
- 'Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik '
- 'Indonesia Tahun 2019 Nomor 320) sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 12 Tahun 2023 tentang Perubahan Kelima atas Peraturan Komisi Pemilihan '
- 'Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia Tahun 2023 Nomor 377);',
- 'Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, '
- 'dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor ....);',
- 'Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota Tahun 2024 (Berita '
- 'Negara Republik Indonesia Tahun 2024 Nomor ....);']
-NEW_OBSERVATIONS = ['Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, '
- 'dan Walikota dan Wakil Walikota sebagaimana telah beberapa kali diubah terakhir dengan Keputusan Komisi Pemilihan Umum Nomor 638 Tahun 2024 tentang Perubahan Kelima atas Keputusan Komisi Pemilihan '
- 'Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan Walikota dan Wakil '
- 'Walikota;',
- 'Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia Pemungutan Suara;',
- 'Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan Nomor {ba_pleno_nomor} tanggal {ba_pleno_tanggal} tentang Penetapan Sekretariat Panitia Pemungutan Suara.']
-NEW_DICTUMS = ['Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam Pemilihan Gubernur dan Wakil '
- 'Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.',
- 'Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis '
- 'penyelenggaraan, dan dokumentasi.',
- 'Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.',
- 'Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) '
- 'Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.',
- 'Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.']
+NEW_LEGAL_BASIS = [
+    "Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang (Lembaran "
+    "Negara Republik Indonesia Tahun 2015 Nomor 23, Tambahan Lembaran Negara Republik Indonesia Nomor 5656) sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2020 "
+    "tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 2 Tahun 2020 tentang Perubahan Ketiga atas Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti "
+    "Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2020 Nomor 193, Tambahan "
+    "Lembaran Negara Republik Indonesia Nomor 6547);",
+    "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (Lembaran Negara Republik Indonesia Tahun 2017 Nomor 182, Tambahan Lembaran Negara Republik Indonesia Nomor 6109) sebagaimana telah diubah "
+    "dengan Undang-Undang Nomor 7 Tahun 2023 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan "
+    "Umum menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2023 Nomor ...., Tambahan Lembaran Negara Republik Indonesia Nomor ....);",
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik "
+    "Indonesia Tahun 2019 Nomor 320) sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 12 Tahun 2023 tentang Perubahan Kelima atas Peraturan Komisi Pemilihan "
+    "Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia Tahun 2023 Nomor 377);",
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
+    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor ....);",
+    "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota Tahun 2024 (Berita "
+    "Negara Republik Indonesia Tahun 2024 Nomor ....);",
+]
+NEW_OBSERVATIONS = [
+    "Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
+    "dan Walikota dan Wakil Walikota sebagaimana telah beberapa kali diubah terakhir dengan Keputusan Komisi Pemilihan Umum Nomor 638 Tahun 2024 tentang Perubahan Kelima atas Keputusan Komisi Pemilihan "
+    "Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan Walikota dan Wakil "
+    "Walikota;",
+    "Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia Pemungutan Suara;",
+    "Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan Nomor {ba_pleno_nomor} tanggal {ba_pleno_tanggal} tentang Penetapan Sekretariat Panitia Pemungutan Suara.",
+]
+NEW_DICTUMS = [
+    "Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam Pemilihan Gubernur dan Wakil "
+    "Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.",
+    "Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis "
+    "penyelenggaraan, dan dokumentasi.",
+    "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
+    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
+    "Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.",
+    "Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.",
+]
 
 FIELDS = {
     "legal_basis": (OLD_LEGAL_BASIS, NEW_LEGAL_BASIS),
@@ -92,7 +104,9 @@ def _replace_defaults(apps, *, forward):
     record = Historical(
         history_date=timezone.now(),
         history_type="~",
-        history_change_reason="teks hukum bawaan diperbarui (sumber 2024)" if forward else "teks hukum bawaan dikembalikan",
+        history_change_reason="teks hukum bawaan diperbarui (sumber 2024)"
+        if forward
+        else "teks hukum bawaan dikembalikan",
     )
     for history_field in Historical._meta.fields:
         name = history_field.attname
@@ -114,31 +128,52 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('secretariat', '0013_document_job_status_index'),
+        ("secretariat", "0013_document_job_status_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decreetemplate',
-            name='plenary_minutes_date',
-            field=models.DateField(blank=True, help_text='Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.', null=True, verbose_name='tanggal berita acara rapat pleno'),
+            model_name="decreetemplate",
+            name="plenary_minutes_date",
+            field=models.DateField(
+                blank=True,
+                help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
+                null=True,
+                verbose_name="tanggal berita acara rapat pleno",
+            ),
         ),
         migrations.AddField(
-            model_name='decreetemplate',
-            name='plenary_minutes_number',
-            field=models.CharField(blank=True, help_text='Mengisi {ba_pleno_nomor} pada Memperhatikan. Perbarui untuk tiap SK yang diputus dalam rapat pleno lain. Kosong: tercetak titik-titik dan halaman Terbitkan SK memberi peringatan.', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='nomor berita acara rapat pleno'),
+            model_name="decreetemplate",
+            name="plenary_minutes_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Mengisi {ba_pleno_nomor} pada Memperhatikan. Perbarui untuk tiap SK yang diputus dalam rapat pleno lain. Kosong: tercetak titik-titik dan halaman Terbitkan SK memberi peringatan.",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="nomor berita acara rapat pleno",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecreetemplate',
-            name='plenary_minutes_date',
-            field=models.DateField(blank=True, help_text='Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.', null=True, verbose_name='tanggal berita acara rapat pleno'),
+            model_name="historicaldecreetemplate",
+            name="plenary_minutes_date",
+            field=models.DateField(
+                blank=True,
+                help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
+                null=True,
+                verbose_name="tanggal berita acara rapat pleno",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecreetemplate',
-            name='plenary_minutes_number',
-            field=models.CharField(blank=True, help_text='Mengisi {ba_pleno_nomor} pada Memperhatikan. Perbarui untuk tiap SK yang diputus dalam rapat pleno lain. Kosong: tercetak titik-titik dan halaman Terbitkan SK memberi peringatan.', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='nomor berita acara rapat pleno'),
+            model_name="historicaldecreetemplate",
+            name="plenary_minutes_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Mengisi {ba_pleno_nomor} pada Memperhatikan. Perbarui untuk tiap SK yang diputus dalam rapat pleno lain. Kosong: tercetak titik-titik dan halaman Terbitkan SK memberi peringatan.",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="nomor berita acara rapat pleno",
+            ),
         ),
         migrations.RunPython(forward, backward),
     ]

@@ -98,4 +98,6 @@ def _excerpt(point: str, width: int = 90) -> str:
     match = _BLANK_PATTERN.search(point)
     start = max(0, match.start() - width // 2) if match else 0
     text = point[start : start + width]
+    if start:
+        text = text.split(" ", 1)[-1]  # begin at a whole word
     return ("…" if start else "") + text + ("…" if start + width < len(point) else "")
