@@ -42,8 +42,8 @@ LEGAL_BASIS = [
     "Walikota menjadi Undang-Undang menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2020 "
     "Nomor 193, Tambahan Lembaran Negara Republik Indonesia Nomor 6547);",
     # UU 7/2017: LN 2017/182, TLN 6109 (Mengingat of Perppu 1/2022, basishukum.com/perpu/1/2022; KPU Kab.
-    # Flores Timur decree). UU 7/2023's title: inforegulasi.com and penerbitlitnus.co.id (made Perppu 1/2022
-    # law on 4 May 2023). Its LN/TLN numbers were not found in any stored copy: [check], dotted blanks.
+    # Flores Timur decree). UU 7/2023's title as KPU writes it in Keputusan KPU 767/2024, Menimbang a
+    # (peraturanpedia.com), also inforegulasi.com. Its LN/TLN numbers were found in no stored copy: [check].
     "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (Lembaran Negara Republik Indonesia Tahun "
     "2017 Nomor 182, Tambahan Lembaran Negara Republik Indonesia Nomor 6109) sebagaimana telah diubah "
     "dengan Undang-Undang Nomor 7 Tahun 2023 tentang Penetapan Peraturan Pemerintah Pengganti "
@@ -59,12 +59,19 @@ LEGAL_BASIS = [
     "Pemilihan Umum Nomor 12 Tahun 2023 tentang Perubahan Kelima atas Peraturan Komisi Pemilihan Umum "
     "Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan "
     "Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia Tahun 2023 Nomor 377);",
-    # Title as KPU's own Keputusan 476/2022 family writes its subject (paralegal.id) and tribunsumsel.com
-    # describes PKPU 8/2022: [check] the exact title and the BN number (DOMAIN.md's 2022/1116 is unconfirmed).
-    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc "
+    # Title and BN 2022/1116 as KPU itself cites them in Mengingat 4 of Keputusan KPU Nomor 42 Tahun 2023
+    # (jdih.kpu.go.id copy on id.scribd.com/document/668290368). Amended before June 2024? [check]
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Adhoc "
     "Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
-    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor ....);",
+    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor 1116);",
     # Title: bbcindonesia.biz (quoting kpu.go.id), set 26 January 2024 (rbtv.disway.id). BN number: [check].
+    # Not in the default, [check] whether the office cites it (as KPU cites it in Keputusan KPU 42/2023):
+    # "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2021 tentang Tata Naskah Dinas Komisi Pemilihan Umum,
+    # Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik
+    # Indonesia Tahun 2021 Nomor 784) sebagaimana telah diubah dengan Peraturan Komisi Pemilihan Umum Nomor 8
+    # Tahun 2021 tentang Perubahan atas Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2021 tentang Tata Naskah
+    # Dinas Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota
+    # (Berita Negara Republik Indonesia Tahun 2021 Nomor 1505);"
     "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur "
     "dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota Tahun 2024 (Berita "
     "Negara Republik Indonesia Tahun 2024 Nomor ....);",

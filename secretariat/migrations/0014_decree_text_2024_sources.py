@@ -48,8 +48,8 @@ NEW_LEGAL_BASIS = [
     "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik "
     "Indonesia Tahun 2019 Nomor 320) sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 12 Tahun 2023 tentang Perubahan Kelima atas Peraturan Komisi Pemilihan "
     "Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia Tahun 2023 Nomor 377);",
-    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
-    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor ....);",
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Adhoc Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
+    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor 1116);",
     "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota Tahun 2024 (Berita "
     "Negara Republik Indonesia Tahun 2024 Nomor ....);",
 ]
