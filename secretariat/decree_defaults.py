@@ -1,7 +1,14 @@
 """Default legal text of the SK appointing the Sekretariat PPS (shared/DOMAIN.md, "The documents").
 
-This is content, not code: the data migration copies it into a DecreeTemplate once, and from then on staff
-edit it in the admin. Marked [check] in DOMAIN.md: the legal team should review before real use.
+This is content, not code: migration 0004 copies it into a DecreeTemplate once, and from then on staff edit
+it in the admin. Every reference below was looked up in a public copy; where it is named, and what could not
+be confirmed, is in docs/LEGAL_SOURCES.md. A promulgation number that could not be confirmed is printed as a
+dotted blank (....), never guessed: the SK issue page warns about every dotted blank, so staff fill it in
+from their own JDIH copy before printing.
+
+Placeholders (filled when a decree is issued, services/decrees.py): {mulai_tugas}, {akhir_tugas},
+{hari_pemungutan}, {periode} (from the election period), {ba_pleno_nomor}, {ba_pleno_tanggal} (from the
+template's "Berita Acara Rapat Pleno" fields).
 """
 
 TITLE = (
@@ -22,30 +29,69 @@ CONSIDERATIONS = [
 ]
 
 LEGAL_BASIS = [
+    # UU 1/2015: LN 2015/23, TLN 5656; UU 6/2020 (its title, LN 2020/193, TLN 6547): KPU's "Buku Panduan
+    # KPPS Pemilihan Serentak 2020", Dasar Hukum no. 1 (fliphtml5.com/rlqsf/hauj). "Walikota" as in the
+    # title of UU 1/2015 quoted by UU 8/2015 (jdih.dpr.go.id, UU 8/2015 metadata; infoperaturan.id).
     "Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang "
-    "Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Wali Kota menjadi Undang-Undang, "
-    "sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2020;",
-    "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum sebagaimana telah diubah dengan Peraturan "
-    "Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 "
-    "Tahun 2017 tentang Pemilihan Umum;",
+    "Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang "
+    "(Lembaran Negara Republik Indonesia Tahun 2015 Nomor 23, Tambahan Lembaran Negara Republik "
+    "Indonesia Nomor 5656) sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 "
+    "Tahun 2020 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 2 Tahun 2020 "
+    "tentang Perubahan Ketiga atas Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan "
+    "Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan "
+    "Walikota menjadi Undang-Undang menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2020 "
+    "Nomor 193, Tambahan Lembaran Negara Republik Indonesia Nomor 6547);",
+    # UU 7/2017: LN 2017/182, TLN 6109 (Mengingat of Perppu 1/2022, basishukum.com/perpu/1/2022; KPU Kab.
+    # Flores Timur decree). UU 7/2023's title as KPU writes it in Keputusan KPU 767/2024, Menimbang a
+    # (peraturanpedia.com), also inforegulasi.com. Its LN/TLN numbers were found in no stored copy: [check].
+    "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum (Lembaran Negara Republik Indonesia Tahun "
+    "2017 Nomor 182, Tambahan Lembaran Negara Republik Indonesia Nomor 6109) sebagaimana telah diubah "
+    "dengan Undang-Undang Nomor 7 Tahun 2023 tentang Penetapan Peraturan Pemerintah Pengganti "
+    "Undang-Undang Nomor 1 Tahun 2022 tentang Perubahan atas Undang-Undang Nomor 7 Tahun 2017 tentang "
+    "Pemilihan Umum menjadi Undang-Undang (Lembaran Negara Republik Indonesia Tahun 2023 Nomor ...., "
+    "Tambahan Lembaran Negara Republik Indonesia Nomor ....);",
+    # PKPU 8/2019 (BN 2019/320): KPU Kab. Flores Timur decree. Its last amendment is PKPU 12/2023, the fifth
+    # (BN 2023/377, jdih.kpu.go.id/gorontalo/gorut detailpkpu), not PKPU 5/2022 (the fourth) as DOMAIN.md
+    # had it. Whether a sixth came before June 2024: [check].
     "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi "
-    "Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota sebagaimana telah beberapa kali "
-    "diubah terakhir dengan Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2022;",
-    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Ad Hoc "
+    "Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia "
+    "Tahun 2019 Nomor 320) sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi "
+    "Pemilihan Umum Nomor 12 Tahun 2023 tentang Perubahan Kelima atas Peraturan Komisi Pemilihan Umum "
+    "Nomor 8 Tahun 2019 tentang Tata Kerja Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan "
+    "Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik Indonesia Tahun 2023 Nomor 377);",
+    # Title and BN 2022/1116 as KPU itself cites them in Mengingat 4 of Keputusan KPU Nomor 42 Tahun 2023
+    # (jdih.kpu.go.id copy on id.scribd.com/document/668290368). Amended before June 2024? [check]
+    "Peraturan Komisi Pemilihan Umum Nomor 8 Tahun 2022 tentang Pembentukan dan Tata Kerja Badan Adhoc "
     "Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, "
-    "serta Wali Kota dan Wakil Wali Kota;",
+    "dan Walikota dan Wakil Walikota (Berita Negara Republik Indonesia Tahun 2022 Nomor 1116);",
+    # Title: bbcindonesia.biz (quoting kpu.go.id), set 26 January 2024 (rbtv.disway.id). BN number: [check].
+    # Not in the default, [check] whether the office cites it (as KPU cites it in Keputusan KPU 42/2023):
+    # "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2021 tentang Tata Naskah Dinas Komisi Pemilihan Umum,
+    # Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota (Berita Negara Republik
+    # Indonesia Tahun 2021 Nomor 784) sebagaimana telah diubah dengan Peraturan Komisi Pemilihan Umum Nomor 8
+    # Tahun 2021 tentang Perubahan atas Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2021 tentang Tata Naskah
+    # Dinas Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota
+    # (Berita Negara Republik Indonesia Tahun 2021 Nomor 1505);"
     "Peraturan Komisi Pemilihan Umum Nomor 2 Tahun 2024 tentang Tahapan dan Jadwal Pemilihan Gubernur "
-    "dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Wali Kota dan Wakil Wali Kota Tahun 2024;",
+    "dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota Tahun 2024 (Berita "
+    "Negara Republik Indonesia Tahun 2024 Nomor ....);",
 ]
 
 OBSERVATIONS = [
-    "Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Ad Hoc "
-    "Penyelenggara Pemilihan Umum dan Pemilihan, sebagaimana telah beberapa kali diubah terakhir dengan "
-    "Keputusan Komisi Pemilihan Umum Nomor 638 Tahun 2024;",
+    # 476/2022's title and its five amendments (534/2022, 67/2023, 1669/2023, 475/2024, 638/2024 of
+    # 31 May 2024 "Perubahan Kelima"): paralegal.id, page of Keputusan KPU Nomor 638 Tahun 2024.
+    "Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc "
+    "Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan "
+    "Walikota dan Wakil Walikota sebagaimana telah beberapa kali diubah terakhir dengan Keputusan Komisi "
+    "Pemilihan Umum Nomor 638 Tahun 2024 tentang Perubahan Kelima atas Keputusan Komisi Pemilihan Umum "
+    "Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan "
+    "Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan Walikota dan Wakil Walikota;",
     "Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia "
     "Pemungutan Suara;",
-    "Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan tentang Penetapan Sekretariat Panitia "
-    "Pemungutan Suara.",
+    # Number and date come from the template's Berita Acara fields; empty, they print as dotted blanks
+    # and the issue page warns.
+    "Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan Nomor {ba_pleno_nomor} tanggal "
+    "{ba_pleno_tanggal} tentang Penetapan Sekretariat Panitia Pemungutan Suara.",
 ]
 
 DICTUMS = [
@@ -57,8 +103,13 @@ DICTUMS = [
     "penyelenggaraan, dan dokumentasi.",
     "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung "
     "mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
-    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah "
-    "Daerah (NPHD) Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali "
-    "Kota Balikpapan Tahun 2024.",
-    "Keputusan ini mulai berlaku pada tanggal ditetapkan.",
+    # The grant (hibah APBD, agreed in an NPHD) funds Pilkada: DOMAIN.md "Money". The office's own wording:
+    # [check]; staff edit it here.
+    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran "
+    "Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
+    "Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
+    "Balikpapan Tahun 2024.",
+    # Set on 1 June, the term counts from 26 May: the entry into force says so, or it contradicts KETIGA.
+    "Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana "
+    "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.",
 ]

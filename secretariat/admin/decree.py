@@ -36,6 +36,8 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                     "considerations",
                     "legal_basis",
                     "observations",
+                    "plenary_minutes_number",
+                    "plenary_minutes_date",
                     "dictums",
                     "petikan_closing",
                 ]

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from ..models import Decree, Document, DocumentKind, DocumentStatus, ElectionPeriod
+from ..models import Decree, DecreeTemplate, Document, DocumentKind, DocumentStatus, ElectionPeriod
 from ..services import decrees as decree_services
+from ..services.decree_text import text_gaps
 from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
@@ -57,10 +58,19 @@ def issue_view(request):
             warn_if_not_dispatched(request, job)
             return redirect("admin:secretariat_decree_change", decree.pk)
     uncovered = decree_services.uncovered_count(period) if period else 0
+    template = DecreeTemplate.active()
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",
-        _context(request, "Terbitkan SK Sekretariat PPS", form=form, uncovered=uncovered, period=period),
+        _context(
+            request,
+            "Terbitkan SK Sekretariat PPS",
+            form=form,
+            uncovered=uncovered,
+            period=period,
+            text_gaps=text_gaps(template) if template else [],
+            decree_template=template,
+        ),
     )
 
 

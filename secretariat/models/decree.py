@@ -42,7 +42,9 @@ class DecreeTemplate(models.Model):
 
     An issued decree keeps a snapshot of these values (Decree.text), so editing here never changes it.
     Lines: one point per line (Menimbang become a., b., ...; Mengingat 1., 2., ...; dictums KESATU, ...).
-    Placeholders in dictums: {mulai_tugas}, {akhir_tugas}, {periode}, {hari_pemungutan}.
+    Placeholders (in any point of the text): {mulai_tugas}, {akhir_tugas}, {periode}, {hari_pemungutan},
+    {ba_pleno_nomor}, {ba_pleno_tanggal}. The plenary minutes differ per decree, so their number and date are
+    fields staff fill before issuing; unfilled they print as a dotted blank and the issue page warns.
     """
 
     name = models.CharField("nama templat", max_length=150, validators=[validate_single_line])
@@ -68,6 +70,20 @@ class DecreeTemplate(models.Model):
     )
     dictums = models.TextField(
         "diktum (satu diktum per baris: KESATU, KEDUA, ...)", validators=[validate_multi_line]
+    )
+    plenary_minutes_number = models.CharField(
+        "nomor berita acara rapat pleno",
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Mengisi {ba_pleno_nomor} pada Memperhatikan. Perbarui untuk tiap SK yang diputus dalam "
+        "rapat pleno lain. Kosong: tercetak titik-titik dan halaman Terbitkan SK memberi peringatan.",
+    )
+    plenary_minutes_date = models.DateField(
+        "tanggal berita acara rapat pleno",
+        null=True,
+        blank=True,
+        help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
     )
     petikan_closing = models.TextField(
         "kalimat penutup petikan",

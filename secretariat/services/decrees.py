@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..models.appointment import ROLE_ORDER
 from ..models.decree import PAPER_SIZES_MM
+from .decree_text import fill, indonesian_date, placeholders
 from .documents import job_create_for_decree
 from .logo import logo_data_uri
 
@@ -80,36 +81,27 @@ def ordered(appointments) -> list[Appointment]:
     return sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role], a.pk or 0))
 
 
-def _indonesian_date(value: dt.date) -> str:
-    from django.utils import formats, translation
-
-    with translation.override("id"):
-        return formats.date_format(value, "j F Y")
-
-
 def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
     """Everything an issued decree needs to render again exactly as issued."""
-    placeholders = {
-        "{mulai_tugas}": _indonesian_date(period.term_start),
-        "{akhir_tugas}": _indonesian_date(period.term_end),
-        "{hari_pemungutan}": _indonesian_date(period.vote_date),
-        "{periode}": period.name,
-    }
+    values = placeholders(template, period)
 
-    def fill(text):
-        for key, value in placeholders.items():
-            text = text.replace(key, value)
-        return text
+    def points(text):
+        return [fill(line, values) for line in lines(text)]
 
     width, height = PAPER_SIZES_MM[template.paper]
     return {
         "issuer": template.issuer,
         "number_format": template.number_format,
-        "title": " ".join(lines(template.title)),
-        "considerations": lines(template.considerations),
-        "legal_basis": lines(template.legal_basis),
-        "observations": lines(template.observations),
-        "dictums": [fill(line) for line in lines(template.dictums)],
+        "title": " ".join(points(template.title)),
+        "considerations": points(template.considerations),
+        "legal_basis": points(template.legal_basis),
+        "observations": points(template.observations),
+        "dictums": points(template.dictums),
+        # Kept apart too, so the issue page can tell when a new decree would reuse the same minutes.
+        "plenary_minutes": {
+            "number": template.plenary_minutes_number.strip(),
+            "date": template.plenary_minutes_date.isoformat() if template.plenary_minutes_date else None,
+        },
         "petikan_closing": template.petikan_closing.strip(),
         "place": template.place,
         "signer_title": template.signer_title,
@@ -167,11 +159,11 @@ def _check_decree_date(decree_date: dt.date, appointments: list[Appointment]) ->
             reverse=True,
         )
         if late:
-            names = ", ".join(f"{a.person.name} ({_indonesian_date(getattr(a, attr))})" for a in late[:3])
+            names = ", ".join(f"{a.person.name} ({indonesian_date(getattr(a, attr))})" for a in late[:3])
             more = f" dan {len(late) - 3} lainnya" if len(late) > 3 else ""
             problems.append(
-                f"Tanggal SK ({_indonesian_date(decree_date)}) lebih awal dari {label}: {names}{more}. "
-                f"Tanggal SK paling awal {_indonesian_date(getattr(late[0], attr))}."
+                f"Tanggal SK ({indonesian_date(decree_date)}) lebih awal dari {label}: {names}{more}. "
+                f"Tanggal SK paling awal {indonesian_date(getattr(late[0], attr))}."
             )
     if problems:
         raise ValidationError(problems)
