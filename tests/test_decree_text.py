@@ -22,7 +22,7 @@ from . import pdf
 from .factories import make_appointment, make_person
 
 SK_DATE = dt.date(2024, 6, 1)
-MIGRATION = importlib.import_module("secretariat.migrations.0014_decree_text_2024_sources")
+MIGRATION = importlib.import_module("secretariat.migrations.0015_decree_text_2024_sources")
 
 
 @pytest.fixture

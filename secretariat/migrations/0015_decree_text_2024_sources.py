@@ -129,7 +129,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secretariat", "0013_document_job_status_index"),
+        ("secretariat", "0014_export_permission_running_label"),
     ]
 
     operations = [
