@@ -197,10 +197,18 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # No NIK in any log line: query strings (staff searches) dropped, 16+ digit runs masked.
+    "filters": {"no_personal_data": {"()": "pps_admin.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults give these their own unfiltered handlers (django.request's "Not Found: <path>",
+        # runserver's request lines with the query string); here they go through the filtered console only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # Never log SQL parameters: they would contain NIK values.
         "django.db.backends": {"level": "WARNING"},
         # One line per rendered document is noise; failures are still logged by our tasks.
