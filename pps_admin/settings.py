@@ -72,7 +72,23 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client address django-axes locks (through django-ipware). AXES_PROXY_COUNT is the number of reverse
+# proxies in front of the app that each append to X-Forwarded-For (compose's nginx: 1; a TLS terminator in
+# front of it: 2). 0: the socket's address only, and a client's own X-Forwarded-For is never read.
+# ipware counts the proxies listed *inside* the header: the nearest one is the socket's address, not in it,
+# hence count - 1; the client is the entry that many places from the right, so anything a client puts in
+# front of the header itself is never taken (non-strict: a longer header is not thrown out for that).
+# (Not a setting named AXES_PROXY_COUNT: axes reports that old name as deprecated.)
+_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if _proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
+if _proxy_count:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 AXES_VERBOSE = False
 
 LOGIN_URL = "portal:login"
