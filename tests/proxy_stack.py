@@ -55,14 +55,19 @@ def stop(process):
             process.wait()
 
 
-def app_env(tmp_path, **extra):
-    """Production settings (DEBUG off) on the test database, without the HTTPS redirect and Redis."""
+def test_database_url():
     from django.db import connection
 
     db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def app_env(tmp_path, database_url=None, **extra):
+    """Production settings (DEBUG off) on the test database (or `database_url`), without the HTTPS
+    redirect and Redis."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url or test_database_url(),
         "SECRET_KEY": "test-only-secret",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -77,7 +82,7 @@ def app_env(tmp_path, **extra):
 
 
 @contextlib.contextmanager
-def gunicorn(tmp_path, *extra_args, name="gunicorn", **env):
+def gunicorn(tmp_path, *extra_args, name="gunicorn", database_url=None, **env):
     """gunicorn with the production config (`extra_args` override it, as on a command line); yields
     (port, log path): stdout and stderr, i.e. access and error log, in one file as `docker logs` shows."""
     port = free_port()
@@ -88,7 +93,7 @@ def gunicorn(tmp_path, *extra_args, name="gunicorn", **env):
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=app_env(tmp_path, **env),
+            env=app_env(tmp_path, database_url, **env),
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -190,3 +195,52 @@ def add_staff(username, password):
     user.password = make_password(password, hasher="pbkdf2_sha256")
     user.save()
     return user
+
+
+# --- slow clients (issue #14, item 6) ------------------------------------------------------------------
+
+SLOW_CLIENTS_MAX = 300  # bounds of the probe: it only ever talks to 127.0.0.1, briefly
+SLOW_SECONDS_MAX = 30
+
+
+def _slow_client(port, until, interval, stop_event):
+    """One slowloris connection: a request's headers a byte at a time, never finished before `until`."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /masuk/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        while time.monotonic() < until and not stop_event.is_set():
+            sock.sendall(b"X")  # one byte of an endless header line
+            stop_event.wait(interval)
+
+
+def slow_client_probe(port, *, slow=30, normal=4, hold=12.0, interval=0.5, timeout=5.0):
+    """Open `slow` slow connections to 127.0.0.1:`port`, then, while they are held open (`hold` s), send
+    `normal` ordinary requests (GET /masuk/, a new connection each, spread over the hold) and give each
+    `timeout` s. Returns [(status or None, seconds)] of the normal requests."""
+    import threading
+
+    assert slow <= SLOW_CLIENTS_MAX and hold <= SLOW_SECONDS_MAX
+    stop_event = threading.Event()
+    until = time.monotonic() + hold
+    threads = [
+        threading.Thread(target=_slow_client, args=(port, until, interval, stop_event), daemon=True)
+        for _ in range(slow)
+    ]
+    for thread in threads:
+        thread.start()
+    results = []
+    try:
+        time.sleep(min(2.0, hold / 4))  # every slow connection is open and has started its headers
+        spacing = (until - time.monotonic() - timeout) / max(normal, 1)
+        for _ in range(normal):
+            started = time.monotonic()
+            try:
+                status = Client(port).request("GET", "/masuk/", timeout=timeout)[0]
+            except OSError:  # socket.timeout included: no answer in time
+                status = None
+            results.append((status, time.monotonic() - started))
+            time.sleep(max(0.0, spacing - (time.monotonic() - started)))
+    finally:
+        stop_event.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    return results
