@@ -3,6 +3,7 @@
 See README.md ("Environment variables") for the full list.
 """
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,9 @@ _proxy_count = env_int("AXES_PROXY_COUNT", 0)
 if _proxy_count < 0:
     raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
 if _proxy_count:
+    # Without django-ipware axes silently falls back to the socket's address (the proxy's): the bug of #14.
+    if importlib.util.find_spec("ipware") is None:
+        raise ImproperlyConfigured("AXES_PROXY_COUNT needs django-ipware: install django-axes[ipware].")
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
     AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
 else:

@@ -55,7 +55,7 @@ def stop(process):
             process.wait()
 
 
-def test_database_url():
+def suite_database_url():
     from django.db import connection
 
     db = connection.settings_dict
@@ -67,7 +67,7 @@ def app_env(tmp_path, database_url=None, **extra):
     redirect and Redis."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url or test_database_url(),
+        "DATABASE_URL": database_url or suite_database_url(),
         "SECRET_KEY": "test-only-secret",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -101,3 +101,38 @@ def test_behind_nginx_without_the_proxy_count_every_client_shares_nginx_address(
         assert fail_five_times(Client(port, source=A))[-1] == "locked"
         assert login(Client(port, source=B), PASSWORD) == "locked"
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
+def _axes_settings(tmp_path, proxy_count):
+    """The settings module read in a fresh process with AXES_PROXY_COUNT set (it is read at import)."""
+    import subprocess
+    import sys
+
+    from .proxy_stack import ROOT, app_env
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.AXES_IPWARE_PROXY_COUNT, list(s.AXES_IPWARE_META_PRECEDENCE_ORDER), s.IPWARE_STRICT)"
+    )
+    env = {**app_env(tmp_path, "sqlite:///unused"), "DJANGO_SETTINGS_MODULE": "pps_admin.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "AXES_PROXY_COUNT": proxy_count},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout.strip() if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+def test_the_proxy_count_maps_onto_ipware_hops_inside_the_header_and_a_bad_count_is_refused(tmp_path):
+    assert _axes_settings(tmp_path, "0") == "None ['REMOTE_ADDR'] False"  # no header read at all
+    assert (
+        _axes_settings(tmp_path, "1") == "0 ['HTTP_X_FORWARDED_FOR'] False"
+    )  # nginx: the header's last entry
+    assert (
+        _axes_settings(tmp_path, "2") == "1 ['HTTP_X_FORWARDED_FOR'] False"
+    )  # TLS proxy + nginx: one before
+    assert _axes_settings(tmp_path, "-1").endswith("AXES_PROXY_COUNT must be 0 or more.")
+    assert _axes_settings(tmp_path, "dua").endswith("AXES_PROXY_COUNT must be an integer, got 'dua'")

@@ -15,4 +15,4 @@ def test_normal_requests_are_answered_while_30_slow_clients_hold_connections_to_
         results = slow_client_probe(port, slow=30, normal=4, hold=12.0, timeout=5.0)
     print(f"\n30 slow clients via nginx: {[(status, round(seconds, 2)) for status, seconds in results]}")
     assert [status for status, _ in results] == [200] * 4
-    assert max(seconds for _, seconds in results) < 2.0, results
+    assert max(seconds for _, seconds in results) < 4.0, results  # blocked ones wait out the 5 s
