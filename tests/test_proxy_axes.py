@@ -35,7 +35,7 @@ def member(committed_db):
 
 
 def login(client, password, headers=None):
-    """(status, outcome) of one portal login: "in", "refused" (the form again) or "locked"."""
+    """The outcome of one portal login: "in", "refused" (the form again) or "locked"."""
     status, response_headers, html = client.post_form(
         "/masuk/", {"username": USERNAME, "password": password}, headers=headers
     )
