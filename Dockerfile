@@ -17,4 +17,5 @@ USER pps
 
 ENV MEDIA_ROOT=/data/media
 EXPOSE 8000
-CMD ["gunicorn", "pps_admin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and an access log without query strings (no NIK in logs): pps_admin/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:pps_admin.gunicorn_conf", "pps_admin.wsgi:application"]

@@ -44,8 +44,9 @@ demo: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 
+# nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn.
 system-deps-test: tests/axe/node_modules/.installed
-	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils
+	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils nginx
 
 # axe-core for the accessibility tests, from the npm registry at the version the lock file names.
 tests/axe/node_modules/.installed: tests/axe/package-lock.json

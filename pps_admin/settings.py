@@ -3,6 +3,7 @@
 See README.md ("Environment variables") for the full list.
 """
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -72,7 +73,26 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pps_admin.security.login_locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client address django-axes locks (through django-ipware). AXES_PROXY_COUNT is the number of reverse
+# proxies in front of the app that each append to X-Forwarded-For (compose's nginx: 1; a TLS terminator in
+# front of it: 2). 0: the socket's address only, and a client's own X-Forwarded-For is never read.
+# ipware counts the proxies listed *inside* the header: the nearest one is the socket's address, not in it,
+# hence count - 1; the client is the entry that many places from the right, so anything a client puts in
+# front of the header itself is never taken (non-strict: a longer header is not thrown out for that).
+# (Not a setting named AXES_PROXY_COUNT: axes reports that old name as deprecated.)
+_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if _proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
+if _proxy_count:
+    # Without django-ipware axes silently falls back to the socket's address (the proxy's): the bug of #14.
+    if importlib.util.find_spec("ipware") is None:
+        raise ImproperlyConfigured("AXES_PROXY_COUNT needs django-ipware: install django-axes[ipware].")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 AXES_VERBOSE = False
 
 LOGIN_URL = "portal:login"
@@ -197,10 +217,18 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # No NIK in any log line: query strings (staff searches) dropped, 16+ digit runs masked.
+    "filters": {"no_personal_data": {"()": "pps_admin.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults give these their own unfiltered handlers (django.request's "Not Found: <path>",
+        # runserver's request lines with the query string); here they go through the filtered console only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # Never log SQL parameters: they would contain NIK values.
         "django.db.backends": {"level": "WARNING"},
         # One line per rendered document is noise; failures are still logged by our tasks.
