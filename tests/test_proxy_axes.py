@@ -17,7 +17,7 @@ from .proxy_stack import Client, gunicorn, needs_nginx, nginx
 USERNAME = "manggar.sekretaris"
 PASSWORD = "Sandi-Anggota-Uji-2024"
 WRONG = "sandi-yang-salah"
-LOCKED_TEXT = "Terlalu banyak percobaan masuk yang gagal"
+LOCKED_TEXT = "Masuk ditahan sementara"
 A, B = "127.0.0.2", "127.0.0.3"
 
 pytestmark = needs_nginx
