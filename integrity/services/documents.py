@@ -28,6 +28,13 @@ def page_css() -> str:
     return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
 
 
+def role_title(role: str) -> str:
+    """The post as the pact names it: the secretary heads the PPS secretariat, the others serve in it."""
+    if role == "sekretaris":
+        return "Sekretaris PPS"
+    return f"{ROLE_LABELS[role]} Sekretariat PPS"
+
+
 def pact_context(pact: Pact) -> dict:
     appointment = pact.appointment
     person = appointment.person
@@ -37,9 +44,11 @@ def pact_context(pact: Pact) -> dict:
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
-        "role": ROLE_LABELS[appointment.role],
+        "role": role_title(appointment.role),
         "kelurahan": appointment.kelurahan.name,
         "kecamatan": appointment.kelurahan.kecamatan.name,
+        # An ASN signer's NIP goes under the name (and in the identity); a non-ASN member has none.
+        "nip": person.nip if person.is_asn else "",
         "city": ceremony.city if ceremony else "Balikpapan",
         "date": ceremony.date if ceremony else None,
     }
