@@ -24,6 +24,7 @@ class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
         "version",
         "title",
         "preamble",
+        "commitment",
         "pledges",
         "closing",
         "stamp_duty",

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from pps_admin.text import validate_single_line
 
-from .services.pacts import MAX_SCAN_BYTES
+from .services.scans import MAX_SCAN_BYTES
 
 
 class SignForm(forms.Form):

@@ -1,11 +1,19 @@
 """Integrity pacts (pakta integritas): versioned texts, signing ceremonies and each appointment's pact."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat.models import Appointment, Document
+
+# Indonesian time zones as documents name them; times are entered in the project's TIME_ZONE.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class PactText(models.Model):
@@ -16,7 +24,17 @@ class PactText(models.Model):
     title = models.CharField(
         "judul", max_length=200, default="PAKTA INTEGRITAS", validators=[validate_single_line]
     )
-    preamble = models.TextField("pembuka", validators=[validate_multi_line])
+    preamble = models.TextField(
+        "pembuka (satu paragraf per baris)",
+        validators=[validate_multi_line],
+        help_text="Dicetak sebelum identitas (nama, NIK, NIP, jabatan, kelurahan).",
+    )
+    commitment = models.TextField(
+        "pernyataan tekad",
+        blank=True,
+        validators=[validate_multi_line],
+        help_text="Dicetak sesudah identitas, sebelum butir pakta.",
+    )
     pledges = models.TextField("butir pakta (satu per baris)", validators=[validate_multi_line])
     closing = models.TextField("penutup", blank=True, validators=[validate_multi_line])
     stamp_duty = models.BooleanField(
@@ -42,7 +60,11 @@ class PactText(models.Model):
 
     @property
     def pledge_list(self) -> list[str]:
-        return [line.strip() for line in self.pledges.splitlines() if line.strip()]
+        return _lines(self.pledges)
+
+    @property
+    def preamble_paragraphs(self) -> list[str]:
+        return _lines(self.preamble)
 
     @classmethod
     def current(cls) -> "PactText | None":
@@ -53,6 +75,11 @@ class Ceremony(models.Model):
     name = models.CharField("nama kegiatan", max_length=200, validators=[validate_single_line])
     date = models.DateField("tanggal")
     place = models.CharField("tempat", max_length=200, validators=[validate_single_line])
+    # Printed on the attendance sheet only when set ("Pukul 08.00 WITA – selesai", "Pukul 08.00 – 12.00").
+    start_time = models.TimeField("pukul (mulai)", null=True, blank=True)
+    end_time = models.TimeField(
+        "pukul (selesai)", null=True, blank=True, help_text="Kosong: dicetak “selesai”."
+    )
     city = models.CharField(
         "kota (pada pakta)", max_length=100, default="Balikpapan", validators=[validate_single_line]
     )
@@ -73,6 +100,22 @@ class Ceremony(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.date:%d-%m-%Y})"
+
+    def clean(self):
+        if self.end_time and not self.start_time:
+            raise ValidationError({"start_time": "Isi pukul mulai bila pukul selesai diisi."})
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "Pukul selesai harus sesudah pukul mulai."})
+
+    @property
+    def time_label(self) -> str:
+        """ "Pukul 08.00 WITA – selesai", "Pukul 08.00 – 12.00 WITA", or "" when no time is set."""
+        if not self.start_time:
+            return ""
+        start, zone = f"{self.start_time:%H.%M}", ZONE_NAMES.get(settings.TIME_ZONE, "")
+        if self.end_time:
+            return " ".join(filter(None, ["Pukul", start, "–", f"{self.end_time:%H.%M}", zone]))
+        return " ".join(filter(None, ["Pukul", start, zone, "– selesai"]))
 
 
 class PactStatus(models.TextChoices):

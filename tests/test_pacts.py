@@ -21,12 +21,12 @@ from integrity.models import Ceremony, Pact, PactStatus, PactText
 from integrity.selectors import signing_dashboard
 from integrity.services.documents import attendance_sheet_pdf, pact_pdf
 from integrity.services.pacts import (
-    MAX_SCAN_BYTES,
     pact_attach_scan,
     pacts_generate,
     pacts_mark_printed,
     pacts_mark_signed,
 )
+from integrity.services.scans import MAX_SCAN_BYTES
 from kelurahan.models import Kelurahan
 from secretariat.models import Appointment, Document, GenerationJob, Person
 from secretariat.services.demo import demo_csv, demo_rows
@@ -54,11 +54,12 @@ TOO_BIG = "Berkas pindaian terlalu besar (maksimal 5 MB)."
 # --- real, minimal files (no Pillow): shared with the admin and browser tests ---------------------
 
 
-def minimal_pdf(text: str = "Pakta bertanda tangan") -> bytes:
-    """A valid one-page PDF 1.4 with a correct cross-reference table (pypdf reads it strictly)."""
+def minimal_pdf(text: str = "Pakta bertanda tangan", catalog_extra: bytes = b"") -> bytes:
+    """A valid one-page PDF 1.4 with a correct cross-reference table (pypdf reads it strictly);
+    `catalog_extra` is written into the catalog as it is (for hostile files)."""
     content = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
@@ -182,7 +183,7 @@ def test_pacts_generate_creates_one_pact_and_one_pending_document_per_active_app
         "Dedi Sudah Berhenti", BARU_ILIR, end_date=dt.date(2024, 5, 30), end_reason="mengundurkan_diri"
     )
     text = PactText.current()
-    assert text.version == 1
+    assert text.version == 2  # the standard text (version 1 is the old default, kept as a record)
 
     job = pacts_generate(user=staff_user)
 
@@ -240,7 +241,7 @@ def test_a_replacement_commits_while_pacts_are_being_generated(committed_db, own
 # --- the PDF ----------------------------------------------------------------------------------------
 
 
-def test_pact_pdf_names_member_nik_role_region_pledges_place_and_date_on_one_f4_page():
+def test_pact_pdf_has_the_standard_text_identity_pledges_place_date_and_the_asn_signers_nip():
     appointment = appoint("Hendra Wijaya Kusuma", MANGGAR, "bendahara", asn=True)
     [pact] = generate()
     document = render(pact)
@@ -252,20 +253,48 @@ def test_pact_pdf_names_member_nik_role_region_pledges_place_and_date_on_one_f4_
     person = appointment.person
     for expected in (
         "PAKTA INTEGRITAS",
-        "Hendra Wijaya Kusuma",
-        f"NIK : {person.nik}",
-        f"NIP : {person.nip}",
-        "Jabatan : Bendahara Sekretariat PPS",
-        "Kelurahan : Manggar",
-        "Kecamatan : Balikpapan Timur",
+        *(" ".join(paragraph.split()) for paragraph in defaults.PREAMBLE.splitlines()),
+        "titik awal strategis bagi perbaikan kualitas demokrasi",
+        f"Nama : Hendra Wijaya Kusuma NIK : {person.nik} NIP : {person.nip}",
+        "Jabatan : Bendahara Sekretariat PPS Kelurahan : Manggar Kecamatan : Balikpapan Timur",
+        " ".join(defaults.COMMITMENT.split()),
         defaults.CLOSING,
-        "Balikpapan, 1 Juni 2024",
-        "Yang membuat pernyataan,",
     ):
         assert expected in text, expected
-    for pledge in defaults.PLEDGES:
-        assert " ".join(pledge.split()) in text, pledge
-    assert text.count("Hendra Wijaya Kusuma") == 2  # identity and signature
+    # Nine numbered pledges, in order, among them impartiality, no KKN or conflict of interest, sanctions
+    # (pypdf reads the list numbers after the items, all together).
+    assert len(defaults.PLEDGES) == 9 and "1. 2. 3. 4. 5. 6. 7. 8. 9." in text and "10." not in text
+    unwrapped = text.replace("- ", "-")  # "sungguh-|sungguh" broken at its hyphen reads "sungguh- sungguh"
+    positions = [unwrapped.index(" ".join(pledge.split())) for pledge in defaults.PLEDGES]
+    assert positions == sorted(positions)
+    for phrase in ("imparsial, dan nonpartisan", "korupsi, kolusi, dan nepotisme", "konflik kepentingan"):
+        assert phrase in text, phrase
+    assert "kode etik penyelenggara Pemilu apabila melanggar pakta integritas ini." in text
+    # Place and date after the pledges, then the signer's name with the NIP on the line under it.
+    assert positions[-1] < unwrapped.index(
+        "Balikpapan, 1 Juni 2024 Yang membuat pernyataan, Hendra Wijaya Kusuma"
+    )
+    lines = pdf.text(document.file.path).splitlines()
+    name_line = len(lines) - 1 - lines[::-1].index("Hendra Wijaya Kusuma")
+    assert lines[name_line + 1] == f"NIP. {person.nip}"
+    assert text.count(person.nip) == 2  # identity and signature
+
+
+def test_a_non_asn_members_pact_has_no_nip_anywhere():
+    appoint("Rina Bukan Pegawai", LAMARU, "staf_teknis", gender="P")
+    [pact] = generate()
+
+    text = pdf.flat(render(pact).file.path)
+
+    assert "Jabatan : Staf Teknis Sekretariat PPS Kelurahan : Lamaru" in text
+    assert "NIP" not in text
+    assert "Yang membuat pernyataan, Rina Bukan Pegawai" in text
+
+
+def test_the_secretarys_pact_names_the_post_sekretaris_pps():
+    appoint("Budi Sekretaris", MANGGAR, "sekretaris")
+    [pact] = generate()
+    assert "Jabatan : Sekretaris PPS Kelurahan : Manggar" in pdf.flat(render(pact).file.path)
 
 
 def _exactly(text: str, length: int) -> str:
@@ -292,9 +321,10 @@ def test_pact_with_150_character_name_and_100_character_kelurahan_still_fits_one
     if stamp_duty:
         current = PactText.current()
         PactText.objects.create(
-            version=2,
+            version=current.version + 1,
             title=current.title,
             preamble=current.preamble,
+            commitment=current.commitment,
             pledges=current.pledges,
             closing=current.closing,
             stamp_duty=True,
@@ -321,39 +351,71 @@ def test_pact_with_150_character_name_and_100_character_kelurahan_still_fits_one
 NEW_PLEDGE = "Akan menjaga kerahasiaan data pribadi pemilih sesuai Undang-Undang Pelindungan Data Pribadi;"
 
 
+TEXT_FIELDS = ("title", "preamble", "commitment", "pledges", "closing")
+
+
 def save_text_in_admin(client, **changes):
-    version_1 = PactText.objects.get(version=1)
-    data = {
-        "title": version_1.title,
-        "preamble": version_1.preamble,
-        "pledges": version_1.pledges,
-        "closing": version_1.closing,
-        **changes,
-    }
-    return client.post(reverse("admin:integrity_pacttext_change", args=[version_1.pk]), data)
+    current = PactText.current()
+    data = {**{field: getattr(current, field) for field in TEXT_FIELDS}, **changes}
+    return client.post(reverse("admin:integrity_pacttext_change", args=[current.pk]), data)
 
 
-def test_saving_pact_text_in_admin_creates_version_2_and_leaves_version_1_untouched(staff_client, staff_user):
-    version_1 = PactText.objects.get()
-    before = {f: getattr(version_1, f) for f in ("title", "preamble", "pledges", "closing", "created_at")}
-    new_pledges = f"{version_1.pledges}\n{NEW_PLEDGE}"
+def test_the_migrations_keep_the_old_default_as_version_1_and_make_the_standard_text_current():
+    version_1, version_2 = PactText.objects.order_by("version")
+    assert (version_1.version, version_2.version) == (1, 2)
+    assert len(version_1.pledge_list) == 7 and version_1.commitment == ""
+    assert version_2 == PactText.current()
+    assert version_2.preamble == defaults.PREAMBLE and version_2.commitment == defaults.COMMITMENT
+    assert version_2.pledge_list == defaults.PLEDGES and version_2.closing == defaults.CLOSING
+
+
+def _migration():
+    from importlib import import_module
+
+    return import_module("integrity.migrations.0004_standard_pact_text_and_ceremony_time")
+
+
+def test_the_standard_text_migration_adds_a_version_only_over_the_untouched_old_default():
+    from django.apps import apps
+
+    # A database whose current text is still the old default (as version 3, say) gets the standard next.
+    old = PactText.objects.get(version=1)
+    PactText.objects.create(
+        version=3, title=old.title, preamble=old.preamble, pledges=old.pledges, closing=old.closing
+    )
+    _migration().add_standard_text(apps, None)
+    assert PactText.current().version == 4 and PactText.current().pledge_list == defaults.PLEDGES
+
+    # A text staff have edited stays current: nothing is added over it.
+    PactText.objects.create(version=5, title="PAKTA INTEGRITAS", preamble="Pembuka kantor", pledges="Satu;")
+    _migration().add_standard_text(apps, None)
+    assert PactText.current().version == 5 and PactText.objects.count() == 5
+
+
+def test_saving_pact_text_in_admin_creates_a_new_version_and_leaves_the_current_one_untouched(
+    staff_client, staff_user
+):
+    current = PactText.current()
+    before = {f: getattr(current, f) for f in (*TEXT_FIELDS, "created_at")}
+    new_pledges = f"{current.pledges}\n{NEW_PLEDGE}"
 
     response = save_text_in_admin(staff_client, pledges=new_pledges)
 
     assert response.status_code == 302
-    assert PactText.objects.count() == 2
-    version_1.refresh_from_db()
-    assert {f: getattr(version_1, f) for f in before} == before
-    assert version_1.pledges == "\n".join(defaults.PLEDGES)
-    version_2 = PactText.current()
-    assert version_2.version == 2 and version_2.pk != version_1.pk
-    assert version_2.pledge_list == [*defaults.PLEDGES, NEW_PLEDGE]
-    assert version_2.created_by == staff_user
+    assert PactText.objects.count() == 3
+    current.refresh_from_db()
+    assert {f: getattr(current, f) for f in before} == before
+    assert current.pledges == "\n".join(defaults.PLEDGES)
+    newest = PactText.current()
+    assert newest.version == 3 and newest.pk != current.pk
+    assert newest.pledge_list == [*defaults.PLEDGES, NEW_PLEDGE]
+    assert newest.commitment == defaults.COMMITMENT
+    assert newest.created_by == staff_user
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert "Disimpan sebagai versi baru (2)." in messages
+    assert "Disimpan sebagai versi baru (3)." in messages
 
 
-def test_existing_pacts_keep_version_1_and_its_wording_while_new_pacts_get_version_2(staff_client):
+def test_existing_pacts_keep_their_version_and_its_wording_while_new_pacts_get_the_next(staff_client):
     appoint("Irfan Sudah Dicetak", MANGGAR, "sekretaris")
     appoint("Dewi Belum Dicetak", MANGGAR, "bendahara", gender="P")
     rendered_before, rendered_after = generate()
@@ -367,8 +429,8 @@ def test_existing_pacts_keep_version_1_and_its_wording_while_new_pacts_get_versi
     )
     assert response.status_code == 302
 
-    version_1, version_2 = PactText.objects.get(version=1), PactText.objects.get(version=2)
-    assert set(Pact.objects.values_list("text_id", flat=True)) == {version_1.pk}
+    standard, edited = PactText.objects.get(version=2), PactText.objects.get(version=3)
+    assert set(Pact.objects.values_list("text_id", flat=True)) == {standard.pk}
     # A pact queued before the change but rendered after it still carries the old words.
     second = pdf.flat(render(rendered_after).file.path)
     assert " ".join(old_pledge.split()) in second and changed_pledge not in second
@@ -380,7 +442,7 @@ def test_existing_pacts_keep_version_1_and_its_wording_while_new_pacts_get_versi
     appoint("Rina Anggota Baru", LAMARU, "staf_teknis", gender="P")
     assert pacts_generate().total == 1
     newest = Pact.objects.get(appointment__person__name="Rina Anggota Baru")
-    assert newest.text == version_2
+    assert newest.text == edited
     text = pdf.flat(render(newest).file.path)
     assert changed_pledge in text and " ".join(old_pledge.split()) not in text
 
@@ -538,10 +600,10 @@ def test_pact_attach_scan_accepts_real_pdf_jpeg_and_png_files(pact, staff_user, 
     path = Path(pact.scan.path).resolve()
     assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve() / "private" / "pact-scans")
     assert path.name.startswith(f"{pact.appointment_id}-") and path.suffix == f".{extension}"
-    assert path.read_bytes() == data
-    assert (
-        pact.scan_sha256 == hashlib.sha256(data).hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest()
-    )
+    # A PDF is kept as uploaded; an image as Pillow's re-encoded copy (tests/test_scans.py); the hash is
+    # always that of the stored bytes.
+    assert (path.read_bytes() == data) is (extension == "pdf")
+    assert pact.scan_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert pact.status == PactStatus.NOT_PRINTED  # an upload does not sign the pact by itself
 
 
@@ -597,8 +659,8 @@ def test_second_scan_upload_keeps_the_first_file_on_disk(pact, staff_user):
     second_path = Path(pact.scan.path)
     assert second_path != first_path and second_path.suffix == ".png"
     assert first_path.read_bytes() == first_data
-    assert second_path.read_bytes() == second_data
-    assert pact.scan_sha256 == hashlib.sha256(second_data).hexdigest()
+    assert second_path.read_bytes().startswith(b"\x89PNG")
+    assert pact.scan_sha256 == hashlib.sha256(second_path.read_bytes()).hexdigest()
     scans = [h.scan for h in pact.history.order_by("history_id")]
     assert scans[-2:] == [first_name, pact.scan.name] and set(scans[:-2]) == {""}
 
@@ -756,15 +818,8 @@ def test_attendance_sheet_with_chosen_expected_members_lists_only_them(ceremony)
     assert all(pdf.is_size(size, pdf.F4_POINTS) for size in pdf.page_sizes(data))
 
 
-def test_a_scan_that_only_starts_like_a_pdf_is_refused():
-    from django.core.exceptions import ValidationError
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from integrity.services.pacts import validate_scan
-
-    fake = SimpleUploadedFile("pakta.pdf", b"%PDF-1.4\n" + b"\x7fELF" + b"\x00" * 2000)
+def test_a_scan_that_only_starts_like_a_pdf_or_a_png_is_refused(pact):
     with pytest.raises(ValidationError, match="PDF, JPEG atau PNG"):
-        validate_scan(fake)
-    truncated_png = SimpleUploadedFile("pakta.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    with pytest.raises(ValidationError):
-        validate_scan(truncated_png)
+        pact_attach_scan(pact=pact, upload=upload("pakta.pdf", b"%PDF-1.4\n" + b"\x7fELF" + b"\x00" * 2000))
+    with pytest.raises(ValidationError, match="rusak atau tidak utuh"):
+        pact_attach_scan(pact=pact, upload=upload("pakta.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100))

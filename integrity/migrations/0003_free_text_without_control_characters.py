@@ -6,70 +6,106 @@ import pps_admin.text
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrity', '0002_default_text_and_ceremony'),
+        ("integrity", "0002_default_text_and_ceremony"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ceremony',
-            name='city',
-            field=models.CharField(default='Balikpapan', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='kota (pada pakta)'),
+            model_name="ceremony",
+            name="city",
+            field=models.CharField(
+                default="Balikpapan",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="kota (pada pakta)",
+            ),
         ),
         migrations.AlterField(
-            model_name='ceremony',
-            name='name',
-            field=models.CharField(max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='nama kegiatan'),
+            model_name="ceremony",
+            name="name",
+            field=models.CharField(
+                max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name="nama kegiatan"
+            ),
         ),
         migrations.AlterField(
-            model_name='ceremony',
-            name='place',
-            field=models.CharField(max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='tempat'),
+            model_name="ceremony",
+            name="place",
+            field=models.CharField(
+                max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name="tempat"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalceremony',
-            name='city',
-            field=models.CharField(default='Balikpapan', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='kota (pada pakta)'),
+            model_name="historicalceremony",
+            name="city",
+            field=models.CharField(
+                default="Balikpapan",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="kota (pada pakta)",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalceremony',
-            name='name',
-            field=models.CharField(max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='nama kegiatan'),
+            model_name="historicalceremony",
+            name="name",
+            field=models.CharField(
+                max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name="nama kegiatan"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalceremony',
-            name='place',
-            field=models.CharField(max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='tempat'),
+            model_name="historicalceremony",
+            name="place",
+            field=models.CharField(
+                max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name="tempat"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpact',
-            name='signed_place',
-            field=models.CharField(blank=True, max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='tempat tanda tangan'),
+            model_name="historicalpact",
+            name="signed_place",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="tempat tanda tangan",
+            ),
         ),
         migrations.AlterField(
-            model_name='pact',
-            name='signed_place',
-            field=models.CharField(blank=True, max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='tempat tanda tangan'),
+            model_name="pact",
+            name="signed_place",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="tempat tanda tangan",
+            ),
         ),
         migrations.AlterField(
-            model_name='pacttext',
-            name='closing',
-            field=models.TextField(blank=True, validators=[pps_admin.text.validate_multi_line], verbose_name='penutup'),
+            model_name="pacttext",
+            name="closing",
+            field=models.TextField(
+                blank=True, validators=[pps_admin.text.validate_multi_line], verbose_name="penutup"
+            ),
         ),
         migrations.AlterField(
-            model_name='pacttext',
-            name='pledges',
-            field=models.TextField(validators=[pps_admin.text.validate_multi_line], verbose_name='butir pakta (satu per baris)'),
+            model_name="pacttext",
+            name="pledges",
+            field=models.TextField(
+                validators=[pps_admin.text.validate_multi_line], verbose_name="butir pakta (satu per baris)"
+            ),
         ),
         migrations.AlterField(
-            model_name='pacttext',
-            name='preamble',
-            field=models.TextField(validators=[pps_admin.text.validate_multi_line], verbose_name='pembuka'),
+            model_name="pacttext",
+            name="preamble",
+            field=models.TextField(validators=[pps_admin.text.validate_multi_line], verbose_name="pembuka"),
         ),
         migrations.AlterField(
-            model_name='pacttext',
-            name='title',
-            field=models.CharField(default='PAKTA INTEGRITAS', max_length=200, validators=[pps_admin.text.validate_single_line], verbose_name='judul'),
+            model_name="pacttext",
+            name="title",
+            field=models.CharField(
+                default="PAKTA INTEGRITAS",
+                max_length=200,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="judul",
+            ),
         ),
     ]

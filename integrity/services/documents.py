@@ -28,6 +28,13 @@ def page_css() -> str:
     return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
 
 
+def role_title(role: str) -> str:
+    """The post as the pact names it: the secretary heads the PPS secretariat, the others serve in it."""
+    if role == "sekretaris":
+        return "Sekretaris PPS"
+    return f"{ROLE_LABELS[role]} Sekretariat PPS"
+
+
 def pact_context(pact: Pact) -> dict:
     appointment = pact.appointment
     person = appointment.person
@@ -37,9 +44,11 @@ def pact_context(pact: Pact) -> dict:
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
-        "role": ROLE_LABELS[appointment.role],
+        "role": role_title(appointment.role),
         "kelurahan": appointment.kelurahan.name,
         "kecamatan": appointment.kelurahan.kecamatan.name,
+        # An ASN signer's NIP goes under the name (and in the identity); a non-ASN member has none.
+        "nip": person.nip if person.is_asn else "",
         "city": ceremony.city if ceremony else "Balikpapan",
         "date": ceremony.date if ceremony else None,
     }
@@ -67,7 +76,8 @@ def ceremony_appointments(ceremony: Ceremony):
 
 
 def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
-    """Daftar hadir: per kelurahan, No, Nama, Jabatan, Kelurahan and a signature column."""
+    """Daftar hadir: per kelurahan, No, Nama, Jabatan, Kelurahan, a zig-zag signature column, and the
+    Sekretaris KPU's "Mengetahui" block."""
     groups = []
     for number, appointment in enumerate(ceremony_appointments(ceremony), start=1):
         if not groups or groups[-1]["kelurahan"] != appointment.kelurahan:
@@ -82,8 +92,27 @@ def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
         )
     return render_pdf(
         "documents/daftar_hadir.html",
-        {"page_css": page_css(), "ceremony": ceremony, "groups": groups, "generated": timezone.localtime()},
+        {
+            "page_css": page_css(),
+            "ceremony": ceremony,
+            "groups": groups,
+            "validator": attendance_validator(),
+            "generated": timezone.localtime(),
+        },
     )
+
+
+def attendance_validator() -> dict:
+    """Who signs "Mengetahui" under the attendance sheet (it goes into the spending accountability file):
+    the Sekretaris KPU configured on the decree template, whose full NIP is printed (an official's NIP is
+    public on documents); blank lines for handwriting when none is configured."""
+    template = DecreeTemplate.active()
+    return {
+        "title": (template.authenticator_title if template else "")
+        or "SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+        "name": template.authenticator_name if template else "",
+        "nip": template.authenticator_nip if template else "",
+    }
 
 
 def pacts_bundle(pacts) -> bytes | None:

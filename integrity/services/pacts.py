@@ -13,13 +13,7 @@ from secretariat.models import Appointment, Document, DocumentKind, ElectionPeri
 from secretariat.services.documents import job_dispatch_on_commit
 
 from ..models import Ceremony, Pact, PactStatus, PactText
-
-MAX_SCAN_BYTES = 5 * 1024 * 1024
-SCAN_TYPES = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-}
+from .scans import scan_checked
 
 
 @transaction.atomic
@@ -93,47 +87,12 @@ def pacts_mark_signed(*, pacts, signed_date: dt.date, signed_place: str, user=No
     return count
 
 
-def scan_type(data: bytes) -> tuple[str, str] | None:
-    for signature, kind in SCAN_TYPES.items():
-        if data.startswith(signature):
-            return kind
-    return None
-
-
-def validate_scan(upload) -> tuple[bytes, str]:
-    """Read an uploaded scan, checking its content (not its name) and size; returns (bytes, extension)."""
-    if upload.size > MAX_SCAN_BYTES:
-        raise ValidationError("Berkas pindaian terlalu besar (maksimal 5 MB).")
-    data = upload.read(MAX_SCAN_BYTES + 1)
-    if len(data) > MAX_SCAN_BYTES:
-        raise ValidationError("Berkas pindaian terlalu besar (maksimal 5 MB).")
-    kind = scan_type(data)
-    if kind is None or not _well_formed(data, kind[1]):
-        raise ValidationError("Pindaian harus berupa PDF, JPEG atau PNG (diperiksa dari isi berkas).")
-    return data, kind[1]
-
-
-def _well_formed(data: bytes, extension: str) -> bool:
-    """More than the first bytes: a PDF must parse with at least one page, an image must be complete."""
-    if extension == "pdf":
-        import io
-
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
-        try:
-            return len(PdfReader(io.BytesIO(data)).pages) > 0
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-            return False
-    if extension == "png":
-        return data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
-    return data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")  # JPEG end-of-image marker
-
-
 @transaction.atomic
 def pact_attach_scan(*, pact: Pact, upload, user=None) -> Pact:
-    """Store a scan of the signed paper privately under a new name (an earlier scan stays on disk)."""
-    data, extension = validate_scan(upload)
+    """Store a scan of the signed paper privately under a new name (an earlier scan stays on disk).
+
+    Images are stored as the checked, re-encoded copy and the hash is that of the stored bytes."""
+    data, extension = scan_checked(upload)
     pact = Pact.objects.select_for_update().get(pk=pact.pk)
     name = f"{pact.appointment_id}-{uuid.uuid4().hex}.{extension}"
     pact.scan.save(name, ContentFile(data), save=False)
