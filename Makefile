@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= -n 2
 
 .PHONY: run test demo install install-dev lock system-deps-run system-deps-test services lint migrations-check \
-	compose-check ci clean
+	compose-check smoke ci clean
 
 # Installs exactly the locks (every package pinned and hash-checked), as the Dockerfile does.
 $(VENV)/.installed: requirements.txt
@@ -81,7 +81,12 @@ compose-check:
 	bash .ci/system-deps docker-compose
 	SECRET_KEY=compose-check docker-compose -f docker-compose.yml config -q
 
-ci: test lint migrations-check compose-check
+## make smoke: the production path end to end (.ci/smoke): a fresh venv from requirements.txt alone,
+# gunicorn + Celery worker + beat as docker-compose starts them, and a decree issued over HTTP.
+smoke:
+	PYTHON=$(PYTHON) bash .ci/smoke
+
+ci: test lint migrations-check compose-check smoke
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
