@@ -14,10 +14,10 @@ PYTEST_WORKERS ?= -n 2
 .PHONY: run test demo install install-dev lock system-deps-run system-deps-test services lint migrations-check \
 	compose-check smoke ci clean
 
-# Installs exactly the locks (every package pinned and hash-checked), as the Dockerfile does.
+# Installs exactly the locks (every package pinned and hash-checked), as the Dockerfile does; the venv's own
+# pip does it (an unpinned pip upgrade would be the one package outside the lock).
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q --require-hashes -r requirements.txt
 	touch $@
 
