@@ -11,21 +11,33 @@ PYTEST_ARGS ?=
 # Two test processes (the machines have 2 cores); each gets its own test database, queue and worker.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test demo install install-dev system-deps-run system-deps-test services lint migrations-check compose-check ci clean
+.PHONY: run test demo install install-dev lock system-deps-run system-deps-test services lint migrations-check \
+	compose-check smoke ci clean
 
+# Installs exactly the locks (every package pinned and hash-checked), as the Dockerfile does; the venv's own
+# pip does it (an unpinned pip upgrade would be the one package outside the lock).
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+## make lock: compile requirements.in / requirements-dev.in into the pinned, hashed requirements*.txt.
+# Keeps every pin that still fits; LOCK_ARGS=--upgrade moves all to their newest versions,
+# LOCK_ARGS="--upgrade-package django" one. One lock for every platform (--universal), Python 3.11.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: install-dev
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 # WeasyPrint (document rendering) needs Pango; both targets make sure it is there.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -76,7 +88,12 @@ compose-check:
 	bash .ci/system-deps docker-compose
 	SECRET_KEY=compose-check docker-compose -f docker-compose.yml config -q
 
-ci: test lint migrations-check compose-check
+## make smoke: the production path end to end (.ci/smoke): a fresh venv from requirements.txt alone,
+# gunicorn + Celery worker + beat as docker-compose starts them, and a decree issued over HTTP.
+smoke:
+	PYTHON=$(PYTHON) bash .ci/smoke
+
+ci: test lint migrations-check compose-check smoke
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
