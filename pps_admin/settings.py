@@ -187,8 +187,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 STUCK_JOB_MINUTES = env_int("STUCK_JOB_MINUTES", 30)
 if STUCK_JOB_MINUTES < 1:
     raise ImproperlyConfigured("STUCK_JOB_MINUTES must be at least 1.")
+# A document left running by a worker that died (its row lock gone with its connection) is sent again by
+# a sweep at worker start and every ABANDONED_SWEEP_SECONDS (beat), instead of after the visibility timeout.
+# The grace spares a renderer the instant between marking its document running and locking it.
+ABANDONED_SWEEP_SECONDS = env_int("ABANDONED_SWEEP_SECONDS", 30)
+ABANDONED_GRACE_SECONDS = 3
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-jobs": {"task": "secretariat.tasks.dispatch_pending_jobs", "schedule": 60.0},
+    "requeue-abandoned-documents": {
+        "task": "secretariat.tasks.requeue_abandoned_documents",
+        "schedule": float(ABANDONED_SWEEP_SECONDS),
+    },
 }
 
 # simple-history: audit rows keep the user even if the account is later deleted.
