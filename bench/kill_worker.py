@@ -105,18 +105,32 @@ def main():
             [sys.executable, "manage.py", "generate_sk", "--date", "2024-06-01"],
             cwd=ROOT, env=env, check=True, capture_output=True,
         )  # fmt: skip
+        while statuses(cursor).get("done", 0) == 0:
+            time.sleep(0.05)
+        first_done = time.monotonic()
         while statuses(cursor).get("done", 0) < args.kill_after:
             time.sleep(0.05)
+        # The machine's pace before the kill: what the rest of the batch costs with no recovery at all.
+        rate = (statuses(cursor)["done"] - 1) / (time.monotonic() - first_done)
         os.killpg(workers[0].pid, signal.SIGKILL)
         workers[0].wait()
         at_kill = statuses(cursor)
-        print(f"killed with {at_kill}")
+        cursor.execute("SELECT id FROM secretariat_document WHERE status = 'running'")
+        abandoned = [row[0] for row in cursor.fetchall()]
+        left = sum(at_kill.values()) - at_kill.get("done", 0)
+        print(f"killed with {at_kill}; pace before the kill {rate:.1f} documents/s, so the {left} left "
+              f"cost about {left / rate:.0f} s of rendering")  # fmt: skip
         time.sleep(1)
         since = len(Path(log).read_text())
         started = time.monotonic()
         workers.append(start_worker(env, log, args.concurrency))
         ready = wait_ready(log, since)
+        abandoned_done = None
         while True:
+            query = "SELECT count(*) FROM secretariat_document WHERE id = ANY(%s) AND status = 'done'"
+            cursor.execute(query, [abandoned])
+            if abandoned_done is None and cursor.fetchone()[0] == len(abandoned):
+                abandoned_done = time.monotonic()
             now = statuses(cursor)
             if now.get("done", 0) + now.get("failed", 0) == sum(now.values()):
                 break
@@ -124,8 +138,9 @@ def main():
                 raise SystemExit(f"not done after 900 s: {now}")
             time.sleep(0.1)
         finished = time.monotonic()
-        print(f"new worker ready after {ready - started:.1f} s; batch done {finished - started:.1f} s "
-              f"after the new worker started: {now}")  # fmt: skip
+        print(f"new worker ready after {ready - started:.1f} s; the {len(abandoned)} documents left running "
+              f"done after {(abandoned_done or finished) - started:.1f} s; batch done "
+              f"{finished - started:.1f} s after the new worker started: {now}")  # fmt: skip
         before = records(cursor, media)
         attempts = sorted({record[1] for record in before.values()})
         files = [p for p in media.rglob("*") if p.is_file()]

@@ -213,9 +213,10 @@ if STUCK_JOB_MINUTES < 1:
     raise ImproperlyConfigured("STUCK_JOB_MINUTES must be at least 1.")
 # A document left running by a worker that died (its row lock gone with its connection) is sent again by
 # a sweep at worker start and every ABANDONED_SWEEP_SECONDS (beat), instead of after the visibility timeout.
-# The grace spares a renderer the instant between marking its document running and locking it.
+# The grace spares a renderer the instant between marking its document running and locking it (taking it
+# anyway would cost one more message, not a second render).
 ABANDONED_SWEEP_SECONDS = env_int("ABANDONED_SWEEP_SECONDS", 30)
-ABANDONED_GRACE_SECONDS = 3
+ABANDONED_GRACE_SECONDS = 1
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-jobs": {"task": "secretariat.tasks.dispatch_pending_jobs", "schedule": 60.0},
     "requeue-abandoned-documents": {

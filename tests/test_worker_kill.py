@@ -117,7 +117,8 @@ def test_a_killed_workers_batch_is_finished_by_the_next_worker_before_the_visibi
     assert done_at_kill < 103
     log_at_kill = len(log.read_text())
 
-    time.sleep(1)
+    # Past ABANDONED_GRACE_SECONDS (1 s) before the new worker's start-up sweep, however fast it starts.
+    time.sleep(2)
     started = time.monotonic()
     second = start_worker(queue, media_root, log)
     try:
