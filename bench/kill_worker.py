@@ -5,11 +5,12 @@
 A fresh PostgreSQL database (`pps_bench_kill`, dropped at the end unless --keep), the fictional roster of
 102 members (`seed_demo`), `generate_sk` (1 Keputusan + 102 Petikan) through a real Celery worker on
 Redis with the production visibility timeout (300 s unless CELERY_VISIBILITY_TIMEOUT says otherwise).
-Once `--kill-after` documents are done the worker's whole process group gets SIGKILL; one second later a
-new worker starts. Printed: the documents done / left running at the kill, seconds from the new worker's
-start to the batch done, renders per document (`attempts`), files on disk (none empty, no temporary
-file left). With --wait-redelivery it then waits past the visibility timeout, so the killed worker's
-unacknowledged messages come back, and checks that they changed nothing.
+Once `--kill-after` documents are done, while one is being rendered, the worker's whole process group
+gets SIGKILL; one second later a new worker starts. Printed: the documents done / left running at the
+kill, the pace before it, seconds from the new worker's start to the batch done, renders per document
+(`attempts`), files on disk (none empty, no temporary file left). With --wait-redelivery it then waits
+past the visibility timeout, so the killed worker's unacknowledged messages come back, and checks that
+they changed nothing.
 
 Uses its own Redis database (`--redis-url`, default db 13) and queue: the visibility timeout's restore
 reads every unacknowledged message of a Redis database, so it must not share one with a test run.
@@ -108,8 +109,9 @@ def main():
         while statuses(cursor).get("done", 0) == 0:
             time.sleep(0.05)
         first_done = time.monotonic()
-        while statuses(cursor).get("done", 0) < args.kill_after:
-            time.sleep(0.05)
+        # Kill while documents are being rendered, as a crash mid-render would.
+        while statuses(cursor).get("done", 0) < args.kill_after or not statuses(cursor).get("running"):
+            time.sleep(0.02)
         # The machine's pace before the kill: what the rest of the batch costs with no recovery at all.
         rate = (statuses(cursor)["done"] - 1) / (time.monotonic() - first_done)
         os.killpg(workers[0].pid, signal.SIGKILL)
