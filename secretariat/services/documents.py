@@ -197,7 +197,7 @@ def jobs_resend_stalled(*, older_than: dt.timedelta | None = None) -> int:
 
 def abandoned_cutoff() -> dt.datetime:
     """Documents started before this and still running may be abandoned. On PostgreSQL the lock decides;
-    the few seconds only spare a renderer between marking its document running and locking it to render.
+    the grace (a second) only spares a renderer between marking its document running and locking it.
     SQLite (`make run`) has no row locks to ask: there a document is abandoned once it has been running
     longer than a task may live (CELERY_TASK_TIME_LIMIT), plus a minute."""
     if connection.features.has_select_for_update_skip_locked:
