@@ -45,11 +45,12 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 system-deps-run:
 	bash .ci/system-deps $(RUN_DEBS)
 
-## make run: development server on SQLite (DATABASE_URL unset), tasks in-process (REDIS_URL unset).
+## make run: development server on SQLite (DATABASE_URL unset) and, beside it, the embedded Celery worker
+## (2 processes and its beat) on a queue of files in .run/broker (REDIS_URL unset); Ctrl-C stops both.
 run: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 ## make demo: add a clearly fictional 102-member roster to the development database.
 demo: install system-deps-run

@@ -18,21 +18,34 @@ class AdminSiteConfig(AdminConfig):
 
 
 def task_mode_check(app_configs, **kwargs):
-    """Say at start-up where document tasks run, so nobody mistakes in-process for workers."""
+    """Say at start-up where documents are made, so nobody mistakes the embedded worker for production."""
+    sqlite = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     if settings.REDIS_URL:
-        return []
+        if not sqlite:
+            return []
+        return [
+            checks.Warning(
+                "REDIS_URL diatur dengan basis data SQLite: worker Celery sungguhan perlu PostgreSQL. "
+                "SQLite hanya menerima satu penulis sekaligus dan satu mesin.",
+                hint="Atur DATABASE_URL ke PostgreSQL (postgres://...).",
+                id="pps_admin.W002",
+            )
+        ]
     if settings.DEBUG:
         return [
             checks.Info(
-                "REDIS_URL tidak diatur: tugas (pembuatan dokumen) berjalan di dalam proses web ini, "
-                "tanpa worker Celery. Cocok untuk mencoba; untuk produksi atur REDIS_URL.",
+                "REDIS_URL tidak diatur: dokumen dibuat oleh worker Celery bawaan yang dijalankan `make run` "
+                f"(manage.py run_embedded) di samping server web, lewat antrean berkas di "
+                f"{settings.EMBEDDED_BROKER_DIR}; tidak di dalam permintaan web. Tanpa worker itu "
+                "pekerjaan menunggu di antrean. Untuk produksi atur REDIS_URL.",
                 id="pps_admin.I001",
             )
         ]
     return [
         checks.Warning(
-            "REDIS_URL is not set with DEBUG off: tasks would run inside web requests.",
-            hint="Set REDIS_URL and run `celery -A pps_admin worker`.",
+            "REDIS_URL is not set with DEBUG off: documents would wait in the embedded worker's file queue "
+            f"({settings.EMBEDDED_BROKER_DIR}), which only `manage.py run_embedded` on this machine reads.",
+            hint="Set REDIS_URL and run `celery -A pps_admin worker` and `celery -A pps_admin beat`.",
             id="pps_admin.W001",
         )
     ]
@@ -49,6 +62,6 @@ def email_check(app_configs, **kwargs):
             "(dan tidak dicetak ke log).",
             hint="Atur EMAIL_HOST (dan EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) agar anggota dapat mengatur "
             "ulang sandi lewat e-mail; tanpa itu staf memberi sandi sekali pakai yang baru.",
-            id="pps_admin.W002",
+            id="pps_admin.W003",
         )
     ]

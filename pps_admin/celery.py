@@ -1,6 +1,7 @@
 """The Celery application. Workers: `celery -A pps_admin worker`."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,3 +10,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pps_admin.settings")
 app = Celery("pps_admin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_file_queue_folders(sender, **kwargs):
+    # The embedded default (`make run`, no REDIS_URL) queues tasks as files; kombu expects the folders.
+    if sender.conf.broker_url.startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            Path(sender.conf.broker_transport_options[key]).mkdir(parents=True, exist_ok=True)

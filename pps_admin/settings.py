@@ -126,6 +126,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s SQLite is written by the web server and the embedded worker's two processes at once.
+    # WAL: readers (progress pages) never wait for a writer. IMMEDIATE: a transaction takes the write lock
+    # when it begins, and waits up to `timeout` seconds for it, instead of failing with "database is
+    # locked" when it upgrades a read to a write halfway. Writers still take turns: production uses
+    # PostgreSQL (the check in pps_admin/apps.py says so when workers run on SQLite).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -177,11 +188,15 @@ IMPORT_WEB_MAX_ROWS = env_int("IMPORT_WEB_MAX_ROWS", 20_000)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Celery: REDIS_URL set -> tasks go to workers; unset -> tasks run in-process (development only).
+# Celery. REDIS_URL set: tasks go to the workers through Redis (production). Unset (`make run`): they go to
+# the embedded worker that `make run` starts beside the web server (`manage.py run_embedded`), through a
+# queue of files in EMBEDDED_BROKER_DIR (kombu's filesystem transport: no server to install). Either way no
+# request renders a document; the app says which at start-up (pps_admin/apps.py).
 REDIS_URL = env_str("REDIS_URL")
-CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+EMBEDDED_BROKER_DIR = Path(env_str("EMBEDDED_BROKER_DIR", str(BASE_DIR / ".run" / "broker")))
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pps_admin")
@@ -200,6 +215,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # seconds (Redis' default is one hour). It must exceed the hard time limit above, or a slow task would
 # run twice; rendering is idempotent anyway (a finished document is never rendered again).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
+if REDIS_URL is None:
+    # The file queue hands a message over by moving its file away: nothing to give back, so a killed
+    # embedded worker's documents come back through the sweep below (`documents_requeue_abandoned`).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
+        "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
+        "polling_interval": 0.2,
+    }
 # A job whose documents have shown no progress for this long is taken as lost (a broker flush, a revoked
 # task, a task that gave up its database retries) and sent again by the sweep below, at worker start and by
 # the admin's retry. Longer than a task's database retries (25 minutes at most), so a task still retrying is
@@ -207,8 +231,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 STUCK_JOB_MINUTES = env_int("STUCK_JOB_MINUTES", 30)
 if STUCK_JOB_MINUTES < 1:
     raise ImproperlyConfigured("STUCK_JOB_MINUTES must be at least 1.")
+# A document left running by a worker that died (its row lock gone with its connection) is sent again by
+# a sweep at worker start and every ABANDONED_SWEEP_SECONDS (beat), instead of after the visibility timeout.
+# The grace spares a renderer the instant between marking its document running and locking it (taking it
+# anyway would cost one more message, not a second render).
+ABANDONED_SWEEP_SECONDS = env_int("ABANDONED_SWEEP_SECONDS", 30)
+ABANDONED_GRACE_SECONDS = 1
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-jobs": {"task": "secretariat.tasks.dispatch_pending_jobs", "schedule": 60.0},
+    "requeue-abandoned-documents": {
+        "task": "secretariat.tasks.requeue_abandoned_documents",
+        "schedule": float(ABANDONED_SWEEP_SECONDS),
+    },
 }
 
 # simple-history: audit rows keep the user even if the account is later deleted.

@@ -61,6 +61,13 @@ def dispatch_pending_jobs() -> int:
     return docs.jobs_dispatch_pending() + docs.jobs_resend_stalled()
 
 
+@shared_task
+def requeue_abandoned_documents() -> int:
+    """Periodic (celery beat, every ABANDONED_SWEEP_SECONDS): send again the documents of workers that
+    died mid-render, long before the broker's visibility timeout would."""
+    return docs.documents_requeue_abandoned()
+
+
 @task_retry.connect
 def _log_retry(sender=None, request=None, reason=None, **kwargs):
     # Celery logs retries at INFO under celery.app.trace, which settings.LOGGING keeps at WARNING.
@@ -69,8 +76,13 @@ def _log_retry(sender=None, request=None, reason=None, **kwargs):
 
 @worker_ready.connect
 def _dispatch_pending_on_worker_start(sender=None, **kwargs):
-    try:
-        docs.jobs_dispatch_pending(older_than_seconds=0)
-        docs.jobs_resend_stalled()
-    except Exception:
-        log.exception("Could not dispatch pending jobs at worker start")
+    # A worker starting is often the one that replaces a dead one: its abandoned documents go first.
+    for sweep in (
+        docs.documents_requeue_abandoned,
+        lambda: docs.jobs_dispatch_pending(older_than_seconds=0),
+        docs.jobs_resend_stalled,
+    ):
+        try:
+            sweep()
+        except Exception:
+            log.exception("A sweep at worker start failed; the beat's next one tries again")

@@ -90,7 +90,7 @@ def test_without_a_mail_server_production_warns_and_never_logs_the_reset_mail(cl
     assert settings_email_backend(DEBUG="false") == "pps_admin.mail.UnconfiguredEmailBackend"
     settings.EMAIL_BACKEND = "pps_admin.mail.UnconfiguredEmailBackend"
     [warning] = email_check(None)
-    assert warning.level == checks.WARNING and warning.id == "pps_admin.W002"
+    assert warning.level == checks.WARNING and warning.id == "pps_admin.W003"
 
     user = get_user_model().objects.create_user("anggota.surel", email="rahasia@contoh.test", password="x")
     page = client.get("/sandi/lupa/").content.decode()

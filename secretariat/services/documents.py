@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -181,6 +181,54 @@ def jobs_resend_stalled(*, older_than: dt.timedelta | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- documents whose worker died ---------------------------------------------------------------------
+# A worker killed mid-render (SIGKILL, the OOM killer, a restarted container) leaves its documents
+# "running" and their messages unacknowledged in Redis, which gives them back only after the visibility
+# timeout (300 s). PostgreSQL knows sooner: a live renderer holds its document's row lock until the
+# document is stored (`document_render_and_store`), and a dead one's lock went with its connection. So a
+# running document whose row can be locked (SKIP LOCKED passes over the live ones) is abandoned: it is put
+# back to pending and sent again while this sweep holds its row, so two sweeps at once (a worker starting,
+# the beat) send it once, and a worker taking the new message waits until the sweep has committed. The
+# dead worker's own message, delivered late, then finds the document done (or locked, and then done) and
+# changes nothing.
+
+
+def abandoned_cutoff() -> dt.datetime:
+    """Documents started before this and still running may be abandoned. On PostgreSQL the lock decides;
+    the grace (a second) only spares a renderer between marking its document running and locking it.
+    SQLite (`make run`) has no row locks to ask: there a document is abandoned once it has been running
+    longer than a task may live (CELERY_TASK_TIME_LIMIT), plus a minute."""
+    if connection.features.has_select_for_update_skip_locked:
+        return timezone.now() - dt.timedelta(seconds=settings.ABANDONED_GRACE_SECONDS)
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def documents_requeue_abandoned() -> int:
+    """Send again every running document whose renderer is gone; returns how many were sent."""
+    from ..tasks import render_document
+
+    with transaction.atomic():
+        abandoned = list(
+            Document.objects.filter(status=DocumentStatus.RUNNING, started_at__lt=abandoned_cutoff())
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "job_id")
+        )
+        if not abandoned:
+            return 0
+        Document.objects.filter(pk__in=[pk for pk, _ in abandoned]).update(status=DocumentStatus.PENDING)
+        # Sent inside the transaction: if the broker fails, the rows stay running and the next sweep tries
+        # again; a message taken before the commit waits for these rows' locks.
+        for pk, _ in abandoned:
+            render_document.apply_async((pk,), retry=False)
+    jobs = sorted({job_id for _, job_id in abandoned})
+    log.warning(
+        "%d documents abandoned by a worker that died were sent again (jobs %s)",
+        len(abandoned),
+        ", ".join(map(str, jobs)),
+    )
+    return len(abandoned)
 
 
 def job_retry(*, job: GenerationJob) -> Requeued:
@@ -383,18 +431,21 @@ def document_render_and_store(document_id: int) -> Document:
 
     The document's row stays locked from the start of its rendering until it is stored: another delivery of
     it (a redelivered task, a job sent again) waits, then finds it done. So a document is never rendered
-    twice at the same time, and `attempts` counts renders. A killed worker's lock dies with its connection.
+    twice at the same time, and `attempts` counts renders. A killed worker's lock dies with its connection
+    (`documents_requeue_abandoned`). A failed document waits for a retry, which puts it back to pending: a
+    message delivered late (after the broker's visibility timeout) leaves it as it is.
     """
+    settled = (DocumentStatus.DONE, DocumentStatus.FAILED)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
-        if document.status == DocumentStatus.DONE:
+        if document.status in settled:
             return document
         document.status = DocumentStatus.RUNNING  # shown while it is made, and its start is progress
         document.started_at = timezone.now()
         document.save(update_fields=["status", "started_at"])
     failure = None
     with transaction.atomic():
-        if Document.objects.select_for_update().get(pk=document_id).status == DocumentStatus.DONE:
+        if Document.objects.select_for_update().get(pk=document_id).status in settled:
             return Document.objects.get(pk=document_id)  # another delivery made it meanwhile
         document = Document.objects.select_related(
             "decree", "appointment__kelurahan", "appointment__person"
