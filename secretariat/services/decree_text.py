@@ -126,16 +126,26 @@ def _replace_all(text: str, values: dict[str, str]) -> str:
 
 
 def _expand(lines: list[str], replacements: Sequence[Appointment]) -> list[str]:
-    """Write each line that names a replaced member once per replacement (identical results once)."""
-    result = []
-    for line in lines:
-        if not any(key in line for key in PER_REPLACEMENT):
-            result.append(line)
-            continue
+    """Write the lines that name a replaced member once per replacement: consecutive such lines as a block
+    (why the member left, then who replaces them, replacement by replacement); identical results once."""
+    result, block = [], []
+
+    def flush():
         for appointment in replacements:
-            filled = _replace_all(line, replacement_values(appointment))
-            if filled not in result:
-                result.append(filled)
+            values = replacement_values(appointment)
+            for line in block:
+                filled = _replace_all(line, values)
+                if filled not in result:
+                    result.append(filled)
+        block.clear()
+
+    for line in lines:
+        if any(key in line for key in PER_REPLACEMENT):
+            block.append(line)
+            continue
+        flush()
+        result.append(line)
+    flush()
     return result
 
 
