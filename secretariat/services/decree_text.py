@@ -119,6 +119,15 @@ def revoked_to_cite(appointment_ids: Sequence[int]) -> list[Decree]:
     )
 
 
+def _as_clause(reason: str) -> str:
+    """Staff's "Nama anggota salah tulis." inside a sentence: "nama anggota salah tulis" (an initial
+    abbreviation such as "NIK" keeps its capitals)."""
+    reason = " ".join(reason.split()).rstrip(" .;")
+    if len(reason) > 1 and reason[0].isupper() and reason[1].islower():
+        reason = reason[0].lower() + reason[1:]
+    return reason
+
+
 def _replace_all(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         text = text.replace(key, value)
@@ -202,7 +211,7 @@ def apply_kind_and_revocation(
         values = {
             "{keputusan_dicabut}": decree_citation(decree),
             "{tanggal_dicabut}": indonesian_date(decree.revoked_date),
-            "{alasan_pencabutan}": decree.revoked_reason.rstrip(" .;"),
+            "{alasan_pencabutan}": _as_clause(decree.revoked_reason),
         }
         position = max(len(considerations) - 1, 0)
         considerations[position:position] = [
