@@ -305,3 +305,37 @@ def test_a_refused_ganti_form_does_not_say_the_old_appointment_ended(staff_clien
     assert "Siti Aminah" in summary and "berakhir" not in summary
     siti.refresh_from_db()
     assert siti.is_active
+
+
+# --- issuing from the admin and the command --------------------------------------------------------
+
+
+def test_the_issue_page_issues_the_main_and_the_paw_decree_together(staff_client, siti):
+    _replace(siti)
+    make_appointment(person=make_person(name="Andi Wijaya"), kelurahan=MANGGAR, role="bendahara")
+    response = staff_client.post(
+        reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-07-05"}, follow=True
+    )
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:secretariat_decree_changelist")
+    assert "SK NOMOR 2 TAHUN 2024 diterbitkan untuk 1 anggota" in body
+    assert "SK NOMOR 3 TAHUN 2024 (penggantian antarwaktu) diterbitkan untuk 1 anggota" in body
+    assert list(Decree.objects.order_by("sequence").values_list("kind", flat=True)) == [
+        DecreeKind.APPOINTMENT,
+        DecreeKind.APPOINTMENT,
+        DecreeKind.REPLACEMENT,
+    ]
+
+
+def test_generate_sk_issues_the_paw_decree_and_names_its_kind(siti):
+    import io
+
+    from django.core.management import call_command
+
+    _replace(siti)
+    stderr = io.StringIO()
+    call_command("generate_sk", "--date", "2024-07-05", stderr=stderr)
+    assert (
+        "SK NOMOR 2 TAHUN 2024 (Penggantian antarwaktu) diterbitkan: 1 anggota, 2 dokumen."
+        in stderr.getvalue()
+    )
