@@ -211,3 +211,30 @@ def test_a_document_rendered_again_after_the_revocation_is_stored_as_issued(memb
     document = document_render_and_store(document.pk)
     assert document.status == DocumentStatus.DONE
     assert "DICABUT" not in pdf.text(_stored(document))
+
+
+def test_a_revoked_paw_decree_is_corrected_by_a_paw_decree_that_revokes_it(members):
+    from secretariat.models import DecreeKind
+    from secretariat.services.appointments import appointment_replace
+
+    first = decree_issue(decree_date=SK_DATE)
+    appointment_replace(
+        appointment=members[1],
+        replacement=make_person(name="Dewi Lestari", gender="P"),
+        end_date=dt.date(2024, 7, 1),
+        reason="meninggal",
+        lurah_decree_number="100/9/KEL-LMR",
+        lurah_decree_date=dt.date(2024, 6, 28),
+    )
+    paw = decree_issue(decree_date=dt.date(2024, 7, 5))
+    decree_revoke(decree=paw, revoked_date=dt.date(2024, 7, 8), reason="Nomor Keputusan Lurah salah")
+    corrected = decree_issue(decree_date=dt.date(2024, 7, 9))
+    assert corrected.kind == DecreeKind.REPLACEMENT
+    assert list(corrected.revokes.all()) == [paw] and first not in corrected.revokes.all()
+    text = _rendered_text(_document(corrected))
+    assert "TENTANG PENGGANTIAN ANTARWAKTU" in text and "karena meninggal dunia" in text
+    assert (
+        "Keputusan Komisi Pemilihan Umum Kota Balikpapan Nomor 2 Tahun 2024 tentang Penggantian Antarwaktu "
+        "Sekretariat Panitia Pemungutan Suara" in text
+    )
+    assert "yaitu nomor Keputusan Lurah salah" in text and "dicabut dan dinyatakan tidak berlaku" in text
