@@ -95,6 +95,7 @@ def replace_form_data(*, replacement, **overrides):
         "note": "",
         "lurah_decree_number": "100.3/15/KEP-LRH/2024",
         "lurah_decree_date": "2024-07-30",
+        "start_date": "2024-08-02",
     }
     data.update(overrides)
     return data
@@ -288,7 +289,7 @@ def test_replacing_ends_the_old_appointment_and_appoints_the_replacement(staff_c
     )
     assert new.is_active
     assert new.replaces == siti_in_manggar
-    assert new.start_date == dt.date(2024, 8, 1)
+    assert new.start_date == dt.date(2024, 8, 2)
     assert (new.lurah_decree_number, new.lurah_decree_date) == ("100.3/15/KEP-LRH/2024", dt.date(2024, 7, 30))
 
 

@@ -143,6 +143,7 @@ def test_the_end_replace_and_revoke_forms_refuse_control_characters_and_write_no
         "replacement": str(replacement.pk),
         "lurah_decree_number": f"100/{value}/KEL",
         "lurah_decree_date": "2024-06-28",
+        "start_date": "2024-07-02",
     }
     response = admin_client.post(
         reverse("admin:secretariat_appointment_replace", args=[appointment.pk]), replace

@@ -92,6 +92,7 @@ def test_staff_replace_a_member_by_searching_or_adding_the_replacement(page, liv
     page.select_option("#id_reason", "mengundurkan_diri")
     page.fill("#id_lurah_decree_number", "100.3/15/KEL/2024")
     page.fill("#id_lurah_decree_date", "2024-07-30")
+    page.fill("#id_start_date", "2024-08-02")
     page.click("input[value=Simpan]")
     page.wait_for_selector("text=Rudi Baru Fiktif menggantikan Siti Contoh Manggar")
     old.refresh_from_db()

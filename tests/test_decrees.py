@@ -230,11 +230,11 @@ def test_editing_the_template_after_issuing_changes_neither_the_decree_text_nor_
 
 
 def test_the_template_edit_is_used_by_the_next_decree(roster):
-    decree_issue(decree_date=SK_DATE)
+    first = decree_issue(decree_date=SK_DATE)
     template = DecreeTemplate.active()
     template.title = "JUDUL BARU YANG DIUBAH STAF"
     template.save()
-    _replace(roster[0])
+    decree_revoke(decree=first, revoked_date=dt.date(2024, 7, 1), reason="Salah tanggal")
     second = decree_issue(decree_date=dt.date(2024, 7, 5))
     assert second.text["title"] == "JUDUL BARU YANG DIUBAH STAF"
     assert "TENTANG JUDUL BARU YANG DIUBAH STAF" in _rendered_text(_document(second))
@@ -359,13 +359,15 @@ def test_after_revoking_the_same_members_get_a_new_decree_and_the_old_files_stay
     assert revoked.entries.count() == 3
 
 
-def test_a_petikan_of_a_revoked_decree_rendered_again_says_dicabut(roster):
+def test_a_document_of_a_revoked_decree_rendered_again_renders_as_issued(roster):
+    """A retry after the revocation stores what was issued; DICABUT is stamped on each download
+    (test_revocation_decree.py)."""
     decree = decree_issue(decree_date=SK_DATE)
     petikan = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).first()
-    assert "DICABUT" not in _rendered_text(petikan)
+    before = _rendered_text(petikan), _rendered_text(_document(decree))
     decree_revoke(decree=decree, revoked_date=dt.date(2024, 6, 10), reason="Salah nama")
-    assert "DICABUT pada 10 Juni 2024" in _rendered_text(petikan)
-    assert "DICABUT pada 10 Juni 2024" in _rendered_text(_document(decree))
+    assert (_rendered_text(petikan), _rendered_text(_document(decree))) == before
+    assert "DICABUT" not in before[0] + before[1]
 
 
 # --- storage ---------------------------------------------------------------------------------------
@@ -700,11 +702,12 @@ def test_a_decree_dated_before_a_member_starts_is_refused_and_names_the_member(r
 
 
 def test_a_decree_dated_before_the_lurah_decree_it_rests_on_is_refused(roster):
-    replacement = _replace(roster[1], end_date=dt.date(2024, 7, 1))  # Lurah decree of 28 June
+    # Lurah decree of 28 June; the replacement starts the day after the end, 2 July.
+    replacement = _replace(roster[1], end_date=dt.date(2024, 7, 1))
     with pytest.raises(ValidationError) as caught:
         decree_issue(decree_date=dt.date(2024, 6, 29))
     text = " ".join(caught.value.messages)
-    assert "lebih awal dari tanggal mulai bertugas: Dewi Lestari (1 Juli 2024)" in text
+    assert "lebih awal dari tanggal mulai bertugas: Dewi Lestari (2 Juli 2024)" in text
     assert replacement.person.name == "Dewi Lestari"
     with pytest.raises(ValidationError) as caught:
         decree_issue(decree_date=dt.date(2024, 6, 27))
@@ -712,7 +715,7 @@ def test_a_decree_dated_before_the_lurah_decree_it_rests_on_is_refused(roster):
         " ".join(caught.value.messages)
     )
     assert not Decree.objects.exists()
-    assert decree_issue(decree_date=dt.date(2024, 7, 1)) is not None
+    assert decree_issue(decree_date=dt.date(2024, 7, 2)) is not None
 
 
 def _petikan_text(decree) -> str:

@@ -67,10 +67,12 @@ def roster(member, teammate, other_member, replaced_member):
 
 def replace(person: Person, name: str) -> Person:
     new = make_person(name=name)
+    current = person.appointments.get(end_date__isnull=True)
     appointment_replace(
-        appointment=person.appointments.get(end_date__isnull=True),
+        appointment=current,
         replacement=new,
-        end_date=dt.date(2024, 8, 1),
+        # A replacement starts the day after the end: replacing them again ends on that day at the earliest.
+        end_date=max(dt.date(2024, 8, 1), current.start_date),
         reason="mengundurkan_diri",
         lurah_decree_number="188.4/031/KEL-MGR/VII/2024",
         lurah_decree_date=dt.date(2024, 7, 25),

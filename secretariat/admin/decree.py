@@ -43,6 +43,21 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                 ]
             },
         ),
+        (
+            "SK penggantian antarwaktu (PAW)",
+            {
+                "description": "Dipakai untuk SK yang hanya memuat pengganti antarwaktu. Mengingat, "
+                "memperhatikan, penanda tangan dan tata letak sama dengan SK utama di atas.",
+                "fields": ["paw_title", "paw_considerations", "paw_dictums"],
+            },
+        ),
+        (
+            "Pencabutan",
+            {
+                "description": "Ditambahkan pada SK yang diterbitkan kembali untuk anggota SK yang dicabut.",
+                "fields": ["revocation_consideration", "revocation_dictum"],
+            },
+        ),
         ("Penetapan", {"fields": ["place", "signer_title", "signer_name"]}),
         (
             "Pengesahan petikan",
@@ -126,8 +141,8 @@ class DecreeChangeList(ChangeList):
 
 @admin.register(Decree)
 class DecreeAdmin(ReadableHistoryAdmin):
-    list_display = ["number", "decree_date", "entry_count", "status", "job_status"]
-    list_filter = ["status", "year", "period"]
+    list_display = ["number", "decree_date", "kind", "entry_count", "status", "job_status"]
+    list_filter = ["status", "kind", "year", "period"]
     search_fields = ["number"]
     change_list_template = "admin/secretariat/decree/change_list.html"
     # As the person, appointment and pact lists: each row counts its decree's entries and documents

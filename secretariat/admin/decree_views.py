@@ -10,10 +10,19 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from ..models import Decree, DecreeTemplate, Document, DocumentKind, DocumentStatus, ElectionPeriod
+from ..models import (
+    Decree,
+    DecreeKind,
+    DecreeTemplate,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    ElectionPeriod,
+)
 from ..services import decrees as decree_services
 from ..services.decree_text import text_gaps
 from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
+from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
 
@@ -37,26 +46,30 @@ def issue_view(request):
     form = IssueDecreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decree = decree_services.decree_issue(
+            decrees = decree_services.decrees_issue(
                 decree_date=form.cleaned_data["decree_date"], user=request.user
             )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            if decree is None:
+            if not decrees:
                 messages.info(
                     request, "Semua pengangkatan aktif sudah tercantum dalam SK; tidak ada SK baru."
                 )
                 return redirect("admin:secretariat_decree_changelist")
-            job = decree.jobs.get()  # fresh: made in this request, in-process tasks included
-            messages.success(
-                request,
-                f"SK {decree.number} diterbitkan untuk {decree.entries.count()} anggota; "
-                f"{job_summary(job) or 'dokumen sedang dibuat.'}",
-            )
-            warn_if_not_dispatched(request, job)
-            return redirect("admin:secretariat_decree_change", decree.pk)
+            # Replacements of decreed members get a PAW decree of their own, next to the main one.
+            for decree in decrees:
+                job = decree.jobs.get()  # fresh: made in this request, in-process tasks included
+                messages.success(
+                    request,
+                    f"SK {decree.number}{_kind_note(decree)} diterbitkan untuk "
+                    f"{decree.entries.count()} anggota; {job_summary(job) or 'dokumen sedang dibuat.'}",
+                )
+                warn_if_not_dispatched(request, job)
+            if len(decrees) > 1:
+                return redirect("admin:secretariat_decree_changelist")
+            return redirect("admin:secretariat_decree_change", decrees[0].pk)
     uncovered = decree_services.uncovered_count(period) if period else 0
     template = DecreeTemplate.active()
     return TemplateResponse(
@@ -72,6 +85,10 @@ def issue_view(request):
             decree_template=template,
         ),
     )
+
+
+def _kind_note(decree) -> str:
+    return "" if decree.kind == DecreeKind.APPOINTMENT else f" ({decree.get_kind_display().lower()})"
 
 
 def job_summary(job) -> str | None:
@@ -214,7 +231,8 @@ def revoke_view(request, pk):
     )
 
 
-def _file_response(document: Document, *, as_attachment: bool) -> FileResponse:
+def _file_response(document: Document, *, as_attachment: bool) -> HttpResponse:
+    """The stored PDF; a document of a revoked decree is served stamped DICABUT (the file stays as issued)."""
     path = Path(document.file.path)
     if not path.is_file():
         raise Http404
@@ -223,9 +241,19 @@ def _file_response(document: Document, *, as_attachment: bool) -> FileResponse:
         if document.kind != DocumentKind.KEPUTUSAN
         else f"keputusan-{document.decree.year}-{document.decree.sequence}.pdf"
     )
+    stamped = revoked_copy(document)
+    if stamped is not None:
+        return _pdf_response(stamped, dicabut_filename(filename), as_attachment=as_attachment)
     return FileResponse(
         path.open("rb"), as_attachment=as_attachment, filename=filename, content_type="application/pdf"
     )
+
+
+def _pdf_response(data: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if as_attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 def document_view(request, public_id):
@@ -244,8 +272,7 @@ def bundle_view(request, pk):
     if data is None:
         messages.error(request, "Bundel cetak tersedia setelah semua petikan selesai dibuat.")
         return redirect("admin:secretariat_decree_change", decree.pk)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="bundel-petikan-{decree.year}-{decree.sequence}.pdf"'
-    )
-    return response
+    filename = f"bundel-petikan-{decree.year}-{decree.sequence}.pdf"
+    if decree.is_revoked:
+        data, filename = stamp_revoked(data, decree=decree), dicabut_filename(filename)
+    return _pdf_response(data, filename, as_attachment=True)

@@ -71,6 +71,15 @@ class ReplaceAppointmentForm(EndAppointmentForm):
     lurah_decree_date = forms.DateField(
         label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    start_date = forms.DateField(
+        label="Pengganti mulai bertugas",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Hari pertama pengganti bertugas, paling awal sehari sesudah tanggal berhenti anggota lama "
+        "(tanggal berhenti adalah hari terakhirnya bertugas; satu jabatan hanya dipegang satu orang pada "
+        "satu hari) dan tidak sebelum tanggal Keputusan Lurah. SK penggantian antarwaktu menghitung masa "
+        "kerja pengganti dari tanggal ini.",
+        error_messages={"required": "Isi tanggal pengganti mulai bertugas."},
+    )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,8 +162,10 @@ def _appointment_form_view(request, pk, form_class, title, action, *, needs_acti
         try:
             target = action(appointment, form)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            # The service rolled back, but may have set fields on this object first (an "Akhiri" before a
+            # refused replacement): show what is stored, not an end that was never saved.
+            appointment.refresh_from_db()
+            _add_errors(form, exc)
         else:
             return redirect(reverse("admin:secretariat_appointment_change", args=[target.pk]))
     return TemplateResponse(
@@ -171,6 +173,17 @@ def _appointment_form_view(request, pk, form_class, title, action, *, needs_acti
         "admin/secretariat/appointment_action.html",
         _context(request, title, form=form, appointment=appointment, original=appointment),
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Errors on the form's own fields next to them, the others above the form."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def end_view(request, pk):
@@ -197,8 +210,13 @@ def replace_view(request, pk):
             note=form.cleaned_data["note"],
             lurah_decree_number=form.cleaned_data["lurah_decree_number"],
             lurah_decree_date=form.cleaned_data["lurah_decree_date"],
+            start_date=form.cleaned_data["start_date"],
         )
-        messages.success(request, f"{new.person.name} menggantikan {appointment.person.name}.")
+        messages.success(
+            request,
+            f"{new.person.name} menggantikan {appointment.person.name} mulai {new.start_date:%d-%m-%Y}. "
+            "Terbitkan SK penggantian antarwaktu lewat Keputusan (SK) → Terbitkan SK.",
+        )
         return new
 
     return _appointment_form_view(request, pk, ReplaceAppointmentForm, "Penggantian antarwaktu (PAW)", action)

@@ -1,5 +1,13 @@
 from .appointment import Appointment, EndReason, Role
-from .decree import Decree, DecreeEntry, DecreeNumberSequence, DecreeStatus, DecreeTemplate, Paper
+from .decree import (
+    Decree,
+    DecreeEntry,
+    DecreeKind,
+    DecreeNumberSequence,
+    DecreeStatus,
+    DecreeTemplate,
+    Paper,
+)
 from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
@@ -7,6 +15,7 @@ from .person import EmploymentStatus, Gender, Person
 __all__ = [
     "Decree",
     "DecreeEntry",
+    "DecreeKind",
     "DecreeNumberSequence",
     "DecreeStatus",
     "DecreeTemplate",

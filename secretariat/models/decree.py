@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from pps_admin.text import validate_multi_line, validate_single_line
+from secretariat import decree_defaults_paw as paw_defaults
 
 from .appointment import Appointment
 from .period import ElectionPeriod
@@ -84,6 +85,44 @@ class DecreeTemplate(models.Model):
         null=True,
         blank=True,
         help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
+    )
+    # A replacement (PAW) decree: its own title, Menimbang and dictums (secretariat/decree_defaults_paw.py);
+    # Mengingat, Memperhatikan, signer and layout are shared with the main decree above.
+    paw_title = models.TextField(
+        "tentang (judul) SK penggantian antarwaktu",
+        max_length=1000,
+        default=paw_defaults.title,
+        validators=[validate_multi_line],
+    )
+    paw_considerations = models.TextField(
+        "menimbang SK penggantian antarwaktu (satu butir per baris)",
+        default=paw_defaults.considerations,
+        validators=[validate_multi_line],
+        help_text="Butir yang memuat {nama_diganti}, {alasan_berhenti}, {tanggal_berhenti}, "
+        "{nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah}, {keputusan_awal}, {jabatan}, {kelurahan} "
+        "atau {kecamatan} ditulis sekali untuk setiap pengganti.",
+    )
+    paw_dictums = models.TextField(
+        "diktum SK penggantian antarwaktu (satu diktum per baris)",
+        default=paw_defaults.dictums,
+        validators=[validate_multi_line],
+        help_text="{mulai_tugas_pengganti} = tanggal mulai bertugas pengganti; "
+        "{akhir_tugas} = akhir masa kerja.",
+    )
+    # A corrected decree, issued for the members of a revoked one, says so in its text.
+    revocation_consideration = models.TextField(
+        "menimbang pencabutan",
+        default=paw_defaults.revocation_consideration,
+        validators=[validate_multi_line],
+        help_text="Disisipkan sebelum butir menimbang terakhir pada SK yang menggantikan SK yang dicabut. "
+        "{keputusan_dicabut} = nomor, tahun dan judul SK yang dicabut; {alasan_pencabutan}; "
+        "{tanggal_dicabut}.",
+    )
+    revocation_dictum = models.TextField(
+        "diktum pencabutan",
+        default=paw_defaults.revocation_dictum,
+        validators=[validate_multi_line],
+        help_text="Disisipkan sebelum diktum terakhir (mulai berlaku).",
     )
     petikan_closing = models.TextField(
         "kalimat penutup petikan",
@@ -193,6 +232,11 @@ class DecreeNumberSequence(models.Model):
         return f"{self.year}: berikutnya {self.next_number}"
 
 
+class DecreeKind(models.TextChoices):
+    APPOINTMENT = "appointment", "Pengangkatan"
+    REPLACEMENT = "replacement", "Penggantian antarwaktu"
+
+
 class DecreeStatus(models.TextChoices):
     ISSUED = "issued", "Berlaku"
     REVOKED = "revoked", "Dicabut"
@@ -211,7 +255,14 @@ class Decree(models.Model):
     template = models.ForeignKey(
         DecreeTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="templat"
     )
+    kind = models.CharField(
+        "jenis", max_length=12, choices=DecreeKind.choices, default=DecreeKind.APPOINTMENT
+    )
     text = models.JSONField("teks saat diterbitkan", help_text="Salinan teks hukum dan tata letak.")
+    # The revoked decrees whose members this one lists again; its text says it revokes them.
+    revokes = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="corrected_by", verbose_name="mencabut SK"
+    )
     appointments = models.ManyToManyField(
         Appointment, through="DecreeEntry", related_name="decrees", verbose_name="pengangkatan"
     )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from pps_admin.mail import email_can_be_sent
 from pps_admin.security import BoundedUsernameMixin
 
 from ..models import Document, DocumentStatus
+from ..services.revocation_stamp import dicabut_filename, revoked_copy
 from .selectors import member_overview
 
 
@@ -53,6 +54,11 @@ def document_download(request, public_id):
     path = Path(document.file.path)
     if not path.is_file():
         raise Http404
+    stamped = revoked_copy(document)  # a Petikan of a revoked decree: marked DICABUT, the file as issued
+    if stamped is not None:
+        response = HttpResponse(stamped, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{dicabut_filename(path.name)}"'
+        return response
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=path.name, content_type="application/pdf"
     )

@@ -87,6 +87,12 @@ def appointment_reactivate(*, appointment: Appointment, note: str) -> Appointmen
     return _save_validated(appointment)
 
 
+def replacement_earliest_start(end_date: dt.date) -> dt.date:
+    """A post has one holder a day: the replacement starts at the earliest the day after the old member's
+    last day (the end date is their last day on duty)."""
+    return end_date + dt.timedelta(days=1)
+
+
 @transaction.atomic
 def appointment_replace(
     *,
@@ -99,16 +105,34 @@ def appointment_replace(
     start_date: dt.date | None = None,
     note: str = "",
 ) -> Appointment:
-    """Penggantian antarwaktu: end the old appointment and appoint the replacement to the same post."""
+    """Penggantian antarwaktu: end the old appointment and appoint the replacement to the same post,
+    from `start_date` (default: the day after `end_date`; never on or before it)."""
     if not lurah_decree_number or not lurah_decree_date:
         raise ValidationError("Penggantian wajib berdasarkan Keputusan Lurah (nomor dan tanggal).")
+    earliest = replacement_earliest_start(end_date)
+    start_date = start_date or earliest
+    if start_date < earliest:
+        raise ValidationError(
+            {
+                "start_date": f"Pengganti mulai bertugas paling awal {earliest:%d-%m-%Y}, sehari sesudah "
+                f"tanggal berhenti anggota lama ({end_date:%d-%m-%Y}): satu jabatan hanya dipegang satu "
+                "orang pada satu hari."
+            }
+        )
+    if start_date > appointment.period.term_end:
+        raise ValidationError(
+            {
+                "start_date": "Tanggal mulai bertugas pengganti tidak boleh sesudah akhir masa kerja "
+                f"({appointment.period.term_end:%d-%m-%Y})."
+            }
+        )
     appointment_end(appointment=appointment, end_date=end_date, reason=reason, note=note)
     return appointment_create(
         person=replacement,
         kelurahan=appointment.kelurahan,
         role=appointment.role,
         period=appointment.period,
-        start_date=start_date or end_date,
+        start_date=start_date,
         lurah_decree_number=lurah_decree_number,
         lurah_decree_date=lurah_decree_date,
         replaces=appointment,

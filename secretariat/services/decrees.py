@@ -13,6 +13,7 @@ from ..models import (
     Appointment,
     Decree,
     DecreeEntry,
+    DecreeKind,
     DecreeNumberSequence,
     DecreeStatus,
     DecreeTemplate,
@@ -20,6 +21,7 @@ from ..models import (
 )
 from ..models.appointment import ROLE_ORDER
 from ..models.decree import PAPER_SIZES_MM
+from . import decree_kinds_text
 from .decree_text import fill, indonesian_date, placeholders
 from .documents import job_create_for_decree
 from .logo import logo_data_uri
@@ -81,15 +83,23 @@ def ordered(appointments) -> list[Appointment]:
     return sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role], a.pk or 0))
 
 
-def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
-    """Everything an issued decree needs to render again exactly as issued."""
+def text_snapshot(
+    template: DecreeTemplate,
+    period: ElectionPeriod,
+    *,
+    kind: str = DecreeKind.APPOINTMENT,
+    replacements=(),
+    revoked=(),
+) -> dict:
+    """Everything an issued decree needs to render again exactly as issued. A replacement decree's text
+    names the `replacements` it lists; a decree listing members of `revoked` decrees revokes them."""
     values = placeholders(template, period)
 
     def points(text):
         return [fill(line, values) for line in lines(text)]
 
     width, height = PAPER_SIZES_MM[template.paper]
-    return {
+    text = {
         "issuer": template.issuer,
         "number_format": template.number_format,
         "title": " ".join(points(template.title)),
@@ -119,6 +129,15 @@ def text_snapshot(template: DecreeTemplate, period: ElectionPeriod) -> dict:
         ],
         "logo": logo_data_uri(template.logo),
     }
+    return decree_kinds_text.apply_kind_and_revocation(
+        text,
+        template=template,
+        kind=kind,
+        replacements=replacements,
+        revoked=revoked,
+        fill=lambda line: fill(line, values),
+        lines=lines,
+    )
 
 
 def format_number(number_format: str, sequence: int, year: int) -> str:
@@ -169,6 +188,21 @@ def _check_decree_date(decree_date: dt.date, appointments: list[Appointment]) ->
         raise ValidationError(problems)
 
 
+def pending_batches(appointments: list[Appointment]) -> list[tuple[str, list[Appointment]]]:
+    """The decrees that `appointments` (uncovered, in lampiran order) need, in the order they are issued:
+    one main decree for the appointments, then one replacement (PAW) decree per first day of duty, so that
+    each PAW decree's term dictum starts on the day its replacements start."""
+    decreed = decree_kinds_text.decreed_ids(appointments)
+    main, by_start = [], {}
+    for appointment in appointments:
+        if decree_kinds_text.is_replacement_for_decree(appointment, decreed):
+            by_start.setdefault(appointment.start_date, []).append(appointment)
+        else:
+            main.append(appointment)
+    batches = [(DecreeKind.APPOINTMENT, main)] if main else []
+    return batches + [(DecreeKind.REPLACEMENT, by_start[day]) for day in sorted(by_start)]
+
+
 @transaction.atomic
 def decree_issue(
     *,
@@ -177,8 +211,11 @@ def decree_issue(
     template: DecreeTemplate | None = None,
     period: ElectionPeriod | None = None,
 ) -> Decree | None:
-    """Issue one Keputusan for every active appointment not yet covered; None when there is none.
+    """Issue the next Keputusan the uncovered active appointments need; None when there is none.
 
+    That is the main decree for all of them, unless some are replacements of members appointed by a
+    decree: those get a replacement (PAW) decree of their own, issued by the next call (`decrees_issue`
+    issues all at once). A decree listing members of a revoked decree says in its text that it revokes it.
     Creates the decree, its lampiran entries and a generation job; rendering starts after commit.
     """
     period = period or ElectionPeriod.current()
@@ -194,9 +231,17 @@ def decree_issue(
     appointments = ordered(uncovered_appointments(period))
     if not appointments:
         return None
+    kind, appointments = pending_batches(appointments)[0]
     _check_decree_date(decree_date, appointments)
     sequence = _allocate_sequence(decree_date.year)
-    text = text_snapshot(template, period)
+    revoked = decree_kinds_text.revoked_to_cite([appointment.pk for appointment in appointments])
+    text = text_snapshot(
+        template,
+        period,
+        kind=kind,
+        replacements=appointments if kind == DecreeKind.REPLACEMENT else (),
+        revoked=revoked,
+    )
     decree = Decree.objects.create(
         number=format_number(text["number_format"], sequence, decree_date.year),
         year=decree_date.year,
@@ -204,15 +249,35 @@ def decree_issue(
         decree_date=decree_date,
         period=period,
         template=template,
+        kind=kind,
         text=text,
         created_by=user,
     )
+    decree.revokes.set(revoked)
     DecreeEntry.objects.bulk_create(
         DecreeEntry(decree=decree, appointment=appointment, position=index)
         for index, appointment in enumerate(appointments, start=1)
     )
     job_create_for_decree(decree=decree, user=user)
     return decree
+
+
+@transaction.atomic
+def decrees_issue(
+    *,
+    decree_date: dt.date,
+    user=None,
+    template: DecreeTemplate | None = None,
+    period: ElectionPeriod | None = None,
+) -> list[Decree]:
+    """Every decree the uncovered appointments need (main and replacement decrees), with consecutive
+    numbers, all or none: one refused (a date check) issues nothing. [] when there is nothing to do."""
+    issued = []
+    while (
+        decree := decree_issue(decree_date=decree_date, user=user, template=template, period=period)
+    ) is not None:
+        issued.append(decree)
+    return issued
 
 
 @transaction.atomic

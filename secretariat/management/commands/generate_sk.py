@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.models import DocumentStatus, JobStatus
-from secretariat.services.decrees import decree_issue
+from secretariat.services.decrees import decrees_issue
 from secretariat.services.documents import job_wait, job_written_paths
 
 
@@ -32,27 +32,35 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
         try:
-            decree = decree_issue(decree_date=decree_date, user=actor)
+            decrees = decrees_issue(decree_date=decree_date, user=actor)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        if decree is None:
+        if not decrees:
             self.stderr.write(
                 "Tidak ada pengangkatan aktif yang belum tercantum dalam SK; tidak ada SK baru."
             )
             return
-        job = decree.jobs.get()
-        self.stderr.write(
-            f"SK {decree.number} diterbitkan: {decree.entries.count()} anggota, {job.total} dokumen."
-        )
+        jobs = []
+        for decree in decrees:  # a main decree and/or replacement (PAW) decrees
+            job = decree.jobs.get()
+            jobs.append(job)
+            self.stderr.write(
+                f"SK {decree.number} ({decree.get_kind_display()}) diterbitkan: "
+                f"{decree.entries.count()} anggota, {job.total} dokumen."
+            )
         if not wait:
             return
-        try:
-            job = job_wait(job, timeout=timeout)
-        except TimeoutError as exc:
-            raise CommandError(str(exc)) from exc
-        for path in job_written_paths(job):
-            self.stdout.write(path)
-        if job.status == JobStatus.FAILED:
-            for document in job.documents.filter(status=DocumentStatus.FAILED):
-                self.stderr.write(f"Gagal: {document} - {document.error}")
-            raise CommandError(job.error)
+        failed = []
+        for job in jobs:
+            try:
+                job = job_wait(job, timeout=timeout)
+            except TimeoutError as exc:
+                raise CommandError(str(exc)) from exc
+            for path in job_written_paths(job):
+                self.stdout.write(path)
+            if job.status == JobStatus.FAILED:
+                for document in job.documents.filter(status=DocumentStatus.FAILED):
+                    self.stderr.write(f"Gagal: {document} - {document.error}")
+                failed.append(job.error)
+        if failed:
+            raise CommandError(" ".join(failed))

@@ -1,0 +1,57 @@
+"""A revoked decree's documents are served marked DICABUT; the stored files stay byte for byte as issued.
+
+The mark is laid over the served copy at download time: one overlay page (rendered once per page size and
+revocation) is merged onto every page with pypdf. The stored file and its SHA-256 are never touched, so a
+document keeps proving what was issued, and a copy downloaded after the revocation cannot be mistaken
+for one in force.
+"""
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from ..models import Decree, Document
+from .decree_text import indonesian_date
+
+
+@lru_cache(maxsize=32)
+def _overlay_pdf(width_pt: float, height_pt: float, revoked_date: str, number: str) -> bytes:
+    from pps_admin.rendering import render_pdf
+
+    context = {
+        "page_css": f"size: {width_pt}pt {height_pt}pt; margin: 0;",
+        "revoked_date": revoked_date,
+        "number": number,
+    }
+    return render_pdf("documents/dicabut_overlay.html", context)
+
+
+def stamp_revoked(data: bytes, *, decree: Decree) -> bytes:
+    """`data` (a PDF of `decree`) with DICABUT and the revocation date on every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    label = (indonesian_date(decree.revoked_date), f"Keputusan {decree.number}")
+    overlays = {}
+    for page in writer.pages:
+        size = (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2))
+        if size not in overlays:
+            overlays[size] = PdfReader(io.BytesIO(_overlay_pdf(*size, *label))).pages[0]
+        page.merge_page(overlays[size])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def revoked_copy(document: Document) -> bytes | None:
+    """The copy a download of `document` serves when its decree is revoked (stamped); None when the stored
+    file is served as it is."""
+    decree = document.decree
+    if decree is None or not decree.is_revoked:
+        return None
+    return stamp_revoked(Path(document.file.path).read_bytes(), decree=decree)
+
+
+def dicabut_filename(filename: str) -> str:
+    path = Path(filename)
+    return f"{path.stem}-DICABUT{path.suffix}"
