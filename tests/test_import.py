@@ -34,6 +34,11 @@ def sheet_row(index: int) -> int:
     return index + 2
 
 
+def where(rows, index: int, column: str) -> str:
+    """How a problem line starts: the row number, the row's person, the column."""
+    return f"Baris {sheet_row(index)} ({rows[index][COL['nama']]}), kolom {column}"
+
+
 # --- files -------------------------------------------------------------------------------------------
 
 
@@ -507,7 +512,9 @@ def test_csv_field_beyond_the_csv_reader_limit_is_refused_cleanly(tmp_path, rows
     edited[LAST][COL["alamat"]] = "x" * 200_000
     path = write_roster(tmp_path, edited)
 
-    assert_rejected(path, (None, None, "CSV tidak dapat dibaca"), rows=rows)
+    result, run = assert_rejected(path, (LAST_ROW, None, "ada isian lebih dari 128 KiB"), rows=rows)
+    assert "field" not in run.err and "limit" not in run.err  # the csv module's English stays out
+    assert "tanda kutip" in str(result.errors[0])
 
 
 def test_every_bad_row_is_listed_not_only_the_first(tmp_path, rows):
@@ -837,7 +844,7 @@ def test_nik_issued_outside_balikpapan_imports_with_a_warning(tmp_path, rows):
     assert run.code == 0, run.err
     assert Person.objects.filter(nik=nik).exists()
     assert Person.objects.count() == 102
-    assert f"Peringatan - Baris {LAST_ROW}, kolom nik: NIK tidak diawali 6471" in run.err
+    assert f"Peringatan - {where(rows, LAST, 'nik')}: NIK tidak diawali 6471" in run.err
     assert run.err.count("Peringatan") == 1
     assert nik not in run.err
 
@@ -909,7 +916,7 @@ def test_dry_run_of_a_bad_file_exits_1_and_writes_nothing(tmp_path, rows):
     run = run_import(write_roster(tmp_path, edited), "--dry-run")
 
     assert run.code == 1
-    assert f"Baris {LAST_ROW}, kolom jabatan" in run.err
+    assert where(rows, LAST, "jabatan") in run.err
     assert counts() == (0, 0, 0, 0)
 
 
@@ -1014,7 +1021,7 @@ def test_a_post_filled_during_the_import_is_reported_with_its_row(tmp_path, rows
 
     [problem] = result.errors
     assert (problem.row, problem.column) == (sheet_row(index), "jabatan")
-    assert str(problem).startswith(f"Baris {sheet_row(index)}, kolom jabatan: ")
+    assert str(problem).startswith(where(rows, index, "jabatan") + ": ")
     assert "baru saja diisi orang lain (data berubah saat impor ini berjalan)" in str(problem)
     assert not result.written and counts() == (0, 0, 0, 0)
 

@@ -22,7 +22,12 @@ class Formula(str):
 
 
 class SpreadsheetError(Exception):
-    """The file cannot be read as a table; the message is for the user (Indonesian)."""
+    """The file cannot be read as a table; the message is for the user (Indonesian). `row`: the
+    spreadsheet row where reading failed, when known."""
+
+    def __init__(self, message: str, *, row: int | None = None):
+        super().__init__(message)
+        self.row = row
 
 
 def detect_kind(data: bytes) -> str:
@@ -83,10 +88,26 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:
-        yield from enumerate(reader, start=1)
+        for number, row in enumerate(reader, start=1):
+            yield number, row
     except csv.Error as exc:
-        raise SpreadsheetError(f"CSV tidak dapat dibaca: {exc}.") from exc
+        raise SpreadsheetError(_csv_problem(exc), row=number + 1) from exc
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's error in Indonesian (its own text is English and means nothing to staff)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        limit = csv.field_size_limit() // 1024
+        return (
+            f'CSV tidak dapat dibaca: ada isian lebih dari {limit} KiB. Biasanya karena tanda kutip (") '
+            "yang tidak ditutup, sehingga sisa berkas terbaca sebagai satu isian. Periksa baris ini."
+        )
+    if "NUL" in text:
+        return "CSV tidak dapat dibaca: berisi karakter NUL (data biner). Simpan ulang sebagai CSV."
+    return "CSV tidak dapat dibaca: susunan tanda kutip atau pemisah kolom rusak. Simpan ulang sebagai CSV."
 
 
 def _is_cp1252(data: bytes) -> bool:
