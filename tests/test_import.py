@@ -552,6 +552,48 @@ def test_duplicate_nik_within_the_file(tmp_path, rows):
     assert_rejected(write_roster(tmp_path, edited), (LAST_ROW, "nik", "NIK sama dengan baris 12"), rows=rows)
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_nik_repeated_with_another_birth_date_is_reported_as_the_duplicate_it_is(tmp_path, rows, kind):
+    # The walkthrough: a NIK typed twice, the second time for someone born on another day. It was reported
+    # only as "birth date does not match the NIK", which sent staff looking at the wrong cell.
+    edited = [list(row) for row in rows]
+    edited[LAST][COL["nik"]] = rows[10][COL["nik"]]
+    assert row_date(rows[LAST]) != row_date(rows[10])
+
+    result, run = assert_rejected(
+        write_roster(tmp_path, edited, kind),
+        (LAST_ROW, "nik", f"NIK sama dengan baris 12 ({rows[10][COL['nama']]})"),
+        rows=rows,
+    )
+    # Both rows are named, each with its person; the birth date is still checked against the NIK.
+    duplicate = next(p for p in result.errors if "NIK sama" in p.message)
+    assert str(duplicate).startswith(where(rows, LAST, "nik") + ": NIK sama dengan baris 12 (")
+    assert any(p.column == "tanggal_lahir" for p in result.errors)
+
+
+def test_a_problem_line_names_the_rows_person_cleaned_and_shortened_or_not_at_all(tmp_path, rows):
+    edited = [list(row) for row in rows]
+    edited[3][COL["nama"]] = ""  # no name to show
+    edited[4][COL["nama"]] = "Budi\u202e  Santoso"  # shown without the bidi override
+    edited[5][COL["nama"]] = "Nama " * 40  # 200 characters: shown shortened
+    edited[5][COL["jabatan"]] = "ketua"
+
+    result, run = assert_rejected(
+        write_roster(tmp_path, edited),
+        (5, "nama", "Wajib diisi"),
+        (6, "nama", "karakter kendali"),
+        (7, "jabatan", "Jabatan harus"),
+        (7, "nama", "paling banyak 150 karakter"),
+        rows=rows,
+    )
+    lines = [str(p) for p in result.errors]
+    assert "Baris 5, kolom nama: Wajib diisi." in lines
+    assert any(line.startswith("Baris 6 (Budi Santoso), kolom nama: ") for line in lines)
+    assert "\u202e" not in run.err
+    shortened = next(line for line in lines if line.startswith("Baris 7 ("))
+    assert shortened.startswith("Baris 7 (" + ("Nama " * 12)[:59] + "…), kolom ")
+
+
 def test_fourth_member_of_a_kelurahan_is_refused(tmp_path, rows):
     fourth = list(rows[LAST])
     birth = dt.date(1991, 7, 9)

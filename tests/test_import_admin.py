@@ -160,6 +160,17 @@ def test_upload_with_bad_rows_lists_every_problem_without_a_confirm_button(staff
     assert counts() == (0, 0, 0)
 
 
+def test_the_template_left_with_its_example_row_is_refused_on_the_page(staff_client, rows):
+    template = staff_client.get(reverse("admin:secretariat_import_template")).content
+
+    response = upload(staff_client, template)
+
+    html = response.content.decode()
+    assert escape("Baris 2 (Siti Contoh Saja), kolom nama: Ini baris contoh dari templat impor") in html
+    assert CONFIRM_BUTTON not in html
+    assert counts() == (0, 0, 0)
+
+
 def test_warnings_are_shown_and_do_not_block_the_import(staff_client, rows):
     edited = [list(row) for row in rows]
     edited[7][COL["nik"]] = "630101" + rows[7][COL["nik"]][6:]

@@ -18,7 +18,7 @@ from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Person
 from . import roster_format as fmt
-from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
+from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, XlsxLimits, cell_text, read_rows
 
 MAX_CELL_LENGTH = 500
 NAME_SHOWN = 60  # characters of a row's name shown beside its problems
@@ -27,6 +27,10 @@ DATE_FORMATS = "Tanggal harus berbentuk YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY."
 # and killed the admin's worker. No roster has a thousand blank rows in a row; a file that does is refused
 # at the first thousand, and an upload may hold at most this many blank rows beyond its data-row limit.
 MAX_BLANK_RUN = 1_000
+# What an upload's XLSX may unpack to (spreadsheet._check_unpacked says why): a full 20,000-row roster as
+# openpyxl writes it is 17 MB and 43 elements a row; styles, theme and workbook parts add ~20 kB, ~1,000.
+XLSX_FIXED_BYTES, XLSX_FIXED_ELEMENTS = 2**20, 20_000
+XLSX_BYTES_PER_ROW, XLSX_ELEMENTS_PER_ROW = 2048, 50
 NAME_COLUMN = fmt.HEADER.index("nama")
 
 
@@ -100,10 +104,21 @@ def _too_many_rows(max_rows: int, *, blank: bool) -> SpreadsheetError:
     )
 
 
+def _xlsx_limits(max_rows: int | None) -> XlsxLimits | None:
+    if max_rows is None:
+        return None  # the command line: no request to time out
+    rows = max_rows + MAX_BLANK_RUN + 1
+    return XlsxLimits(
+        max_bytes=XLSX_FIXED_BYTES + rows * XLSX_BYTES_PER_ROW,
+        max_elements=XLSX_FIXED_ELEMENTS + rows * XLSX_ELEMENTS_PER_ROW,
+        rows=max_rows,
+    )
+
+
 def read_table(data: bytes, errors: list, max_rows: int | None, names: dict[int, str]):
     """(columns, [(row, {column: text})]) of the file's non-blank rows; rows that cannot be parsed at
     all (formula cells, content beyond the columns) are reported instead."""
-    rows = read_rows(data)
+    rows = read_rows(data, xlsx_limits=_xlsx_limits(max_rows))
     header_row = next(rows, None)
     if header_row is None:
         raise SpreadsheetError("Berkas kosong.")
