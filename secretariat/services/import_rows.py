@@ -202,7 +202,7 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
     if len(errors) > errors_before:
         return None
     if duplicate_of:
-        earlier = names.get(duplicate_of)
+        earlier = display_name(names.get(duplicate_of, ""))
         problem(
             "nik",
             f"NIK sama dengan baris {duplicate_of}"
