@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -232,3 +233,17 @@ def test_the_admin_preview_shows_each_rows_decree_and_saves_from_either_button(s
     assert state() == (0, 0, 0)
     assert staff_client.post(url, {"token": response.context["token"]}).status_code == 302
     assert len([d for d in decrees().values() if d[0]]) == 102
+
+
+def test_the_member_sees_the_imported_decree_as_the_basis_of_their_appointment(client, rows):
+    # The walkthrough's portal said "Dasar: belum dicatat" for everyone.
+    assert members_import(data=csv_bytes(rows), dry_run=False).ok
+    person = Person.objects.get(nik=rows[7][COL["nik"]])
+    person.user = get_user_model().objects.create_user("anggota.uji", password="sandi-anggota-123")
+    person.save()
+    client.force_login(person.user)
+
+    html = client.get(reverse("portal:home")).content.decode()
+
+    assert escape(f"{rows[7][NUMBER]}, {day_of(rows[7][DATE])} Mei 2024") in html
+    assert "belum dicatat" not in html
