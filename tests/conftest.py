@@ -2,6 +2,17 @@ import contextlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
+
+from pps_admin.env import env_bool
+
+# Hypothesis: CI must never fail by chance (a clean clone's run once found a new counterexample), so under
+# CI=true every run tries the same examples, keeps no example database and prints the blob that replays a
+# failure; locally it explores anew each run and remembers what failed in .hypothesis/. Counterexamples
+# found either way become @example cases of their test.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile("ci" if env_bool("CI", False) else "explore")
 
 REFERENCE_DATA = [
     ("kelurahan.migrations.0002_balikpapan_regions", "load_regions"),

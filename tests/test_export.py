@@ -14,7 +14,7 @@ from secretariat.services.appointments import appointment_end
 from secretariat.services.demo import demo_rows
 from secretariat.services.exporting import EXAMPLE_ROW, template_xlsx
 from secretariat.services.importing import members_import
-from secretariat.services.roster_format import HEADER, ROLE_VALUES
+from secretariat.services.roster_format import FULL_HEADER, ROLE_VALUES
 from secretariat.services.spreadsheet import write_csv
 
 from .factories import make_person
@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 HEADER_LINE = (
     "kode_kelurahan,jabatan,nik,nama,jenis_kelamin,tempat_lahir,tanggal_lahir,"
-    "status_kepegawaian,nip,telepon,email,alamat"
+    "status_kepegawaian,nip,telepon,email,alamat,nomor_sk_lurah,tanggal_sk_lurah"
 )
-COL = {name: index for index, name in enumerate(HEADER)}
+COL = {name: index for index, name in enumerate(FULL_HEADER)}
 FORMULA = '=HYPERLINK("http://x","y")'
 
 
@@ -36,13 +36,19 @@ def rows(db):
 
 @pytest.fixture
 def imported(rows):
-    """The demo roster, imported in shuffled order so that database order is not the export order."""
-    shuffled = list(rows)
+    """The demo roster with a Lurah decree for every second member (the others have none recorded),
+    imported in shuffled order so that database order is not the export order. Rows of 14 columns."""
+    full = [
+        [*row, f"100.3.3.2/{i}/KEL/2024", f"{i % 20 + 1:02d}/05/2024"] if i % 2 else [*row, "", ""]
+        for i, row in enumerate(rows)
+    ]
+    shuffled = list(full)
     random.Random(7).shuffle(shuffled)
-    assert shuffled != rows
-    result = members_import(data=write_csv(HEADER, shuffled), dry_run=False)
+    assert shuffled != full
+    result = members_import(data=write_csv(FULL_HEADER, shuffled), dry_run=False)
     assert result.ok, result.errors
-    return rows
+    # Exported as written in the database: ISO dates.
+    return [[*row[:13], row[13] and "2024-05-" + row[13][:2]] for row in full]
 
 
 def export(tmp_path, kind, name="ekspor"):
@@ -126,8 +132,8 @@ def test_export_lists_only_active_appointments_of_the_current_period(tmp_path, i
 
 def test_export_of_an_empty_roster_is_just_the_header(tmp_path, db):
     text, table = read_csv(export(tmp_path, "csv"))
-    assert table == [HEADER]
-    assert read_xlsx(export(tmp_path, "xlsx"))[1] == [HEADER]
+    assert table == [FULL_HEADER]
+    assert read_xlsx(export(tmp_path, "xlsx"))[1] == [FULL_HEADER]
 
 
 def test_export_to_another_file_type_is_refused(tmp_path, db):
@@ -249,37 +255,50 @@ def test_template_offers_lists_of_roles_and_all_34_kelurahan_codes(db):
     assert "A1" not in code.sqref  # the header itself is not constrained
 
 
-def test_template_example_row_imports_as_it_is(db):
-    result = members_import(data=template_xlsx(), dry_run=False)
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_template_example_row_is_refused_with_a_clear_message(imported, kind):
+    # Staff who forget to delete it: refused as the example it is, not as a post already taken.
+    data = template_xlsx() if kind == "xlsx" else write_csv(FULL_HEADER, [EXAMPLE_ROW])
+    result = members_import(data=data, dry_run=False)
 
-    assert result.ok, result.errors
-    assert result.warnings == []
-    person = Person.objects.get()
-    assert (person.nik, person.name) == (EXAMPLE_ROW[COL["nik"]], EXAMPLE_ROW[COL["nama"]])
-    assert Appointment.objects.get().role == EXAMPLE_ROW[COL["jabatan"]]
+    [problem] = result.errors
+    assert (problem.row, problem.column) == (2, "nama")
+    assert str(problem).startswith("Baris 2 (Siti Contoh Saja), kolom nama: Ini baris contoh dari templat")
+    assert "Hapus baris ini" in problem.message
+    assert not result.written
+    assert not Person.objects.filter(nik=EXAMPLE_ROW[COL["nik"]]).exists()
 
 
-def test_template_example_row_passes_in_a_free_post_of_a_full_roster(tmp_path, imported):
+def test_template_example_row_is_recognised_however_its_name_is_spaced_or_cased(db):
+    row = list(EXAMPLE_ROW)
+    row[COL["nama"]] = "  SITI   contoh saja "
+    row[COL["kode_kelurahan"]] = "6471011001"
+    result = members_import(data=write_csv(FULL_HEADER, [row]), dry_run=False)
+
+    assert [(p.row, p.column) for p in result.errors] == [(2, "nama")]
+    assert not Person.objects.exists()
+
+
+def test_template_example_row_is_valid_otherwise_and_a_real_holder_of_its_nik_imports(tmp_path, imported):
+    # Only the NIK and the name together mark the example: someone really holding that NIK imports, and
+    # the example row is right in every other column (with its Lurah decree).
     period = ElectionPeriod.current()
     freed = Appointment.objects.get(kelurahan_id="64.71.04.1003", role="staf_teknis")
     appointment_end(appointment=freed, end_date=period.term_start, reason="evaluasi")
     workbook = template_workbook()
     workbook.active["A2"] = "64.71.04.1003"
     workbook.active["B2"] = "staf_teknis"
+    workbook.active["D2"] = "Siti Nyata Sekali"
     path = tmp_path / "templat.xlsx"
     workbook.save(path)
 
     result = members_import(data=path.read_bytes(), dry_run=False)
 
     assert result.ok, result.errors
+    assert result.warnings == []
     assert (result.count("person_action", "baru"), result.count("appointment_action", "baru")) == (1, 1)
     holder = Appointment.objects.active().get(kelurahan_id="64.71.04.1003", role="staf_teknis")
-    assert holder.person.nik == EXAMPLE_ROW[COL["nik"]]
+    assert (holder.person.nik, holder.person.name) == (EXAMPLE_ROW[COL["nik"]], "Siti Nyata Sekali")
+    assert holder.lurah_decree_number == EXAMPLE_ROW[COL["nomor_sk_lurah"]]
+    assert holder.lurah_decree_date.isoformat() == EXAMPLE_ROW[COL["tanggal_sk_lurah"]]
     assert Appointment.objects.active().count() == 102
-
-
-def test_template_example_row_is_refused_when_its_post_is_taken(imported):
-    result = members_import(data=template_xlsx(), dry_run=False)
-
-    assert [(p.row, p.column) for p in result.errors] == [(2, "jabatan")]
-    assert not Person.objects.filter(nik=EXAMPLE_ROW[COL["nik"]]).exists()

@@ -34,6 +34,11 @@ def sheet_row(index: int) -> int:
     return index + 2
 
 
+def where(rows, index: int, column: str) -> str:
+    """How a problem line starts: the row number, the row's person, the column."""
+    return f"Baris {sheet_row(index)} ({rows[index][COL['nama']]}), kolom {column}"
+
+
 # --- files -------------------------------------------------------------------------------------------
 
 
@@ -507,7 +512,9 @@ def test_csv_field_beyond_the_csv_reader_limit_is_refused_cleanly(tmp_path, rows
     edited[LAST][COL["alamat"]] = "x" * 200_000
     path = write_roster(tmp_path, edited)
 
-    assert_rejected(path, (None, None, "CSV tidak dapat dibaca"), rows=rows)
+    result, run = assert_rejected(path, (LAST_ROW, None, "ada isian lebih dari 128 KiB"), rows=rows)
+    assert "field" not in run.err and "limit" not in run.err  # the csv module's English stays out
+    assert "tanda kutip" in str(result.errors[0])
 
 
 def test_every_bad_row_is_listed_not_only_the_first(tmp_path, rows):
@@ -543,6 +550,48 @@ def test_duplicate_nik_within_the_file(tmp_path, rows):
         edited[LAST][COL[column]] = rows[10][COL[column]]
 
     assert_rejected(write_roster(tmp_path, edited), (LAST_ROW, "nik", "NIK sama dengan baris 12"), rows=rows)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_nik_repeated_with_another_birth_date_is_reported_as_the_duplicate_it_is(tmp_path, rows, kind):
+    # The walkthrough: a NIK typed twice, the second time for someone born on another day. It was reported
+    # only as "birth date does not match the NIK", which sent staff looking at the wrong cell.
+    edited = [list(row) for row in rows]
+    edited[LAST][COL["nik"]] = rows[10][COL["nik"]]
+    assert row_date(rows[LAST]) != row_date(rows[10])
+
+    result, run = assert_rejected(
+        write_roster(tmp_path, edited, kind),
+        (LAST_ROW, "nik", f"NIK sama dengan baris 12 ({rows[10][COL['nama']]})"),
+        rows=rows,
+    )
+    # Both rows are named, each with its person; the birth date is still checked against the NIK.
+    duplicate = next(p for p in result.errors if "NIK sama" in p.message)
+    assert str(duplicate).startswith(where(rows, LAST, "nik") + ": NIK sama dengan baris 12 (")
+    assert any(p.column == "tanggal_lahir" for p in result.errors)
+
+
+def test_a_problem_line_names_the_rows_person_cleaned_and_shortened_or_not_at_all(tmp_path, rows):
+    edited = [list(row) for row in rows]
+    edited[3][COL["nama"]] = ""  # no name to show
+    edited[4][COL["nama"]] = "Budi\u202e  Santoso"  # shown without the bidi override
+    edited[5][COL["nama"]] = "Nama " * 40  # 200 characters: shown shortened
+    edited[5][COL["jabatan"]] = "ketua"
+
+    result, run = assert_rejected(
+        write_roster(tmp_path, edited),
+        (5, "nama", "Wajib diisi"),
+        (6, "nama", "karakter kendali"),
+        (7, "jabatan", "Jabatan harus"),
+        (7, "nama", "paling banyak 150 karakter"),
+        rows=rows,
+    )
+    lines = [str(p) for p in result.errors]
+    assert "Baris 5, kolom nama: Wajib diisi." in lines
+    assert any(line.startswith("Baris 6 (Budi Santoso), kolom nama: ") for line in lines)
+    assert "\u202e" not in run.err
+    shortened = next(line for line in lines if line.startswith("Baris 7 ("))
+    assert shortened.startswith("Baris 7 (" + ("Nama " * 12)[:59] + "…), kolom ")
 
 
 def test_fourth_member_of_a_kelurahan_is_refused(tmp_path, rows):
@@ -837,7 +886,7 @@ def test_nik_issued_outside_balikpapan_imports_with_a_warning(tmp_path, rows):
     assert run.code == 0, run.err
     assert Person.objects.filter(nik=nik).exists()
     assert Person.objects.count() == 102
-    assert f"Peringatan - Baris {LAST_ROW}, kolom nik: NIK tidak diawali 6471" in run.err
+    assert f"Peringatan - {where(rows, LAST, 'nik')}: NIK tidak diawali 6471" in run.err
     assert run.err.count("Peringatan") == 1
     assert nik not in run.err
 
@@ -909,7 +958,7 @@ def test_dry_run_of_a_bad_file_exits_1_and_writes_nothing(tmp_path, rows):
     run = run_import(write_roster(tmp_path, edited), "--dry-run")
 
     assert run.code == 1
-    assert f"Baris {LAST_ROW}, kolom jabatan" in run.err
+    assert where(rows, LAST, "jabatan") in run.err
     assert counts() == (0, 0, 0, 0)
 
 
@@ -1014,7 +1063,7 @@ def test_a_post_filled_during_the_import_is_reported_with_its_row(tmp_path, rows
 
     [problem] = result.errors
     assert (problem.row, problem.column) == (sheet_row(index), "jabatan")
-    assert str(problem).startswith(f"Baris {sheet_row(index)}, kolom jabatan: ")
+    assert str(problem).startswith(where(rows, index, "jabatan") + ": ")
     assert "baru saja diisi orang lain (data berubah saat impor ini berjalan)" in str(problem)
     assert not result.written and counts() == (0, 0, 0, 0)
 

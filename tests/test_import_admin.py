@@ -15,7 +15,7 @@ from django.utils.html import escape
 from secretariat.models import Appointment, Person
 from secretariat.services.demo import demo_csv, demo_rows
 from secretariat.services.importing import members_import
-from secretariat.services.roster_format import HEADER
+from secretariat.services.roster_format import FULL_HEADER, HEADER
 from secretariat.services.spreadsheet import write_csv
 
 from .factories import make_appointment
@@ -150,13 +150,24 @@ def test_upload_with_bad_rows_lists_every_problem_without_a_confirm_button(staff
     assert "3 masalah ditemukan" in html
     for problem in result.errors:
         assert escape(str(problem)) in html
-    assert "Baris 6, kolom jabatan" in html
-    assert "Baris 103, kolom nik" in html
+    assert escape(f"Baris 6 ({rows[4][COL['nama']]}), kolom jabatan") in html
+    assert escape(f"Baris 103 ({rows[101][COL['nama']]}), kolom nik") in html
     assert "<script>alert(1)</script>" not in html
     assert CONFIRM_BUTTON not in html
     assert 'name="token"' not in html
     assert "token" not in response.context
     assert staged_files() == files_before
+    assert counts() == (0, 0, 0)
+
+
+def test_the_template_left_with_its_example_row_is_refused_on_the_page(staff_client, rows):
+    template = staff_client.get(reverse("admin:secretariat_import_template")).content
+
+    response = upload(staff_client, template)
+
+    html = response.content.decode()
+    assert escape("Baris 2 (Siti Contoh Saja), kolom nama: Ini baris contoh dari templat impor") in html
+    assert CONFIRM_BUTTON not in html
     assert counts() == (0, 0, 0)
 
 
@@ -168,7 +179,7 @@ def test_warnings_are_shown_and_do_not_block_the_import(staff_client, rows):
 
     html = response.content.decode()
     assert "Peringatan" in html
-    assert "Baris 9, kolom nik: NIK tidak diawali 6471" in html
+    assert escape(f"Baris 9 ({rows[7][COL['nama']]}), kolom nik: NIK tidak diawali 6471") in html
     assert CONFIRM_BUTTON in html
     assert confirm(staff_client, response.context["token"]).status_code == 302
     assert Person.objects.filter(nik=edited[7][COL["nik"]]).exists()
@@ -349,7 +360,7 @@ def test_roster_changed_between_preview_and_confirm_is_reported_and_nothing_writ
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Baris 2, kolom jabatan" in html
+    assert escape(f"Baris 2 ({rows[0][COL['nama']]}), kolom jabatan") in html
     assert escape(holder.person.name) in html
     assert CONFIRM_BUTTON not in html
     assert counts() == before
@@ -385,7 +396,7 @@ def test_template_download_is_an_xlsx_attachment_with_the_header(staff_client):
     assert response["Content-Disposition"].startswith("attachment;")
     assert ".xlsx" in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == HEADER
+    assert [c.value for c in sheet[1]] == FULL_HEADER
 
 
 @pytest.fixture
@@ -401,7 +412,7 @@ def test_csv_export_download(staff_client, imported, rows):
     assert response["Content-Disposition"].startswith('attachment; filename="anggota-sekretariat-pps-')
     assert response["Content-Disposition"].endswith('.csv"')
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(HEADER)
+    assert lines[0] == ",".join(FULL_HEADER)
     assert len(lines) == 103
 
 

@@ -271,7 +271,7 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_row(demo_roster, t
         call_command("import_members", str(path))
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert "Baris 78, kolom nik" in err
+    assert f"Baris 78 ({rows[bad][3]}), kolom nik" in err  # the row's person is named beside its number
     assert "tidak ada data yang disimpan" in err
     assert Person.objects.count() == 102
     assert not Appointment.objects.filter(kelurahan__synthetic=True).exists()

@@ -39,33 +39,22 @@ def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = True) 
             a.person.phone,
             a.person.email,
             a.person.address,
+            a.lurah_decree_number,
+            fmt.format_date(a.lurah_decree_date),
         ]
         for a in ordered
     ]
 
 
 def roster_csv(period=None, *, full_nik: bool = True) -> bytes:
-    return write_csv(fmt.HEADER, roster_rows(period, full_nik=full_nik))
+    return write_csv(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik))
 
 
 def roster_xlsx(period=None, *, full_nik: bool = True) -> bytes:
-    return write_xlsx(fmt.HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
+    return write_xlsx(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
 
 
-EXAMPLE_ROW = [
-    "64.71.01.1001",
-    "sekretaris",
-    "6471014506900001",
-    "Siti Contoh Saja",
-    "P",
-    "Balikpapan",
-    "1990-06-05",
-    "NON_ASN",
-    "",
-    "081234567890",
-    "siti.contoh@example.com",
-    "Jl. Contoh No. 1, Manggar",
-]
+EXAMPLE_ROW = fmt.EXAMPLE_ROW
 
 COLUMN_HELP = [
     ("kode_kelurahan", "Kode Kemendagri kelurahan, mis. 64.71.01.1001 (pilih dari daftar)."),
@@ -80,6 +69,12 @@ COLUMN_HELP = [
     ("telepon", "Nomor HP, mis. 081234567890."),
     ("email", "Opsional."),
     ("alamat", "Opsional."),
+    ("nomor_sk_lurah", "Opsional: nomor Keputusan Lurah yang mengangkat orang ini (dasar pengangkatan)."),
+    (
+        "tanggal_sk_lurah",
+        "Opsional, diisi bersama nomornya: tanggal Keputusan Lurah, format seperti tanggal_lahir; tidak "
+        "boleh sesudah mulai bertugas. Kosong: dasar yang sudah tercatat tidak diubah.",
+    ),
 ]
 
 
@@ -88,9 +83,9 @@ def template_xlsx() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Anggota"
-    sheet.append(fmt.HEADER)
+    sheet.append(fmt.FULL_HEADER)
     sheet.append([neutralize_formula(value) for value in EXAMPLE_ROW])
-    text_columns(sheet, len(fmt.HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36})
+    text_columns(sheet, len(fmt.FULL_HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36, 13: 30, 14: 18})
 
     reference = workbook.create_sheet("Referensi")
     reference.append(
@@ -134,7 +129,9 @@ def template_xlsx() -> bytes:
     for row in COLUMN_HELP:
         guide.append(list(row))
     guide.append([])
-    guide.append(["", "Satu baris per orang. Hapus baris contoh sebelum mengimpor."])
+    guide.append(
+        ["", "Satu baris per orang. Hapus baris contoh (Siti Contoh Saja): impor menolaknya bila tertinggal."]
+    )
     guide.append(
         ["", "Impor bersifat semua-atau-tidak-sama-sekali: satu baris salah, tidak ada yang disimpan."]
     )

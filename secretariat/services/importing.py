@@ -5,40 +5,37 @@ every problem with its row number; only a file without problems is written, in o
 Importing the same file twice changes nothing the second time.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from kelurahan.models import Kelurahan
-from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Appointment, ElectionPeriod, Person
 from ..models.appointment import ROLE_LABELS
 from . import roster_format as fmt
 from .bulk_copy import analyze, create_with_history
-from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, cell_text, read_rows
+from .import_rows import (
+    MAX_CELL_LENGTH,
+    Candidate,
+    Problem,
+    display_name,
+    first_rows_of_nik,
+    indonesian_date,
+    parse_row,
+    read_table,
+)
+from .spreadsheet import SpreadsheetError
 
-MAX_CELL_LENGTH = 500
+__all__ = ["MAX_CELL_LENGTH", "ImportResult", "PlannedRow", "Problem", "members_import"]
+
 ANALYZE_AFTER_ROWS = 10_000
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
 CHUNK = 5000
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None  # spreadsheet row number (header is row 1); None for the file as a whole
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = f"Baris {self.row}" if self.row else "Berkas"
-        if self.column:
-            where += f", kolom {self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -48,7 +45,10 @@ class PlannedRow:
     kelurahan: Kelurahan
     role: str
     person_action: str  # "baru" | "diperbarui" | "tetap"
-    appointment_action: str  # "baru" | "tetap"
+    appointment_action: str  # "baru" | "diperbarui" (its Lurah decree) | "tetap"
+    lurah_decree_number: str = ""  # as written on the appointment; "" = not recorded
+    lurah_decree_date: object = None
+    appointment_pk: int | None = None  # the existing appointment, when there is one
 
     @property
     def masked_nik(self):
@@ -75,11 +75,13 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
+        updated = self.count("appointment_action", "diperbarui")
         return (
             f"{len(self.rows)} baris: {self.count('person_action', 'baru')} orang baru, "
             f"{self.count('person_action', 'diperbarui')} diperbarui, "
             f"{self.count('appointment_action', 'baru')} pengangkatan baru, "
-            f"{self.count('appointment_action', 'tetap')} pengangkatan sudah ada"
+            f"{self.count('appointment_action', 'tetap') + updated} pengangkatan sudah ada"
+            + (f" ({updated} dengan SK Lurah diperbarui)" if updated else "")
         )
 
 
@@ -95,19 +97,29 @@ def members_import(
     if period is None:
         result.errors.append(Problem(None, None, "Belum ada periode pemilihan yang berjalan."))
         return result
+    names: dict[int, str] = {}  # row -> its nama as written, to name each row's problems
     try:
         with transaction.atomic():
-            _plan(data, period, result, max_rows)
+            _plan(data, period, result, max_rows, names)
             if result.ok and not dry_run and result.rows:
                 _apply(result, period, user=user, reason=reason)
                 result.written = True
     except SpreadsheetError as exc:
-        result.errors.append(Problem(None, None, str(exc)))
+        result.errors.append(Problem(exc.row, None, str(exc)))
     except IntegrityError as exc:
         # Someone changed the roster between our checks and the write: nothing was written.
         result.written = False
         result.errors.append(_conflict_problem(exc, result.rows))
+    result.errors = _named(result.errors, names)
+    result.warnings = _named(result.warnings, names)
     return result
+
+
+def _named(problems: list[Problem], names: dict[int, str]) -> list[Problem]:
+    return [
+        dataclasses.replace(p, name=display_name(names[p.row])) if p.row in names and names[p.row] else p
+        for p in problems
+    ]
 
 
 RACE = "(data berubah saat impor ini berjalan). Tidak ada yang disimpan; periksa lalu ulangi impor."
@@ -145,61 +157,28 @@ def _row_conflict(row: PlannedRow, key: dict[str, str]) -> tuple[str, str] | Non
     return None
 
 
-def _plan(data: bytes, period: ElectionPeriod, result: ImportResult, max_rows: int | None = None) -> None:
-    rows = read_rows(data)
-    header_row = next(rows, None)
-    if header_row is None:
-        raise SpreadsheetError("Berkas kosong.")
-    header = [cell_text(value).lower() for value in header_row[1]]
-    while header and header[-1] == "":
-        header.pop()
-    if header != fmt.HEADER:
-        raise SpreadsheetError(
-            "Judul kolom tidak sesuai. Harus tepat: " + ",".join(fmt.HEADER) + ". Unduh templat impor."
-        )
-
-    parsed = []
-    data_rows = 0  # every row that is not blank, good or not: the limit is on what must be read and checked
-    for number, values in rows:
-        texts = [cell_text(value) for value in values]
-        formulas = [i for i, value in enumerate(values[: len(fmt.HEADER)]) if isinstance(value, Formula)]
-        if formulas or any(texts):
-            data_rows += 1
-            if max_rows is not None and data_rows > max_rows:
-                result.errors.clear()  # the rows read so far are not the point: the file goes elsewhere
-                limit = f"{max_rows:,}".replace(",", ".")
-                raise SpreadsheetError(
-                    f"Berkas berisi lebih dari {limit} baris data, batas impor lewat halaman ini. Impor "
-                    "berkas sebesar ini dengan perintah `python manage.py import_members BERKAS` di server, "
-                    "atau bagi menjadi beberapa berkas."
-                )
-        if formulas:
-            for index in formulas:
-                result.errors.append(
-                    Problem(
-                        number,
-                        fmt.HEADER[index],
-                        "Sel berisi rumus Excel; ketik nilainya sebagai teks biasa.",
-                    )
-                )
-            continue
-        if not any(texts):
-            continue
-        if any(texts[len(fmt.HEADER) :]):
-            result.errors.append(Problem(number, None, "Ada isian di luar kolom yang ditentukan."))
-            continue
-        texts += [""] * (len(fmt.HEADER) - len(texts))
-        parsed.append((number, dict(zip(fmt.HEADER, texts, strict=False))))
-    if not parsed:
+def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[int, str]) -> None:
+    _, parsed = read_table(data, result.errors, max_rows, names)
+    if not parsed and not result.errors:
+        # Only when nothing at all was found: a file whose one row is a formula has a row, and its problem.
         raise SpreadsheetError("Berkas tidak berisi baris data.")
 
     kelurahan_by_code = _kelurahan_in_file(parsed)
+    duplicate_of = first_rows_of_nik(parsed)
     candidates = []
     for number, cells in parsed:
-        candidate = _parse_row(number, cells, kelurahan_by_code, result)
+        candidate = parse_row(
+            number,
+            cells,
+            kelurahan_by_code=kelurahan_by_code,
+            errors=result.errors,
+            warnings=result.warnings,
+            duplicate_of=duplicate_of.get(number),
+            names=names,
+        )
         if candidate:
             candidates.append(candidate)
-    del parsed, rows  # the raw cells: hundreds of MB in a national-scale file
+    del parsed  # the raw cells: hundreds of MB in a national-scale file
 
     _check_against_file_and_database(candidates, period, result)
 
@@ -216,94 +195,21 @@ def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
     return found
 
 
-def _parse_row(number, cells, kelurahan_by_code, result):
-    errors_before = len(result.errors)
-
-    def problem(column, message):
-        result.errors.append(Problem(number, column, message))
-
-    for column, value in cells.items():
-        if len(value) > MAX_CELL_LENGTH:
-            problem(column, f"Isian terlalu panjang (lebih dari {MAX_CELL_LENGTH} karakter).")
-        elif (MULTI_LINE_FORBIDDEN if column == "alamat" else SINGLE_LINE_FORBIDDEN).search(value):
-            problem(column, "Berisi karakter kendali yang tidak diizinkan.")
-        elif value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-            cells[column] = value[1:]  # written so by our own export to keep formulas inert
-    if len(result.errors) > errors_before:
-        return None
-
-    code = fmt.parse_kelurahan_code(cells["kode_kelurahan"])
-    kelurahan = kelurahan_by_code.get(code) if code else None
-    if not code:
-        problem("kode_kelurahan", "Kode harus berbentuk 64.71.01.1001 atau 6471011001.")
-    elif kelurahan is None:
-        problem("kode_kelurahan", f"Kelurahan dengan kode {code} tidak dikenal.")
-    role = fmt.parse_role(cells["jabatan"])
-    if role is None:
-        problem("jabatan", "Jabatan harus salah satu dari: " + ", ".join(fmt.ROLE_VALUES) + ".")
-    gender = fmt.parse_gender(cells["jenis_kelamin"])
-    if gender is None:
-        problem("jenis_kelamin", "Isi L (laki-laki) atau P (perempuan).")
-    status = fmt.parse_status(cells["status_kepegawaian"])
-    if status is None:
-        problem("status_kepegawaian", "Isi ASN atau NON_ASN.")
-    birth_date = fmt.parse_date(cells["tanggal_lahir"])
-    if birth_date is None:
-        problem("tanggal_lahir", "Tanggal harus berbentuk YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY.")
-    for column in ("nama", "tempat_lahir"):
-        if not cells[column]:
-            problem(column, "Wajib diisi.")
-
-    person = Person(
-        nik=cells["nik"],
-        name=re.sub(r"\s+", " ", cells["nama"]).strip(),
-        gender=gender or "",
-        birth_place=cells["tempat_lahir"],
-        birth_date=birth_date,
-        employment_status=status or "",
-        nip=cells["nip"],
-        phone=cells["telepon"],
-        email=cells["email"],
-        address=cells["alamat"],
-    )
-    already = {p.column for p in result.errors[errors_before:]}
-    try:
-        person.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for field_name, messages in exc.message_dict.items():
-            column = fmt.PERSON_FIELD_COLUMNS.get(field_name)
-            if column in already:
-                continue  # already explained by the parsing above
-            for message in messages:
-                problem(column, message)
-    if _has_markup(cells["tempat_lahir"]):
-        problem("tempat_lahir", "Tidak boleh berisi tanda < > { } %.")
-
-    if len(result.errors) > errors_before:
-        return None
-    for warning in person.warnings():
-        result.warnings.append(Problem(number, "nik", warning))
-    return number, person, kelurahan, role
-
-
-def _has_markup(value: str) -> bool:
-    return bool(re.search(r"[<>{}%]", value))
-
-
-def _check_against_file_and_database(candidates, period, result):
-    niks = [person.nik for _, person, _, _ in candidates]
+def _check_against_file_and_database(candidates: list[Candidate], period, result):
+    niks = [c.person.nik for c in candidates]
     existing = {}
     for start in range(0, len(niks), CHUNK):
         for person in Person.objects.filter(nik__in=niks[start : start + CHUNK]):
             existing[person.nik] = person
-    nips = [person.nip for _, person, _, _ in candidates if person.nip]
+    nips = [c.person.nip for c in candidates if c.person.nip]
     nip_owner = {}
     for start in range(0, len(nips), CHUNK):
         nip_owner.update(Person.objects.filter(nip__in=nips[start : start + CHUNK]).values_list("nip", "nik"))
     active_by_post, active_by_nik = _active_holders(candidates, period)
 
-    seen_nik, seen_nip, seen_post = {}, {}, {}
-    for number, person, kelurahan, role in candidates:
+    seen_nip, seen_post = {}, {}  # a NIK written twice is found before (first_rows_of_nik)
+    for candidate in candidates:
+        number, person, kelurahan, role = candidate.row, candidate.person, candidate.kelurahan, candidate.role
         problems_before = len(result.errors)
 
         def problem(column, message, number=number):
@@ -311,8 +217,6 @@ def _check_against_file_and_database(candidates, period, result):
 
         post = (kelurahan.code, role)
         role_label = ROLE_LABELS[role]
-        if person.nik in seen_nik:
-            problem("nik", f"NIK sama dengan baris {seen_nik[person.nik]}.")
         if person.nip and person.nip in seen_nip:
             problem("nip", f"NIP sama dengan baris {seen_nip[person.nip]}.")
         if post in seen_post:
@@ -321,7 +225,6 @@ def _check_against_file_and_database(candidates, period, result):
                 f"{role_label} Kelurahan {kelurahan.name} sudah diisi di baris {seen_post[post]}; "
                 "satu jabatan hanya untuk satu orang.",
             )
-        seen_nik.setdefault(person.nik, number)
         if person.nip:
             seen_nip.setdefault(person.nip, number)
         seen_post.setdefault(post, number)
@@ -342,6 +245,13 @@ def _check_against_file_and_database(candidates, period, result):
                 f"Orang ini sudah menjabat {ROLE_LABELS[held.role]} di Kelurahan "
                 f"{held.kelurahan_name}; satu orang hanya boleh memegang satu jabatan.",
             )
+        start_date = held.start_date if held else period.term_start
+        if candidate.lurah_decree_date and candidate.lurah_decree_date > start_date:
+            problem(
+                "tanggal_sk_lurah",
+                f"SK Lurah bertanggal {indonesian_date(candidate.lurah_decree_date)} harus terbit sebelum "
+                f"mulai bertugas ({indonesian_date(start_date)}).",
+            )
         if len(result.errors) > problems_before:
             continue
 
@@ -355,8 +265,24 @@ def _check_against_file_and_database(candidates, period, result):
                 setattr(current, f, getattr(person, f))
             person_action = "diperbarui" if changed else "tetap"
             record = current
-        appointment_action = "tetap" if held else "baru"
-        result.rows.append(PlannedRow(number, record, kelurahan, role, person_action, appointment_action))
+        result.rows.append(_planned(candidate, record, person_action, held))
+
+
+def _planned(candidate: Candidate, record: Person, person_action: str, held) -> PlannedRow:
+    """The row's plan. A Lurah decree left blank keeps what the appointment has (an import never erases
+    a recorded basis); one written in the file is recorded."""
+    decree = (candidate.lurah_decree_number, candidate.lurah_decree_date)
+    if held is None:
+        action, pk = "baru", None
+    else:
+        action, pk = "tetap", held.pk
+        if not decree[0]:
+            decree = (held.lurah_decree_number, held.lurah_decree_date)
+        elif decree != (held.lurah_decree_number, held.lurah_decree_date):
+            action = "diperbarui"
+    return PlannedRow(
+        candidate.row, record, candidate.kelurahan, candidate.role, person_action, action, *decree, pk
+    )
 
 
 @dataclass(frozen=True)
@@ -369,23 +295,37 @@ class _Holder:
     kelurahan_code: str
     kelurahan_name: str
     role: str
+    pk: int
+    start_date: object
+    lurah_decree_number: str
+    lurah_decree_date: object
 
 
-_HOLDER_FIELDS = ("person__nik", "person__name", "kelurahan_id", "kelurahan__name", "role")
+_HOLDER_FIELDS = (
+    "person__nik",
+    "person__name",
+    "kelurahan_id",
+    "kelurahan__name",
+    "role",
+    "pk",
+    "start_date",
+    "lurah_decree_number",
+    "lurah_decree_date",
+)
 
 
-def _active_holders(candidates, period):
+def _active_holders(candidates: list[Candidate], period):
     """Active appointments of the file's posts (this period) and of the file's people (any period),
     fetched in chunks of the file's own keys."""
     active = Appointment.objects.active()
-    codes = sorted({kelurahan.code for _, _, kelurahan, _ in candidates})
+    codes = sorted({c.kelurahan.code for c in candidates})
     by_post = {}
     for start in range(0, len(codes), CHUNK):
         rows = active.filter(period=period, kelurahan_id__in=codes[start : start + CHUNK])
         for values in rows.values_list(*_HOLDER_FIELDS):
             holder = _Holder(*values)
             by_post[(holder.kelurahan_code, holder.role)] = holder
-    niks = [person.nik for _, person, _, _ in candidates]
+    niks = [c.person.nik for c in candidates]
     by_nik = {}
     for start in range(0, len(niks), CHUNK):
         rows = active.filter(person__nik__in=niks[start : start + CHUNK])
@@ -404,9 +344,9 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)
+    # bulk_update skips auto_now: set "diubah" by hand so the record shows the import changed it.
+    now = timezone.now()
     if changed_people:
-        # bulk_update skips auto_now: set "diubah" by hand so the record shows the import changed it.
-        now = timezone.now()
         for person in changed_people:
             person.updated_at = now
         bulk_update_with_history(
@@ -424,12 +364,36 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             role=row.role,
             period=period,
             start_date=period.term_start,
+            lurah_decree_number=row.lurah_decree_number,
+            lurah_decree_date=row.lurah_decree_date,
         )
         for row in result.rows
         if row.appointment_action == "baru"
     ]
     if new_appointments:
         create_with_history(new_appointments, Appointment, user=user, reason=reason)
+    decrees = [row for row in result.rows if row.appointment_action == "diperbarui"]
+    _update_lurah_decrees(decrees, now, user, reason)
     if len(new_people) + len(new_appointments) >= ANALYZE_AFTER_ROWS:
         # A large load: fresh statistics, and no cached foreign-key check plan from when tables were small.
         analyze(Person, Appointment)
+
+
+def _update_lurah_decrees(rows: list[PlannedRow], now, user, reason: str) -> None:
+    by_pk = {row.appointment_pk: row for row in rows}
+    pks = list(by_pk)
+    for start in range(0, len(pks), CHUNK):
+        appointments = list(Appointment.objects.filter(pk__in=pks[start : start + CHUNK]))
+        for appointment in appointments:
+            row = by_pk[appointment.pk]
+            appointment.lurah_decree_number = row.lurah_decree_number
+            appointment.lurah_decree_date = row.lurah_decree_date
+            appointment.updated_at = now
+        bulk_update_with_history(
+            appointments,
+            Appointment,
+            fields=["lurah_decree_number", "lurah_decree_date", "updated_at"],
+            batch_size=1000,
+            default_user=user,
+            default_change_reason=reason,
+        )

@@ -6,7 +6,10 @@ File types are recognised by content, never by name: a renamed text file is not 
 import csv
 import datetime as dt
 import io
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import openpyxl
 
@@ -22,7 +25,12 @@ class Formula(str):
 
 
 class SpreadsheetError(Exception):
-    """The file cannot be read as a table; the message is for the user (Indonesian)."""
+    """The file cannot be read as a table; the message is for the user (Indonesian). `row`: the
+    spreadsheet row where reading failed, when known."""
+
+    def __init__(self, message: str, *, row: int | None = None):
+        super().__init__(message)
+        self.row = row
 
 
 def detect_kind(data: bytes) -> str:
@@ -37,18 +45,71 @@ def detect_kind(data: bytes) -> str:
     return "csv"
 
 
-def read_rows(data: bytes) -> Iterator[tuple[int, list]]:
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What an XLSX may unpack to before any of it is parsed: bytes, and XML elements (cells, rows, strings:
+    each costs openpyxl the same few microseconds, whether it holds anything or not)."""
+
+    max_bytes: int
+    max_elements: int
+    rows: int  # the row limit these follow from, for the message
+
+
+def read_rows(data: bytes, *, xlsx_limits: XlsxLimits | None = None) -> Iterator[tuple[int, list]]:
     """Yield (spreadsheet row number, cell values) for every row, header included (row 1)."""
     if not data:
         raise SpreadsheetError("Berkas kosong.")
     kind = detect_kind(data)
     if kind == "xlsx":
+        if xlsx_limits is not None:
+            _check_unpacked(data, xlsx_limits)
         yield from _read_xlsx(data)
     else:
         yield from _read_csv(data)
 
 
 BROKEN_XLSX = "Berkas bukan XLSX yang sah (mungkin rusak)."
+UNPACK_CHUNK = 2**20
+
+
+def _check_unpacked(data: bytes, limits: XlsxLimits) -> None:
+    """openpyxl parses every worksheet in full while it opens a workbook whose sheets carry no <dimension>
+    (3,000,000 blank rows: half a minute before the first row is read), and every shared string, so the
+    time a workbook can cost is bounded here, before openpyxl sees it: every part is unpacked (zipfile never
+    reads past a part's stated size) and its element starts counted at C speed ('<' not followed by '/';
+    namespace prefixes cannot hide an element). Stops at the first limit passed."""
+    unpacked = elements = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as part:
+                    while chunk := part.read(UNPACK_CHUNK):
+                        unpacked += len(chunk)
+                        # A '<' ending a chunk whose '/' starts the next counts once too many: harmless.
+                        elements += chunk.count(b"<") - chunk.count(b"</")
+                        if unpacked > limits.max_bytes or elements > limits.max_elements:
+                            raise SpreadsheetError(_too_big(limits))
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        # damaged, truncated, an unknown compression method, encrypted
+        raise SpreadsheetError(BROKEN_XLSX) from exc
+
+
+def _too_big(limits: XlsxLimits) -> str:
+    rows = f"{limits.rows:,}".replace(",", ".")
+    return (
+        f"Isi berkas XLSX ini jauh lebih besar daripada roster {rows} baris yang dapat diperiksa lewat "
+        "halaman ini. Biasanya karena banyak baris atau kolom kosong yang diformat: salin data saja ke "
+        "lembar kerja baru (atau simpan sebagai CSV), lalu unggah ulang. Berkas yang memang sebesar ini "
+        "diimpor dengan perintah `python manage.py import_members BERKAS` di server."
+    )
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
@@ -83,10 +144,24 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:
-        yield from enumerate(reader, start=1)
+        for number, row in enumerate(reader, start=1):
+            yield number, row
     except csv.Error as exc:
-        raise SpreadsheetError(f"CSV tidak dapat dibaca: {exc}.") from exc
+        raise SpreadsheetError(_csv_problem(exc), row=number + 1) from exc
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's error in Indonesian (its own text is English and means nothing to staff)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        limit = csv.field_size_limit() // 1024
+        return (
+            f'CSV tidak dapat dibaca: ada isian lebih dari {limit} KiB. Biasanya karena tanda kutip (") '
+            "yang tidak ditutup, sehingga sisa berkas terbaca sebagai satu isian. Periksa baris ini."
+        )
+    return "CSV tidak dapat dibaca: susunan tanda kutip atau pemisah kolom rusak. Simpan ulang sebagai CSV."
 
 
 def _is_cp1252(data: bytes) -> bool:
