@@ -182,8 +182,8 @@ def test_a_decree_that_cannot_be_is_refused_with_its_row_and_person(rows, number
 
 
 def test_a_replacement_may_rest_on_a_decree_dated_after_the_term_began(rows):
-    # The PAW replacement starts on 2 July 2024: its Lurah decree of 30 June is in time, though it is after
-    # the 26 May on which the others started.
+    # The PAW replacement starts the day after its predecessor's last day (2 July 2024), on 3 July: its Lurah
+    # decree of 30 June is in time, though it is after the 26 May on which the others started.
     assert members_import(data=csv_bytes(rows), dry_run=False).ok
     holder = Appointment.objects.active().get(kelurahan_id=rows[10][0], role=rows[10][1])
     replacement = replace_member(holder)
@@ -199,9 +199,10 @@ def test_a_replacement_may_rest_on_a_decree_dated_after_the_term_began(rows):
         "100.3/77/KEL/VI/2024",
         dt.date(2024, 6, 30),
     )
-    row[DATE] = "03/07/2024"
+    assert replacement.start_date == dt.date(2024, 7, 3)
+    row[DATE] = "04/07/2024"
     [problem] = members_import(data=csv_bytes(exported), dry_run=False).errors
-    assert "harus terbit sebelum mulai bertugas (2 Juli 2024)" in problem.message
+    assert "harus terbit sebelum mulai bertugas (3 Juli 2024)" in problem.message
 
 
 @pytest.mark.parametrize(
