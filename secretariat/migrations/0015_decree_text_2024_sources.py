@@ -175,5 +175,6 @@ class Migration(migrations.Migration):
                 verbose_name="nomor berita acara rapat pleno",
             ),
         ),
-        migrations.RunPython(forward, backward),
+        # The text itself: 0016, a transaction of its own (PostgreSQL refuses to drop these columns, on the
+        # way back, in the transaction that has just written history rows).
     ]

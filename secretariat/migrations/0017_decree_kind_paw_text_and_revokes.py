@@ -8,7 +8,7 @@ import secretariat.decree_defaults_paw
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secretariat", "0015_decree_text_2024_sources"),
+        ("secretariat", "0016_decree_text_2024_apply"),
     ]
 
     operations = [
