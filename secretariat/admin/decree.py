@@ -37,13 +37,18 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                     "legal_basis",
                     "observations",
                     "dictums",
+                    "petikan_dictum",
                     "petikan_closing",
                 ]
             },
         ),
         ("Penetapan", {"fields": ["place", "signer_title", "signer_name"]}),
         (
-            "Pengesahan petikan",
+            "Kop surat",
+            {"fields": ["logo", "letterhead_name", "letterhead_address", "office_short_name"]},
+        ),
+        (
+            "Pengesahan petikan dan salinan",
             {"fields": ["authenticator_title", "authenticator_name", "authenticator_nip"]},
         ),
         (
@@ -55,7 +60,6 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                     "margin_bottom_mm",
                     "margin_left_mm",
                     "margin_right_mm",
-                    "logo",
                 ]
             },
         ),
