@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 # WeasyPrint logs every step at INFO and every unsupported CSS property at WARNING; keep errors only.
 for _name in ("weasyprint", "weasyprint.progress", "fontTools", "fontTools.subset", "fontTools.ttLib"):
@@ -122,6 +123,8 @@ class PdfMetadata:
 
 def _w3c_date(value: dt.datetime | dt.date) -> str:
     if isinstance(value, dt.datetime):
+        # In the office's time zone (WITA), as the date on the paper is.
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.isoformat(timespec="seconds")
     return value.isoformat()
 

@@ -46,8 +46,12 @@ class DocumentStorageError(Exception):
 
 def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
     entries = list(decree.entries.order_by("position").values_list("appointment_id", flat=True))
-    job = GenerationJob.objects.create(kind="sk", decree=decree, total=1 + len(entries), requested_by=user)
-    Document.objects.create(job=job, kind=DocumentKind.KEPUTUSAN, decree=decree)
+    # The Keputusan, its SALINAN (the authenticated copy sent to others) and one Petikan per member.
+    decree_kinds = (DocumentKind.KEPUTUSAN, DocumentKind.SALINAN)
+    job = GenerationJob.objects.create(
+        kind="sk", decree=decree, total=len(decree_kinds) + len(entries), requested_by=user
+    )
+    Document.objects.bulk_create(Document(job=job, kind=kind, decree=decree) for kind in decree_kinds)
     Document.objects.bulk_create(
         Document(job=job, kind=DocumentKind.PETIKAN, decree=decree, appointment_id=appointment_id)
         for appointment_id in entries
@@ -387,12 +391,17 @@ def render_document_pdf(document: Document) -> bytes:
     raise ValueError(f"unknown document kind {document.kind!r}")
 
 
+# A Petikan is handed over as one sheet, at the decree's 12 pt. When A4 paper, the letterhead logo or a
+# long name would push the signatures onto a second page, the spacing tightens; only names and kelurahan of
+# 100-150 characters on A4 with a logo need the last resort, 11 pt (tests/test_decrees.py, long names).
+PETIKAN_LAYOUTS = [{}, {"compact": True}, {"compact": True, "last_resort": True}]
+
+
 def petikan_document(context: dict):
-    """A Petikan is handed over as one sheet, at the decree's 12 pt. When A4 paper, the letterhead logo or
-    a long name would push the signatures onto a second page, the spacing tightens (never the type)."""
-    document = render_document("documents/petikan.html", context)
-    if len(document.pages) > 1:
-        document = render_document("documents/petikan.html", {**context, "compact": True})
+    for layout in PETIKAN_LAYOUTS:
+        document = render_document("documents/petikan.html", {**context, **layout})
+        if len(document.pages) == 1:
+            break
     return document
 
 
