@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from pps_admin.rendering import PdfMetadata, render_pdf
+from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 from secretariat.models import Appointment, DecreeTemplate, Document
 from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
@@ -52,7 +52,10 @@ def pact_pdf(document: Document) -> bytes:
         "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
     ).get(document=document)
     context = pact_context(pact)
-    return render_pdf("documents/pakta.html", context, metadata=pact_pdf_metadata(context, document))
+    rendered = render_document("documents/pakta.html", context)
+    if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
+        rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
+    return write_pdf(rendered, pact_pdf_metadata(context, document))
 
 
 def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:

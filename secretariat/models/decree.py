@@ -23,7 +23,7 @@ NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
 PETIKAN_DICTUM = (
     "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia Pemungutan Suara "
     "dalam Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
-    "Balikpapan Tahun 2024, dengan jabatan sebagaimana tersebut di bawah ini:"
+    "Balikpapan Tahun 2024:"
 )
 
 
