@@ -53,6 +53,24 @@ def main() -> None:
         buffer = io.BytesIO()
         writer.write(buffer)
         print(f"bundle, 102 files merged (pypdf): {len(buffer.getvalue()) / 1024:.0f} KiB")
+        # The cost of PDF/A-3a (tags, output intent, XMP) on one Petikan: alternate with no variant.
+        from pps_admin import rendering
+
+        petikan = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).first()
+        variant_times = {None: [], rendering.PDF_VARIANT: []}
+        variant_sizes = {}
+        for _ in range(15):
+            for variant in variant_times:
+                rendering.PDF_VARIANT = variant
+                start = time.perf_counter()
+                variant_sizes[variant] = len(docs.render_document_pdf(petikan))
+                variant_times[variant].append(time.perf_counter() - start)
+        rendering.PDF_VARIANT = "pdf/a-3a"
+        for variant, times in variant_times.items():
+            print(
+                f"petikan, variant {variant}: median {statistics.median(times) * 1000:.0f} ms, "
+                f"{variant_sizes[variant] / 1024:.1f} KiB"
+            )
         Document.objects.filter(decree=decree).update(status="done", sha256="x" * 64, file="x.pdf")
         start = time.perf_counter()
         bundle = docs.decree_print_bundle(decree)
@@ -60,6 +78,9 @@ def main() -> None:
         pages = len(PdfReader(io.BytesIO(bundle)).pages)
         size = len(bundle) / 1024
         print(f"bundle, one PDF (decree_print_bundle): {size:.0f} KiB, {pages} pages, {elapsed:.1f} s")
+        start = time.perf_counter()
+        assert docs.decree_print_bundle(decree) == bundle
+        print(f"bundle, second download (stored): {(time.perf_counter() - start) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ def test_staff_issue_the_sk_and_watch_progress_reach_100_percent(
     page.screenshot(path=artifacts_dir / "admin-decree-done.png", full_page=False)
     decree = Decree.objects.get()
     assert decree.number in page.inner_text("#content-main")
-    with page.expect_download() as download:
-        page.click("text=Bundel cetak semua petikan")
+    # The worker builds the bundle after the last document; a download before that builds it too.
+    with page.expect_download(timeout=180_000) as download:
+        page.click("text=Bundel cetak semua petikan", timeout=180_000)
     path = download.value.path()
     from . import pdf
 

@@ -527,13 +527,15 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     Laid out again from the decree's snapshot exactly as each stored Petikan was, and written as one PDF,
     so that each font is embedded once for all its pages: a merge of the 102 stored files carried 102
     subsets of each font (1.6 MB against 0.5 MB, bench/RESULTS.md "Bundel cetak"). Laying out 102 pages
-    takes seconds, so the bundle is built once and kept beside the decree's files (write-once; a revoked
-    decree's bundle is another file, its pages marked DICABUT)."""
+    takes seconds, so the bundle is built once (by the worker, `decree_bundle_prepare`) and kept under
+    documents/bundel-sk/, write-once; a revoked decree's bundle is another file, its pages marked DICABUT."""
     entries = list(_entries(decree))
     done = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
     if not entries or done.count() != len(entries):
         return None
-    relative = f"{_decree_folder(decree)}/bundel-cetak{'-dicabut' if decree.is_revoked else ''}.pdf"
+    # Beside the records, not among them: the decree's folder holds exactly its documents.
+    name = _decree_folder(decree).rsplit("/", 1)[1]
+    relative = f"documents/bundel-sk/{decree.year}/{name}{'-dicabut' if decree.is_revoked else ''}.pdf"
     stored = Path(settings.MEDIA_ROOT) / relative
     if stored.is_file():
         return stored.read_bytes()
@@ -543,6 +545,13 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     data = write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
     write_once(relative, data)
     return data
+
+
+def decree_bundle_prepare(job: GenerationJob) -> None:
+    """Build the print bundle in the worker that finished the decree's last document, so that staff's
+    first download is served from the stored file instead of waiting for 102 pages to be laid out."""
+    if job.status == JobStatus.DONE and job.decree_id is not None:
+        decree_print_bundle(job.decree)
 
 
 def merge_pdfs(paths: list[Path]) -> bytes:
