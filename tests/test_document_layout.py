@@ -465,3 +465,18 @@ def test_the_print_bundle_embeds_each_font_once_and_is_smaller_than_the_merged_f
     assert len(bundle) < 0.6 * len(buffer.getvalue()), (len(bundle), len(buffer.getvalue()))
     assert _info(bundle)["/Title"] == "Bundel Cetak Petikan Keputusan KPU Kota Balikpapan Nomor 1 Tahun 2024"
     assert decree_print_bundle(decree) == bundle  # built once, then served as stored
+
+
+def test_no_kelurahan_heading_of_the_attendance_sheet_is_left_alone_at_the_foot_of_a_page(db):
+    _full_roster()
+    ceremony = Ceremony.objects.get()
+    appointments = list(Appointment.objects.order_by("kelurahan_id", "pk"))
+    # Sheets of 19 to 27 members: the first page break falls on every row of a kelurahan, its heading too.
+    for count in range(19, 28):
+        ceremony.expected.set(appointments[:count])
+        source = attendance_sheet_pdf(ceremony)
+        assert len(pdf.read(source).pages) >= 2
+        for number in range(1, len(pdf.read(source).pages) + 1):
+            text = pdf.poppler_text(source, page=number)
+            rows = [line.strip() for line in text.splitlines() if line.strip() and "Halaman" not in line]
+            assert not rows[-1].startswith("Kelurahan "), (count, number, rows[-2:])
