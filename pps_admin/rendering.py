@@ -6,19 +6,26 @@
   (the uploaded letterhead logo is embedded as one after its type was checked). No file://, no network.
 - One FontConfiguration per process (workers render many documents; reusing it is faster and keeps
   memory flat).
+- Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
+  screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
+  the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
+  the write-once storage accepts (see secretariat.services.documents.write_once).
 
 This module imports no project app (see shared/ARCHITECTURE.md).
 """
 
 import atexit
+import datetime as dt
 import logging
 import mimetypes
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 # WeasyPrint logs every step at INFO and every unsupported CSS property at WARNING; keep errors only.
 for _name in ("weasyprint", "weasyprint.progress", "fontTools", "fontTools.subset", "fontTools.ttLib"):
@@ -27,6 +34,11 @@ for _name in ("weasyprint", "weasyprint.progress", "fontTools", "fontTools.subse
 # A reserved .invalid host: even if this fetcher were bypassed, no such host can exist.
 BASE_URL = "https://pps-admin.invalid/"
 STATIC_PREFIX = BASE_URL + settings.STATIC_URL.lstrip("/")
+
+# PDF/A-3a = PDF/A-3 (ISO 19005-3, archival) at conformance level A, which WeasyPrint produces tagged
+# (`pdf_tags`): the documents are records kept for years and read by screen readers. Measured cost in
+# bench/RESULTS.md ("PDF/A-3a and metadata").
+PDF_VARIANT = "pdf/a-3a"
 
 _local = threading.local()
 log = logging.getLogger(__name__)
@@ -97,18 +109,68 @@ def _static_roots():
                 yield location
 
 
+@dataclass(frozen=True)
+class PdfMetadata:
+    """What a PDF says about itself (File > Properties; archives and search index it). The title names the
+    document ("Petikan Keputusan ... Nomor 1 Tahun 2024"), never the person it concerns: personal data has
+    no place in metadata that every viewer and indexer shows."""
+
+    title: str
+    author: str
+    subject: str = ""
+    created: dt.datetime | dt.date | None = None
+
+
+def _w3c_date(value: dt.datetime | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        # In the office's time zone (WITA), as the date on the paper is.
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
 def render_html(template_name: str, context: dict) -> str:
     return render_to_string(template_name, context)
 
 
-def render_pdf(template_name: str, context: dict, *, fetcher=None) -> bytes:
-    """Render `template_name` with `context` to PDF bytes."""
+def render_document(template_name: str, context: dict, *, fetcher=None):
+    """The laid-out WeasyPrint document (pages), before it is written as a PDF."""
     from weasyprint import HTML
 
     html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
     fetcher = fetcher or make_fetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(font_config=_font_config())
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        font_config=_font_config(), pdf_variant=PDF_VARIANT
+    )
+
+
+def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
+    """Write a laid-out document as PDF/A-3a with `metadata` (else what its HTML head says)."""
+    if metadata is not None:
+        document.metadata.title = metadata.title
+        document.metadata.authors = [metadata.author]
+        document.metadata.description = metadata.subject or None
+        if metadata.created is not None:
+            document.metadata.created = _w3c_date(metadata.created)
+    document.metadata.lang = document.metadata.lang or "id"
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def render_pdf(
+    template_name: str, context: dict, *, metadata: PdfMetadata | None = None, fetcher=None
+) -> bytes:
+    """Render `template_name` with `context` to PDF bytes."""
+    return write_pdf(render_document(template_name, context, fetcher=fetcher), metadata)
+
+
+def render_pdf_bundle(parts: list[tuple[str, dict]], *, metadata: PdfMetadata) -> bytes:
+    """Several documents as one PDF, laid out one by one and written once, so each font is embedded once
+    (subset to the glyphs of all the parts) instead of once per part as a merge of separate files does."""
+    documents = [render_document(template_name, context) for template_name, context in parts]
+    if not documents:
+        raise ValueError("a bundle needs at least one document")
+    pages = [page for document in documents for page in document.pages]
+    return write_pdf(documents[0].copy(pages), metadata)
 
 
 def make_fetcher():

@@ -50,7 +50,11 @@ def render_document(document_id: int) -> str:
     except Exception:
         log.exception("Rendering document %s failed", document_id)
         document = Document.objects.get(pk=document_id)
-    docs.job_refresh(document.job_id)
+    job = docs.job_refresh(document.job_id)
+    try:
+        docs.decree_bundle_prepare(job)
+    except Exception:  # the bundle is a convenience: the download builds it again if this failed
+        log.exception("Could not prepare the print bundle of job %s", job.pk)
     return document.status
 
 

@@ -32,3 +32,41 @@ def page_sizes(source) -> list[tuple[float, float]]:
 
 def is_size(size, expected, tolerance=1.0) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(size, expected, strict=True))
+
+
+def poppler_text(source, *, page: int | None = None, layout: bool = True) -> str:
+    """Text as poppler's pdftotext extracts it (what a viewer's copy and search see), per page if asked."""
+    import subprocess
+    import tempfile
+
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        args = ["pdftotext", *(["-layout"] if layout else [])]
+        if page is not None:
+            args += ["-f", str(page), "-l", str(page)]
+        return subprocess.run([*args, handle.name, "-"], check=True, capture_output=True, text=True).stdout
+
+
+def font_sizes(source, page: int = 0) -> dict[float, list[str]]:
+    """Effective font size (pt) -> the text runs set in it, on one page (pypdf's text visitor)."""
+    sizes: dict[float, list[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(round(size * tm[0] * cm[0], 1), []).append(text.strip())
+
+    read(source).pages[page].extract_text(visitor_text=visit)
+    return sizes
+
+
+def pdfa_identification(source) -> tuple[str, str]:
+    """(part, conformance) from the XMP metadata's pdfaid schema, e.g. ("3", "A")."""
+    import re
+
+    reader = read(source)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    part = re.search(r'pdfaid:part(?:="|>)(\d)', xmp)
+    conformance = re.search(r'pdfaid:conformance(?:="|>)([ABU])', xmp)
+    return (part.group(1) if part else "", conformance.group(1) if conformance else "")

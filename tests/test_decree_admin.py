@@ -105,7 +105,7 @@ def test_posting_the_issue_form_issues_a_decree_and_redirects_to_it(staff_client
         staff_user,
     )
     assert decree.entries.count() == 4
-    assert decree.jobs.get().total == 5
+    assert decree.jobs.get().total == 6
 
     # Posting again (e.g. a double click) issues nothing more.
     response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-06-01"})
@@ -136,7 +136,7 @@ def test_decree_page_shows_number_facts_and_document_progress(staff_client, decr
     assert "NOMOR 1 TAHUN 2024" in body
     assert "Pembuatan dokumen" in body
     assert f'data-progress-url="{_url("decree_progress", decree.pk)}"' in body
-    assert '<span id="job-count">0 dari 5</span>' in body
+    assert '<span id="job-count">0 dari 6</span>' in body
     for name in LAMPIRAN_ORDER:
         assert name in body
 
@@ -144,12 +144,12 @@ def test_decree_page_shows_number_facts_and_document_progress(staff_client, decr
 def test_progress_url_returns_total_done_and_percent_as_json(staff_client, decree):
     url = _url("decree_progress", decree.pk)
     data = staff_client.get(url).json()
-    assert (data["total"], data["done"], data["percent"], data["failed"]) == (5, 0, 0, 0)
+    assert (data["total"], data["done"], data["percent"], data["failed"]) == (6, 0, 0, 0)
 
     keputusan = Document.objects.get(decree=decree, kind=DocumentKind.KEPUTUSAN)
     document_render_and_store(keputusan.pk)
     data = staff_client.get(url).json()
-    assert (data["total"], data["done"], data["percent"]) == (5, 1, 20)
+    assert (data["total"], data["done"], data["percent"]) == (6, 1, 17)
     assert data["failed_documents"] == []
 
 
@@ -358,10 +358,10 @@ def failed_decree(decree):
 
 def test_retry_button_requeues_the_failed_documents(staff_client, failed_decree):
     page = staff_client.get(_url("decree_change", failed_decree.pk)).content.decode()
-    assert "Coba lagi dokumen yang gagal (5)" in page
+    assert "Coba lagi dokumen yang gagal (6)" in page
     assert "KeyError" in page
     progress = staff_client.get(_url("decree_progress", failed_decree.pk)).json()
-    assert progress["failed"] == 5 and len(progress["failed_documents"]) == 5
+    assert progress["failed"] == 6 and len(progress["failed_documents"]) == 6
 
     response = staff_client.post(_url("decree_retry", failed_decree.pk))
     assert response.status_code == 302
@@ -471,8 +471,8 @@ def test_the_decree_list_shows_members_and_the_progress_of_each_decrees_latest_j
 
     rows = _listed_rows(staff_client)
     assert [row.split(" | ")[0] for row in rows] == [second.number, decree.number]  # newest first
-    assert rows[0].endswith("| 3 | Berlaku | 0/4 (Menunggu)")
-    assert rows[1].endswith("| 4 | Dicabut | 3/5 (Menunggu)")
+    assert rows[0].endswith("| 3 | Berlaku | 0/5 (Menunggu)")
+    assert rows[1].endswith("| 4 | Dicabut | 3/6 (Menunggu)")
 
     GenerationJob.objects.create(kind="sk", decree=decree, total=9, status=JobStatus.DONE)  # newer: shown
     assert _listed_rows(staff_client)[1].endswith("| 4 | Dicabut | 0/9 (Selesai)")
@@ -571,4 +571,4 @@ def test_after_issuing_in_process_the_message_counts_the_finished_documents(
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     response = staff_client.post(_url("decree_issue"), {"decree_date": "2024-06-01"}, follow=True)
     body = response.content.decode()
-    assert "SK NOMOR 1 TAHUN 2024 diterbitkan untuk 4 anggota; 5 dari 5 dokumen selesai dibuat." in body
+    assert "SK NOMOR 1 TAHUN 2024 diterbitkan untuk 4 anggota; 6 dari 6 dokumen selesai dibuat." in body

@@ -30,9 +30,9 @@ def test_full_issue_for_102_members_renders_1_keputusan_and_102_one_page_f4_peti
     decree = decree_issue(decree_date=SK_DATE)
     job = wait_for_job(decree.jobs.get(), timeout=300)
     assert job.status == "done", job.progress()
-    assert job.total == 103
+    assert job.total == 104  # Keputusan, its SALINAN, 102 Petikan
     documents = list(Document.objects.filter(decree=decree).select_related("appointment__person"))
-    assert len(documents) == 103
+    assert len(documents) == 104
     assert all(d.status == DocumentStatus.DONE and len(d.sha256) == 64 for d in documents)
 
     keputusan = next(d for d in documents if d.kind == "keputusan")
@@ -83,7 +83,7 @@ def test_generate_sk_wait_prints_every_written_pdf_and_a_rerun_issues_nothing(ce
     call_command("generate_sk", "--date", "2024-06-01", "--wait")
     out = capsys.readouterr()
     paths = out.out.split()
-    assert len(paths) == 103
+    assert len(paths) == 104
     assert all(Path(p).is_file() and p.endswith(".pdf") for p in paths)
     assert "NOMOR 1 TAHUN 2024" in out.err
 

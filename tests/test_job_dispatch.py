@@ -40,7 +40,7 @@ def test_issuing_while_redis_is_down_keeps_the_job_and_says_so(client, staff_use
     assert "tidak dapat dihubungi" in text and "tidak perlu mengulang" in text
     job = GenerationJob.objects.get()
     assert job.status == "queued" and job.dispatched_at is None
-    assert job.documents.count() == 2
+    assert job.documents.count() == 3
 
 
 def test_a_job_kept_while_redis_was_down_is_sent_once_redis_is_back(client, staff_user, broker_down):

@@ -208,7 +208,7 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
     assert DecreeEntry.objects.count() == 102
     assert Pact.objects.count() == 102
     assert Document.objects.filter(kind="pakta").count() == 102
-    assert Document.objects.filter(decree=real_decree).count() == 103  # keputusan + 102 petikan
+    assert Document.objects.filter(decree=real_decree).count() == 104  # keputusan, salinan + 102 petikan
     assert GenerationJob.objects.count() == 2  # the real decree's and the (now 102-pact) pact job
     assert ceremony.expected.count() == 3
     users = get_user_model().objects

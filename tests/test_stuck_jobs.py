@@ -118,7 +118,7 @@ def _stored(document) -> tuple:
 
 def _assert_done_with_right_hashes(job):
     documents = list(job.documents.all())
-    assert len(documents) == 4 and {d.status for d in documents} == {DocumentStatus.DONE}
+    assert len(documents) == 5 and {d.status for d in documents} == {DocumentStatus.DONE}
     for document in documents:
         data = Path(document.file.path).read_bytes()
         assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == document.sha256
@@ -248,11 +248,11 @@ def test_the_retry_on_the_decree_page_also_sends_documents_stalled_past_the_thre
     _left_running(first)
     _age(job, minutes=STALE)
     url = reverse("admin:secretariat_decree_change", args=[job.decree_id])
-    assert "Kirim ulang dokumen yang macet (4)" in staff_client.get(url).content.decode()
+    assert "Kirim ulang dokumen yang macet (5)" in staff_client.get(url).content.decode()
 
     response = staff_client.post(reverse("admin:secretariat_decree_retry", args=[job.decree_id]), follow=True)
     assert _messages(response) == [
-        f"4 dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit) "
+        f"5 dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit) "
         "dijadwalkan ulang."
     ]
     job = wait_for_job(job, timeout=90)  # the suite's worker renders what the retry sent

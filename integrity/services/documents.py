@@ -2,11 +2,12 @@
 
 from django.utils import timezone
 
-from pps_admin.rendering import render_pdf
+from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 from secretariat.models import Appointment, DecreeTemplate, Document
 from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
 from secretariat.services.documents import merge_pdfs
+from secretariat.services.letterhead import current_letterhead, office_author
 
 from ..models import Ceremony, Pact
 
@@ -41,6 +42,7 @@ def pact_context(pact: Pact) -> dict:
     ceremony = pact.ceremony
     return {
         "page_css": page_css(),
+        "letterhead": current_letterhead(),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
@@ -58,7 +60,23 @@ def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
         "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
     ).get(document=document)
-    return render_pdf("documents/pakta.html", pact_context(pact))
+    context = pact_context(pact)
+    rendered = render_document("documents/pakta.html", context)
+    if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
+        rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
+    return write_pdf(rendered, pact_pdf_metadata(context, document))
+
+
+def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:
+    """Names the document, not the signatory (issue #14); dated when the pacts were requested, so a
+    redelivered task renders the same bytes."""
+    letterhead = context["letterhead"]
+    return PdfMetadata(
+        title=f"{context['text'].title.title()} Sekretariat PPS {letterhead['short_name']}",
+        author=office_author(letterhead),
+        subject="Pakta integritas Sekretariat Panitia Pemungutan Suara",
+        created=document.job.created_at,
+    )
 
 
 def pact_relative_path(document: Document) -> str:
@@ -90,16 +108,22 @@ def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
                 "kelurahan": appointment.kelurahan.name,
             }
         )
-    return render_pdf(
-        "documents/daftar_hadir.html",
-        {
-            "page_css": page_css(),
-            "ceremony": ceremony,
-            "groups": groups,
-            "validator": attendance_validator(),
-            "generated": timezone.localtime(),
-        },
+    letterhead = current_letterhead()
+    metadata = PdfMetadata(
+        title=f"Daftar Hadir {ceremony.name}",
+        author=office_author(letterhead),
+        subject=f"Daftar hadir {ceremony.name}, {ceremony.place}",
+        created=timezone.localtime(),
     )
+    context = {
+        "page_css": page_css(),
+        "letterhead": letterhead,
+        "ceremony": ceremony,
+        "groups": groups,
+        "validator": attendance_validator(),
+        "generated": timezone.localtime(),
+    }
+    return render_pdf("documents/daftar_hadir.html", context, metadata=metadata)
 
 
 def attendance_validator() -> dict:

@@ -39,6 +39,7 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                     "plenary_minutes_number",
                     "plenary_minutes_date",
                     "dictums",
+                    "petikan_dictum",
                     "petikan_closing",
                 ]
             },
@@ -60,7 +61,11 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
         ),
         ("Penetapan", {"fields": ["place", "signer_title", "signer_name"]}),
         (
-            "Pengesahan petikan",
+            "Kop surat",
+            {"fields": ["logo", "letterhead_name", "letterhead_address", "office_short_name"]},
+        ),
+        (
+            "Pengesahan petikan dan salinan",
             {"fields": ["authenticator_title", "authenticator_name", "authenticator_nip"]},
         ),
         (
@@ -72,7 +77,6 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
                     "margin_bottom_mm",
                     "margin_left_mm",
                     "margin_right_mm",
-                    "logo",
                 ]
             },
         ),

@@ -178,6 +178,7 @@ def detail_view(request, pk):
             **job_overview(job),
             documents=documents,
             keputusan=documents.filter(kind=DocumentKind.KEPUTUSAN).first(),
+            salinan=documents.filter(kind=DocumentKind.SALINAN).first(),
             entry_count=decree.entries.count(),
             can_change=request.user.has_perm("secretariat.change_decree"),
         ),
@@ -236,10 +237,11 @@ def _file_response(document: Document, *, as_attachment: bool) -> HttpResponse:
     path = Path(document.file.path)
     if not path.is_file():
         raise Http404
+    names = {DocumentKind.KEPUTUSAN: "keputusan", DocumentKind.SALINAN: "salinan-keputusan"}
     filename = (
-        path.name
-        if document.kind != DocumentKind.KEPUTUSAN
-        else f"keputusan-{document.decree.year}-{document.decree.sequence}.pdf"
+        f"{names[document.kind]}-{document.decree.year}-{document.decree.sequence}.pdf"
+        if document.kind in names
+        else path.name
     )
     stamped = revoked_copy(document)
     if stamped is not None:

@@ -20,6 +20,12 @@ class Paper(models.TextChoices):
 
 PAPER_SIZES_MM = {Paper.F4: (215, 330), Paper.A4: (210, 297)}
 NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
+# The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it.
+PETIKAN_DICTUM = (
+    "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia Pemungutan Suara "
+    "dalam Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
+    "Balikpapan Tahun 2024:"
+)
 
 
 def validate_number_format(value: str) -> None:
@@ -165,14 +171,46 @@ class DecreeTemplate(models.Model):
         "NIP pengesah petikan",
         max_length=18,
         blank=True,
-        help_text="18 digit; dicetak tersamar (mis. 1975**********0001) sesuai aturan data pribadi.",
+        # An official's NIP is printed in full under the signature, as on every KPU decree; masking is
+        # for screens that show members' data, not for the official's own attestation.
+        help_text="18 digit; dicetak lengkap di bawah nama pada petikan dan salinan.",
+    )
+    petikan_dictum = models.TextField(
+        "diktum KESATU pada petikan",
+        default=PETIKAN_DICTUM,
+        help_text="Petikan tidak memuat lampiran: diktum KESATU menetapkan yang bersangkutan, dan "
+        "datanya dicetak di bawahnya. Placeholder sama dengan diktum.",
+        validators=[validate_multi_line],
     )
     paper = models.CharField("ukuran kertas", max_length=2, choices=Paper.choices, default=Paper.F4)
     margin_top_mm = models.PositiveSmallIntegerField("margin atas (mm)", default=20)
     margin_bottom_mm = models.PositiveSmallIntegerField("margin bawah (mm)", default=20)
     margin_left_mm = models.PositiveSmallIntegerField("margin kiri (mm)", default=25)
     margin_right_mm = models.PositiveSmallIntegerField("margin kanan (mm)", default=20)
+    # The letterhead (kop): one small group, read only through secretariat.services.letterhead, so that
+    # it can move to a per-office model later without touching the documents.
     logo = models.FileField("logo kop (PNG/JPEG, maks. 512 KB)", upload_to="private/logos/", blank=True)
+    letterhead_name = models.TextField(
+        "nama kantor pada kop",
+        max_length=300,
+        default="KOMISI PEMILIHAN UMUM\nKOTA BALIKPAPAN",
+        help_text="Satu baris per baris kop, di bawah logo; dicetak pada SK, petikan, pakta, daftar hadir.",
+        validators=[validate_multi_line],
+    )
+    letterhead_address = models.CharField(
+        "alamat pada kop",
+        max_length=300,
+        blank=True,
+        help_text="Opsional, mis. alamat, telepon, laman. Kosong: tidak dicetak.",
+        validators=[validate_single_line],
+    )
+    office_short_name = models.CharField(
+        "nama singkat kantor",
+        max_length=100,
+        default="KPU Kota Balikpapan",
+        help_text="Untuk judul dan penulis pada properti berkas PDF.",
+        validators=[validate_single_line],
+    )
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat templat SK")

@@ -65,6 +65,7 @@ class GenerationJob(models.Model):
 class DocumentKind(models.TextChoices):
     KEPUTUSAN = "keputusan", "Keputusan (dengan lampiran)"
     PETIKAN = "petikan", "Petikan keputusan"
+    SALINAN = "salinan", "Salinan keputusan"  # the authenticated copy sent to others
     PAKTA = "pakta", "Pakta integritas"  # rendered by the integrity app (registered kind)
 
 
@@ -108,6 +109,9 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"
+            ),
+            models.UniqueConstraint(
+                fields=["decree"], condition=Q(kind="salinan"), name="one_salinan_file_per_decree"
             ),
             models.UniqueConstraint(
                 fields=["decree", "appointment"],

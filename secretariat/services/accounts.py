@@ -104,10 +104,11 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
     from django.utils import timezone
 
     from kelurahan.models import Kelurahan
-    from pps_admin.rendering import render_pdf
+    from pps_admin.rendering import PdfMetadata, render_pdf
 
     from ..models.appointment import Role
     from ..models.decree import PAPER_SIZES_MM, Paper
+    from .letterhead import current_letterhead, office_author
 
     names = dict(
         Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows]).values_list("code", "name")
@@ -118,12 +119,21 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
         {**row.__dict__, "kelurahan": names.get(row.kode_kelurahan, ""), "jabatan_label": labels[row.jabatan]}
         for row in rows
     ]
+    generated = timezone.localtime()
+    letterhead = current_letterhead()
+    metadata = PdfMetadata(
+        title=f"Serah Terima Akun Portal Sekretariat PPS {letterhead['short_name']}",
+        author=office_author(letterhead),
+        subject="Nama pengguna dan sandi sekali pakai portal anggota",
+        created=generated,
+    )
     return render_pdf(
         "documents/serah_terima_akun.html",
         {
             "rows": context_rows,
             "portal_url": portal_url,
-            "generated": timezone.localtime(),
+            "generated": generated,
             "page_css": f"size: {width}mm {height}mm; margin: 15mm 18mm;",
         },
+        metadata=metadata,
     )

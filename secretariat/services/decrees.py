@@ -8,7 +8,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 
-from ..identity import mask_nip
 from ..models import (
     Appointment,
     Decree,
@@ -24,7 +23,7 @@ from ..models.decree import PAPER_SIZES_MM
 from . import decree_kinds_text
 from .decree_text import fill, indonesian_date, placeholders
 from .documents import job_create_for_decree
-from .logo import logo_data_uri
+from .letterhead import letterhead_snapshot
 
 ORDINALS = [
     "KESATU",
@@ -112,13 +111,15 @@ def text_snapshot(
             "number": template.plenary_minutes_number.strip(),
             "date": template.plenary_minutes_date.isoformat() if template.plenary_minutes_date else None,
         },
+        "petikan_dictum": " ".join(points(template.petikan_dictum)),
         "petikan_closing": template.petikan_closing.strip(),
         "place": template.place,
         "signer_title": template.signer_title,
         "signer_name": template.signer_name,
         "authenticator_title": template.authenticator_title,
         "authenticator_name": template.authenticator_name,
-        "authenticator_nip": mask_nip(template.authenticator_nip),
+        # In full: an official's NIP is printed whole under the signature on decrees.
+        "authenticator_nip": template.authenticator_nip,
         "paper": template.paper,
         "page_mm": [width, height],
         "margins_mm": [
@@ -127,7 +128,7 @@ def text_snapshot(
             template.margin_bottom_mm,
             template.margin_left_mm,
         ],
-        "logo": logo_data_uri(template.logo),
+        "letterhead": letterhead_snapshot(template),
     }
     return decree_kinds_text.apply_kind_and_revocation(
         text,
@@ -304,7 +305,8 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
     """How the Keputusan would look if issued now, without issuing anything (rolled back)."""
     from pps_admin.rendering import render_pdf
 
-    from .documents import keputusan_context
+    from ..models import DocumentKind
+    from .documents import decree_pdf_metadata, keputusan_context
 
     with transaction.atomic():
         _skip_coverage_recount()
@@ -325,7 +327,9 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
             context = {**keputusan_context_empty(decree), "preview": True}
         else:
             context = {**keputusan_context(decree), "preview": True}
-        pdf = render_pdf("documents/keputusan.html", context)
+        pdf = render_pdf(
+            "documents/keputusan.html", context, metadata=decree_pdf_metadata(decree, DocumentKind.KEPUTUSAN)
+        )
         transaction.set_rollback(True)
     return pdf
 

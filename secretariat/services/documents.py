@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,7 +20,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from pps_admin.rendering import render_pdf
+from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 
 from ..models import (
     Decree,
@@ -30,7 +31,8 @@ from ..models import (
     GenerationJob,
     JobStatus,
 )
-from ..models.appointment import ROLE_LABELS
+from ..models.appointment import ROLE_LABELS, Role
+from .letterhead import letterhead_of_text, office_author
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,12 @@ class DocumentStorageError(Exception):
 
 def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
     entries = list(decree.entries.order_by("position").values_list("appointment_id", flat=True))
-    job = GenerationJob.objects.create(kind="sk", decree=decree, total=1 + len(entries), requested_by=user)
-    Document.objects.create(job=job, kind=DocumentKind.KEPUTUSAN, decree=decree)
+    # The Keputusan, its SALINAN (the authenticated copy sent to others) and one Petikan per member.
+    decree_kinds = (DocumentKind.KEPUTUSAN, DocumentKind.SALINAN)
+    job = GenerationJob.objects.create(
+        kind="sk", decree=decree, total=len(decree_kinds) + len(entries), requested_by=user
+    )
+    Document.objects.bulk_create(Document(job=job, kind=kind, decree=decree) for kind in decree_kinds)
     Document.objects.bulk_create(
         Document(job=job, kind=DocumentKind.PETIKAN, decree=decree, appointment_id=appointment_id)
         for appointment_id in entries
@@ -258,20 +264,58 @@ def job_refresh(job_id: int) -> GenerationJob:
 # --- what the documents show ------------------------------------------------------------------------
 
 
+def indonesian_date(value: dt.date) -> str:
+    from django.utils import formats, translation
+
+    with translation.override("id"):
+        return formats.date_format(value, "j F Y")
+
+
+SMALL_WORDS = {"Dan", "Dalam", "Serta", "Di", "Pada", "Tentang", "Atas", "Untuk", "Dari", "Ke", "Atau"}
+
+
+def title_case(text: str) -> str:
+    """ "PENETAPAN SEKRETARIAT ... DALAM PEMILIHAN" -> "Penetapan Sekretariat ... dalam Pemilihan"."""
+    words = text.title().split()
+    return " ".join(w.lower() if i and w in SMALL_WORDS else w for i, w in enumerate(words))
+
+
+def _lurah_decree_note(appointment) -> str:
+    """The member's basis, as the lampiran's Keterangan states it; '' until staff record it."""
+    if not appointment.lurah_decree_number:
+        return ""
+    # The kelurahan is in its own column (lampiran) or the role (Petikan): "Keputusan Lurah" suffices.
+    note = f"Keputusan Lurah Nomor {appointment.lurah_decree_number}"
+    if appointment.lurah_decree_date:
+        note += f" tanggal {indonesian_date(appointment.lurah_decree_date)}"
+    return note
+
+
+def role_with_kelurahan(role: str, kelurahan: str) -> str:
+    """"Sekretaris PPS Kelurahan Manggar", "Bendahara Sekretariat PPS Kelurahan Manggar"."""
+    unit = "PPS" if role == Role.SEKRETARIS else "Sekretariat PPS"
+    return f"{ROLE_LABELS[role]} {unit} Kelurahan {kelurahan}"
+
+
 def _entry_row(entry: DecreeEntry) -> dict:
     appointment = entry.appointment
     person = appointment.person
-    note = ""
+    notes = [note for note in [_lurah_decree_note(appointment)] if note]
     if appointment.replaces_id:
-        note = f"Pengganti antarwaktu {appointment.replaces.person.name}"
+        notes.append(f"Pengganti antarwaktu {appointment.replaces.person.name}")
     return {
         "no": entry.position,
         "name": person.name,
+        # Printed in full: the NIP identifies a civil servant in an appointment decree (not personal data
+        # of the kind the NIK is; it is never shown masked on KPU decrees).
+        "nip": person.nip if person.is_asn else "",
         "role": ROLE_LABELS[appointment.role],
+        "role_full": role_with_kelurahan(appointment.role, appointment.kelurahan.name),
         "kelurahan": appointment.kelurahan.name,
         "kecamatan": appointment.kelurahan.kecamatan.name,
         "unsur": "ASN" if person.is_asn else "Non-ASN",
-        "note": note,
+        "notes": notes,
+        "note": "; ".join(notes),
     }
 
 
@@ -286,6 +330,7 @@ def _base_context(decree: Decree) -> dict:
     return {
         "decree": decree,
         "text": text,
+        "letterhead": letterhead_of_text(text),
         "number": decree.number,
         "title": text["title"],
         "dictums": list(zip(_ordinals(len(text["dictums"])), text["dictums"], strict=True)),
@@ -296,8 +341,7 @@ def _base_context(decree: Decree) -> dict:
     }
 
 
-def keputusan_context(decree: Decree) -> dict:
-    rows = [_entry_row(entry) for entry in _entries(decree)]
+def _groups(rows: list[dict]) -> list[dict]:
     groups = []
     previous_kelurahan = None
     for row in rows:
@@ -306,18 +350,51 @@ def keputusan_context(decree: Decree) -> dict:
         row["first_of_kelurahan"] = row["kelurahan"] != previous_kelurahan
         previous_kelurahan = row["kelurahan"]
         groups[-1]["rows"].append(row)
-    return {**_base_context(decree), "groups": groups, "count": len(rows)}
+    return groups
+
+
+def keputusan_context(decree: Decree, *, salinan: bool = False) -> dict:
+    """The Keputusan with its lampiran; `salinan`: the authenticated copy (SALINAN, "ttd.", and the
+    "Salinan sesuai dengan aslinya" block) that is sent to others."""
+    rows = [_entry_row(entry) for entry in _entries(decree)]
+    context = {**_base_context(decree), "groups": _groups(rows), "count": len(rows)}
+    if salinan:
+        context.update(salinan=True, authentic_label="Salinan")
+    return context
 
 
 def petikan_context(decree: Decree, entry: DecreeEntry) -> dict:
     context = _base_context(decree)
     context["row"] = _entry_row(entry)
-    context["first_dictum"] = context["dictums"][0] if context["dictums"] else None
-    rest = context["dictums"][1:]
+    context["authentic_label"] = "Petikan"
+    dictums = context["dictums"]
+    # KESATU of the Keputusan points at its lampiran, which the Petikan does not carry: the excerpt has
+    # its own wording, appointing the person whose row follows (DecreeTemplate.petikan_dictum).
+    first = decree.text.get("petikan_dictum") or (dictums[0][1] if dictums else "")
+    context["first_dictum"] = (dictums[0][0], first) if dictums else None
+    rest = dictums[1:]
     context["rest_dictums"] = (
         f"{rest[0][0]} s.d. {rest[-1][0]}" if len(rest) > 1 else (rest[0][0] if rest else "")
     )
     return context
+
+
+def decree_pdf_metadata(decree: Decree, kind: str) -> PdfMetadata:
+    """Title names the document, never the person (issue #14: a Petikan's title named its member)."""
+    letterhead = letterhead_of_text(decree.text)
+    office = letterhead["short_name"]
+    number = decree.number.title() if decree.number.startswith("NOMOR") else f"Nomor {decree.number}"
+    label = {
+        DocumentKind.KEPUTUSAN: "Keputusan",
+        DocumentKind.SALINAN: "Salinan Keputusan",
+        DocumentKind.PETIKAN: "Petikan Keputusan",
+    }[kind]
+    return PdfMetadata(
+        title=f"{label} {office} {number}",
+        author=office_author(letterhead),
+        subject=title_case(decree.text["title"]),
+        created=decree.created_at,
+    )
 
 
 def _ordinals(count: int) -> list[str]:
@@ -350,39 +427,51 @@ def register_document_kind(kind: str, *, render, path) -> None:
 def render_document_pdf(document: Document) -> bytes:
     if document.kind in _REGISTERED_KINDS:
         return _REGISTERED_KINDS[document.kind][0](document)
-    if document.kind == DocumentKind.KEPUTUSAN:
-        return render_pdf("documents/keputusan.html", keputusan_context(document.decree))
+    decree = document.decree
+    if document.kind in (DocumentKind.KEPUTUSAN, DocumentKind.SALINAN):
+        context = keputusan_context(decree, salinan=document.kind == DocumentKind.SALINAN)
+        return render_pdf(
+            "documents/keputusan.html", context, metadata=decree_pdf_metadata(decree, document.kind)
+        )
     if document.kind == DocumentKind.PETIKAN:
-        entry = _entries(document.decree).get(appointment_id=document.appointment_id)
-        return petikan_pdf(petikan_context(document.decree, entry))
+        entry = _entries(decree).get(appointment_id=document.appointment_id)
+        return petikan_pdf(petikan_context(decree, entry))
     raise ValueError(f"unknown document kind {document.kind!r}")
 
 
-# A Petikan is handed over as one sheet. When A4 paper, the letterhead logo or a long name and kelurahan
-# would push the signatures onto a second page, it is set a little smaller, down to 9 pt.
-PETIKAN_SIZES = [("11.5pt", "1.3"), ("11pt", "1.2"), ("10pt", "1.15"), ("9pt", "1.15")]
+# A Petikan is handed over as one sheet, at the decree's 12 pt. When A4 paper, the letterhead logo or a
+# long name would push the signatures onto a second page, the spacing tightens; only names and kelurahan of
+# 100-150 characters on A4 with a logo need the last resort, 11 pt (tests/test_decrees.py, long names).
+PETIKAN_LAYOUTS = [{}, {"compact": True}, {"compact": True, "last_resort": True}]
+
+
+def petikan_document(context: dict):
+    for layout in PETIKAN_LAYOUTS:
+        document = render_document("documents/petikan.html", {**context, **layout})
+        if len(document.pages) == 1:
+            break
+    return document
 
 
 def petikan_pdf(context: dict) -> bytes:
-    for font_size, line_height in PETIKAN_SIZES:
-        data = render_pdf(
-            "documents/petikan.html", {**context, "font_size": font_size, "line_height": line_height}
-        )
-        if pdf_page_count(data) == 1:
-            break
-    return data
+    return write_pdf(petikan_document(context), decree_pdf_metadata(context["decree"], DocumentKind.PETIKAN))
 
 
 # --- storage ----------------------------------------------------------------------------------------
 
 
+def _decree_folder(decree: Decree) -> str:
+    return f"documents/sk/{decree.year}/{decree.year}-{decree.sequence:04d}-{decree.pk}"
+
+
 def document_relative_path(document: Document) -> str:
     if document.kind in _REGISTERED_KINDS:
         return _REGISTERED_KINDS[document.kind][1](document)
-    decree = document.decree
-    folder = f"documents/sk/{decree.year}/{decree.year}-{decree.sequence:04d}-{decree.pk}"
+    folder = _decree_folder(document.decree)
     if document.kind == DocumentKind.KEPUTUSAN:
         return f"{folder}/keputusan.pdf"
+    if document.kind == DocumentKind.SALINAN:
+        return f"{folder}/salinan-keputusan.pdf"
     appointment = document.appointment
     code = appointment.kelurahan_id.replace(".", "")
     return f"{folder}/petikan-{code}-{appointment.role}-{appointment.pk}.pdf"
@@ -484,15 +573,36 @@ def document_render_and_store(document_id: int) -> Document:
 
 
 def decree_print_bundle(decree: Decree) -> bytes | None:
-    """All Petikan of the decree in one PDF in lampiran order; None until every one is done."""
-    positions = dict(decree.entries.values_list("appointment_id", "position"))
-    documents = list(
-        Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
-    )
-    if not documents or len(documents) != len(positions):
+    """All Petikan of the decree in one PDF in lampiran order; None until every one is done.
+
+    Laid out again from the decree's snapshot exactly as each stored Petikan was, and written as one PDF,
+    so that each font is embedded once for all its pages: a merge of the 102 stored files carried 102
+    subsets of each font (1.6 MB against 0.5 MB, bench/RESULTS.md "Bundel cetak"). Laying out 102 pages
+    takes seconds, so the bundle is built once (by the worker, `decree_bundle_prepare`) and kept under
+    documents/bundel-sk/, write-once; a revoked decree's bundle is another file, its pages marked DICABUT."""
+    entries = list(_entries(decree))
+    done = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
+    if not entries or done.count() != len(entries):
         return None
-    documents.sort(key=lambda document: positions[document.appointment_id])
-    return merge_pdfs([Path(document.file.path) for document in documents])
+    # Beside the records, not among them: the decree's folder holds exactly its documents.
+    name = _decree_folder(decree).rsplit("/", 1)[1]
+    relative = f"documents/bundel-sk/{decree.year}/{name}{'-dicabut' if decree.is_revoked else ''}.pdf"
+    stored = Path(settings.MEDIA_ROOT) / relative
+    if stored.is_file():
+        return stored.read_bytes()
+    documents = [petikan_document(petikan_context(decree, entry)) for entry in entries]
+    bundle = documents[0].copy([page for document in documents for page in document.pages])
+    metadata = decree_pdf_metadata(decree, DocumentKind.PETIKAN)
+    data = write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
+    write_once(relative, data)
+    return data
+
+
+def decree_bundle_prepare(job: GenerationJob) -> None:
+    """Build the print bundle in the worker that finished the decree's last document, so that staff's
+    first download is served from the stored file instead of waiting for 102 pages to be laid out."""
+    if job.status == JobStatus.DONE and job.decree_id is not None:
+        decree_print_bundle(job.decree)
 
 
 def merge_pdfs(paths: list[Path]) -> bytes:
