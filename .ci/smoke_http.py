@@ -223,8 +223,8 @@ def main() -> int:
         import_roster(client, roster)
         decree_id = issue_decree(client)
         progress = wait_until_done(client, decree_id, args.timeout)
-        if progress["total"] != len(rows) + 1:  # the Keputusan and one Petikan per member
-            raise SmokeFailure(f"the SK has {progress['total']} documents, not {len(rows) + 1}")
+        if progress["total"] != len(rows) + 2:  # the Keputusan, its SALINAN and one Petikan per member
+            raise SmokeFailure(f"the SK has {progress['total']} documents, not {len(rows) + 2}")
         check_petikan(client, *first_petikan(client, decree_id), roster_names)
     except SmokeFailure as exc:
         print(f"smoke: FAILED: {exc}", file=sys.stderr)

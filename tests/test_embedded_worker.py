@@ -107,7 +107,7 @@ def test_make_runs_embedded_worker_makes_the_sk_while_the_request_returns_and_ot
             # The request came back before the documents were made: the worker makes them afterwards.
             progress_url = page.locator("#job").get_attribute("data-progress-url")
             first = _progress(page, f"{base}{progress_url}")
-            assert first["total"] == 103 and first["done"] < 103, first
+            assert first["total"] == 104 and first["done"] < 104, first
             page.screenshot(path=str(artifacts_dir / "embedded-progress-start.png"))
 
             # Another page answers while the worker renders.
@@ -115,21 +115,21 @@ def test_make_runs_embedded_worker_makes_the_sk_while_the_request_returns_and_ot
             response = other.goto(f"{base}/admin/secretariat/person/?q=Contoh")
             assert response.status == 200
             during = _progress(page, f"{base}{progress_url}")
-            assert during["done"] < 103, "the batch was over before the other page could be tried"
+            assert during["done"] < 104, "the batch was over before the other page could be tried"
 
             # The bar on the decree page moves by itself (job-progress.js polls), up to done.
             seen = set()
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
                 text = page.locator("#job-count").text_content()
-                seen.add(int(re.match(r"(\d+) dari 103", text).group(1)))
-                if 103 in seen:
+                seen.add(int(re.match(r"(\d+) dari 104", text).group(1)))
+                if 104 in seen:
                     break
                 if len(seen) == 3:
                     page.screenshot(path=str(artifacts_dir / "embedded-progress-moving.png"))
                 page.wait_for_timeout(500)
-            assert 103 in seen, f"the bar stopped at {max(seen)}: {log.read_text()[-3000:]}"
-            assert len(seen - {0, 103}) >= 2, f"the bar did not move in steps: {sorted(seen)}"
+            assert 104 in seen, f"the bar stopped at {max(seen)}: {log.read_text()[-3000:]}"
+            assert len(seen - {0, 104}) >= 2, f"the bar did not move in steps: {sorted(seen)}"
             page.wait_for_selector("text=Bundel cetak semua petikan")  # the page reloads when done
             page.screenshot(path=str(artifacts_dir / "embedded-progress-done.png"), full_page=True)
             assert _progress(page, f"{base}{progress_url}")["status"] == "done"
@@ -142,8 +142,8 @@ def test_make_runs_embedded_worker_makes_the_sk_while_the_request_returns_and_ot
     assert "pps_admin.I001" in output and "worker Celery bawaan" in output  # said at start-up
     assert "database is locked" not in output
     assert "Traceback" not in output
-    files = list((tmp_path / "media").rglob("*.pdf"))
-    assert len(files) == 103 and all(path.stat().st_size > 0 for path in files)
+    files = list((tmp_path / "media" / "documents" / "sk").rglob("*.pdf"))  # not the print bundle
+    assert len(files) == 104 and all(path.stat().st_size > 0 for path in files)
 
 
 def test_check_says_real_workers_need_postgresql_when_redis_is_set_with_sqlite(tmp_path):

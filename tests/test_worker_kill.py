@@ -110,11 +110,11 @@ def test_a_killed_workers_batch_is_finished_by_the_next_worker_before_the_visibi
     assert members_import(data=demo_csv(), dry_run=False).ok
     log = tmp_path / "workers.log"
     job = decree_issue(decree_date=dt.date(2024, 6, 1)).jobs.get()
-    assert job.total == 103
+    assert job.total == 104
     abandoned, done_at_kill = _kill_while_rendering(
         lambda: start_worker(queue, media_root, log), at_least_done=15
     )
-    assert done_at_kill < 103
+    assert done_at_kill < 104
     log_at_kill = len(log.read_text())
 
     # Past ABANDONED_GRACE_SECONDS (1 s) before the new worker's start-up sweep, however fast it starts.
@@ -135,7 +135,7 @@ def test_a_killed_workers_batch_is_finished_by_the_next_worker_before_the_visibi
         assert f"{len(abandoned)} documents abandoned by a worker that died were sent again" in new_log
 
         documents = list(Document.objects.filter(job=job))
-        assert len(documents) == 103 and {d.status for d in documents} == {DocumentStatus.DONE}
+        assert len(documents) == 104 and {d.status for d in documents} == {DocumentStatus.DONE}
         assert {d.attempts for d in documents} == {1}  # each rendered once, the abandoned ones included
         folder = Path(documents[0].file.path).parent
         assert sorted(p.name for p in folder.iterdir()) == sorted(Path(d.file.path).name for d in documents)

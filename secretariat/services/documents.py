@@ -579,14 +579,15 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     so that each font is embedded once for all its pages: a merge of the 102 stored files carried 102
     subsets of each font (1.6 MB against 0.5 MB, bench/RESULTS.md "Bundel cetak"). Laying out 102 pages
     takes seconds, so the bundle is built once (by the worker, `decree_bundle_prepare`) and kept under
-    documents/bundel-sk/, write-once; a revoked decree's bundle is another file, its pages marked DICABUT."""
+    documents/bundel-sk/, write-once, as issued (a revoked decree's download is stamped DICABUT on its way
+    out, like its other documents: services/revocation_stamp.py)."""
     entries = list(_entries(decree))
     done = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
     if not entries or done.count() != len(entries):
         return None
     # Beside the records, not among them: the decree's folder holds exactly its documents.
     name = _decree_folder(decree).rsplit("/", 1)[1]
-    relative = f"documents/bundel-sk/{decree.year}/{name}{'-dicabut' if decree.is_revoked else ''}.pdf"
+    relative = f"documents/bundel-sk/{decree.year}/{name}.pdf"
     stored = Path(settings.MEDIA_ROOT) / relative
     if stored.is_file():
         return stored.read_bytes()
