@@ -87,6 +87,17 @@ def dictums() -> str:
     return "\n".join(DICTUMS)
 
 
+# The Petikan carries no lampiran: its KESATU appoints the person whose row follows.
+PETIKAN_DICTUM = (
+    "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu Sekretariat "
+    f"Panitia Pemungutan Suara dalam {SCOPE}:"
+)
+
+
+def petikan_dictum() -> str:
+    return PETIKAN_DICTUM
+
+
 def revocation_consideration() -> str:
     return REVOCATION_CONSIDERATION
 

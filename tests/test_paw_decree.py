@@ -336,6 +336,6 @@ def test_generate_sk_issues_the_paw_decree_and_names_its_kind(siti):
     stderr = io.StringIO()
     call_command("generate_sk", "--date", "2024-07-05", stderr=stderr)
     assert (
-        "SK NOMOR 2 TAHUN 2024 (Penggantian antarwaktu) diterbitkan: 1 anggota, 2 dokumen."
+        "SK NOMOR 2 TAHUN 2024 (Penggantian antarwaktu) diterbitkan: 1 anggota, 3 dokumen."
         in stderr.getvalue()
     )

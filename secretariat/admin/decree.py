@@ -49,7 +49,7 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
             {
                 "description": "Dipakai untuk SK yang hanya memuat pengganti antarwaktu. Mengingat, "
                 "memperhatikan, penanda tangan dan tata letak sama dengan SK utama di atas.",
-                "fields": ["paw_title", "paw_considerations", "paw_dictums"],
+                "fields": ["paw_title", "paw_considerations", "paw_dictums", "paw_petikan_dictum"],
             },
         ),
         (

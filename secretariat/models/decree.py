@@ -108,6 +108,12 @@ class DecreeTemplate(models.Model):
         "{nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah}, {keputusan_awal}, {jabatan}, {kelurahan} "
         "atau {kecamatan} ditulis sekali untuk setiap pengganti.",
     )
+    paw_petikan_dictum = models.TextField(
+        "diktum KESATU pada petikan SK penggantian antarwaktu",
+        default=paw_defaults.petikan_dictum,
+        validators=[validate_multi_line],
+        help_text="Seperti diktum KESATU petikan SK utama, untuk pengganti antarwaktu.",
+    )
     paw_dictums = models.TextField(
         "diktum SK penggantian antarwaktu (satu diktum per baris)",
         default=paw_defaults.dictums,

@@ -194,6 +194,7 @@ def apply_kind_and_revocation(
     if kind == DecreeKind.REPLACEMENT:
         start = indonesian_date(min(a.start_date for a in replacements))
         text["title"] = " ".join(lines(template.paw_title))
+        text["petikan_dictum"] = " ".join(fill(line) for line in lines(template.paw_petikan_dictum))
         considerations = [fill(line) for line in _expand(lines(template.paw_considerations), replacements)]
         base_count = len(lines(template.paw_considerations))
         dictums = [
