@@ -4,6 +4,7 @@ reads the rendered PDF back, with pypdf and with poppler's pdftotext (what copy 
 import datetime as dt
 import io
 import re
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,8 +82,9 @@ def _full_roster():
 
 
 def _unwrapped(text: str) -> str:
-    """Flat text with line breaks after a slash undone (a decree number may wrap there, as words do)."""
-    return re.sub(r"/ (?=\S)", "/", text)
+    """Flat text with line breaks after a slash or a hyphen undone (a decree number may wrap there, as
+    "Undang-Undang" does)."""
+    return re.sub(r"(?<=\S[/-]) (?=\S)", "", text)
 
 
 def _first_lines(source, count=3) -> list[str]:
@@ -229,6 +231,31 @@ def test_the_lampiran_breaks_no_word_and_has_no_kecamatan_column(db):
         assert all(part in words for part in kelurahan.name.split()), kelurahan.name
     assert re.search(r"[a-z]-\n[a-z]", lampiran) is None  # no hyphenation
     assert flat[flat.index("DAFTAR NAMA SEKRETARIAT") :].count(LONG_NAME) == 1  # in order, unbroken
+    # Nothing runs into the next column: "Gunungsamarinda" once overprinted the Unsur column's "ASN".
+    assert _overlapping_words(source) == []
+
+
+def _overlapping_words(source) -> list[tuple[int, str, str]]:
+    """Pairs of words drawn over each other on one line, from pdftotext's word boxes, page by page."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(source), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    found = []
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        boxes = sorted(
+            (float(x0), float(y0), float(x1), float(y1), word)
+            for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+            )
+        )
+        for i, (x0, y0, x1, y1, word) in enumerate(boxes):
+            for ox0, oy0, ox1, oy1, other in boxes[i + 1 :]:
+                if ox0 >= x1:
+                    break
+                same_line = abs((y0 + y1) - (oy0 + oy1)) < 4  # centres within 2 pt
+                if same_line and min(x1, ox1) - max(x0, ox0) > 0.5:
+                    found.append((number, word, other))
+    return found
 
 
 def test_the_petikan_reads_the_long_name_in_order_in_pypdf_and_pdftotext_and_never_justifies_it(members):
@@ -305,7 +332,8 @@ def test_the_lampiran_shows_each_lurah_decree_the_replaced_member_and_the_nip_of
     replacement = replace_member(bendahara, name="Dewi Pengganti")
     second = decree_issue(decree_date=dt.date(2024, 7, 5))
     text = _unwrapped(pdf.flat(_path(_document(second, DocumentKind.KEPUTUSAN))))
-    row = text[text.index("Dewi Pengganti") :]
+    lampiran = text[text.index("DAFTAR NAMA") :]  # a PAW decree names the replacement in Menimbang too
+    row = lampiran[lampiran.index("Dewi Pengganti") :]
     assert "Keputusan Lurah Nomor 100.3.3.2/12/KEL-MGR tanggal 28 Juni 2024" in row
     assert "Pengganti antarwaktu Siti Aminah" in row
     petikan = pdf.flat(_path(_document(second, DocumentKind.PETIKAN, replacement)))
