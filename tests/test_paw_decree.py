@@ -75,6 +75,7 @@ def test_a_replacement_gets_a_paw_decree_citing_whom_it_replaces_why_since_when_
         "TENTANG PENGGANTIAN ANTARWAKTU SEKRETARIAT PANITIA PEMUNGUTAN SUARA DALAM PEMILIHAN GUBERNUR DAN "
         "WAKIL GUBERNUR KALIMANTAN TIMUR SERTA WALI KOTA DAN WAKIL WALI KOTA BALIKPAPAN TAHUN 2024" in text
     )
+    assert "DAFTAR NAMA PENGGANTI ANTARWAKTU SEKRETARIAT PANITIA PEMUNGUTAN SUARA" in text  # its lampiran
     considerations = text.split("Menimbang", 1)[1].split("Mengingat", 1)[0]
     # a. the decree that appointed the replaced member, cited as a sentence writes it
     assert (
