@@ -163,15 +163,5 @@ def render_pdf(
     return write_pdf(render_document(template_name, context, fetcher=fetcher), metadata)
 
 
-def render_pdf_bundle(parts: list[tuple[str, dict]], *, metadata: PdfMetadata) -> bytes:
-    """Several documents as one PDF, laid out one by one and written once, so each font is embedded once
-    (subset to the glyphs of all the parts) instead of once per part as a merge of separate files does."""
-    documents = [render_document(template_name, context) for template_name, context in parts]
-    if not documents:
-        raise ValueError("a bundle needs at least one document")
-    pages = [page for document in documents for page in document.pages]
-    return write_pdf(documents[0].copy(pages), metadata)
-
-
 def make_fetcher():
     return _fetcher_class()()

@@ -101,5 +101,7 @@ def login_locked_out(request, original_response=None, credentials=None):
         "failure_limit": axes_helpers.get_failure_limit(request, credentials),
         "cooloff_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
         "retry_at": retry_at,
+        # Staff reset their password through a superuser, members through staff (one-time password).
+        "staff_login": request.path.startswith("/admin/"),
     }
     return render(request, "portal/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

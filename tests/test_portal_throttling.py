@@ -66,6 +66,10 @@ def assert_locked(response, client):
     assert "dari jaringan ini" in html and "Akun dan datanya tidak berubah" in html
     assert "Coba lagi setelah pukul" in html and "WITA" in html
     assert "dikunci" not in html
+    if response.request["PATH_INFO"].startswith("/admin/"):
+        assert "administrator PPS Admin" in html and "sandi sekali pakai" not in html
+    else:
+        assert "sandi sekali pakai" in html
     assert 'name="password"' not in html
     assert SESSION_KEY not in client.session
 

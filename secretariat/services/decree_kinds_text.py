@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..decree_defaults_paw import END_REASON_CLAUSES
 from ..models import Appointment, Decree, DecreeEntry, DecreeKind, DecreeStatus, DecreeTemplate
 from ..models.appointment import ROLE_LABELS
-from .decree_text import indonesian_date
+from .decree_text import BLANK, indonesian_date
 
 PER_REPLACEMENT = (
     "{nama_diganti}",
@@ -79,10 +79,11 @@ def replacement_values(appointment: Appointment) -> dict[str, str]:
         "{alasan_berhenti}": END_REASON_CLAUSES.get(replaced.end_reason, replaced.get_end_reason_display()),
         "{keputusan_awal}": decree_citation(founding) if founding else "Keputusan Komisi Pemilihan Umum",
         "{nama_pengganti}": appointment.person.name,
-        "{nomor_sk_lurah}": appointment.lurah_decree_number,
+        # Blank as a form leaves it (the Ganti form asks for both; older rows may lack them).
+        "{nomor_sk_lurah}": appointment.lurah_decree_number or BLANK,
         "{tanggal_sk_lurah}": indonesian_date(appointment.lurah_decree_date)
         if appointment.lurah_decree_date
-        else "",
+        else BLANK,
     }
 
 

@@ -32,6 +32,7 @@ from ..models import (
     JobStatus,
 )
 from ..models.appointment import ROLE_LABELS, Role
+from .decree_text import indonesian_date
 from .letterhead import letterhead_of_text, office_author
 
 log = logging.getLogger(__name__)
@@ -262,13 +263,6 @@ def job_refresh(job_id: int) -> GenerationJob:
 
 
 # --- what the documents show ------------------------------------------------------------------------
-
-
-def indonesian_date(value: dt.date) -> str:
-    from django.utils import formats, translation
-
-    with translation.override("id"):
-        return formats.date_format(value, "j F Y")
 
 
 SMALL_WORDS = {"Dan", "Dalam", "Serta", "Di", "Pada", "Tentang", "Atas", "Untuk", "Dari", "Ke", "Atau"}

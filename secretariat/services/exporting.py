@@ -13,7 +13,7 @@ from . import roster_format as fmt
 from .spreadsheet import neutralize_formula, text_columns, write_csv, write_xlsx
 
 
-def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = True) -> list[list[str]]:
+def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = False) -> list[list[str]]:
     """Active appointments of the period, in kecamatan / kelurahan / role order. With `full_nik` off the
     NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
     period = period or ElectionPeriod.current()
@@ -46,11 +46,11 @@ def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = True) 
     ]
 
 
-def roster_csv(period=None, *, full_nik: bool = True) -> bytes:
+def roster_csv(period=None, *, full_nik: bool = False) -> bytes:
     return write_csv(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik))
 
 
-def roster_xlsx(period=None, *, full_nik: bool = True) -> bytes:
+def roster_xlsx(period=None, *, full_nik: bool = False) -> bytes:
     return write_xlsx(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
 
 

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from kelurahan.models import Kelurahan
 from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Person
 from . import roster_format as fmt
+from .decree_text import indonesian_date
 from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, XlsxLimits, cell_text, read_rows
 
 MAX_CELL_LENGTH = 500
@@ -66,10 +67,6 @@ def display_name(raw: str) -> str:
     """A row's nama as shown beside its problems: single line, no control characters, not too long."""
     name = " ".join(SINGLE_LINE_FORBIDDEN.sub(" ", raw).split())
     return name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "…"
-
-
-def indonesian_date(value: dt.date) -> str:
-    return formats.date_format(value, "j F Y")
 
 
 def _header(cells) -> list[str]:

@@ -14,9 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         path = Path(file)
         if path.suffix.lower() == ".csv":
-            data = roster_csv()
+            data = roster_csv(full_nik=True)
         elif path.suffix.lower() == ".xlsx":
-            data = roster_xlsx()
+            data = roster_xlsx(full_nik=True)
         else:
             raise CommandError("Nama berkas harus berakhiran .csv atau .xlsx.")
         try:
