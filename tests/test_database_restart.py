@@ -311,7 +311,7 @@ def test_after_a_postgresql_restart_the_worker_finishes_the_next_job_without_res
     try:
         [child] = _children(worker.pid)
         first_paths, first_err = _issue_sk(env, tmp_path / "a.csv", rows[:3], "2024-06-01")
-        assert "NOMOR 1 TAHUN 2024" in first_err and len(first_paths) == 4
+        assert "NOMOR 1 TAHUN 2024" in first_err and len(first_paths) == 5  # Keputusan, SALINAN, 3 Petikan
 
         started = time.monotonic()
         cluster.pg_ctl("restart", "-m", "fast")  # every server connection the worker held is gone
@@ -322,9 +322,9 @@ def test_after_a_postgresql_restart_the_worker_finishes_the_next_job_without_res
     finally:
         stop_worker(worker)
     worker_log = log.read_text()
-    assert "NOMOR 2 TAHUN 2024" in second_err and len(second_paths) == 4, worker_log[-3000:]
+    assert "NOMOR 2 TAHUN 2024" in second_err and len(second_paths) == 5, worker_log[-3000:]
     documents = _documents(cluster, 2)
-    assert len(documents) == 4
+    assert len(documents) == 5
     for status, file, sha256, attempts, job_status in documents:
         assert (status, attempts, job_status) == ("done", 1, "done")  # rendered once, job done
         data = (media / file).read_bytes()
@@ -386,7 +386,7 @@ def test_a_task_taken_while_postgresql_is_down_is_retried_and_the_job_ends_done(
         stop_worker(worker)
     assert status == "done", log.read_text()[-3000:]
     documents = _documents(cluster, 1)
-    assert len(documents) == 4
+    assert len(documents) == 5
     for document_status, file, sha256, _attempts, _job in documents:
         assert document_status == "done"
         assert hashlib.sha256((media / file).read_bytes()).hexdigest() == sha256

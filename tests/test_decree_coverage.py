@@ -274,7 +274,7 @@ def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_table
 def test_the_sk_preview_changes_neither_the_count_nor_what_later_writes_do_to_it(monkeypatch):
     """The preview skips the recount inside the transaction it rolls back; here that transaction is a
     savepoint of the test's own, and the decree issued right after in the same transaction is counted."""
-    monkeypatch.setattr("pps_admin.rendering.render_pdf", lambda template, context: b"%PDF-")
+    monkeypatch.setattr("pps_admin.rendering.render_pdf", lambda template, context, **options: b"%PDF-")
     _appoint(0)
     _appoint(1)
     assert decree_preview_pdf(decree_date=SK_DATE) == b"%PDF-"
@@ -459,7 +459,7 @@ def test_members_can_be_ended_while_the_sk_preview_renders(committed_db, monkeyp
     member = _appoint(0)
     rendering, rendered = threading.Event(), threading.Event()
 
-    def slow_render(template, context):
+    def slow_render(template, context, **options):
         rendering.set()
         assert rendered.wait(timeout=20)
         return b"%PDF-"
