@@ -62,3 +62,16 @@ def test_the_admin_home_leads_to_the_days_work(client):
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:secretariat_decree_issue") not in page  # viewers cannot issue
     assert reverse("admin:secretariat_completeness") in page
+
+
+def test_a_viewer_sees_the_person_page_with_masked_nik_and_nip_and_an_operator_the_full_ones(client):
+    person = make_appointment().person
+    url = reverse("admin:secretariat_person_change", args=[person.pk])
+
+    client.force_login(staff_in(VIEWER))
+    page = client.get(url).content.decode()
+    assert person.masked_nik in page and person.nik not in page
+
+    client.force_login(staff_in(OPERATOR))
+    page = client.get(url).content.decode()
+    assert person.nik in page

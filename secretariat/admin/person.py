@@ -149,6 +149,21 @@ class PersonAdmin(WideTextInputsMixin, LargeTableAdminMixin, OptimisticLockAdmin
     def masked_nik_display(self, obj):
         return obj.masked_nik
 
+    @admin.display(description="NIP")
+    def masked_nip_display(self, obj):
+        return obj.masked_nip or "-"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Someone who may only look (Pengamat KPU) does not need the whole identity numbers, as in the lists.
+        masked = {"nik": "masked_nik_display", "nip": "masked_nip_display"}
+        return [
+            (name, {**options, "fields": [masked.get(field, field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
     @admin.display(description="jabatan aktif")
     def current_post(self, obj):
         posts = getattr(obj, "active_appointments", None)
