@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from .proxy_stack import app_env
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,18 +140,7 @@ def app_server(cluster, db, tmp_path):
     _copy_test_database(cluster)
     _add_staff(cluster, "staf", "sandi-staf-123")
     port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url(),
-        "SECRET_KEY": "test-only-secret",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    env.pop("REDIS_URL", None)
+    env = app_env(tmp_path, cluster.url())
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 from secretariat.models import Appointment, DecreeTemplate, Document
-from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER
+from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER, post_title
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
 from secretariat.services.documents import merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
@@ -29,13 +29,6 @@ def page_css() -> str:
     return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
 
 
-def role_title(role: str) -> str:
-    """The post as the pact names it: the secretary heads the PPS secretariat, the others serve in it."""
-    if role == "sekretaris":
-        return "Sekretaris PPS"
-    return f"{ROLE_LABELS[role]} Sekretariat PPS"
-
-
 def pact_context(pact: Pact) -> dict:
     appointment = pact.appointment
     person = appointment.person
@@ -46,7 +39,7 @@ def pact_context(pact: Pact) -> dict:
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
-        "role": role_title(appointment.role),
+        "role": post_title(appointment.role),
         "kelurahan": appointment.kelurahan.name,
         "kecamatan": appointment.kelurahan.kecamatan.name,
         # An ASN signer's NIP goes under the name (and in the identity); a non-ASN member has none.

@@ -20,6 +20,12 @@ ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 ROLE_LABELS = dict(Role.choices)  # "sekretaris" -> "Sekretaris", for documents and messages
 
 
+def post_title(role: str) -> str:
+    """The post as decrees and pacts name it: the secretary heads the PPS secretariat, the others serve in
+    it ("Sekretaris PPS", "Bendahara Sekretariat PPS")."""
+    return "Sekretaris PPS" if role == Role.SEKRETARIS else f"{ROLE_LABELS[role]} Sekretariat PPS"
+
+
 def role_order(path: str = "role") -> models.Case:
     """SQL that sorts roles in roster order (sekretaris, bendahara, staf teknis), not alphabetically.
 

@@ -31,7 +31,7 @@ from ..models import (
     GenerationJob,
     JobStatus,
 )
-from ..models.appointment import ROLE_LABELS, Role
+from ..models.appointment import ROLE_LABELS, post_title
 from .decree_text import indonesian_date
 from .letterhead import letterhead_of_text, office_author
 
@@ -287,8 +287,7 @@ def _lurah_decree_note(appointment) -> str:
 
 def role_with_kelurahan(role: str, kelurahan: str) -> str:
     """"Sekretaris PPS Kelurahan Manggar", "Bendahara Sekretariat PPS Kelurahan Manggar"."""
-    unit = "PPS" if role == Role.SEKRETARIS else "Sekretariat PPS"
-    return f"{ROLE_LABELS[role]} {unit} Kelurahan {kelurahan}"
+    return f"{post_title(role)} Kelurahan {kelurahan}"
 
 
 def _entry_row(entry: DecreeEntry) -> dict:
