@@ -75,9 +75,13 @@ def seed(total_kelurahan: int, *, log=print) -> None:
         else:
             call_command("seed_synthetic", "--remove", verbosity=0)
         log(f"  seed_synthetic: {wanted} synthetic kelurahan (was {existing})")
+    from secretariat.services.decree_coverage import listing_refresh
+
     period_id = ElectionPeriod.current().pk
     with transaction.atomic(), connection.cursor() as cursor:
         _add_pacts_and_decrees(cursor, period_id=period_id)
+        # The decrees and entries above are written by SQL, past the services that keep this flag.
+        listing_refresh(Appointment.objects.all())
         cursor.execute("ANALYZE")
 
 
