@@ -410,6 +410,13 @@ def test_the_migration_drops_the_triggers_and_fills_the_field_from_the_rows_alre
         MigrationExecutor(connection).migrate(latest)
 
         assert _triggers_and_functions() == []
+        with connection.cursor() as cursor:
+            # Usable at once: built before the UPDATE, so no HOT chain of it makes PostgreSQL wait for
+            # every older transaction on the server before planning with it.
+            cursor.execute(
+                "SELECT indcheckxmin FROM pg_index WHERE indexrelid = 'appointment_awaiting_sk_idx'::regclass"
+            )
+            assert cursor.fetchone() == (False,)
         assert dict(Appointment.objects.values_list("pk", "in_issued_decree")) == {
             listed.pk: True,
             unlisted.pk: False,
