@@ -128,7 +128,7 @@ def pages(
     return found
 
 
-def measure_scale(database_url: str, scale: int, requests: int) -> dict:
+def measure_scale(database_url: str, scale: int, requests: int, only: list[str]) -> dict:
     import synthetic
 
     synthetic.create_database(database_url)
@@ -181,6 +181,8 @@ def measure_scale(database_url: str, scale: int, requests: int) -> dict:
         pact_pk=Pact.objects.filter(appointment=appointment).values_list("pk", flat=True).first(),
         decree_pk=Decree.objects.order_by("-pk").values_list("pk", flat=True).first(),
     ):
+        if only and not any(word in label for word in only):
+            continue
         client = clients[persona]
         for _ in range(2):
             response = client.get(url)
@@ -255,11 +257,17 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/pps_bench")
     parser.add_argument("--scales", default="34,30000,83763")
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument(
+        "--pages", default="", help="comma-separated words: time only the pages whose label contains one"
+    )
     parser.add_argument("--only-scale", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only_scale is not None:
-        run = measure_scale(scale_url(args.database_url, args.only_scale), args.only_scale, args.requests)
+        only = [word for word in args.pages.split(",") if word]
+        run = measure_scale(
+            scale_url(args.database_url, args.only_scale), args.only_scale, args.requests, only
+        )
         Path(args.output).write_text(json.dumps(run, indent=1))
         return
     out_dir = Path(__file__).resolve().parent / "results"
@@ -278,6 +286,8 @@ def main() -> None:
                 str(scale),
                 "--requests",
                 str(args.requests),
+                "--pages",
+                args.pages,
                 "--output",
                 str(output),
             ],

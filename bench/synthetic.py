@@ -75,9 +75,13 @@ def seed(total_kelurahan: int, *, log=print) -> None:
         else:
             call_command("seed_synthetic", "--remove", verbosity=0)
         log(f"  seed_synthetic: {wanted} synthetic kelurahan (was {existing})")
+    from secretariat.services.decree_coverage import listing_refresh
+
     period_id = ElectionPeriod.current().pk
     with transaction.atomic(), connection.cursor() as cursor:
         _add_pacts_and_decrees(cursor, period_id=period_id)
+        # The decrees and entries above are written by SQL, past the services that keep this flag.
+        listing_refresh(Appointment.objects.all())
         cursor.execute("ANALYZE")
 
 
@@ -121,9 +125,9 @@ def _add_pacts_and_decrees(cursor, *, period_id: int) -> None:
     cursor.execute(
         """
         INSERT INTO secretariat_decree (number, year, sequence, decree_date, period_id, text, status,
-            revoked_reason, created_at)
+            revoked_reason, created_at, kind)
         SELECT 'NOMOR ' || seq || ' TAHUN 2024', 2024, seq, DATE '2024-06-01', %s, '{}'::jsonb, 'issued', '',
-               now()
+               now(), 'appointment'
         FROM bench_groups ORDER BY seq
         """,
         [period_id],

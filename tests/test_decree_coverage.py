@@ -1,29 +1,31 @@
-"""How many active appointments the next SK would list (the "Terbitkan SK" page), on PostgreSQL.
+"""Which active appointments the next SK would list (the "Terbitkan SK" page), on PostgreSQL.
 
-`uncovered_count` reads a column kept by database triggers (migration 0012) instead of joining every
-appointment to every decree entry; here it is compared with that join (`uncovered_appointments`, what
-`decree_issue` lists) after every kind of write, through the services and around them, after the
-migration fills it from existing rows, and after two transactions write at once.
+The page counts `Appointment.in_issued_decree`, a flag the services that issue and revoke decrees keep
+(secretariat/services/decree_coverage.py); what `decree_issue` lists is asked of the decree entries
+themselves (`uncovered_appointments`). Every test here checks, after each service, that the page's figure,
+the flag of every appointment and that list agree, through the services and through the admin pages, and
+when two transactions write at once.
 """
 
 import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from integrity.models import Pact, PactText
-from secretariat.models import Appointment, Decree, DecreeEntry, DecreeStatus, ElectionPeriod
+from secretariat.models import Appointment, Decree, DecreeKind, ElectionPeriod
 from secretariat.services.appointments import appointment_end, appointment_reactivate
-from secretariat.services.decrees import (
-    decree_issue,
-    decree_preview_pdf,
-    decree_revoke,
+from secretariat.services.decree_coverage import (
+    listed_in_force,
+    listing_refresh,
     uncovered_appointments,
     uncovered_count,
 )
+from secretariat.services.decrees import decree_issue, decree_preview_pdf, decree_revoke, decrees_issue
 
 from .factories import make_appointment, make_person, replace_member
 from .threads import Held, start, waits_for_a_lock
@@ -45,12 +47,26 @@ def _appoint(index: int) -> Appointment:
     )
 
 
+def _flags_match_the_entries() -> None:
+    """Every appointment's flag, active or not, says whether a decree in force lists it."""
+    rows = Appointment.objects.annotate(listed=listed_in_force()).values_list(
+        "pk", "in_issued_decree", "listed"
+    )
+    assert [(pk, flag) for pk, flag, listed in rows if flag != listed] == []
+
+
 def _counted() -> int:
     """The page's figure, after checking it is the size of what the next decree would list."""
+    _flags_match_the_entries()
     period = ElectionPeriod.current()
     count = uncovered_count(period)
     assert count == uncovered_appointments(period).count()
     return count
+
+
+def _awaiting() -> set[int]:
+    _counted()
+    return set(uncovered_appointments(ElectionPeriod.current()).values_list("pk", flat=True))
 
 
 def _end(appointment, day=dt.date(2024, 7, 1)):
@@ -58,11 +74,133 @@ def _end(appointment, day=dt.date(2024, 7, 1)):
 
 
 def _revoke(decree):
-    return decree_revoke(decree=decree, revoked_date=SK_DATE + dt.timedelta(days=9), reason="Salah nama")
+    return decree_revoke(
+        decree=decree, revoked_date=decree.decree_date + dt.timedelta(days=9), reason="Salah nama"
+    )
 
 
 def _issue_page(client) -> str:
     return client.get(reverse("admin:secretariat_decree_issue")).content.decode()
+
+
+def _page_says(client, count: int) -> None:
+    page = _issue_page(client)
+    if count:
+        assert f"Ada <strong>{count}</strong> pengangkatan aktif" in page, page
+        assert f"{count} petikan akan dibuat" in page
+    else:
+        assert "Semua pengangkatan aktif sudah tercantum dalam SK yang berlaku" in page
+        assert 'value="Terbitkan SK" disabled' in page
+
+
+# --- each service that changes what a decree in force lists ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_issue_flags_exactly_the_members_it_lists(staff_client):
+    a, b = _appoint(0), _appoint(1)
+    ended = _appoint(2)
+    _end(ended)  # never listed: ended before any decree
+    _page_says(staff_client, 2)
+    decree = decree_issue(decree_date=SK_DATE)
+    assert set(decree.entries.values_list("appointment_id", flat=True)) == {a.pk, b.pk}
+    assert set(Appointment.objects.filter(in_issued_decree=True).values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert _awaiting() == set()
+    _page_says(staff_client, 0)
+    c = _appoint(3)  # appointed after the decree: awaits the next
+    assert _awaiting() == {c.pk}
+    _page_says(staff_client, 1)
+
+
+@pytest.mark.django_db
+def test_issuing_through_the_page_then_revoking_through_the_page(staff_client):
+    a, b, c = (_appoint(i) for i in range(3))
+    response = staff_client.post(reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-06-01"})
+    assert response.status_code == 302
+    _page_says(staff_client, 0)
+    decree = Decree.objects.get()
+    response = staff_client.post(
+        reverse("admin:secretariat_decree_revoke", args=[decree.pk]),
+        {"revoked_date": "2024-06-10", "reason": "Salah nama", "confirm": "on"},
+    )
+    assert response.status_code == 302
+    assert Decree.objects.get().is_revoked
+    assert _awaiting() == {a.pk, b.pk, c.pk}
+    _page_says(staff_client, 3)
+
+
+@pytest.mark.django_db
+def test_a_refused_revocation_changes_no_flag(staff_client):
+    _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    with pytest.raises(ValidationError, match="Tanggal pencabutan tidak boleh sebelum tanggal SK"):
+        decree_revoke(decree=decree, revoked_date=SK_DATE - dt.timedelta(days=1), reason="Salah nama")
+    assert _awaiting() == set()
+    _page_says(staff_client, 0)
+
+
+@pytest.mark.django_db
+def test_a_corrected_decree_flags_the_members_of_the_revoked_one_again(staff_client):
+    a, b = _appoint(0), _appoint(1)
+    first = decree_issue(decree_date=SK_DATE)
+    _revoke(first)
+    assert _awaiting() == {a.pk, b.pk}
+    _page_says(staff_client, 2)
+    corrected = decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))
+    assert list(corrected.revokes.all()) == [first]
+    assert _awaiting() == set()
+    _page_says(staff_client, 0)
+    # Revoking the corrected one too: its members are listed only by revoked decrees now.
+    _revoke(corrected)
+    assert _awaiting() == {a.pk, b.pk}
+    _page_says(staff_client, 2)
+
+
+@pytest.mark.django_db
+def test_revoking_one_decree_leaves_the_members_of_another_in_force_flagged(staff_client):
+    a = _appoint(0)
+    first = decree_issue(decree_date=SK_DATE)
+    b = _appoint(1)
+    decree_issue(decree_date=SK_DATE + dt.timedelta(days=1))
+    _revoke(first)
+    assert _awaiting() == {a.pk}
+    assert Appointment.objects.get(pk=b.pk).in_issued_decree
+    _page_says(staff_client, 1)
+
+
+@pytest.mark.django_db
+def test_a_replacement_awaits_its_paw_decree_and_the_replaced_member_stays_listed(staff_client):
+    member, other = _appoint(0), _appoint(1)
+    decree_issue(decree_date=SK_DATE)
+    replacement = replace_member(member)
+    assert _awaiting() == {replacement.pk}
+    assert Appointment.objects.get(pk=member.pk).in_issued_decree  # ended, still in its decree
+    _page_says(staff_client, 1)
+    newcomer = _appoint(2)
+    main, paw = decrees_issue(decree_date=dt.date(2024, 7, 5))
+    assert (main.kind, paw.kind) == (DecreeKind.APPOINTMENT, DecreeKind.REPLACEMENT)
+    assert set(paw.entries.values_list("appointment_id", flat=True)) == {replacement.pk}
+    assert set(main.entries.values_list("appointment_id", flat=True)) == {newcomer.pk}
+    assert _awaiting() == set()
+    _page_says(staff_client, 0)
+    _revoke(paw)
+    assert _awaiting() == {replacement.pk}
+    assert Appointment.objects.get(pk=other.pk).in_issued_decree
+    _page_says(staff_client, 1)
+
+
+@pytest.mark.django_db
+def test_a_refused_issue_of_several_decrees_flags_nobody(staff_client):
+    """`decrees_issue` is all or nothing: the main decree's flags go with its rollback."""
+    member = _appoint(0)
+    decree_issue(decree_date=SK_DATE)
+    replace_member(member)  # starts 2024-07-03
+    _appoint(1)
+    with pytest.raises(ValidationError):
+        decrees_issue(decree_date=dt.date(2024, 7, 2))  # before the replacement starts
+    assert Decree.objects.count() == 1
+    assert _counted() == 2
+    _page_says(staff_client, 2)
 
 
 @pytest.mark.django_db
@@ -86,10 +224,8 @@ def test_the_count_follows_issues_revocations_ends_replacements_and_undone_ends(
     assert _counted() == 2  # c's only decree was revoked
     appointment_reactivate(appointment=e, note="salah klik")
     assert _counted() == 3  # e was never listed
-    assert sorted(uncovered_appointments(ElectionPeriod.current()).values_list("pk", flat=True)) == sorted(
-        [Appointment.objects.get(replaces=a).pk, c.pk, e.pk]
-    )
-    assert b.pk not in uncovered_appointments(ElectionPeriod.current()).values_list("pk", flat=True)
+    assert _awaiting() == {Appointment.objects.get(replaces=a).pk, c.pk, e.pk}
+    assert b.pk not in _awaiting()
 
 
 @pytest.mark.django_db
@@ -101,179 +237,86 @@ def test_the_issue_page_counts_active_members_outside_a_decree_in_force(staff_cl
     decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))  # a b c again
     e = _appoint(4)
     _end(b)
-    page = _issue_page(staff_client)
-    assert "Ada <strong>1</strong> pengangkatan aktif" in page and "1 petikan akan dibuat" in page  # e
+    _page_says(staff_client, 1)  # e
     _end(e)
-    page = _issue_page(staff_client)
-    assert "Semua pengangkatan aktif sudah tercantum dalam SK yang berlaku" in page
-    assert 'value="Terbitkan SK" disabled' in page
+    _page_says(staff_client, 0)
     assert a.pk and c.pk
 
 
+# --- the flag is the services' alone ----------------------------------------------------------------------
+
+
 @pytest.mark.django_db
-def test_writes_around_the_services_keep_the_count_right(staff_user):
-    appointments = [_appoint(i) for i in range(3)]
+def test_an_instance_loaded_before_its_decree_does_not_write_its_old_flag_back(staff_client):
+    """Ending (or any full save of) an appointment object read before the decree listed it."""
+    member, other = _appoint(0), _appoint(1)
+    stale = Appointment.objects.get(pk=member.pk)
+    also_stale = Appointment.objects.get(pk=other.pk)
+    decree_issue(decree_date=SK_DATE)
+    assert not stale.in_issued_decree
+    _end(stale)
+    also_stale.lurah_decree_number = "100/7/KEL"
+    also_stale.save()
+    assert Appointment.objects.get(pk=other.pk).lurah_decree_number == "100/7/KEL"
+    assert Appointment.objects.filter(pk__in=[member.pk, other.pk], in_issued_decree=True).count() == 2
+    assert _counted() == 0
+    _page_says(staff_client, 0)
+
+
+@pytest.mark.django_db
+def test_the_flag_is_neither_in_the_history_nor_on_the_form(staff_client):
+    member = _appoint(0)
+    decree_issue(decree_date=SK_DATE)
+    history_fields = {field.name for field in Appointment.history.model._meta.fields}
+    assert "in_issued_decree" not in history_fields
+    page = staff_client.get(
+        reverse("admin:secretariat_appointment_change", args=[member.pk])
+    ).content.decode()
+    assert 'name="in_issued_decree"' not in page
+
+
+@pytest.mark.django_db
+def test_listing_refresh_puts_back_what_the_entries_say_after_writes_by_sql():
+    """The bench loader writes decrees and entries by SQL and then calls it. Here the flags are set wrong
+    (c's though c is not listed, none of a's and b's) and a's entry is deleted."""
+    a, b = _appoint(0), _appoint(1)
     decree = decree_issue(decree_date=SK_DATE)
-    assert _counted() == 0
-    # A revocation written directly (as a history "revert" would write the status back, too).
-    Decree.objects.filter(pk=decree.pk).update(
-        status=DecreeStatus.REVOKED, revoked_date=SK_DATE, revoked_reason="x"
-    )
-    assert _counted() == 3
-    Decree.objects.filter(pk=decree.pk).update(
-        status=DecreeStatus.ISSUED, revoked_date=None, revoked_reason=""
-    )
-    assert _counted() == 0
-    # An entry removed, then written again by SQL (the bench loader writes entries so).
-    DecreeEntry.objects.filter(appointment=appointments[0]).delete()
-    assert _counted() == 1
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position) VALUES (%s, %s, 99)",
-            [decree.pk, appointments[0].pk],
-        )
-    assert _counted() == 0
-    # The column itself written by hand: the database puts back what it must say.
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE secretariat_appointment SET in_issued_decree = NOT in_issued_decree")
-    assert _counted() == 0
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a TRUNCATE waits for no pending check
-        cursor.execute("TRUNCATE secretariat_decreeentry")
-    assert _counted() == 3
-    # A row copied in by SQL with the column set, though no decree lists it.
-    period = ElectionPeriod.current()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO secretariat_appointment (person_id, kelurahan_id, role, period_id,"
-            " lurah_decree_number,"
-            " start_date, end_reason, end_note, created_at, updated_at, in_issued_decree)"
-            " VALUES (%s, %s, %s, %s, '', %s, '', '', now(), now(), true)",
-            [make_person(name="Anggota Uji Salinan").pk, *POSTS[3], period.pk, period.term_start],
-        )
-    assert _counted() == 4
-
-
-@pytest.mark.django_db
-def test_entries_moved_to_another_decree_or_member_and_a_deleted_decree_are_recounted():
-    _appoint(0)  # a
-    _appoint(1)  # b
-    first = decree_issue(decree_date=SK_DATE)  # a b
-    _revoke(first)
     c = _appoint(2)
-    second = decree_issue(decree_date=SK_DATE + dt.timedelta(days=10))  # a b c
-    assert _counted() == 0
-    # An entry moved from the decree in force into the revoked one, and back.
-    DecreeEntry.objects.filter(decree=second, appointment=c).update(decree=first)
-    assert _counted() == 1  # c
-    DecreeEntry.objects.filter(decree=first, appointment=c).update(decree=second)
-    assert _counted() == 0
-    # An entry moved to another member: the one it named is uncovered, the one it names covered.
-    d = _appoint(3)
-    DecreeEntry.objects.filter(decree=second, appointment=c).update(appointment=d)
-    assert list(uncovered_appointments(ElectionPeriod.current())) == [c]
-    assert _counted() == 1
-    # A decree deleted by SQL before its entries (foreign keys are checked at commit; rolled back here,
-    # as its SK job still points at it).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM secretariat_decree WHERE id = %s", [second.pk])
-        assert _counted() == 4  # a b c d: only the revoked decree lists anyone now
-        cursor.execute("DELETE FROM secretariat_decreeentry WHERE decree_id = %s", [second.pk])
-        assert _counted() == 4
-        cursor.execute(
-            "UPDATE secretariat_decree SET status = 'issued', revoked_date = NULL WHERE id = %s", [first.pk]
-        )
-        assert _counted() == 2  # c d
-        transaction.set_rollback(True)
-    assert _counted() == 1
-
-
-@pytest.mark.django_db
-def test_entries_written_before_their_decree_or_appointment_count_once_those_exist():
-    """Foreign keys are checked at commit: SQL may write an entry before what it points at."""
-    listed = _appoint(0)
-    period = ElectionPeriod.current()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('secretariat_decree', 'id'))")
-        decree_id = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('secretariat_appointment', 'id'))")
-        appointment_id = cursor.fetchone()[0]
-        cursor.execute(
-            "INSERT INTO secretariat_decreeentry (decree_id, appointment_id, position)"
-            " VALUES (%s, %s, 1), (%s, %s, 2)",
-            [decree_id, listed.pk, decree_id, appointment_id],
-        )
-        assert _counted() == 1  # no decree yet
-        Decree.objects.create(
-            pk=decree_id,
-            number="NOMOR 9 TAHUN 2024",
-            year=2024,
-            sequence=9,
-            decree_date=SK_DATE,
-            period=period,
-            text={},
-        )
-        assert _counted() == 0
-        later = Appointment(
-            pk=appointment_id,
-            person=make_person(name="Anggota Uji Susulan"),
-            kelurahan_id=POSTS[1][0],
-            role=POSTS[1][1],
-            period=period,
-            start_date=period.term_start,
-        )
-        later.save()
-        assert _counted() == 0
+        cursor.execute("UPDATE secretariat_appointment SET in_issued_decree = (id = %s)", [c.pk])
+        cursor.execute("DELETE FROM secretariat_decreeentry WHERE appointment_id = %s", [a.pk])
+    listing_refresh(Appointment.objects.all())
+    assert set(Appointment.objects.filter(in_issued_decree=True).values_list("pk", flat=True)) == {b.pk}
+    assert _awaiting() == {a.pk, c.pk}
+    assert decree.entries.count() == 1
 
 
 @pytest.mark.django_db
-def test_the_count_does_not_join_the_decree_entries():
-    """What makes the page fast at 251k appointments: the count reads the triggers' column (which the
-    partial index appointment_awaiting_decree_idx holds), never the decree entries."""
+def test_the_count_reads_the_flag_through_its_partial_index():
+    """What makes the page fast at 251k appointments: the count reads the few index entries of active
+    appointments without the flag, never the decree entries (with sequential scans off, PostgreSQL uses
+    the index only if its condition covers the query's)."""
     _appoint(0)
+    _appoint(1)
     decree_issue(decree_date=SK_DATE)
     with CaptureQueriesContext(connection) as captured:
         uncovered_count(ElectionPeriod.current())
     (query,) = [q for q in captured.captured_queries if "COUNT" in q["sql"]]
     assert "in_issued_decree" in query["sql"]
     assert "decreeentry" not in query["sql"]
-
-
-def _postgres_client(program, *args, stdin=""):
-    """Run pg_dump or psql on the test database, as an operator would."""
-    import os
-    import subprocess
-
-    db = connection.settings_dict
-    target = ["-h", db["HOST"] or "localhost", "-U", db["USER"], "-d", db["NAME"]]
-    if db["PORT"]:
-        target += ["-p", str(db["PORT"])]
-    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
-    done = subprocess.run([program, *target, *args], input=stdin, capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_a_data_only_restore_of_the_entries_fires_triggers_that_find_their_tables(committed_db, own_queue):
-    """pg_dump's output empties search_path before it copies rows in; the functions the copy fires
-    must not depend on the restoring session's search_path."""
-    _appoint(0)
-    _appoint(1)
-    decree_issue(decree_date=SK_DATE)
-    dump = _postgres_client("pg_dump", "--data-only", "--table=secretariat_decreeentry")
-    assert "search_path', '', false" in dump
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM secretariat_decreeentry")
-    assert _counted() == 2
-    _postgres_client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", stdin=dump)
-    assert DecreeEntry.objects.count() == 2
-    assert _counted() == 0
+        cursor.execute("ANALYZE secretariat_appointment")  # as at scale: few rows await a decree
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "appointment_awaiting_sk_idx" in plan, plan
 
 
 @pytest.mark.django_db
-def test_the_sk_preview_changes_neither_the_count_nor_what_later_writes_do_to_it(monkeypatch):
-    """The preview skips the recount inside the transaction it rolls back; here that transaction is a
-    savepoint of the test's own, and the decree issued right after in the same transaction is counted."""
+def test_the_sk_preview_changes_neither_the_count_nor_what_a_later_issue_does_to_it(monkeypatch):
+    """The preview issues in a transaction it rolls back (here a savepoint of the test's own) and writes
+    no flag; the decree issued right after in the same transaction flags its members."""
     monkeypatch.setattr("pps_admin.rendering.render_pdf", lambda template, context, **options: b"%PDF-")
     _appoint(0)
     _appoint(1)
@@ -284,11 +327,23 @@ def test_the_sk_preview_changes_neither_the_count_nor_what_later_writes_do_to_it
     assert _counted() == 0
 
 
-BEFORE_THE_COLUMN = [("secretariat", "0011_synthetic_marker")]
+# --- the migration -------------------------------------------------------------------------------------
+
+WITH_TRIGGERS = [("secretariat", "0019_paw_petikan_dictum")]
 
 
-def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db):
-    """Migrate back to before the column, write listed and unlisted rows, migrate forward."""
+def _triggers_and_functions() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+            " AND tgrelid::regclass::text LIKE 'secretariat_%%'"
+            " UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE 'secretariat_%%'"
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def test_the_migration_drops_the_triggers_and_fills_the_field_from_the_rows_already_there(committed_db):
+    """Back to the triggers' schema (this migration's reverse), rows written there, then forward."""
     from django.db.migrations.executor import MigrationExecutor
 
     from .factories import person_fields
@@ -297,8 +352,9 @@ def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db
     period = ElectionPeriod.current()
     try:
         executor = MigrationExecutor(connection)
-        executor.migrate(BEFORE_THE_COLUMN)
-        old = executor.loader.project_state(BEFORE_THE_COLUMN).apps
+        executor.migrate(WITH_TRIGGERS)
+        assert len(_triggers_and_functions()) == 18  # 10 triggers and the 8 functions they call
+        old = executor.loader.project_state(WITH_TRIGGERS).apps
         OldPerson, OldAppointment = (
             old.get_model("secretariat", "Person"),
             old.get_model("secretariat", "Appointment"),
@@ -326,6 +382,7 @@ def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db
                 sequence=sequence,
                 decree_date=SK_DATE,
                 period_id=period.pk,
+                kind="appointment",
                 text={},
                 **revoked,
             )
@@ -352,10 +409,15 @@ def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db
 
         MigrationExecutor(connection).migrate(latest)
 
+        assert _triggers_and_functions() == []
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, in_issued_decree FROM secretariat_appointment")
-            column = dict(cursor.fetchall())
-        assert column == {
+            # Usable at once: built before the UPDATE, so no HOT chain of it makes PostgreSQL wait for
+            # every older transaction on the server before planning with it.
+            cursor.execute(
+                "SELECT indcheckxmin FROM pg_index WHERE indexrelid = 'appointment_awaiting_sk_idx'::regclass"
+            )
+            assert cursor.fetchone() == (False,)
+        assert dict(Appointment.objects.values_list("pk", "in_issued_decree")) == {
             listed.pk: True,
             unlisted.pk: False,
             only_revoked.pk: False,
@@ -371,36 +433,25 @@ def test_the_migration_fills_the_column_from_the_rows_already_there(committed_db
 # --- two transactions at once (each in its own thread and connection) --------------------------------
 
 
-def test_a_revocation_waits_for_an_uncommitted_listing_of_the_same_member(committed_db, own_queue):
-    """Another transaction lists the member in a second decree in force while the first is revoked: the
-    revocation's recount waits for it and sees that listing, so the member stays counted as covered."""
+def test_a_member_ended_while_their_sk_is_issued_waits_and_keeps_the_flag(committed_db, own_queue):
+    """The issue locks the members whose flag it sets; an "Akhiri" of one of them, from an object read
+    before, waits for the issue's commit and then writes its end without the old flag."""
     member = _appoint(0)
-    first = decree_issue(decree_date=SK_DATE)
-
-    def list_again():
-        second = Decree.objects.create(
-            number="NOMOR 9 TAHUN 2024",
-            year=2024,
-            sequence=9,
-            decree_date=SK_DATE,
-            period=ElectionPeriod.current(),
-            text={},
-        )
-        DecreeEntry.objects.create(decree=second, appointment=member, position=1)
-
-    listing = Held(list_again)
-    revoking = start(lambda: _revoke(first))
-    waited = waits_for_a_lock(revoking)  # for the lister's lock on the member
-    listing.release()
-    revoking.finish()
+    stale = Appointment.objects.get(pk=member.pk)
+    issuing = Held(lambda: decree_issue(decree_date=SK_DATE))
+    ending = start(lambda: _end(stale))
+    assert waits_for_a_lock(ending)
+    decree = issuing.release()
+    ending.finish()
+    assert list(decree.entries.values_list("appointment_id", flat=True)) == [member.pk]
+    assert Appointment.objects.get(pk=member.pk).in_issued_decree
     assert _counted() == 0
-    assert waited
 
 
 def test_an_sk_issued_while_a_replacement_commits_does_not_deadlock(committed_db, own_queue):
-    """The issue locks the period and then (through the trigger) the members it lists; a replacement
-    that ended one of them checks, when it commits, that the period of the new appointment exists. That
-    check must not wait for the issue, which waits for the replacement."""
+    """The issue locks the period and then the members whose flag it sets; a replacement that ended one
+    of them checks, when it commits, that the period of the new appointment exists. That check must not
+    wait for the issue, which waits for the replacement."""
     member = _appoint(0)
     replacing = Held(lambda: replace_member(member))
     issuing = start(lambda: decree_issue(decree_date=SK_DATE))
@@ -408,12 +459,24 @@ def test_an_sk_issued_while_a_replacement_commits_does_not_deadlock(committed_db
     replacement = replacing.release()
     decree = issuing.finish()
     assert list(decree.entries.values_list("appointment_id", flat=True)) == [member.pk]
-    assert list(uncovered_appointments(ElectionPeriod.current())) == [replacement]
-    assert _counted() == 1
+    assert _awaiting() == {replacement.pk}
+
+
+def test_an_issue_while_a_revocation_is_uncommitted_lists_none_of_its_members(committed_db, own_queue):
+    """The issue reads the decree as still in force; once the revocation commits its members await the
+    next decree, and the flags say so."""
+    a = _appoint(0)
+    decree = decree_issue(decree_date=SK_DATE)
+    b = _appoint(1)
+    revoking = Held(lambda: _revoke(decree))
+    second = decree_issue(decree_date=SK_DATE + dt.timedelta(days=1))
+    assert list(second.entries.values_list("appointment_id", flat=True)) == [b.pk]
+    revoking.release()
+    assert _awaiting() == {a.pk}
 
 
 def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed_db, own_queue):
-    """The trigger locks the listed members against changes, not against rows that point at them."""
+    """The issue locks the listed members against changes, not against rows that point at them."""
     member = _appoint(0)
     issuing = Held(lambda: decree_issue(decree_date=SK_DATE))
     signing = start(lambda: Pact.objects.create(appointment=member, text=PactText.current()))
@@ -423,39 +486,8 @@ def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed
     assert _counted() == 0
 
 
-def test_an_entry_written_into_a_decree_before_its_revocation_is_recounted_by_it(committed_db, own_queue):
-    """No service adds to an issued decree, but SQL may. The revocation finds the members to recount
-    through the decree's entries and cannot see an uncommitted one, so it must wait for it."""
-    _appoint(0)
-    decree = decree_issue(decree_date=SK_DATE)
-    later = _appoint(1)
-    adding = Held(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
-    revoking = start(lambda: _revoke(decree))
-    waited = waits_for_a_lock(revoking)
-    adding.release()
-    revoking.finish()
-    assert _counted() == 2
-    assert waited
-
-
-def test_an_entry_written_into_a_decree_being_revoked_is_recounted_after_the_revocation(
-    committed_db, own_queue
-):
-    """The entry's recount must not read the status that the uncommitted revocation is changing."""
-    _appoint(0)
-    decree = decree_issue(decree_date=SK_DATE)
-    later = _appoint(1)
-    revoking = Held(lambda: _revoke(decree))
-    adding = start(lambda: DecreeEntry.objects.create(decree=decree, appointment=later, position=2))
-    waited = waits_for_a_lock(adding)
-    revoking.release()
-    adding.finish()
-    assert _counted() == 2
-    assert waited
-
-
 def test_members_can_be_ended_while_the_sk_preview_renders(committed_db, monkeypatch):
-    """The preview issues the decree in a transaction it rolls back; its listing locks nobody."""
+    """The preview issues the decree in a transaction it rolls back; it sets no flag and locks nobody."""
     member = _appoint(0)
     rendering, rendered = threading.Event(), threading.Event()
 

@@ -20,6 +20,7 @@ from ..models import (
     ElectionPeriod,
 )
 from ..services import decrees as decree_services
+from ..services.decree_coverage import uncovered_count
 from ..services.decree_text import text_gaps
 from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
@@ -70,7 +71,7 @@ def issue_view(request):
             if len(decrees) > 1:
                 return redirect("admin:secretariat_decree_changelist")
             return redirect("admin:secretariat_decree_change", decrees[0].pk)
-    uncovered = decree_services.uncovered_count(period) if period else 0
+    uncovered = uncovered_count(period) if period else 0
     template = DecreeTemplate.active()
     return TemplateResponse(
         request,

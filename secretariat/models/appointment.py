@@ -86,10 +86,16 @@ class Appointment(models.Model):
         related_name="replaced_by",
         verbose_name="menggantikan",
     )
+    # Whether a decree in force (status issued) lists this appointment: what the "Terbitkan SK" page counts
+    # without joining the decree entries. Derived from them, so written only by services/decree_coverage.py
+    # (never by forms or save(), see below) and left out of the history.
+    in_issued_decree = models.BooleanField("tercantum dalam SK yang berlaku", default=False, editable=False)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat pengangkatan")
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "in_issued_decree"], verbose_name="riwayat pengangkatan"
+    )
     objects = AppointmentQuerySet.as_manager()
 
     class Meta:
@@ -121,10 +127,31 @@ class Appointment(models.Model):
                 violation_error_message="Pengangkatan yang berakhir wajib diberi alasan.",
             ),
         ]
-        indexes = [models.Index(fields=["kelurahan", "role"], name="appointment_post_idx")]
+        indexes = [
+            models.Index(fields=["kelurahan", "role"], name="appointment_post_idx"),
+            # Only the active appointments no decree in force lists: the few the next decree will list.
+            models.Index(
+                fields=["period"],
+                condition=Q(end_date__isnull=True, in_issued_decree=False),
+                name="appointment_awaiting_sk_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} - {self.get_role_display()} {self.kelurahan}"
+
+    def save(self, *args, **kwargs):
+        # A full save of a row already stored writes every field but `in_issued_decree`: an instance loaded
+        # before a decree listed it (an "Akhiri" form, a service handed an old object) would otherwise
+        # write its stale value back over what the decree's transaction set.
+        stored = not self._state.adding and not kwargs.get("force_insert")
+        if stored and not args and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "in_issued_decree"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -4,9 +4,7 @@ issuing at the same moment never get the same number; the database's unique cons
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef
-from django.db.models.expressions import RawSQL
+from django.db import IntegrityError, transaction
 
 from ..models import (
     Appointment,
@@ -21,6 +19,7 @@ from ..models import (
 from ..models.appointment import ROLE_ORDER
 from ..models.decree import PAPER_SIZES_MM
 from . import decree_kinds_text
+from .decree_coverage import listing_refresh, uncovered_appointments
 from .decree_text import fill, indonesian_date, placeholders
 from .documents import job_create_for_decree
 from .letterhead import letterhead_snapshot
@@ -46,35 +45,6 @@ ORDINALS = [
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def uncovered_appointments(period: ElectionPeriod):
-    """Active appointments of the period not listed in any decree still in force."""
-    covered = DecreeEntry.objects.filter(appointment=OuterRef("pk"), decree__status=DecreeStatus.ISSUED)
-    return (
-        Appointment.objects.active()
-        .filter(period=period)
-        .exclude(Exists(covered))
-        .select_related("person", "kelurahan__kecamatan", "replaces__person")
-    )
-
-
-def uncovered_count(period: ElectionPeriod) -> int:
-    """How many appointments the next decree would list: `uncovered_appointments(period).count()`.
-
-    On PostgreSQL, triggers keep a column `in_issued_decree` on every appointment (migration 0012) and a
-    partial index holds exactly the active ones without it, so this reads those few index entries
-    instead of joining every appointment to every decree entry (87 ms at 251k appointments). Elsewhere
-    (SQLite, `make run`) there is no such column and the anti-join is counted.
-    """
-    if connection.vendor != "postgresql":
-        return uncovered_appointments(period).count()
-    awaiting = RawSQL(  # noqa: S611 (constant SQL, no user input)
-        f"NOT {connection.ops.quote_name(Appointment._meta.db_table)}.in_issued_decree",
-        (),
-        output_field=BooleanField(),
-    )
-    return Appointment.objects.active().filter(period=period).filter(awaiting).count()
 
 
 def ordered(appointments) -> list[Appointment]:
@@ -219,6 +189,15 @@ def decree_issue(
     issues all at once). A decree listing members of a revoked decree says in its text that it revokes it.
     Creates the decree, its lampiran entries and a generation job; rendering starts after commit.
     """
+    decree = _decree_write(decree_date=decree_date, user=user, template=template, period=period)
+    if decree is not None:
+        listing_refresh(Appointment.objects.filter(decrees=decree))
+    return decree
+
+
+def _decree_write(*, decree_date: dt.date, user, template, period) -> Decree | None:
+    """`decree_issue` but for the listed members' `in_issued_decree`, which the preview leaves alone: it
+    rolls the decree back, and writing the flag would lock every member it lists while its PDF renders."""
     period = period or ElectionPeriod.current()
     if period is None:
         raise ValidationError("Belum ada periode pemilihan yang berjalan.")
@@ -298,6 +277,7 @@ def decree_revoke(*, decree: Decree, revoked_date: dt.date, reason: str, user=No
     decree.revoked_by = user
     decree._change_reason = "dicabut"
     decree.save()
+    listing_refresh(Appointment.objects.filter(decrees=decree))
     return decree
 
 
@@ -309,8 +289,7 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
     from .documents import decree_pdf_metadata, keputusan_context
 
     with transaction.atomic():
-        _skip_coverage_recount()
-        decree = decree_issue(decree_date=decree_date, template=template)
+        decree = _decree_write(decree_date=decree_date, user=None, template=template, period=None)
         if decree is None:
             period = ElectionPeriod.current()
             template = template or DecreeTemplate.active()
@@ -332,17 +311,6 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
         )
         transaction.set_rollback(True)
     return pdf
-
-
-def _skip_coverage_recount() -> None:
-    """In the preview's transaction, which is rolled back, the triggers of migration 0012 need not keep
-    `in_issued_decree`: without this they would lock every appointment the preview lists while the PDF
-    renders. A local setting, so the rollback (of the transaction or of its savepoint) undoes it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('secretariat.preview_transaction', pg_current_xact_id()::text, true)"
-            )
 
 
 def keputusan_context_empty(decree: Decree) -> dict:
