@@ -120,10 +120,10 @@ def _add_pacts_and_decrees(cursor, *, period_id: int) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO secretariat_decree (number, year, sequence, decree_date, period_id, text, status,
-            revoked_reason, created_at)
-        SELECT 'NOMOR ' || seq || ' TAHUN 2024', 2024, seq, DATE '2024-06-01', %s, '{}'::jsonb, 'issued', '',
-               now()
+        INSERT INTO secretariat_decree (number, year, sequence, decree_date, period_id, kind, text,
+            status, revoked_reason, created_at)
+        SELECT 'NOMOR ' || seq || ' TAHUN 2024', 2024, seq, DATE '2024-06-01', %s, 'appointment', '{}'::jsonb,
+               'issued', '', now()
         FROM bench_groups ORDER BY seq
         """,
         [period_id],
