@@ -52,15 +52,3 @@ def test_login_records_are_hidden_from_staff_who_are_not_superusers(client, oper
 def test_superusers_still_open_the_login_records(staff_client):
     assert staff_client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
 
-
-def test_row_checkboxes_are_written_as_django_writes_them_without_its_widget_templates():
-    from django.contrib import admin
-    from django.contrib.admin import ModelAdmin
-
-    from pps_admin.admin_scale import PlainActionCheckboxMixin
-    from secretariat.models import Person
-
-    person = Person(pk=41, name='Siti <b>"Aminah"</b> & Co')
-    ours = admin.site.get_model_admin(Person)
-    assert isinstance(ours, PlainActionCheckboxMixin)
-    assert ours.action_checkbox(person) == ModelAdmin(Person, admin.site).action_checkbox(person)

@@ -1,4 +1,5 @@
-"""Broad admin searches at national scale (issue #7): rows kept by a primary-key array, no autocomplete count.
+"""Broad admin searches at national scale (issues #7, #15): matches numbered in the list's order, no
+autocomplete count.
 
 Timings are measured by bench/page_times.py; these tests pin the query shapes that make them flat and the
 results (same rows, same order) that must not change with them.
@@ -29,18 +30,21 @@ def sql_of(client, url, params):
     return response, [query["sql"] for query in captured.captured_queries]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan; SQLite keeps pk IN (...)")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
 def test_a_searched_person_list_is_counted_and_sorted_in_one_read_of_the_matches(staff_client):
     for number in range(51):
         make_person(name=siti(number % 26) + "a" * (number // 26))
     _, queries = sql_of(staff_client, reverse("admin:secretariat_person_changelist"), {"q": "siti"})
     searched = [sql for sql in queries if "LIKE UPPER" in sql]
     # One query finds the page's pks and the count: the fields' conditions ORed on the table (no UNION to
-    # deduplicate), fenced by OFFSET 0 so that PostgreSQL does not walk the name index for the LIMIT.
+    # deduplicate), every match numbered in the list's order and the page chosen by number, not by a LIMIT
+    # that PostgreSQL could serve by walking the name index.
     assert len(searched) == 1
-    assert searched[0].startswith("SELECT k0, count(*) OVER () FROM (SELECT ")
-    assert " UNION " not in searched[0]
-    assert "OFFSET 0) AS found(k0, k1, k2) ORDER BY k1 ASC, k2 DESC LIMIT 50 OFFSET 0" in searched[0]
+    assert 'COUNT(*) OVER () AS "list_total"' in searched[0]
+    order = 'ROW_NUMBER() OVER (ORDER BY "secretariat_person"."name", "secretariat_person"."id" DESC)'
+    assert order in searched[0]
+    assert '("qual0" > 0 AND "qual0" <= 50)' in searched[0]
+    assert " UNION " not in searched[0] and " LIMIT " not in searched[0]
     # Back through the appointments, people are found by person_id, not by joining them again.
     assert '"secretariat_person"."id" = ANY(ARRAY(SELECT V0."person_id"' in searched[0]
     # The rows of the page are then fetched by those pks alone.
@@ -264,11 +268,11 @@ def test_the_replacement_search_pages_people_without_a_post_in_name_order(staff_
     assert (first["pagination"], second["pagination"]) == ({"more": True}, {"more": False})
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sorted read is PostgreSQL's")
-def test_a_search_behind_a_joined_foreign_key_is_rewritten_on_the_joined_columns(rf, staff_user):
-    """Fields searched on the related row itself (a Q, not an id array) are rooted through the join too."""
+def test_a_search_behind_a_shared_foreign_key_is_written_on_the_joined_columns(rf, staff_user):
+    """Fields searched on the related row itself (a column, not an id array) go through the join too."""
     from integrity.models import Pact, PactText
-    from pps_admin.admin_search import IndexedSearchMixin, ordered_search_page
+    from pps_admin.admin_scale import numbered
+    from pps_admin.admin_search import IndexedSearchMixin
 
     class Search(IndexedSearchMixin):
         model = Pact
@@ -288,19 +292,45 @@ def test_a_search_behind_a_joined_foreign_key_is_rewritten_on_the_joined_columns
     ]
     request = rf.get("/")
     request.user = staff_user
-    searched, _ = Search().get_search_results(request, Pact.objects.all(), "KEL/2024")
-    ordered = searched.order_by("appointment__kelurahan_id", "-pk")
+    searched, duplicates = Search().get_search_results(request, Pact.objects.all(), "KEL/2024")
+    assert duplicates is False
     with CaptureQueriesContext(connection) as captured:
-        page = ordered_search_page(ordered, 0, 10, with_total=True)
-    assert page.pks == [pacts[1].pk, pacts[2].pk, pacts[0].pk]
-    assert page.total == 3
+        pks, total = numbered(searched, ["appointment__kelurahan_id", "-pk"]).keys_between(0, 10)
+    assert (pks, total) == ([pacts[1].pk, pacts[2].pk, pacts[0].pk], 3)
     sql = captured.captured_queries[0]["sql"]
     assert sql.count("JOIN") == 1 and '"secretariat_appointment"."lurah_decree_number"' in sql
     assert '"integrity_pact"."appointment_id" = ANY(' not in sql
     nik = pacts[2].appointment.person.nik
     searched, _ = Search().get_search_results(request, Pact.objects.all(), nik)
-    page = ordered_search_page(searched.order_by("appointment__kelurahan_id"), 0, 10, with_total=True)
-    assert (page.pks, page.total) == ([pacts[2].pk], 1)
+    assert numbered(searched, ["appointment__kelurahan_id", "pk"]).keys_between(0, 10) == ([pacts[2].pk], 1)
+    # Past the last row: no pks, and no count to tell.
+    assert numbered(searched, ["pk"]).keys_between(10, 20) == ([], None)
+
+
+def test_a_search_with_a_filter_that_may_repeat_people_lists_each_once(staff_client):
+    """A filter through the posts (a person may hold two) makes Django's list DISTINCT: paged as Django
+    does, each person once and counted once."""
+    twice = make_person(name="Siti Dua Kali")
+    ended = make_appointment(person=twice, kelurahan="64.71.01.1001", role="bendahara")
+    ended.end_date, ended.end_reason = ended.start_date, "mengundurkan_diri"
+    ended.save()
+    make_appointment(person=twice, kelurahan="64.71.01.1002", role="bendahara")
+    once = make_person(name="Siti Sekali")
+    make_appointment(person=once, kelurahan="64.71.01.1003", role="bendahara")
+    make_appointment(person=make_person(name="Siti Sekretaris"), kelurahan="64.71.01.1004")
+    url = reverse("admin:secretariat_person_changelist")
+    cl = staff_client.get(url, {"q": "siti", "appointments__role__exact": "bendahara"}).context["cl"]
+    assert (cl.result_count, list(cl.result_list)) == (2, [twice, once])
+
+
+def test_show_all_of_a_searched_list_shows_every_match_in_order(staff_client):
+    names = [siti(number % 26) + "o" * (number // 26) for number in range(60)]
+    for name in names:
+        make_person(name=name)
+    url = reverse("admin:secretariat_person_changelist")
+    cl = staff_client.get(url, {"q": "siti", "all": ""}).context["cl"]
+    assert cl.result_count == 60
+    assert [person.name for person in cl.result_list] == sorted(names)
 
 
 def test_autocomplete_pages_neither_skip_nor_repeat_people_of_the_same_name(staff_client):
@@ -349,7 +379,7 @@ def test_a_filtered_search_is_counted_and_paged_in_the_same_one_read(staff_clien
         sqls = [query["sql"] for query in captured.captured_queries]
         searched = [sql for sql in sqls if "LIKE UPPER" in sql]
         gender_filter = '"secretariat_person"."gender" = \'P\''
-        assert searched and all(sql.startswith("SELECT k0") and gender_filter in sql for sql in searched)
+        assert searched and all("COUNT(*) OVER ()" in sql and gender_filter in sql for sql in searched)
         assert not any(sql.upper().startswith("SELECT COUNT(*)") for sql in sqls)
     # Nothing matching is a count of 0 at once, and a filter through the posts (Django wraps the query in
     # EXISTS: the search is not at the top) still lists the right people.

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from pps_admin.admin_scale import LookaheadPaginator
+from pps_admin.admin_scale import LookaheadPaginator, numbered
 
 from ..models import Appointment, Person
 from ..selectors import completeness_matrix
@@ -249,7 +249,7 @@ def replacement_search_view(request):
     if max(map(len, term.split()), default=0) >= REPLACEMENT_MIN_CHARACTERS:
         people, _ = admin.site.get_model_admin(Person).get_search_results(request, Person.objects.all(), term)
         free = ~Exists(Appointment.objects.active().filter(person=OuterRef("pk")))
-        paginator = LookaheadPaginator(people.order_by("name", "pk"), 20, also=free)
+        paginator = LookaheadPaginator(numbered(people.filter(free), ["name", "pk"]), 20)
         try:
             page = paginator.page(request.GET.get("page", 1))
         except EmptyPage:
