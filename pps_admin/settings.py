@@ -43,6 +43,17 @@ INSTALLED_APPS = [
     "integrity",
 ]
 
+# Load-test tooling (bench/loadtest: `seed_synthetic`) is no part of the product and not in its image: it is
+# installed only where asked for, and asking for it where it is missing is an error, not a silent no-op.
+if env_bool("LOADTEST", False):
+    try:
+        _loadtest_found = importlib.util.find_spec("bench.loadtest") is not None
+    except ModuleNotFoundError:  # no `bench` package at all (the production image)
+        _loadtest_found = False
+    if not _loadtest_found:
+        raise ImproperlyConfigured("LOADTEST=true needs bench/loadtest, which this installation lacks.")
+    INSTALLED_APPS.append("bench.loadtest.apps.LoadTestConfig")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pps_admin.security.ContentSecurityPolicyMiddleware",

@@ -336,11 +336,6 @@ def _active_holders(candidates: list[Candidate], period):
 
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
-    for row in result.rows:
-        if row.person_action == "baru":
-            # Someone first appointed to a synthetic kelurahan is synthetic too (seed_synthetic --csv):
-            # `seed_synthetic --remove` then finds them by the marker.
-            row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)
