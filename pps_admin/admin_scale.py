@@ -158,9 +158,9 @@ class CountlessAutocompleteJsonView(AutocompleteJsonView):
 
 
 class PlainActionCheckboxMixin:
-    """The admin renders each row's checkbox through `forms.CheckboxInput` and three widget templates:
-    ~0.28 ms a row, 14 ms of a 50-row page (a third of the person list's time at any scale, issue #7).
-    This writes the same element (Django's `ModelAdmin.action_checkbox`, same attributes and label)."""
+    """The admin renders each row's checkbox through `forms.CheckboxInput` and three widget templates, a
+    large share of every list page's time at any scale (bench/RESULTS.md, "Page times", issue #7). This
+    writes the same element (Django's `ModelAdmin.action_checkbox`, same attributes and label)."""
 
     def action_checkbox(self, obj):
         label = format_html(_("Select this object for an action - {}"), str(obj))
@@ -175,7 +175,8 @@ class PlainActionCheckboxMixin:
 class SearchedChangeList(ChangeList):
     """A list that fits on one page is shown whole from its queryset (Django); when a search alone was
     counted by `ordered_search_page`, that query already returned every match: they are fetched by pk
-    instead of running the search again (12 ms of a 38 ms kelurahan search at 30,000 kelurahan)."""
+    instead of running the search again, which was a third of a kelurahan search's time (bench/RESULTS.md,
+    "Page times")."""
 
     def get_results(self, request):
         super().get_results(request)

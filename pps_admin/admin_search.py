@@ -73,9 +73,10 @@ def _arm(model, path, mode, search_term, words):
     Through a foreign key (`person__name` on appointments, `appointment__person__name` on pacts) the related
     rows are matched first, on their own trigram index, and this model's rows are then found by the foreign
     key's index (`person_id = ANY(ARRAY(...))`): a join would make PostgreSQL hash every appointment for a
-    broad search (~60 ms per query at 251k rows, issue #7). Back through a foreign key (`appointments__...`
-    on people) the related rows give this model's pks (`id = ANY(ARRAY(SELECT person_id ...))`). On a
-    multi-valued path every word applies to the same related row.
+    broad search, on every query (bench/RESULTS.md, "Broad searches"). Back through a foreign key
+    (`appointments__...` on people) the related rows give this model's pks
+    (`id = ANY(ARRAY(SELECT person_id ...))`). On a multi-valued path every word applies to the same
+    related row.
     """
     head, _, rest = path.partition("__")
     if rest:
@@ -103,7 +104,7 @@ class PkInArray(Func):
 
     With `pk IN (<subquery>)` PostgreSQL estimates the match count from the trigram index; for a broad search
     ("Siti": ~12,000 of 251k people) it then prefers a hash join over a sequential scan of the whole table,
-    for the count and again for the page (~120-150 ms each at 83,763 kelurahan, issue #7). An array parameter
+    for the count and again for the page (bench/RESULTS.md, "Page times", issue #7). An array parameter
     has no such estimate, so the plan is index probes whatever the search, and the cost follows the number
     of matches, not the size of the table.
     """
@@ -163,13 +164,13 @@ def ordered_search_page(
     """The pks of one page of a searched list, in the list's order, from the matches alone.
 
     Fetching the page from the table (`pk = ANY(ARRAY(<matches>)) ORDER BY name LIMIT 50`) first builds the
-    UNION of matches, then probes every match by primary key before sorting: 12,410 probes for "Siti" at
-    83,763 kelurahan, and the count builds the UNION again (47 ms for both). The matching rows are read
-    anyway (the trigram index is rechecked against the heap), so one read returns the sort keys with the
-    pk, the page is sorted out of them and the count comes along (`count(*) OVER ()`): ~16 ms.
-    `OFFSET 0` keeps PostgreSQL from planning the filter for the outer "ORDER BY name LIMIT 50": it would
-    walk the name index hoping to meet 50 matches early, and for a word many names start with ("Siti ...")
-    that walk passes 200,000 other names first (180 ms).
+    UNION of matches, then probes every match by primary key before sorting (one probe per match of a broad
+    word), and the count builds the UNION again. The matching rows are read anyway (the trigram index is
+    rechecked against the heap), so one read returns the sort keys with the pk, the page is sorted out of
+    them and the count comes along (`count(*) OVER ()`), in a fraction of the time (bench/RESULTS.md, "Page
+    times"). `OFFSET 0` keeps PostgreSQL from planning the filter for the outer "ORDER BY name LIMIT 50": it
+    would walk the name index hoping to meet 50 matches early, and for a word many names start with
+    ("Siti ...") that walk passes most of the other names first.
 
     Sort keys of related rows (a pact ordered by its appointment's kelurahan) are joined in through
     foreign keys, one row each. None when the list is not a search alone, or its order goes back through a
@@ -231,7 +232,7 @@ def _through_join(arms, joined: set[str]) -> list | None:
     searched by their appointment's person and kelurahan, sorted by its kelurahan and role), the same
     conditions on the joined table's columns: PostgreSQL then finds the matching appointments by their own
     indexes and their pacts through the join, instead of collecting the appointments' ids, finding the
-    pacts by those and joining the appointments again for the keys (64 -> 46 ms for "Siti" at 251k)."""
+    pacts by those and joining the appointments again for the keys (bench/RESULTS.md, "Page times")."""
     heads = {getattr(arm, "through", (None,))[0] for arm in arms}
     if len(heads) != 1 or None in heads or not heads <= joined:
         return None

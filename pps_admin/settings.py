@@ -192,8 +192,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
-# Rows an admin upload may hold: 20,000 are checked in ~2 s and written in ~6 s (issue #7); bigger files go
-# through `manage.py import_members`, which has no request time limit.
+# Rows an admin upload may hold: a province's roster, checked and written well within a request's time
+# (bench/RESULTS.md, "Admin import of a national file"); bigger files go through `manage.py import_members`,
+# which has no request time limit.
 IMPORT_WEB_MAX_ROWS = env_int("IMPORT_WEB_MAX_ROWS", 20_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

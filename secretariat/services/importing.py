@@ -91,7 +91,8 @@ def members_import(
     """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run.
 
     `max_rows`: refuse a file with more data rows, before checking any (the admin's upload: a national file
-    of 251k rows takes 28 s and 800 MB to check and two minutes to write, longer than a web request may)."""
+    of 251k rows takes far longer and more memory to check and write than a web request may have;
+    bench/RESULTS.md, "Import")."""
     result = ImportResult()
     period = ElectionPeriod.current()
     if period is None:
