@@ -347,7 +347,16 @@ def test_loadtest_on_where_the_tooling_is_missing_is_refused_at_start_up():
 
 # --- the marker columns' removal ----------------------------------------------------------------------------
 
-BEFORE_THE_DROP = [("kelurahan", "0005_synthetic_marker"), ("secretariat", "0019_paw_petikan_dictum")]
+DROPS = {"kelurahan": "_drop_synthetic_marker", "secretariat": "_drop_person_synthetic_marker"}
+
+
+def before_the_drops(graph) -> list[tuple[str, str]]:
+    """The migrations the two drops follow, found by name so that renumbering them changes nothing."""
+    targets = []
+    for app, suffix in DROPS.items():
+        (drop,) = [key for key in graph.nodes if key[0] == app and key[1].endswith(suffix)]
+        targets += [dependency for dependency in graph.nodes[drop].dependencies if dependency[0] == app]
+    return targets
 
 
 def test_migrating_back_marks_the_synthetic_rows_by_their_codes_and_forward_again_keeps_them(committed_db):
@@ -358,8 +367,10 @@ def test_migrating_back_marks_the_synthetic_rows_by_their_codes_and_forward_agai
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         executor = MigrationExecutor(connection)
-        executor.migrate(BEFORE_THE_DROP)
-        old = executor.loader.project_state(BEFORE_THE_DROP).apps
+        before = before_the_drops(executor.loader.graph)
+        assert len(before) == 2
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
         marked = {
             name: dict(old.get_model(app, name).objects.values_list(key, "synthetic"))
             for app, name, key in [
