@@ -1,7 +1,7 @@
 """Bench data: the 34 real kelurahan with the fictional roster, plus national-scale synthetic kelurahan.
 
-The synthetic kelurahan, people and appointments come from the product's own `seed_synthetic` command
-(issue #7 item 1: codes `00.KK.CC.DDDD`, valid NIKs, marked `synthetic`, removable with
+The synthetic kelurahan, people and appointments come from the `seed_synthetic` command of bench/loadtest
+(issue #7 item 1: codes `00.KK.CC.DDDD`, valid NIKs of province 99, removable with
 `seed_synthetic --remove`). On top of that, for the page-time and load benchmarks, this module adds with
 set-based SQL what a city has after its SK was issued: a pact per appointment (about 70% signed) and a
 decree with Petikan records per `00.KK` group (Balikpapan's 34 get one decree of their own).
@@ -24,6 +24,7 @@ def setup(database_url: str, **extra_env) -> None:
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret"),
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        LOADTEST="true",  # bench/loadtest's seed_synthetic
         **extra_env,
     )
     os.environ.pop("REDIS_URL", None)
@@ -56,6 +57,7 @@ def seed(total_kelurahan: int, *, log=print) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from bench.loadtest.codes import SYNTHETIC_REGION
     from kelurahan.models import Kelurahan
     from secretariat.models import Appointment, ElectionPeriod
 
@@ -67,8 +69,8 @@ def seed(total_kelurahan: int, *, log=print) -> None:
         result = members_import(data=demo_csv(), dry_run=False, reason="bench")
         assert result.ok, result.summary
         log("  loaded the fictional 102-member roster")
-    existing = Kelurahan.objects.filter(synthetic=True).count()
-    wanted = max(0, total_kelurahan - Kelurahan.objects.filter(synthetic=False).count())
+    existing = Kelurahan.objects.filter(SYNTHETIC_REGION).count()
+    wanted = max(0, total_kelurahan - Kelurahan.objects.exclude(SYNTHETIC_REGION).count())
     if wanted != existing:
         if wanted:
             call_command("seed_synthetic", "--kelurahan", str(wanted), "--replace", verbosity=0)

@@ -10,31 +10,6 @@ from pps_admin.text import validate_single_line
 KECAMATAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 KELURAHAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 
-# Synthetic regions (`seed_synthetic`, load tests at national scale) live under province "00": Kemendagri
-# province codes run from 11 to 96 and are never 00, so a synthetic code can never collide with a real one.
-# The database ties the prefix and the marker together, so removal by marker is exact.
-SYNTHETIC_PROVINCE = "00"
-SYNTHETIC_PREFIX = SYNTHETIC_PROVINCE + "."
-
-
-def synthetic_marker_constraint(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=(models.Q(synthetic=True) & models.Q(code__startswith=SYNTHETIC_PREFIX))
-        | (models.Q(synthetic=False) & ~models.Q(code__startswith=SYNTHETIC_PREFIX)),
-        name=name,
-        violation_error_message="Kode berawalan 00. hanya untuk data sintetis, dan sebaliknya.",
-    )
-
-
-def synthetic_marker_field(
-    help_text="Dibuat oleh seed_synthetic untuk uji skala; dihapus dengan seed_synthetic --remove.",
-) -> models.BooleanField:
-    """The marker of rows made by `seed_synthetic` (kecamatan, kelurahan, people): indexed, not editable."""
-    return models.BooleanField(
-        "data sintetis", default=False, db_index=True, editable=False, help_text=help_text
-    )
-
-
 def normalize_kelurahan_code(raw: str) -> str | None:
     """Accept 64.71.01.1001 or 6471011001; return the dotted form, or None if neither."""
     value = str(raw).strip()
@@ -53,13 +28,11 @@ class Kecamatan(models.Model):
         validators=[RegexValidator(KECAMATAN_CODE_RE, "Kode kecamatan harus berbentuk 64.71.01.")],
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
-    synthetic = synthetic_marker_field()
 
     class Meta:
         ordering = ["code"]
         verbose_name = "kecamatan"
         verbose_name_plural = "kecamatan"
-        constraints = [synthetic_marker_constraint("kecamatan_synthetic_code")]
 
     def __str__(self):
         return self.name
@@ -82,13 +55,11 @@ class Kelurahan(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[0-9]{5}$", "Kode pos harus 5 angka.")],
     )
-    synthetic = synthetic_marker_field()
 
     class Meta:
         ordering = ["code"]
         verbose_name = "kelurahan"
         verbose_name_plural = "kelurahan"
-        constraints = [synthetic_marker_constraint("kelurahan_synthetic_code")]
 
     def __str__(self):
         return self.name

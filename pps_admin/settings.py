@@ -43,6 +43,17 @@ INSTALLED_APPS = [
     "integrity",
 ]
 
+# Load-test tooling (bench/loadtest: `seed_synthetic`) is no part of the product and not in its image: it is
+# installed only where asked for, and asking for it where it is missing is an error, not a silent no-op.
+if env_bool("LOADTEST", False):
+    try:
+        _loadtest_found = importlib.util.find_spec("bench.loadtest") is not None
+    except ModuleNotFoundError:  # no `bench` package at all (the production image)
+        _loadtest_found = False
+    if not _loadtest_found:
+        raise ImproperlyConfigured("LOADTEST=true needs bench/loadtest, which this installation lacks.")
+    INSTALLED_APPS.append("bench.loadtest.apps.LoadTestConfig")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pps_admin.security.ContentSecurityPolicyMiddleware",
@@ -181,8 +192,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
-# Rows an admin upload may hold: 20,000 are checked in ~2 s and written in ~6 s (issue #7); bigger files go
-# through `manage.py import_members`, which has no request time limit.
+# Rows an admin upload may hold: a province's roster, checked and written well within a request's time
+# (bench/RESULTS.md, "Admin import of a national file"); bigger files go through `manage.py import_members`,
+# which has no request time limit.
 IMPORT_WEB_MAX_ROWS = env_int("IMPORT_WEB_MAX_ROWS", 20_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

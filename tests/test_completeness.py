@@ -92,8 +92,8 @@ def test_beyond_fifty_kelurahan_the_matrix_is_paged_and_its_totals_count_everyth
 
     from django.core.cache import cache
 
+    from bench.loadtest.seeding import synthetic_seed
     from integrity.models import Pact, PactText
-    from secretariat.services.synthetic import synthetic_seed
 
     synthetic_seed(count=40)  # 74 kelurahan: 34 real, 40 synthetic with three members each
     first = make_appointment(kelurahan="64.71.01.1001")

@@ -1,17 +1,26 @@
-"""`seed_synthetic`: national-scale fictional kelurahan and members, their removal, and the import round trip.
+"""`seed_synthetic` (bench/loadtest): national-scale fictional kelurahan and members, their removal, and the
+import round trip.
 
 Small N here (the national size is measured in bench/, never timed in tests). The fictional demo roster
-stands for the real data that seeding and removal must never touch.
+stands for the real data that seeding and removal must never touch. Synthetic rows are told apart by their
+reserved codes alone (regions of province 00, NIKs of province 99); the queries below spell those rules out
+on their own rather than reuse the tooling's, so a change to either shows here.
 """
 
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
+from django.db.models import Q
 
+from bench.loadtest.seeding import synthetic_members
 from integrity.models import Ceremony, Pact
 from integrity.services.pacts import pacts_generate
 from kelurahan.models import Kecamatan, Kelurahan
@@ -20,13 +29,22 @@ from secretariat.models import Appointment, Decree, DecreeEntry, Document, Gener
 from secretariat.services.accounts import portal_accounts_create
 from secretariat.services.decrees import decree_issue
 from secretariat.services.roster_format import HEADER
-from secretariat.services.synthetic import synthetic_members
 
 from .factories import make_person
 
 pytestmark = pytest.mark.django_db
 
 N = 50
+ROOT = Path(__file__).resolve().parent.parent
+SYNTHETIC_REGION = Q(code__startswith="00.")
+SYNTHETIC_NIK = Q(nik__startswith="99")
+IN_SYNTHETIC_KELURAHAN = Q(kelurahan__code__startswith="00.")
+
+
+@pytest.fixture(autouse=True)
+def loadtest_installed(settings):
+    """The app as `LOADTEST=true` installs it (its start-up is tested in a child process below)."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench.loadtest.apps.LoadTestConfig"]
 
 
 @pytest.fixture
@@ -42,46 +60,46 @@ def seed(n=N, **options):
 def real_state() -> dict:
     """Everything that is not synthetic, to compare before and after."""
     return {
-        "kecamatan": sorted(Kecamatan.objects.filter(synthetic=False).values_list("code", "name")),
-        "kelurahan": sorted(Kelurahan.objects.filter(synthetic=False).values_list("code", "name")),
-        "people": sorted(Person.objects.filter(synthetic=False).values_list("nik", "name", "updated_at")),
+        "kecamatan": sorted(Kecamatan.objects.exclude(SYNTHETIC_REGION).values_list("code", "name")),
+        "kelurahan": sorted(Kelurahan.objects.exclude(SYNTHETIC_REGION).values_list("code", "name")),
+        "people": sorted(Person.objects.exclude(SYNTHETIC_NIK).values_list("nik", "name", "updated_at")),
         "appointments": sorted(
-            Appointment.objects.filter(kelurahan__synthetic=False).values_list("pk", "person__nik", "role")
+            Appointment.objects.exclude(IN_SYNTHETIC_KELURAHAN).values_list("pk", "person__nik", "role")
         ),
-        "person_history": Person.history.filter(synthetic=False).count(),
+        "person_history": Person.history.exclude(SYNTHETIC_NIK).count(),
     }
 
 
 def test_it_seeds_three_members_in_every_synthetic_kelurahan(demo_roster):
     seed()
-    kelurahan = Kelurahan.objects.filter(synthetic=True)
+    kelurahan = Kelurahan.objects.filter(SYNTHETIC_REGION)
     assert kelurahan.count() == N
-    assert Kecamatan.objects.filter(synthetic=True).count() == 5  # 12 kelurahan per synthetic kecamatan
-    assert Person.objects.filter(synthetic=True).count() == 3 * N
-    active = Appointment.objects.active().filter(kelurahan__synthetic=True)
+    assert Kecamatan.objects.filter(SYNTHETIC_REGION).count() == 5  # 12 kelurahan per synthetic kecamatan
+    assert Person.objects.filter(SYNTHETIC_NIK).count() == 3 * N
+    active = Appointment.objects.active().filter(IN_SYNTHETIC_KELURAHAN)
     assert active.count() == 3 * N
     assert {a.period.is_current for a in active.select_related("period")} == {True}
     for code in kelurahan.values_list("code", flat=True)[:10]:
         assert sorted(active.filter(kelurahan_id=code).values_list("role", flat=True)) == sorted(Role.values)
-    assert not Appointment.objects.filter(kelurahan__synthetic=True, person__synthetic=False).exists()
-    assert Kelurahan.objects.filter(synthetic=False).count() == 34
+    assert not active.exclude(person__nik__startswith="99").exists()
+    assert Kelurahan.objects.exclude(SYNTHETIC_REGION).count() == 34
 
 
-def test_synthetic_codes_are_in_province_00_and_names_say_sintetis(demo_roster):
+def test_synthetic_regions_are_in_province_00_under_their_own_kecamatan_and_say_sintetis(demo_roster):
+    real_before = set(Kelurahan.objects.values_list("code", flat=True))
     seed()
-    for kel in Kelurahan.objects.filter(synthetic=True).select_related("kecamatan"):
-        assert kel.code.startswith("00.")
-        assert kel.kecamatan.synthetic and kel.code.startswith(kel.kecamatan.code + ".")
+    added = Kelurahan.objects.exclude(code__in=real_before).select_related("kecamatan")
+    assert added.count() == N
+    for kel in added:
+        assert kel.code.startswith("00.") and kel.kecamatan.code.startswith("00.")
+        assert kel.code.startswith(kel.kecamatan.code + ".")
         assert "Sintetis" in kel.name and "Sintetis" in kel.kecamatan.name
-    assert set(Kelurahan.objects.filter(synthetic=False).values_list("code", flat=True)).isdisjoint(
-        Kelurahan.objects.filter(synthetic=True).values_list("code", flat=True)
-    )
-    assert not Kelurahan.objects.filter(synthetic=False, code__startswith="00.").exists()
+    assert set(Kelurahan.objects.exclude(SYNTHETIC_REGION).values_list("code", flat=True)) == real_before
 
 
 def test_every_synthetic_person_passes_the_model_validation_and_niks_never_repeat(demo_roster):
     seed()
-    people = list(Person.objects.filter(synthetic=True))
+    people = list(Person.objects.filter(SYNTHETIC_NIK))
     for person in people:
         person.full_clean()  # NIK, NIP, name validator, agreement with birth date and gender
         info = identity.parse_nik(person.nik)
@@ -89,30 +107,32 @@ def test_every_synthetic_person_passes_the_model_validation_and_niks_never_repea
         assert "Sintetis" in person.name
     niks = list(Person.objects.values_list("nik", flat=True))
     assert len(niks) == len(set(niks)) == 102 + 3 * N
-    sekretaris = Person.objects.filter(synthetic=True, appointments__role=Role.SEKRETARIS)
+    sekretaris = Person.objects.filter(SYNTHETIC_NIK, appointments__role=Role.SEKRETARIS)
     assert sekretaris.count() == N and not sekretaris.filter(nip="").exists()
 
 
-def test_a_stored_person_holding_a_would_be_synthetic_nik_keeps_it_and_seeding_skips_it(demo_roster):
+def test_a_stored_person_holding_a_would_be_synthetic_nik_keeps_it_and_seeding_skips_the_number(
+    demo_roster,
+):
     first = next(synthetic_members(1))
-    taken = make_person(
-        nik=first.nik, gender=first.gender, birth_date=first.birth_date, name="Orang Nyata Pindahan"
-    )
+    taken = make_person(nik=first.nik, gender=first.gender, birth_date=first.birth_date, name="Orang Lain")
     seed()
     taken.refresh_from_db()
-    assert taken.name == "Orang Nyata Pindahan" and not taken.synthetic
-    assert not Person.objects.filter(synthetic=True, nik=first.nik).exists()
-    assert Person.objects.filter(synthetic=True).count() == 3 * N
+    assert taken.name == "Orang Lain" and not taken.appointments.exists()
+    assert Person.objects.filter(nik=first.nik).count() == 1
+    seeded = Person.objects.filter(SYNTHETIC_NIK).exclude(pk=taken.pk)
+    assert seeded.count() == 3 * N
+    assert Appointment.objects.filter(IN_SYNTHETIC_KELURAHAN, person__in=seeded).count() == 3 * N
 
 
 def test_seeding_writes_audit_history_for_synthetic_people_and_appointments(demo_roster):
     seed(5)
-    history = Person.history.filter(synthetic=True)
+    history = Person.history.filter(SYNTHETIC_NIK)
     assert history.count() == 15
     assert set(history.values_list("history_type", "history_change_reason")) == {
         ("+", "seed_synthetic (data sintetis)")
     }
-    assert Appointment.history.filter(person__synthetic=True, history_type="+").count() == 15
+    assert Appointment.history.filter(IN_SYNTHETIC_KELURAHAN, history_type="+").count() == 15
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics")
@@ -134,18 +154,18 @@ def test_seeding_refreshes_the_statistics_of_what_it_loaded(demo_roster):
 
 def test_seeding_again_over_synthetic_rows_is_refused_and_changes_nothing(demo_roster):
     seed()
-    before = list(Person.objects.filter(synthetic=True).values_list("nik", flat=True).order_by("nik"))
+    before = list(Person.objects.filter(SYNTHETIC_NIK).values_list("nik", flat=True).order_by("nik"))
     with pytest.raises(CommandError, match="Sudah ada 50 kelurahan sintetis"):
         seed(10)
-    assert list(Person.objects.filter(synthetic=True).values_list("nik", flat=True).order_by("nik")) == before
+    assert list(Person.objects.filter(SYNTHETIC_NIK).values_list("nik", flat=True).order_by("nik")) == before
 
 
 def test_replace_removes_the_old_synthetic_rows_and_seeds_anew(demo_roster):
     seed()
     seed(7, replace=True)
-    assert Kelurahan.objects.filter(synthetic=True).count() == 7
-    assert Person.objects.filter(synthetic=True).count() == 21
-    assert Person.objects.filter(synthetic=False).count() == 102
+    assert Kelurahan.objects.filter(SYNTHETIC_REGION).count() == 7
+    assert Person.objects.filter(SYNTHETIC_NIK).count() == 21
+    assert Person.objects.exclude(SYNTHETIC_NIK).count() == 102
 
 
 def test_kelurahan_count_outside_the_code_space_is_refused():
@@ -155,32 +175,24 @@ def test_kelurahan_count_outside_the_code_space_is_refused():
         seed(0)
 
 
-def test_the_database_refuses_a_real_code_marked_synthetic_and_a_00_code_not_marked():
-    kecamatan = Kecamatan.objects.get(code="64.71.01")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Kelurahan.objects.create(code="00.01.01.1001", kecamatan=kecamatan, name="Tanpa Tanda")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Kelurahan.objects.create(code="64.71.01.1999", kecamatan=kecamatan, name="Palsu", synthetic=True)
-
-
 def test_remove_deletes_exactly_the_synthetic_rows_and_their_history(demo_roster):
     before = real_state()
     seed()
-    synthetic_codes = list(Kelurahan.objects.filter(synthetic=True).values_list("code", flat=True))
+    assert Appointment.history.filter(IN_SYNTHETIC_KELURAHAN).count() == 3 * N
     call_command("seed_synthetic", remove=True)
-    assert not Kelurahan.objects.filter(synthetic=True).exists()
-    assert not Kecamatan.objects.filter(synthetic=True).exists()
-    assert not Person.objects.filter(synthetic=True).exists()
-    assert not Person.history.filter(synthetic=True).exists()
-    assert not Appointment.history.filter(kelurahan_id__in=synthetic_codes).exists()
+    assert not Kelurahan.objects.filter(SYNTHETIC_REGION).exists()
+    assert not Kecamatan.objects.filter(SYNTHETIC_REGION).exists()
+    assert not Person.objects.filter(SYNTHETIC_NIK).exists()
+    assert not Person.history.filter(SYNTHETIC_NIK).exists()
+    assert not Appointment.history.filter(IN_SYNTHETIC_KELURAHAN).exists()
     assert real_state() == before
     assert Appointment.objects.active().count() == 102
 
 
 def test_remove_keeps_the_history_of_real_rows_even_where_it_once_named_a_synthetic_row(demo_roster):
     seed()
-    real = Appointment.objects.filter(kelurahan__synthetic=False).first()
-    synthetic_code = Kelurahan.objects.filter(synthetic=True).values_list("code", flat=True).first()
+    real = Appointment.objects.exclude(IN_SYNTHETIC_KELURAHAN).first()
+    synthetic_code = Kelurahan.objects.filter(SYNTHETIC_REGION).values_list("code", flat=True).first()
     # An old version of a real appointment that named a synthetic kelurahan (history rows have no constraint).
     real.history.update(kelurahan_id=synthetic_code)
     before = real.history.count()
@@ -192,13 +204,13 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
     demo_roster,
 ):
     real_decree = decree_issue(decree_date=dt.date(2024, 6, 1))
-    real_user = portal_accounts_create(people=Person.objects.filter(synthetic=False)[:1])[0].username
+    real_user = portal_accounts_create(people=Person.objects.exclude(SYNTHETIC_NIK)[:1])[0].username
     seed(5)
     synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2))  # lists the 15 synthetic members only
     pacts_generate()  # one job for all 117 pacts
     ceremony = Ceremony.objects.create(name="Uji", date=dt.date(2024, 6, 1), place="Aula")
     ceremony.expected.set(Appointment.objects.filter(kelurahan_id__in=["64.71.01.1001", "00.01.01.1001"]))
-    synthetic_user = portal_accounts_create(people=Person.objects.filter(synthetic=True)[:1])[0].username
+    synthetic_user = portal_accounts_create(people=Person.objects.filter(SYNTHETIC_NIK)[:1])[0].username
     assert Pact.objects.count() == 117
 
     call_command("seed_synthetic", remove=True)
@@ -224,8 +236,8 @@ def test_remove_refuses_and_keeps_everything_when_a_real_row_points_at_synthetic
     # --replace removes first: the same refusal, not a traceback.
     with pytest.raises(CommandError, match="Data nyata masih merujuk data sintetis"):
         call_command("seed_synthetic", kelurahan=N, replace=True)
-    assert Kelurahan.objects.filter(synthetic=True).count() == N
-    assert Person.objects.filter(synthetic=True).count() == 3 * N
+    assert Kelurahan.objects.filter(SYNTHETIC_REGION).count() == N
+    assert Person.objects.filter(SYNTHETIC_NIK).count() == 3 * N
     assert Kelurahan.objects.filter(code="64.71.01.1001").exists()
 
 
@@ -237,7 +249,7 @@ def read_rows(path):
 def test_csv_writes_members_as_an_import_file_and_inserts_only_regions(demo_roster, tmp_path):
     path = tmp_path / "sintetis.csv"
     seed(csv=str(path))
-    assert Kelurahan.objects.filter(synthetic=True).count() == N
+    assert Kelurahan.objects.filter(SYNTHETIC_REGION).count() == N
     assert Person.objects.count() == 102
     rows = read_rows(path)
     assert rows[0] == HEADER
@@ -252,9 +264,9 @@ def test_csv_file_round_trips_through_import_members_and_remove_takes_the_import
     path = tmp_path / "sintetis.csv"
     seed(csv=str(path))
     call_command("import_members", str(path))
-    assert Person.objects.filter(synthetic=True).count() == 3 * N  # the import marks them
-    assert Appointment.objects.active().filter(kelurahan__synthetic=True).count() == 3 * N
-    assert Person.history.filter(synthetic=True, history_type="+").count() == 3 * N
+    assert Person.objects.filter(SYNTHETIC_NIK).count() == 3 * N  # the file's NIKs are of province 99
+    assert Appointment.objects.active().filter(IN_SYNTHETIC_KELURAHAN).count() == 3 * N
+    assert Person.history.filter(SYNTHETIC_NIK, history_type="+").count() == 3 * N
     call_command("seed_synthetic", remove=True)
     assert real_state() == before
 
@@ -274,7 +286,7 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_row(demo_roster, t
     assert f"Baris 78 ({rows[bad][3]}), kolom nik" in err  # the row's person is named beside its number
     assert "tidak ada data yang disimpan" in err
     assert Person.objects.count() == 102
-    assert not Appointment.objects.filter(kelurahan__synthetic=True).exists()
+    assert not Appointment.objects.filter(IN_SYNTHETIC_KELURAHAN).exists()
 
 
 def test_copy_in_slices_keeps_rows_ids_and_history_in_step(demo_roster, monkeypatch):
@@ -282,13 +294,103 @@ def test_copy_in_slices_keeps_rows_ids_and_history_in_step(demo_roster, monkeypa
 
     monkeypatch.setattr(bulk_copy, "COPY_SLICE", 4)  # 15 people: slices of 4, 4, 4, 3
     seed(5)
-    people = {p.pk: p for p in Person.objects.filter(synthetic=True)}
+    people = {p.pk: p for p in Person.objects.filter(SYNTHETIC_NIK)}
     assert len(people) == 15
-    history = Person.history.filter(synthetic=True)
+    history = Person.history.filter(SYNTHETIC_NIK)
     assert sorted(history.values_list("id", "nik")) == sorted((pk, p.nik) for pk, p in people.items())
-    for appointment in Appointment.objects.filter(kelurahan__synthetic=True).select_related("person"):
-        assert appointment.person.synthetic
+    for appointment in Appointment.objects.filter(IN_SYNTHETIC_KELURAHAN).select_related("person"):
+        assert appointment.person.pk in people
         assert appointment.person.name.endswith(
             " Sintetis " + "ABCDE"[int(appointment.kelurahan_id[-2:]) - 1]
         )
-    assert Appointment.history.filter(person__synthetic=True).count() == 15
+    assert Appointment.history.filter(person_id__in=people).count() == 15
+
+
+# --- the tooling is installed only when asked for ----------------------------------------------------------
+
+
+def manage(*args, env=None, code=None):
+    """`manage.py args` (or `python -c code`) in a child process, as an operator starts it."""
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"LOADTEST", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment |= {
+        "SECRET_KEY": "test-only-secret",
+        "DJANGO_SETTINGS_MODULE": "pps_admin.settings",
+        **(env or {}),
+    }
+    command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.django_db(False)
+def test_seed_synthetic_exists_only_with_loadtest_on():
+    off = manage("help", "seed_synthetic")
+    assert off.returncode != 0 and "Unknown command: 'seed_synthetic'" in off.stderr
+    on = manage("help", "seed_synthetic", env={"LOADTEST": "true"})
+    assert on.returncode == 0, on.stderr
+    assert "--kelurahan" in on.stdout and "--remove" in on.stdout
+    typo = manage("help", "seed_synthetic", env={"LOADTEST": "ya"})
+    assert typo.returncode != 0 and "LOADTEST must be a boolean" in typo.stderr
+
+
+@pytest.mark.django_db(False)
+def test_loadtest_on_where_the_tooling_is_missing_is_refused_at_start_up():
+    # The production image has no bench/ (.dockerignore): stand that in by making `bench` unimportable.
+    missing = manage(
+        code="import sys; sys.modules['bench'] = None; import django; django.setup()",
+        env={"LOADTEST": "true"},
+    )
+    assert missing.returncode != 0
+    assert "LOADTEST=true needs bench/loadtest" in missing.stderr
+
+
+# --- the marker columns' removal ----------------------------------------------------------------------------
+
+DROPS = {"kelurahan": "_drop_synthetic_marker", "secretariat": "_drop_person_synthetic_marker"}
+
+
+def before_the_drops(graph) -> list[tuple[str, str]]:
+    """The migrations the two drops follow, found by name so that renumbering them changes nothing."""
+    targets = []
+    for app, suffix in DROPS.items():
+        (drop,) = [key for key in graph.nodes if key[0] == app and key[1].endswith(suffix)]
+        targets += [dependency for dependency in graph.nodes[drop].dependencies if dependency[0] == app]
+    return targets
+
+
+def test_migrating_back_marks_the_synthetic_rows_by_their_codes_and_forward_again_keeps_them(committed_db):
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("seed_demo")
+    seed(5)
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = MigrationExecutor(connection)
+        before = before_the_drops(executor.loader.graph)
+        assert len(before) == 2
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        marked = {
+            name: dict(old.get_model(app, name).objects.values_list(key, "synthetic"))
+            for app, name, key in [
+                ("kelurahan", "Kecamatan", "code"),
+                ("kelurahan", "Kelurahan", "code"),
+                ("secretariat", "Person", "nik"),
+                ("secretariat", "HistoricalPerson", "nik"),
+            ]
+        }
+        assert {code: flag for code, flag in marked["Kelurahan"].items() if flag} == {
+            code: True for code in marked["Kelurahan"] if code.startswith("00.")
+        }
+        assert sum(marked["Kelurahan"].values()) == 5 and len(marked["Kelurahan"]) == 39
+        assert sum(marked["Kecamatan"].values()) == 1 and len(marked["Kecamatan"]) == 7
+        for name in ("Person", "HistoricalPerson"):
+            assert {nik: nik.startswith("99") for nik in marked[name]} == marked[name]
+            assert sum(marked[name].values()) == 15 and len(marked[name]) == 117
+
+        MigrationExecutor(connection).migrate(latest)
+        assert Kelurahan.objects.filter(SYNTHETIC_REGION).count() == 5
+        assert Person.objects.filter(SYNTHETIC_NIK).count() == 15
+    finally:
+        MigrationExecutor(connection).migrate(latest)  # whatever failed, the next test gets the schema

@@ -241,8 +241,9 @@ def replacement_search_view(request):
     word in the name, or a whole NIK), pages fetched without a count.
 
     It starts when a word has REPLACEMENT_MIN_CHARACTERS (the widget waits for as many characters): listing
-    everyone without a post means passing everyone with one, 300 ms at 251k people, and words shorter than
-    a trigram scan the whole table; a word of three letters or more is found through the trigram index."""
+    everyone without a post means passing everyone with one (bench/RESULTS.md, "the Ganti search"), and
+    words shorter than a trigram scan the whole table; a word of three letters or more is found through
+    the trigram index."""
     _require(request, "change_appointment", "view_person")
     term = request.GET.get("term", "").strip()
     page = None

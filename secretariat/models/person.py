@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from kelurahan.models import synthetic_marker_field
 from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat import identity
 
@@ -53,9 +52,6 @@ class Person(models.Model):
     )
     must_change_password = models.BooleanField(
         "wajib ganti sandi", default=False, help_text="Sandi sekali pakai: diganti saat login pertama."
-    )
-    synthetic = synthetic_marker_field(
-        "Orang fiktif untuk uji skala (seed_synthetic); dihapus dengan seed_synthetic --remove."
     )
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     updated_at = models.DateTimeField("diubah", auto_now=True)

@@ -1,8 +1,8 @@
-"""PostgreSQL COPY for very large inserts of plain rows (synthetic data at national scale).
+"""PostgreSQL COPY for very large inserts of plain rows (a national roster import; load-test data).
 
-bulk_create spends most of its time in Python (model instances, then per-value SQL preparation: about
-80% of seeding 30,000 people with history was Python). COPY takes tab-separated text straight into the
-table, about five times faster overall. Values are str, int, bool, date, datetime or None; text is escaped
+bulk_create spends most of its time in Python (model instances, then per-value SQL preparation); COPY
+takes tab-separated text straight into the table, several times faster overall (bench/RESULTS.md,
+"Seeding and removal"). Values are str, int, bool, date, datetime or None; text is escaped
 for COPY's text format (backslash, tab, line breaks); a NUL character cannot be stored and is refused.
 Errors (a unique NIK taken meanwhile) surface as Django's IntegrityError, as with bulk_create.
 """
@@ -77,8 +77,8 @@ def copy_create_with_history(
         "history_type": "+",
         "history_user_id": default_user.pk if default_user else None,
     }
-    # In slices, so only one slice of row dicts and COPY text is in memory at a time (251k rows at once
-    # added about 600 MB to an import's peak).
+    # In slices, so only one slice of row dicts and COPY text is in memory at a time (all of a national
+    # import at once weighed on its peak memory: bench/RESULTS.md, "Import").
     for start in range(0, len(objs), COPY_SLICE):
         part = objs[start : start + COPY_SLICE]
         rows = []
@@ -124,8 +124,9 @@ def analyze(*models) -> None:
     Besides better plans for what follows, this invalidates plans the session cached while the tables were
     small, among them the foreign-key checks that PostgreSQL runs at COMMIT (Django's foreign keys are
     deferred). Seeding 83,763 kelurahan on a connection that had imported the 34 real ones earlier kept
-    a check planned as a sequential scan of 34 kelurahan for all 251k appointments: the COMMIT ran for more
-    than 7 minutes. With the statistics refreshed the checks probe the primary keys. No-op elsewhere.
+    a check planned as a sequential scan of 34 kelurahan for all 251k appointments, and the COMMIT ran for
+    minutes (bench/RESULTS.md). With the statistics refreshed the checks probe the primary keys. No-op
+    elsewhere.
     """
     if connection.vendor != "postgresql":
         return

@@ -570,7 +570,7 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
 
     Laid out again from the decree's snapshot exactly as each stored Petikan was, and written as one PDF,
     so that each font is embedded once for all its pages: a merge of the 102 stored files carried 102
-    subsets of each font (1.6 MB against 0.5 MB, bench/RESULTS.md "Bundel cetak"). Laying out 102 pages
+    subsets of each font (far larger: bench/RESULTS.md, "bundel cetak"). Laying out 102 pages
     takes seconds, so the bundle is built once (by the worker, `decree_bundle_prepare`) and kept under
     documents/bundel-sk/, write-once, as issued (a revoked decree's download is stamped DICABUT on its way
     out, like its other documents: services/revocation_stamp.py)."""

@@ -24,12 +24,14 @@ from .spreadsheet import FORMULA_PREFIXES, Formula, SpreadsheetError, XlsxLimits
 MAX_CELL_LENGTH = 500
 NAME_SHOWN = 60  # characters of a row's name shown beside its problems
 DATE_FORMATS = "Tanggal harus berbentuk YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY."
-# Blank rows cost as much to read as full ones: an XLSX of 3,000,000 blank rows (15 MB) took 61 s to read
-# and killed the admin's worker. No roster has a thousand blank rows in a row; a file that does is refused
-# at the first thousand, and an upload may hold at most this many blank rows beyond its data-row limit.
+# Blank rows cost as much to read as full ones: an XLSX of millions of blank rows, small as a file, kept the
+# admin's worker reading past its timeout (bench/RESULTS.md, "Hostile roster uploads"). No roster has a
+# thousand blank rows in a row; a file that does is refused at the first thousand, and an upload may hold
+# at most this many blank rows beyond its data-row limit.
 MAX_BLANK_RUN = 1_000
-# What an upload's XLSX may unpack to (spreadsheet._check_unpacked says why): a full 20,000-row roster as
-# openpyxl writes it is 17 MB and 43 elements a row; styles, theme and workbook parts add ~20 kB, ~1,000.
+# What an upload's XLSX may unpack to (spreadsheet._check_unpacked says why): room above what a full
+# 20,000-row roster as openpyxl writes it unpacks to, per row and for its fixed parts (bench/RESULTS.md,
+# "Hostile roster uploads").
 XLSX_FIXED_BYTES, XLSX_FIXED_ELEMENTS = 2**20, 20_000
 XLSX_BYTES_PER_ROW, XLSX_ELEMENTS_PER_ROW = 2048, 50
 NAME_COLUMN = fmt.HEADER.index("nama")

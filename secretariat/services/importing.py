@@ -91,7 +91,8 @@ def members_import(
     """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run.
 
     `max_rows`: refuse a file with more data rows, before checking any (the admin's upload: a national file
-    of 251k rows takes 28 s and 800 MB to check and two minutes to write, longer than a web request may)."""
+    of 251k rows takes far longer and more memory to check and write than a web request may have;
+    bench/RESULTS.md, "Import")."""
     result = ImportResult()
     period = ElectionPeriod.current()
     if period is None:
@@ -336,11 +337,6 @@ def _active_holders(candidates: list[Candidate], period):
 
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
-    for row in result.rows:
-        if row.person_action == "baru":
-            # Someone first appointed to a synthetic kelurahan is synthetic too (seed_synthetic --csv):
-            # `seed_synthetic --remove` then finds them by the marker.
-            row.person.synthetic = row.kelurahan.synthetic
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)

@@ -74,7 +74,7 @@ UNPACK_CHUNK = 2**20
 
 def _check_unpacked(data: bytes, limits: XlsxLimits) -> None:
     """openpyxl parses every worksheet in full while it opens a workbook whose sheets carry no <dimension>
-    (3,000,000 blank rows: half a minute before the first row is read), and every shared string, so the
+    (millions of blank rows: a long wait before the first row is read), and every shared string, so the
     time a workbook can cost is bounded here, before openpyxl sees it: every part is unpacked (zipfile never
     reads past a part's stated size) and its element starts counted at C speed ('<' not followed by '/';
     namespace prefixes cannot hide an element). Stops at the first limit passed."""

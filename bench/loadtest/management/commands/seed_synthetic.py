@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secretariat.services.synthetic import NATIONAL_KELURAHAN, SyntheticError, synthetic_seed
-from secretariat.services.synthetic_removal import synthetic_remove
+from bench.loadtest.codes import SyntheticError
+from bench.loadtest.removal import synthetic_remove
+from bench.loadtest.seeding import NATIONAL_KELURAHAN, synthetic_seed
 
 
 class Command(BaseCommand):

@@ -1,42 +1,40 @@
-"""Removing synthetic data (`seed_synthetic --remove`): exactly the marked rows and what hangs off them.
+"""Removing synthetic data (`seed_synthetic --remove`): exactly the rows with reserved codes and what hangs
+off them.
 
-What counts as synthetic: kecamatan, kelurahan and people with ``synthetic=True`` (seed_synthetic sets it;
-an import sets it on new people appointed to a synthetic kelurahan), every appointment of a synthetic person
-or in a synthetic kelurahan, and whatever points at those rows: decree entries, documents, pacts, ceremony
-invitations, their audit history, and decrees that list synthetic appointments only (with their jobs).
-A decree that also lists real appointments keeps its number and its real entries.
+What counts as synthetic (`codes`): kecamatan and kelurahan coded under province 00, people whose NIK is of
+province 99 (seed_synthetic makes them; an import of its `--csv` file creates them), every appointment of
+such a person or in such a kelurahan, and whatever points at those rows: decree entries, documents, pacts,
+ceremony invitations, their audit history, and decrees that list synthetic appointments only (with their
+jobs). A decree that also lists real appointments keeps its number and its real entries.
 
-At 251k people Django's delete collector (one object per row in memory, then per-model IN lists) is too
-slow, so this walks the relations through the model metadata and deletes each level with one set-based
-DELETE ... WHERE fk IN (SELECT ...), children first. It follows every reverse relation, so models of apps
-that `secretariat` must not import (integrity's pacts) are covered too. A real row that points at a
-synthetic one is never deleted: the walk only descends into marked models' synthetic rows, so such a
-reference makes the foreign-key check fail and nothing at all is removed.
+At national scale Django's delete collector (one object per row in memory, then per-model IN lists) is
+too slow (bench/RESULTS.md, "Seeding and removal"), so this walks the relations through the model metadata
+and deletes each level with one set-based DELETE ... WHERE fk IN (SELECT ...), children first. It follows
+every reverse relation, so models of every app (integrity's pacts) are covered too. A real row that points
+at a synthetic one is never deleted: where a model has a code of its own, the walk only descends into its
+synthetic rows, so such a reference makes the foreign-key check fail and nothing at all is removed.
 """
 
 from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Q
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
 from kelurahan.models import Kecamatan
+from secretariat.models import Appointment, Decree, GenerationJob, Person
 
-from ..models import Appointment, Decree, GenerationJob, Person
-
-
-def synthetic_appointments():
-    return Appointment.objects.filter(Q(person__synthetic=True) | Q(kelurahan__synthetic=True))
+from .codes import SYNTHETIC_APPOINTMENT, SYNTHETIC_PERSON, SYNTHETIC_REGION, SyntheticError, synthetic_filter
 
 
 def synthetic_remove() -> Counter:
     """Delete all synthetic rows in one transaction; returns the number of rows deleted per model."""
     counts: Counter = Counter()
     with transaction.atomic():
-        users = list(Person.objects.filter(synthetic=True, user__isnull=False).values_list("user", flat=True))
-        synthetic = synthetic_appointments().values("pk")
+        people = Person.objects.filter(SYNTHETIC_PERSON)
+        users = list(people.filter(user__isnull=False).values_list("user", flat=True))
+        synthetic = Appointment.objects.filter(SYNTHETIC_APPOINTMENT).values("pk")
         real = Appointment.objects.exclude(pk__in=synthetic).values("pk")
         decrees = list(
             Decree.objects.filter(entries__appointment__in=synthetic)
@@ -50,8 +48,8 @@ def synthetic_remove() -> Counter:
             .distinct()
         )
         _delete(Decree, Decree.objects.filter(pk__in=decrees), counts)
-        _delete(Person, Person.objects.filter(synthetic=True), counts)
-        _delete(Kecamatan, Kecamatan.objects.filter(synthetic=True), counts)
+        _delete(Person, people, counts)
+        _delete(Kecamatan, Kecamatan.objects.filter(SYNTHETIC_REGION), counts)
         # Jobs whose every document was synthetic are left empty: remove them as well.
         _delete(GenerationJob, GenerationJob.objects.filter(pk__in=jobs, documents__isnull=True), counts)
         if users:
@@ -62,8 +60,6 @@ def synthetic_remove() -> Counter:
         try:
             connections[router.db_for_write(Person)].check_constraints()
         except IntegrityError as exc:
-            from .synthetic import SyntheticError
-
             first_line = str(exc).splitlines()[0]
             raise SyntheticError(
                 f"Data nyata masih merujuk data sintetis; tidak ada yang dihapus. {first_line}"
@@ -90,8 +86,9 @@ def _delete(model, queryset, counts: Counter, path=()) -> None:
             child._base_manager.filter(**{f"{field.name}__in": pks}).update(**{field.name: None})
             continue
         dependants = child._base_manager.filter(**{f"{field.name}__in": pks})
-        if any(f.name == "synthetic" for f in child._meta.concrete_fields):
-            dependants = dependants.filter(synthetic=True)
+        own_code = synthetic_filter(child)
+        if own_code is not None:
+            dependants = dependants.filter(own_code)
         _delete(child, dependants, counts, path)
     try:
         history = get_history_model_for_model(model)

@@ -2,27 +2,25 @@
 
 Indonesia counted about 83,700 villages and kelurahan in 2024; this module makes that many fictional ones,
 each with a full secretariat (sekretaris, bendahara, staf teknis), so pages, imports and documents can be
-measured at the size the product must survive. Nothing here is real, and everything is marked:
+measured at the size the product must survive. Nothing here is real, and its codes say so (`codes`):
 
-- Regions live under province ``00`` (``00.KK.CC`` kecamatan, ``00.KK.CC.1001`` kelurahan). Kemendagri
-  province codes run from 11 to 96, so these codes can never collide with real ones; the database ties the
-  ``00.`` prefix to the ``synthetic`` marker (kelurahan.models.synthetic_marker_constraint).
-- People carry ``synthetic=True`` and names such as "Budi Sintetis Bcd" (the name validator refuses digits,
-  so the serial is written in letters).
-- NIKs start with province ``99``: no Kemendagri province has that code, and ``parse_nik`` refuses ``00``.
-  The region part is unique per synthetic kecamatan and the serial is unique within it, so synthetic NIKs
-  never repeat; the few existing people whose NIK starts with 99 are loaded in one query and skipped.
-  Sekretaris are ASN with a NIP (birth date + appointment + gender + serial); the serial is chosen so that
-  no NIP repeats, checked against every NIP already stored (one query).
+- Regions live under province ``00`` (``00.KK.CC`` kecamatan, ``00.KK.CC.1001`` kelurahan).
+- People have NIKs of province ``99`` and names such as "Budi Sintetis Bcd" (the name validator refuses
+  digits, so the serial is written in letters). The region part is unique per synthetic kecamatan and the
+  serial is unique within it, so synthetic NIKs never repeat; the few stored people whose NIK already
+  starts with 99 are loaded in one query and skipped. Sekretaris are ASN with a NIP (birth date +
+  appointment + gender + serial); the serial is chosen so that no NIP repeats, checked against every NIP
+  already stored (one query).
 
-Speed: rows are built in chunks and written inside one transaction; on PostgreSQL with COPY (bulk_copy:
-bulk_create spent 80% of the time in Python), elsewhere (SQLite for `make run`) with bulk_create.
+Speed: rows are built in chunks and written inside one transaction; on PostgreSQL with COPY (the product's
+bulk_copy, which its national-scale import uses too), since bulk_create spent most of the time in Python
+(bench/RESULTS.md, "Seeding and removal"); elsewhere (SQLite for `make run`) with bulk_create.
 
 History: the synthetic people and appointments get their audit rows (bulk_create_with_history, reason
-"seed_synthetic (data sintetis)"), as every change in the product does. They cost time (about twice the
-rows), but they make the data behave like the real thing in pages that show history, and an import of the
-same people (``--csv``) writes history too, so both paths measure the same work. Removal
-(synthetic_removal) deletes the history rows with the rows.
+"seed_synthetic (data sintetis)"), as every change in the product does. They cost time (as many rows
+again), but they make the data behave like the real thing in pages that show history, and an import of
+the same people (``--csv``) writes history too, so both paths measure the same work. Removal (`removal`)
+deletes the history rows with the rows.
 """
 
 import csv
@@ -34,19 +32,20 @@ from pathlib import Path
 
 from django.db import transaction
 
-from kelurahan.models import SYNTHETIC_PROVINCE, Kecamatan, Kelurahan
+from kelurahan.models import Kecamatan, Kelurahan
+from secretariat import identity
+from secretariat.models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
+from secretariat.services import roster_format as fmt
+from secretariat.services.bulk_copy import analyze, copy_available, copy_insert, create_with_history
+from secretariat.services.demo import FIRST_FEMALE, FIRST_MALE
 
-from .. import identity
-from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
-from . import roster_format as fmt
-from .bulk_copy import analyze, copy_available, copy_insert, create_with_history
-from .demo import FIRST_FEMALE, FIRST_MALE
+from .codes import NIK_PROVINCE, REGION_PROVINCE, SYNTHETIC_REGION, SyntheticError
+from .removal import synthetic_remove
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
 MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
 MAX_KELURAHAN = MAX_KECAMATAN * KELURAHAN_PER_KECAMATAN  # 117,612: more than Indonesia's 83,763
 NATIONAL_KELURAHAN = 83_763
-NIK_PROVINCE = "99"  # no Kemendagri province; 00 would fail parse_nik
 PEOPLE_PER_KECAMATAN = KELURAHAN_PER_KECAMATAN * len(Role)
 NIK_SERIAL_LIMIT = 9999
 CHUNK_KELURAHAN = 2000  # rows built in memory at a time (x3 people, x3 appointments, + history)
@@ -56,11 +55,6 @@ BIRTH_FIRST = dt.date(1966, 1, 1)  # two-digit years 66-99 are unambiguous for p
 BIRTH_LAST = dt.date(1999, 12, 31)
 BIRTH_PLACE = "Kota Sintetis"
 ADDRESS = "Data sintetis untuk uji skala, bukan orang nyata"
-
-
-
-class SyntheticError(Exception):
-    """Seeding cannot go ahead; the message is for the user (Indonesian)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +99,7 @@ class SeedResult:
 
 def kecamatan_code(index: int) -> str:
     kota, kecamatan = divmod(index, 99)
-    return f"{SYNTHETIC_PROVINCE}.{kota + 1:02d}.{kecamatan + 1:02d}"
+    return f"{REGION_PROVINCE}.{kota + 1:02d}.{kecamatan + 1:02d}"
 
 
 def kelurahan_code(index: int) -> str:
@@ -125,7 +119,7 @@ def letters(number: int) -> str:
 
 def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
     kecamatan = [
-        Kecamatan(code=kecamatan_code(k), name=f"Sintetis K{k + 1:04d}", synthetic=True)
+        Kecamatan(code=kecamatan_code(k), name=f"Sintetis K{k + 1:04d}")
         for k in range(-(-count // KELURAHAN_PER_KECAMATAN))
     ]
     kelurahan = [
@@ -133,7 +127,6 @@ def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
             code=kelurahan_code(i),
             kecamatan_id=kelurahan_code(i)[:8],
             name=f"Sintetis {i + 1:06d}",
-            synthetic=True,
         )
         for i in range(count)
     ]
@@ -208,10 +201,8 @@ def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = 
         raise SyntheticError("Belum ada periode pemilihan yang berjalan.")
     with transaction.atomic():
         if replace:
-            from .synthetic_removal import synthetic_remove
-
             synthetic_remove()
-        existing = Kelurahan.objects.filter(synthetic=True).count()
+        existing = Kelurahan.objects.filter(SYNTHETIC_REGION).count()
         if existing:
             raise SyntheticError(
                 f"Sudah ada {existing} kelurahan sintetis. Hapus dulu dengan `seed_synthetic --remove`, "
@@ -253,7 +244,6 @@ def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
             employment_status=m.employment_status,
             nip=m.nip,
             address=ADDRESS,
-            synthetic=True,
         )
         for m in chunk
     ]

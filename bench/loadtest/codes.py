@@ -1,0 +1,32 @@
+"""What makes a row synthetic: its reserved code, nothing else (no marker column in the product's tables).
+
+- Kecamatan and kelurahan under province ``00`` (``00.KK.CC``, ``00.KK.CC.1001``): Kemendagri province
+  codes run from 11 to 96, so no real region has one.
+- People whose NIK starts with province ``99``: no Kemendagri province has that code either, and
+  ``parse_nik`` refuses ``00``, so a synthetic person still passes the product's NIK validation.
+
+Appointments are synthetic when their person or their kelurahan is. The same rules read history rows,
+which carry the code and the NIK as they were written.
+"""
+
+from django.db.models import Q
+
+from kelurahan.models import Kecamatan, Kelurahan
+from secretariat.models import Person
+
+REGION_PROVINCE = "00"
+REGION_PREFIX = REGION_PROVINCE + "."
+NIK_PROVINCE = "99"
+
+SYNTHETIC_REGION = Q(code__startswith=REGION_PREFIX)
+SYNTHETIC_PERSON = Q(nik__startswith=NIK_PROVINCE)
+SYNTHETIC_APPOINTMENT = Q(person__nik__startswith=NIK_PROVINCE) | Q(kelurahan__code__startswith=REGION_PREFIX)
+
+
+class SyntheticError(Exception):
+    """Seeding or removal cannot go ahead; the message is for the user (Indonesian)."""
+
+
+def synthetic_filter(model) -> Q | None:
+    """The rows of `model` that are synthetic by their own code, or None if the model has no such code."""
+    return {Kecamatan: SYNTHETIC_REGION, Kelurahan: SYNTHETIC_REGION, Person: SYNTHETIC_PERSON}.get(model)
