@@ -12,7 +12,7 @@ def mark_by_nik(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("secretariat", "0019_paw_petikan_dictum")]
+    dependencies = [("secretariat", "0020_appointment_in_issued_decree_field")]
 
     operations = [
         migrations.RunPython(migrations.RunPython.noop, mark_by_nik),
