@@ -7,6 +7,10 @@ author's cahyadsn/wilayah_kodepos (db/wilayah_kodepos.sql). Names keep the decre
 Note the gaps in Balikpapan Selatan (1002, 1006, 1008-1012): they are the decree's codes, not typos.
 """
 
+# The province and the kota above them (migration 0007); the rest of the nation comes from `load_regions`.
+PROVINCE = ("64", "Kalimantan Timur")
+REGENCY = ("64.71", "Balikpapan")  # a kota: its number is 71 or above (kelurahan/codes.py)
+
 KECAMATAN = [
     ("64.71.01", "Balikpapan Timur"),
     ("64.71.02", "Balikpapan Barat"),

@@ -35,6 +35,7 @@ from pathlib import Path
 from django.db import transaction
 
 from kelurahan.models import SYNTHETIC_PROVINCE, Kecamatan, Kelurahan
+from kelurahan.synthetic import synthetic_parents_create
 
 from .. import identity
 from ..models import Appointment, ElectionPeriod, EmploymentStatus, Person, Role
@@ -125,7 +126,12 @@ def letters(number: int) -> str:
 
 def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
     kecamatan = [
-        Kecamatan(code=kecamatan_code(k), name=f"Sintetis K{k + 1:04d}", synthetic=True)
+        Kecamatan(
+            code=kecamatan_code(k),
+            regency_id=kecamatan_code(k)[:5],
+            name=f"Sintetis K{k + 1:04d}",
+            synthetic=True,
+        )
         for k in range(-(-count // KELURAHAN_PER_KECAMATAN))
     ]
     kelurahan = [
@@ -218,6 +224,7 @@ def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = 
                 "atau pakai --replace."
             )
         kecamatan, kelurahan = synthetic_regions(count)
+        synthetic_parents_create(k.regency_id for k in kecamatan)
         _insert_regions(Kecamatan, kecamatan)
         _insert_regions(Kelurahan, kelurahan)
         if csv_path is not None:
