@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from . import codes
@@ -77,12 +77,18 @@ def regions_load(*, provinces: list[str] | None = None, path: Path = DEFAULT_PAT
     wanted = _wanted_provinces(provinces, regions_file.province_codes())
     selected = regions_file.of_provinces(wanted)
     result = LoadResult(provinces=wanted, notes=regions_file.notes)
-    with transaction.atomic():
-        for level in LEVELS:
-            model = MODELS[level]
-            result.levels[level] = _load_level(
-                model, selected[level], wanted, named=model in (Kecamatan, Kelurahan)
-            )
+    try:
+        with transaction.atomic():
+            for level in LEVELS:
+                model = MODELS[level]
+                result.levels[level] = _load_level(
+                    model, selected[level], wanted, named=model in (Kecamatan, Kelurahan)
+                )
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RegionsLoadError(
+            f"Basis data menolak pemuatan wilayah: {first_line}. Tidak ada yang dimuat."
+        ) from exc
     return result
 
 

@@ -53,10 +53,10 @@ def normalize_kelurahan_code(raw: str) -> str | None:
     return None
 
 
-def code_under_parent_constraint(parent_field: str, name: str, message: str) -> models.CheckConstraint:
+def code_under_parent_constraint(parent: str, name: str, message: str) -> models.CheckConstraint:
     """The code starts with the parent's code and a dot: the foreign key can never disagree with the code."""
     return models.CheckConstraint(
-        condition=models.Q(code__startswith=Concat(models.F(parent_field), models.Value("."))),
+        condition=models.Q(code__startswith=Concat(models.F(parent), models.Value("."))),
         name=name,
         violation_error_message=message,
     )
@@ -130,7 +130,7 @@ class Regency(models.Model):
         verbose_name_plural = "kabupaten/kota"
         constraints = [
             code_under_parent_constraint(
-                "province_id",
+                "province",
                 "regency_code_in_province",
                 "Kode kabupaten/kota harus diawali kode provinsinya (mis. 64.71 di provinsi 64).",
             )
@@ -165,7 +165,7 @@ class Kecamatan(models.Model):
         constraints = [
             synthetic_marker_constraint("kecamatan_synthetic_code"),
             code_under_parent_constraint(
-                "regency_id",
+                "regency",
                 "kecamatan_code_in_regency",
                 "Kode kecamatan harus diawali kode kabupaten/kota-nya (mis. 64.71.01 di 64.71).",
             ),
@@ -208,7 +208,7 @@ class Kelurahan(models.Model):
         constraints = [
             synthetic_marker_constraint("kelurahan_synthetic_code"),
             code_under_parent_constraint(
-                "kecamatan_id",
+                "kecamatan",
                 "kelurahan_code_in_kecamatan",
                 "Kode desa/kelurahan harus diawali kode kecamatannya (mis. 64.71.01.1001 di 64.71.01).",
             ),

@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     (
                         "code__startswith",
-                        django.db.models.functions.text.Concat(models.F("kecamatan_id"), models.Value(".")),
+                        django.db.models.functions.text.Concat(models.F("kecamatan"), models.Value(".")),
                     )
                 ),
                 name="kelurahan_code_in_kecamatan",
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     (
                         "code__startswith",
-                        django.db.models.functions.text.Concat(models.F("province_id"), models.Value(".")),
+                        django.db.models.functions.text.Concat(models.F("province"), models.Value(".")),
                     )
                 ),
                 name="regency_code_in_province",

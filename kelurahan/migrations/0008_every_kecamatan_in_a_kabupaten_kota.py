@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     (
                         "code__startswith",
-                        django.db.models.functions.text.Concat(models.F("regency_id"), models.Value(".")),
+                        django.db.models.functions.text.Concat(models.F("regency"), models.Value(".")),
                     )
                 ),
                 name="kecamatan_code_in_regency",
