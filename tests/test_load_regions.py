@@ -157,6 +157,16 @@ def test_it_never_deletes_and_never_changes_a_code(tmp_path):
     assert "desa/kelurahan: 1 baru, 0 nama diperbarui, 34 tetap, 1 tidak ada di berkas (dibiarkan)" in output
 
 
+def test_a_region_staff_typed_in_keeps_their_name_when_the_list_brings_its_code(tmp_path):
+    kecamatan = Kecamatan.objects.get(code="64.71.01")
+    Kelurahan.objects.create(code="64.71.01.1005", kecamatan=kecamatan, name="Nama Staf")
+    path = balikpapan_file(tmp_path, extra=[Region("64.71.01.1005", "Kelurahan Baru", "76116")])
+    output = load(file=path)
+    typed = Kelurahan.objects.get(code="64.71.01.1005")
+    assert (typed.name, typed.official_name, typed.postal_code) == ("Nama Staf", "Kelurahan Baru", "76116")
+    assert "1 nama suntingan staf dipertahankan" in output
+
+
 @pytest.mark.parametrize(
     "provinces,message",
     [

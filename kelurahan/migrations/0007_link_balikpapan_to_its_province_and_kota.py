@@ -1,5 +1,4 @@
 from django.db import migrations
-from django.db.models import F
 from django.db.models.functions import Substr
 
 SYNTHETIC_PROVINCE = "00"  # kelurahan.models.SYNTHETIC_PROVINCE, frozen here as migrations are
@@ -11,7 +10,8 @@ def add_balikpapan_regions(apps, schema_editor):
     Idempotent, and it creates any of the 6 + 34 that are missing, so that tests which flush the database
     load the whole of Balikpapan's reference data with it (tests/conftest.py REFERENCE_DATA). Kecamatan
     outside Balikpapan already stored (seed_synthetic's 00.xx.xx, or typed into the admin) get a parent
-    named after its code until `load_regions` gives it its name.
+    named after its code until `load_regions` gives it its name. Only Balikpapan's get an official name: a
+    region staff typed in has none until a load gives it one, so `load_regions` keeps the name they chose.
     """
     from kelurahan.region_data import KECAMATAN, KELURAHAN, PROVINCE, REGENCY
 
@@ -61,8 +61,6 @@ def add_balikpapan_regions(apps, schema_editor):
         )
         if not created and kelurahan.official_name != name:
             Kelurahan.objects.filter(code=code).update(official_name=name)
-    Kecamatan.objects.filter(official_name="").update(official_name=F("name"))
-    Kelurahan.objects.filter(official_name="").update(official_name=F("name"))
 
 
 class Migration(migrations.Migration):
