@@ -40,11 +40,11 @@ class KecamatanAdmin(WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin
     list_filter = [regency_filter("regency")]
     list_select_related = ["regency"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["regency"]  # 514 of them
 
     def get_readonly_fields(self, request, obj=None):
-        # The code is the key other records point to: editable names, fixed codes (and so fixed parents).
-        return ["code", "regency", "official_name"] if obj else ["official_name"]
+        # The code is the key other records point to: editable names, fixed codes. The kabupaten/kota
+        # follows from the code (Kecamatan.clean), so it is never typed.
+        return ["code", "regency", "official_name"] if obj else ["regency", "official_name"]
 
 
 @admin.register(Kelurahan)

@@ -6,7 +6,8 @@ The rules, in the order the brief for issue #17 gives them:
 - Idempotent: a second load with the same file changes nothing, and says so.
 - Names follow the file, except what staff chose: a kecamatan's or desa/kelurahan's display name that differs
   from its `official_name` (the file's name at the last load, or the decree's for Balikpapan's migration;
-  none for a region staff typed in) was chosen in the admin, and is kept; its `official_name` still moves to the new file's spelling.
+  none for a region staff typed in) was chosen in the admin, and is kept; its `official_name` still moves
+  to the new file's spelling.
   Provinces and kabupaten/kota are read-only in the admin, so their names simply follow the file.
 - A postal code is filled in where none is stored; one that is stored (staff may correct it) is kept.
 - All or nothing: the file is read and checked whole, the province codes asked for are checked, and only

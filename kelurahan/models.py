@@ -9,6 +9,7 @@ Provinces and kabupaten/kota are read-only in the admin: their names always foll
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Concat
@@ -173,6 +174,20 @@ class Kecamatan(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The kabupaten/kota is the code's first two parts: staff adding a kecamatan type only the code.
+        super().clean()
+        if self.regency_id is None and KECAMATAN_CODE_RE.match(self.code or ""):
+            regency = self.code[:5]
+            if not Regency.objects.filter(code=regency).exists():
+                raise ValidationError(
+                    {
+                        "code": f"Kabupaten/kota {regency} belum ada. Muat dulu wilayah provinsinya: "
+                        f"manage.py load_regions {self.code[:2]}."
+                    }
+                )
+            self.regency_id = regency
 
 
 class Kelurahan(models.Model):

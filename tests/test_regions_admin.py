@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kelurahan.models import Province, Regency
+from kelurahan.models import Kecamatan, Province, Regency
 from kelurahan.synthetic import synthetic_parents_create
 from secretariat.roles import OPERATOR, VIEWER
 
@@ -115,6 +115,17 @@ def test_a_kecamatan_keeps_its_code_and_kabupaten_kota_and_shows_its_official_na
         "Timur (nama staf)",
     )
     assert "Balikpapan Timur" in staff_client.get(url).content.decode()  # the official name, read-only
+
+
+def test_a_new_kecamatan_gets_its_kabupaten_kota_from_its_code(staff_client):
+    url = reverse("admin:kelurahan_kecamatan_add")
+    assert staff_client.post(url, {"code": "64.71.07", "name": "Balikpapan Uji"}).status_code == 302
+    assert Kecamatan.objects.get(code="64.71.07").regency_id == "64.71"
+    refused = staff_client.post(url, {"code": "65.01.01", "name": "Di Luar"})
+    assert "Kabupaten/kota 65.01 belum ada. Muat dulu wilayah provinsinya: manage.py load_regions 65." in (
+        refused.content.decode()
+    )
+    assert not Kecamatan.objects.filter(code="65.01.01").exists()
 
 
 def queries_of(client, url) -> int:
