@@ -1,14 +1,15 @@
-"""Admin list filters by kecamatan or kelurahan that stay usable with thousands of them.
+"""Admin list filters by kabupaten/kota, kecamatan or kelurahan that stay usable with thousands of them.
 
 Up to MAX_LINKS choices (Balikpapan: 6 kecamatan, 34 kelurahan) the sidebar lists them as links, as
-Django's own filters do. Beyond that (a province, the nation: 7,000 kecamatan, 83,763 kelurahan) a list
-would be a page of its own, so the filter becomes a box where staff type a code or an exact name.
+Django's own filters do. Beyond that (a province, the nation: 514 kabupaten/kota, 7,000 kecamatan, 83,763
+kelurahan) a list would be a page of its own, so the filter becomes a box where staff type a code or an
+exact name.
 """
 
 from django.contrib import admin
 from django.db.models import Q
 
-from .models import Kecamatan, Kelurahan
+from .models import Kecamatan, Kelurahan, Regency
 
 MAX_LINKS = 100
 
@@ -18,13 +19,16 @@ class _RegionFilter(admin.SimpleListFilter):
     region_model = Kecamatan
     field_path = ""  # path from the listed model to the region's code, e.g. "kelurahan__kecamatan"
     as_input = False
+    example = "64.71.01"
 
     def lookups(self, request, model_admin):
-        choices = list(
-            self.region_model.objects.order_by("code").values_list("code", "name")[: MAX_LINKS + 1]
-        )
+        choices = self.choice_rows()
         self.as_input = len(choices) > MAX_LINKS
         return [] if self.as_input else choices
+
+    def choice_rows(self) -> list[tuple[str, str]]:
+        """Up to MAX_LINKS + 1 (code, label) pairs: one more than shown tells that there are too many."""
+        return list(self.region_model.objects.order_by("code").values_list("code", "name")[: MAX_LINKS + 1])
 
     def has_output(self):
         return True
@@ -37,6 +41,7 @@ class _RegionFilter(admin.SimpleListFilter):
             "input": True,
             "parameter": self.parameter_name,
             "value": self.value() or "",
+            "example": self.example,
             "hidden": [
                 (key, value)
                 for key, values in changelist.params.items()
@@ -59,6 +64,29 @@ class _RegionFilter(admin.SimpleListFilter):
         return queryset.filter(**{f"{self.field_path}__in": codes})
 
 
+class RegencyFilter(_RegionFilter):
+    title = "kabupaten/kota"
+    parameter_name = "kabkota"
+    region_model = Regency
+    example = "64.71"
+
+    def choice_rows(self):
+        return [(r.code, str(r)) for r in Regency.objects.order_by("code")[: MAX_LINKS + 1]]  # "Kota ..."
+
+    def region_codes(self):
+        # Also "Kota Balikpapan" / "Kabupaten Paser": the stored name has no kind, the code says it.
+        value = " ".join((self.value() or "").split())
+        kind, _, rest = value.partition(" ")
+        named = [
+            regency.code
+            for regency in Regency.objects.filter(name__iexact=rest)
+            if rest and regency.kind.label.lower() == kind.lower()
+        ]
+        return Regency.objects.filter(Q(code=value) | Q(name__iexact=value) | Q(code__in=named)).values(
+            "code"
+        )
+
+
 class KecamatanFilter(_RegionFilter):
     title = "kecamatan"
     parameter_name = "kecamatan"
@@ -69,6 +97,7 @@ class KelurahanFilter(_RegionFilter):
     title = "kelurahan"
     parameter_name = "kelurahan"
     region_model = Kelurahan
+    example = "64.71.01.1001"
 
 
 def kecamatan_filter(field_path: str, *, through=None):
@@ -78,6 +107,10 @@ def kecamatan_filter(field_path: str, *, through=None):
         (KecamatanFilter,),
         {"field_path": field_path, **({"filter_codes": staticmethod(through)} if through else {})},
     )
+
+
+def regency_filter(field_path: str):
+    return type("RegencyFilter", (RegencyFilter,), {"field_path": field_path})
 
 
 def kelurahan_filter(field_path: str):

@@ -1,11 +1,16 @@
 """The 6 kecamatan and 34 kelurahan of Kota Balikpapan (region 64.71).
 
 Codes and names follow Kepmendagri No. 100.1.1-6117 Tahun 2022 (the decree in force during Pilkada 2024),
-as published in the public dataset cahyadsn/wilayah (db/wilayah_2022.sql). Postal codes come from the same
-author's cahyadsn/wilayah_kodepos (db/wilayah_kodepos.sql). Names keep the decree's spelling
+as published in the public dataset cahyadsn/wilayah (then db/wilayah_2022.sql; at commit b7ad440a the same
+data is db/archive/wilayah_2023.sql, from which kelurahan/data/regions.csv.xz is built). Postal codes come
+from the same author's cahyadsn/wilayah_kodepos (db/wilayah_kodepos.sql). Names keep the decree's spelling
 (e.g. "Gunungsamarinda", "Sungainangka"); staff may edit display names in the admin, codes never change.
 Note the gaps in Balikpapan Selatan (1002, 1006, 1008-1012): they are the decree's codes, not typos.
 """
+
+# The province and the kota above them (migration 0007); the rest of the nation comes from `load_regions`.
+PROVINCE = ("64", "Kalimantan Timur")
+REGENCY = ("64.71", "Balikpapan")  # a kota: its number is 71 or above (kelurahan/codes.py)
 
 KECAMATAN = [
     ("64.71.01", "Balikpapan Timur"),

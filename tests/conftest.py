@@ -15,7 +15,8 @@ hypothesis_settings.register_profile("explore", print_blob=True)
 hypothesis_settings.load_profile("ci" if env_bool("CI", False) else "explore")
 
 REFERENCE_DATA = [
-    ("kelurahan.migrations.0002_balikpapan_regions", "load_regions"),
+    # Balikpapan's 6 + 34 with their province and kota (0007 creates whatever 0002 would have).
+    ("kelurahan.migrations.0007_link_balikpapan_to_its_province_and_kota", "add_balikpapan_regions"),
     ("secretariat.migrations.0002_pilkada_2024_period", "add_period"),
     ("secretariat.migrations.0004_default_decree_template", "add_template"),
     ("secretariat.migrations.0006_pilkada_2024_key_dates", "add_key_dates"),

@@ -230,7 +230,11 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
 
 def test_remove_refuses_and_keeps_everything_when_a_real_row_points_at_synthetic_data(demo_roster):
     seed()
-    Kelurahan.objects.filter(code="64.71.01.1001").update(kecamatan_id="00.01.01")
+    # A real appointment recorded as replacing a synthetic one (a real kelurahan can no longer be moved
+    # under a synthetic kecamatan: the database ties a kelurahan's kecamatan to its code).
+    real = Appointment.objects.filter(person__synthetic=False).order_by("pk").first()
+    synthetic = Appointment.objects.filter(person__synthetic=True).order_by("pk").first()
+    Appointment.objects.filter(pk=real.pk).update(replaces=synthetic)
     with pytest.raises(CommandError, match="Data nyata masih merujuk data sintetis"):
         call_command("seed_synthetic", remove=True)
     # --replace removes first: the same refusal, not a traceback.

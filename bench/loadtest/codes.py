@@ -11,10 +11,11 @@ which carry the code and the NIK as they were written.
 
 from django.db.models import Q
 
+from kelurahan.codes import SYNTHETIC_PROVINCE
 from kelurahan.models import Kecamatan, Kelurahan
 from secretariat.models import Person
 
-REGION_PROVINCE = "00"
+REGION_PROVINCE = SYNTHETIC_PROVINCE  # "00", reserved by the product (kelurahan.codes)
 REGION_PREFIX = REGION_PROVINCE + "."
 NIK_PROVINCE = "99"
 

@@ -40,6 +40,7 @@ from secretariat.services.bulk_copy import analyze, copy_available, copy_insert,
 from secretariat.services.demo import FIRST_FEMALE, FIRST_MALE
 
 from .codes import NIK_PROVINCE, REGION_PROVINCE, SYNTHETIC_REGION, SyntheticError
+from .regions import synthetic_parents_create
 from .removal import synthetic_remove
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
@@ -119,7 +120,7 @@ def letters(number: int) -> str:
 
 def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
     kecamatan = [
-        Kecamatan(code=kecamatan_code(k), name=f"Sintetis K{k + 1:04d}")
+        Kecamatan(code=kecamatan_code(k), regency_id=kecamatan_code(k)[:5], name=f"Sintetis K{k + 1:04d}")
         for k in range(-(-count // KELURAHAN_PER_KECAMATAN))
     ]
     kelurahan = [
@@ -209,6 +210,7 @@ def synthetic_seed(*, count: int, csv_path: Path | None = None, replace: bool = 
                 "atau pakai --replace."
             )
         kecamatan, kelurahan = synthetic_regions(count)
+        synthetic_parents_create(k.regency_id for k in kecamatan)
         _insert_regions(Kecamatan, kecamatan)
         _insert_regions(Kelurahan, kelurahan)
         if csv_path is not None:

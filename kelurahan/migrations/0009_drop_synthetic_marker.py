@@ -15,7 +15,7 @@ def mark_by_code(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kelurahan", "0005_synthetic_marker")]
+    dependencies = [("kelurahan", "0008_every_kecamatan_in_a_kabupaten_kota")]
 
     operations = [
         migrations.RemoveConstraint(model_name="kecamatan", name="kecamatan_synthetic_code"),

@@ -1,0 +1,60 @@
+"""What a Kemendagri region code says by itself: its level, its parent, and what kind of region it is.
+
+Plain Python (no Django), so that the data build script (kelurahan/data/build_regions.py) checks the
+dataset against the same rules the models use.
+
+    64               province (provinsi)
+    64.71            kabupaten/kota: 01-70 a kabupaten, 71-99 a kota
+    64.71.01         kecamatan
+    64.71.01.1001    desa/kelurahan: the last part starts with 1 for a kelurahan, 2 for a desa,
+                     3 for a desa adat (Kabupaten Jayapura's "Desa Adat ...", Kepmendagri 100.1.1-6117/2022)
+"""
+
+import re
+
+PROVINCE_CODE_RE = re.compile(r"^\d{2}$")
+REGENCY_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+KELURAHAN_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+# A desa/kelurahan code whose kind is known (see VILLAGE_KINDS).
+VILLAGE_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.[123]\d{3}$")
+
+PROVINCE, REGENCY, KECAMATAN, VILLAGE = "provinsi", "kabupaten/kota", "kecamatan", "desa/kelurahan"
+LEVEL_BY_LENGTH = {2: PROVINCE, 5: REGENCY, 8: KECAMATAN, 13: VILLAGE}
+LEVEL_PATTERNS = {
+    PROVINCE: PROVINCE_CODE_RE,
+    REGENCY: REGENCY_CODE_RE,
+    KECAMATAN: KECAMATAN_CODE_RE,
+    VILLAGE: VILLAGE_CODE_RE,
+}
+
+# Synthetic regions (`seed_synthetic`, load tests at national scale) live under province "00": Kemendagri
+# province codes run from 11 to 96 and are never 00, so a synthetic code can never collide with a real one.
+SYNTHETIC_PROVINCE = "00"
+
+KABUPATEN, KOTA = "kabupaten", "kota"
+FIRST_KOTA_NUMBER = 71
+
+KELURAHAN, DESA, DESA_ADAT = "kelurahan", "desa", "desa_adat"
+VILLAGE_KINDS = {"1": KELURAHAN, "2": DESA, "3": DESA_ADAT}
+
+
+def level_of(code: str) -> str | None:
+    level = LEVEL_BY_LENGTH.get(len(code))
+    return level if level and LEVEL_PATTERNS[level].match(code) else None
+
+
+def parent_of(code: str) -> str | None:
+    """64.71.01.1001 -> 64.71.01 -> 64.71 -> 64 -> None."""
+    head, dot, _ = code.rpartition(".")
+    return head if dot else None
+
+
+def regency_kind(code: str) -> str:
+    """KABUPATEN or KOTA, from the regency number: Kemendagri numbers kota from 71 (64.71 Kota Balikpapan)."""
+    return KOTA if int(code[3:5]) >= FIRST_KOTA_NUMBER else KABUPATEN
+
+
+def village_kind(code: str) -> str:
+    """KELURAHAN, DESA or DESA_ADAT, from the first digit of the code's last part."""
+    return VILLAGE_KINDS[code[9]]
