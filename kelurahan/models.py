@@ -92,7 +92,3 @@ class Kelurahan(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def compact_code(self) -> str:
-        return self.code.replace(".", "")

@@ -7,7 +7,7 @@ from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
 
 from ..models import Appointment, ElectionPeriod
-from ..models.appointment import role_order
+from ..models.appointment import role_order, roster_order
 from . import views
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
@@ -100,7 +100,7 @@ class AppointmentAdmin(LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableH
         # Roster order: kelurahan (by code, so kecamatan by kecamatan), then sekretaris, bendahara,
         # staf teknis. The (kelurahan, role) index still serves the first key; the role order is
         # an incremental sort of at most a few rows per kelurahan.
-        return ["kelurahan_id", role_order(), "-start_date"]
+        return [*roster_order(), "-start_date"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

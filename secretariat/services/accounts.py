@@ -11,7 +11,7 @@ from django.db import transaction
 
 from ..hashers import OneTimePasswordHasher
 from ..models import Appointment, Person
-from ..models.appointment import ROLE_ORDER
+from ..models.appointment import roster_order
 
 # No look-alike characters (0/O, 1/l/I): the password is read off paper and typed on a phone.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
@@ -64,12 +64,12 @@ def portal_accounts_create(*, people=None) -> list[HandoverRow]:
         .filter(person__user__isnull=True)
         .select_related("person", "kelurahan")
         .select_for_update(of=("self",))
-        .order_by("kelurahan_id", "role")
+        .order_by(*roster_order())
     )
     if people is not None:
         appointments = appointments.filter(person__in=people)
     rows = []
-    for appointment in sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role])):
+    for appointment in appointments:
         person = Person.objects.select_for_update().get(pk=appointment.person_id)
         if person.user_id:
             continue
