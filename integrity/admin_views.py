@@ -115,8 +115,7 @@ def attendance_view(request, pk):
 
 
 def bulk_sign_view(request, queryset):
-    """Second step of the "mark signed" action: the date and place, defaulting to the ceremony's."""
-    ceremony = Ceremony.objects.order_by("-date").first()
+    """Second step of the "mark signed" action: the date and place, defaulting to the latest ceremony's."""
     if "apply" in request.POST:
         form = SignForm(request.POST)
         if form.is_valid():
@@ -130,7 +129,7 @@ def bulk_sign_view(request, queryset):
                 messages.success(request, f"{count} pakta ditandai sudah ditandatangani.")
                 return None
     else:
-        form = SignForm(initial=pact_services.signing_defaults(ceremony))
+        form = SignForm(initial=pact_services.signing_defaults(Ceremony.objects.order_by("-date").first()))
     return TemplateResponse(
         request,
         "admin/integrity/pact/bulk_sign.html",
