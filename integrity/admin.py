@@ -6,7 +6,7 @@ from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
-from secretariat.models.appointment import role_order
+from secretariat.models.appointment import role_order, roster_order
 
 from . import admin_views as views
 from .models import Ceremony, Pact, PactText
@@ -125,7 +125,7 @@ class PactAdmin(LargeTableAdminMixin, ReadableHistoryAdmin):
         return obj.appointment.person.name
 
     def get_ordering(self, request):
-        return ["appointment__kelurahan_id", role_order("appointment__role")]
+        return roster_order("appointment__")
 
     @admin.display(description="jabatan", ordering=role_order("appointment__role"))
     def role(self, obj):

@@ -4,46 +4,30 @@ from pathlib import Path
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pps_admin.staff_pages import admin_context, file_download, require_perms
 from secretariat.admin.decree_views import job_summary, report_retry, warn_if_not_dispatched
-from secretariat.models import GenerationJob
+from secretariat.models import DocumentStatus, GenerationJob
 from secretariat.services.documents import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
 from .selectors import signing_dashboard
 from .services import pacts as pact_services
-from .services.documents import attendance_sheet_pdf, pacts_bundle
-
-
-def _require(request, *perms):
-    if not request.user.has_perms([f"integrity.{perm}" for perm in perms]):
-        raise PermissionDenied
+from .services.documents import attendance_sheet_pdf
 
 
 def _context(request, title, **extra):
-    return {
-        **admin.site.each_context(request),
-        "title": title,
-        "opts": Pact._meta,
-        **extra,
-    }
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return admin_context(request, title, opts=Pact._meta, **extra)
 
 
 def dashboard_view(request):
-    _require(request, "view_pact")
+    require_perms(request, "integrity.view_pact")
     job = GenerationJob.objects.filter(kind="pakta").order_by("-created_at").first()
     return TemplateResponse(
         request,
@@ -60,7 +44,7 @@ def dashboard_view(request):
 
 def job_progress_view(request, job_id):
     """Progress of a pact generation job, polled by the dashboard's progress bar."""
-    _require(request, "view_pact")
+    require_perms(request, "integrity.view_pact")
     job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
     return JsonResponse(job.progress())
 
@@ -68,7 +52,7 @@ def job_progress_view(request, job_id):
 @require_POST
 def job_retry_view(request, job_id):
     """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
-    _require(request, "change_pact")
+    require_perms(request, "integrity.change_pact")
     job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
     report_retry(request, [job_retry(job=job)])
     return redirect("admin:integrity_dashboard")
@@ -76,7 +60,7 @@ def job_retry_view(request, job_id):
 
 @require_POST
 def generate_view(request):
-    _require(request, "add_pact", "change_pact")
+    require_perms(request, "integrity.add_pact", "integrity.change_pact")
     try:
         job = pact_services.pacts_generate(user=request.user)
     except ValidationError as exc:
@@ -100,50 +84,38 @@ def generate_view(request):
 def bundle_view(request):
     """GET: what the print bundle holds and what downloading it will mark (nothing changes yet).
     POST: the bundle itself; for staff who may change pacts, its pacts become "dicetak"."""
-    _require(request, "view_pact")
-    active = Pact.objects.filter(appointment__end_date__isnull=True)
-    ready = active.filter(document__status="done")
-    if request.method != "POST":
-        counts = active.aggregate(
-            total=Count("pk"),
-            ready=Count("pk", filter=Q(document__status="done")),
-            to_mark=Count("pk", filter=Q(document__status="done", status=PactStatus.NOT_PRINTED)),
-        )
-        if not counts["ready"]:
-            messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
-            return redirect("admin:integrity_dashboard")
-        return TemplateResponse(
-            request,
-            "admin/integrity/pact/bundle.html",
-            _context(
-                request,
-                "Bundel cetak pakta integritas",
-                ready_count=counts["ready"],
-                waiting_count=counts["total"] - counts["ready"],
-                to_mark_count=counts["to_mark"],
-                marks=request.user.has_perm("integrity.change_pact"),
-            ),
-        )
-    # Only the pacts whose PDF is in the bundle are printed (not those still being generated).
-    pacts = list(ready.select_related("appointment", "document"))
-    data = pacts_bundle(pacts)
-    if data is None:
-        messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
+    require_perms(request, "integrity.view_pact")
+    marks = request.user.has_perm("integrity.change_pact")
+    try:
+        if request.method == "POST":
+            data = pact_services.pact_bundle_print(mark_printed=marks, user=request.user)
+            return file_download(data, "bundel-pakta-integritas.pdf")
+        counts = pact_services.pact_bundle_counts()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("admin:integrity_dashboard")
-    if request.user.has_perm("integrity.change_pact"):
-        pact_services.pacts_mark_printed(pacts=pacts, user=request.user)
-    return _pdf(data, "bundel-pakta-integritas.pdf")
+    return TemplateResponse(
+        request,
+        "admin/integrity/pact/bundle.html",
+        _context(
+            request,
+            "Bundel cetak pakta integritas",
+            ready_count=counts.ready,
+            waiting_count=counts.waiting,
+            to_mark_count=counts.to_mark,
+            marks=marks,
+        ),
+    )
 
 
 def attendance_view(request, pk):
-    _require(request, "view_ceremony")
+    require_perms(request, "integrity.view_ceremony")
     ceremony = get_object_or_404(Ceremony, pk=pk)
-    return _pdf(attendance_sheet_pdf(ceremony), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
+    return file_download(attendance_sheet_pdf(ceremony), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
 
 
 def bulk_sign_view(request, queryset):
-    """Second step of the "mark signed" action: the date and place, defaulting to the ceremony's."""
-    ceremony = Ceremony.objects.order_by("-date").first()
+    """Second step of the "mark signed" action: the date and place, defaulting to the latest ceremony's."""
     if "apply" in request.POST:
         form = SignForm(request.POST)
         if form.is_valid():
@@ -157,8 +129,7 @@ def bulk_sign_view(request, queryset):
                 messages.success(request, f"{count} pakta ditandai sudah ditandatangani.")
                 return None
     else:
-        initial = {"signed_date": ceremony.date, "signed_place": ceremony.place} if ceremony else {}
-        form = SignForm(initial=initial)
+        form = SignForm(initial=pact_services.signing_defaults(Ceremony.objects.order_by("-date").first()))
     return TemplateResponse(
         request,
         "admin/integrity/pact/bulk_sign.html",
@@ -187,7 +158,7 @@ def _pact(pk) -> Pact:
 
 
 def pact_detail_view(request, pk):
-    _require(request, "view_pact")
+    require_perms(request, "integrity.view_pact")
     pact = _pact(pk)
     can_change = request.user.has_perm("integrity.change_pact")
     form_class = ScanForm if pact.status == PactStatus.SIGNED else RecordSignatureForm
@@ -197,16 +168,17 @@ def pact_detail_view(request, pk):
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                _record_signature(request, pact, form.cleaned_data)
+                pact_services.pact_signature_record(pact=pact, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error("scan" if "scan" in form.fields else None, " ".join(exc.messages))
             else:
+                scanned = form.cleaned_data.get("scan")
+                messages.success(
+                    request, "Tanda tangan dan pindaian dicatat." if scanned else "Tanda tangan dicatat."
+                )
                 return redirect(reverse("admin:integrity_pact_change", args=[pact.pk]))
     else:
-        initial = {}
-        if pact.ceremony:
-            initial = {"signed_date": pact.ceremony.date, "signed_place": pact.ceremony.place}
-        form = form_class(initial=initial)
+        form = form_class(initial=pact_services.signing_defaults(pact.ceremony))
     return TemplateResponse(
         request,
         "admin/integrity/pact/detail.html",
@@ -221,39 +193,18 @@ def pact_detail_view(request, pk):
     )
 
 
-def _record_signature(request, pact, data):
-    from django.db import transaction
-
-    with transaction.atomic():
-        if "signed_date" in data:
-            pact_services.pacts_mark_signed(
-                pacts=[pact],
-                signed_date=data["signed_date"],
-                signed_place=data["signed_place"],
-                user=request.user,
-            )
-        if data.get("scan"):
-            pact_services.pact_attach_scan(pact=pact, upload=data["scan"], user=request.user)
-    messages.success(
-        request, "Tanda tangan dan pindaian dicatat." if data.get("scan") else "Tanda tangan dicatat."
-    )
-
-
 def scan_download_view(request, pk):
-    _require(request, "view_pact")
+    require_perms(request, "integrity.view_pact")
     pact = _pact(pk)
     if not pact.scan:
         raise Http404
-    return FileResponse(pact.scan.open("rb"), as_attachment=True, filename=Path(pact.scan.name).name)
+    return file_download(pact.scan.open("rb"), Path(pact.scan.name).name)
 
 
 def pact_pdf_view(request, pk):
-    _require(request, "view_pact")
+    require_perms(request, "integrity.view_pact")
     pact = _pact(pk)
-    if not pact.document_id or pact.document.status != "done":
+    if not pact.document_id or pact.document.status != DocumentStatus.DONE:
         raise Http404
-    return FileResponse(
-        open(pact.document.file.path, "rb"),
-        filename=Path(pact.document.file.name).name,
-        content_type="application/pdf",
-    )
+    path = Path(pact.document.file.path)
+    return file_download(path, path.name, as_attachment=False)

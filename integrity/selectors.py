@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from secretariat.models import Appointment, ElectionPeriod
-from secretariat.models.appointment import ROLE_ORDER
+from secretariat.models.appointment import roster_key
 from secretariat.selectors import KelurahanWindow, cached_totals, kelurahan_window
 
 from .models import PactStatus
@@ -41,7 +41,7 @@ def signing_dashboard(*, page=1) -> Dashboard:
         Appointment.objects.active()
         .filter(period=period, kelurahan__in=[k.code for k in window.kelurahan])
         .select_related("person", "kelurahan__kecamatan", "pact"),
-        key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role]),
+        key=roster_key,
     )
     overall = Tally("Kota Balikpapan")
     by_kecamatan: dict[str, Tally] = {}

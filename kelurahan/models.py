@@ -218,7 +218,3 @@ class Kelurahan(models.Model):
         """The title of whoever heads this desa/kelurahan and issues its basis decree ("Keputusan Lurah",
         "Keputusan Kepala Desa")."""
         return HEAD_TITLES[self.kind]
-
-    @property
-    def compact_code(self) -> str:
-        return self.code.replace(".", "")

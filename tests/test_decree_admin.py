@@ -167,7 +167,7 @@ def test_preview_is_a_marked_pdf_and_writes_nothing(staff_client, roster):
     response = staff_client.get(_url("decree_preview"), {"tanggal": "2024-06-01"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf.flat(response.content)
+    text = pdf.flat(response.getvalue())
     assert "PRATINJAU" in text
     assert "NOMOR 1 TAHUN 2024" in text and "Joko Susilo" in text
 
@@ -180,7 +180,7 @@ def test_preview_is_a_marked_pdf_and_writes_nothing(staff_client, roster):
 def test_preview_with_everyone_covered_shows_the_template_and_leaves_the_sequence(staff_client, decree):
     response = staff_client.get(_url("decree_preview"), {"tanggal": "2024-06-02"})
     assert response.status_code == 200
-    assert "PRATINJAU" in pdf.flat(response.content)
+    assert "PRATINJAU" in pdf.flat(response.getvalue())
     assert DecreeNumberSequence.objects.get(year=2024).next_number == 2
     assert Decree.objects.count() == 1
 
@@ -194,7 +194,7 @@ def test_the_preview_button_submits_the_issue_form_so_the_typed_date_is_shown(st
 
     response = staff_client.post(_url("decree_preview"), {"decree_date": "2024-06-05"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = pdf.flat(response.content)
+    text = pdf.flat(response.getvalue())
     assert "pada tanggal 5 Juni 2024" in text and "1 Juni 2024" not in text
     assert Decree.objects.count() == 0
 
@@ -276,14 +276,15 @@ def test_print_bundle_has_one_page_per_petikan_in_lampiran_order(staff_client, d
     response = staff_client.get(_url("decree_bundle", decree.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    reader = pdf.read(response.content)
+    body = response.getvalue()
+    reader = pdf.read(body)
     assert len(reader.pages) == 4
     for page, name in zip(reader.pages, LAMPIRAN_ORDER, strict=True):
         text = " ".join(page.extract_text().split())
         assert "PETIKAN" in text
         assert f"Nama : {name}" in text
         assert [other for other in LAMPIRAN_ORDER if other in text] == [name]
-    assert all(pdf.is_size(size, pdf.F4_POINTS) for size in pdf.page_sizes(response.content))
+    assert all(pdf.is_size(size, pdf.F4_POINTS) for size in pdf.page_sizes(body))
 
 
 # --- revoke ----------------------------------------------------------------------------------------

@@ -24,21 +24,22 @@ def staff_in(group):
 def exported_niks(client):
     response = client.get(reverse("admin:secretariat_export", args=["csv"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return response, [row[rows[0].index("nik")] for row in rows[1:]]
+    text = response.getvalue().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    return response, text, [row[rows[0].index("nik")] for row in rows[1:]]
 
 
 def test_an_operator_exports_full_niks_and_a_viewer_masked_ones(client):
     person = make_appointment().person
 
     client.force_login(staff_in(OPERATOR))
-    response, niks = exported_niks(client)
+    response, _, niks = exported_niks(client)
     assert niks == [person.nik]
     assert "nik-tersamar" not in response["Content-Disposition"]
 
     client.force_login(staff_in(VIEWER))
-    response, niks = exported_niks(client)
-    assert niks == [person.masked_nik] and person.nik not in response.content.decode()
+    response, text, niks = exported_niks(client)
+    assert niks == [person.masked_nik] and person.nik not in text
     assert "nik-tersamar" in response["Content-Disposition"]
     page = client.get(reverse("admin:secretariat_appointment_changelist")).content.decode()
     assert "Ekspor CSV (NIK tersamar)" in page

@@ -161,7 +161,7 @@ def test_upload_with_bad_rows_lists_every_problem_without_a_confirm_button(staff
 
 
 def test_the_template_left_with_its_example_row_is_refused_on_the_page(staff_client, rows):
-    template = staff_client.get(reverse("admin:secretariat_import_template")).content
+    template = staff_client.get(reverse("admin:secretariat_import_template")).getvalue()
 
     response = upload(staff_client, template)
 
@@ -395,7 +395,7 @@ def test_template_download_is_an_xlsx_attachment_with_the_header(staff_client):
     assert response["Content-Type"] == XLSX_TYPE
     assert response["Content-Disposition"].startswith("attachment;")
     assert ".xlsx" in response["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert [c.value for c in sheet[1]] == FULL_HEADER
 
 
@@ -411,7 +411,7 @@ def test_csv_export_download(staff_client, imported, rows):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="anggota-sekretariat-pps-')
     assert response["Content-Disposition"].endswith('.csv"')
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(FULL_HEADER)
     assert len(lines) == 103
 
@@ -422,7 +422,7 @@ def test_xlsx_export_download(staff_client, imported, rows):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_TYPE
     assert response["Content-Disposition"].endswith('.xlsx"')
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 103
     assert [c.value for c in sheet[2]][:3] == rows[0][:3]
 
@@ -433,7 +433,7 @@ def test_xlsx_export_download_survives_control_characters_in_an_address(staff_cl
     response = staff_client.get(reverse("admin:secretariat_export", args=["xlsx"]))
 
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.cell(row=2, column=COL["alamat"] + 1).value == "Jl. Mawar RT 3"
 
 

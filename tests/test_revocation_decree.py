@@ -156,8 +156,9 @@ def test_staff_downloads_of_a_revoked_document_are_stamped_and_the_stored_file_i
         response = staff_client.get(url + query)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert "DICABUT" in response["Content-Disposition"]
-        _assert_stamped(response.content, stored)
-    (artifacts_dir / f"{kind}-dicabut-unduhan.pdf").write_bytes(response.content)
+        body = response.getvalue()
+        _assert_stamped(body, stored)
+    (artifacts_dir / f"{kind}-dicabut-unduhan.pdf").write_bytes(body)
     assert _stored(document) == stored and _sha(_stored(document)) == document.sha256
 
 
@@ -166,8 +167,9 @@ def test_the_print_bundle_of_a_revoked_decree_is_stamped_on_every_page(staff_cli
     before = {document.pk: _stored(document) for document in petikan}
     response = staff_client.get(reverse("admin:secretariat_decree_bundle", args=[revoked.pk]))
     assert response.status_code == 200
-    assert len(pdf.read(response.content).pages) == len(petikan)
-    for page in pdf.read(response.content).pages:
+    body = response.getvalue()
+    assert len(pdf.read(body).pages) == len(petikan)
+    for page in pdf.read(body).pages:
         assert "DICABUT" in page.extract_text()
     for document in petikan:
         assert _stored(document) == before[document.pk] and _sha(before[document.pk]) == document.sha256
@@ -196,7 +198,7 @@ def test_a_member_downloading_the_petikan_of_a_revoked_decree_gets_it_stamped(re
     stored = _stored(document)
     response = _member_client(rahmat, "manggar.sekretaris").get(f"/dokumen/{document.public_id}/")
     assert response.status_code == 200
-    _assert_stamped(response.content, stored)
+    _assert_stamped(response.getvalue(), stored)
     assert _sha(_stored(document)) == document.sha256 == _sha(stored)
     # Another member still gets nothing of it.
     other = _member_client(siti, "lamaru.sekretaris").get(f"/dokumen/{document.public_id}/")

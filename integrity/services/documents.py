@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 from secretariat.models import Appointment, DecreeTemplate, Document
-from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER, post_title
+from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
 from secretariat.services.documents import merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
@@ -83,7 +83,7 @@ def ceremony_appointments(ceremony: Ceremony):
     expected = ceremony.expected.all()
     queryset = expected if expected.exists() else Appointment.objects.active()
     rows = list(queryset.select_related("person", "kelurahan__kecamatan"))
-    return sorted(rows, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role]))
+    return sorted(rows, key=roster_key)
 
 
 def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
@@ -137,5 +137,5 @@ def pacts_bundle(pacts) -> bytes | None:
     ready = [p for p in pacts if p.document_id and p.document.status == "done"]
     if not ready:
         return None
-    ready.sort(key=lambda p: (p.appointment.kelurahan_id, ROLE_ORDER[p.appointment.role]))
+    ready.sort(key=lambda p: roster_key(p.appointment))
     return merge_pdfs([p.document.file.path for p in ready])

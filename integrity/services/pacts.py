@@ -1,19 +1,32 @@
-"""Pact rules: generating the PDFs, status transitions, scans of the signed paper. Every change is audited."""
+"""Pact rules: generating the PDFs, the print bundle, status transitions, scans of the signed paper. Every
+change is audited."""
 
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from secretariat.models import Appointment, Document, DocumentKind, ElectionPeriod, GenerationJob
+from secretariat.models import (
+    Appointment,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    ElectionPeriod,
+    GenerationJob,
+)
 from secretariat.services.documents import job_dispatch_on_commit
 
 from ..models import Ceremony, Pact, PactStatus, PactText
+from .documents import pacts_bundle
 from .scans import scan_checked
+
+NOTHING_TO_PRINT = "Belum ada PDF pakta yang selesai dibuat."
 
 
 @transaction.atomic
@@ -99,3 +112,60 @@ def pact_attach_scan(*, pact: Pact, upload, user=None) -> Pact:
     pact.scan_sha256 = hashlib.sha256(data).hexdigest()
     _record(pact, user, "pindaian diunggah")
     return pact
+
+
+def signing_defaults(ceremony: Ceremony | None) -> dict:
+    """The date and place offered when recording signatures: the ceremony's, where most members sign."""
+    return {"signed_date": ceremony.date, "signed_place": ceremony.place} if ceremony else {}
+
+
+@transaction.atomic
+def pact_signature_record(
+    *, pact: Pact, signed_date: dt.date | None = None, signed_place: str = "", scan=None, user=None
+) -> Pact:
+    """Record one pact's signing (date and place), the scan of its signed paper, or both at once: both or
+    neither are stored."""
+    if signed_date is None and not scan:
+        raise ValidationError("Isi tanggal dan tempat penandatanganan, atau unggah pindaian pakta.")
+    if signed_date is not None:
+        pacts_mark_signed(pacts=[pact], signed_date=signed_date, signed_place=signed_place, user=user)
+    if scan:
+        pact = pact_attach_scan(pact=pact, upload=scan, user=user)
+    return pact
+
+
+@dataclass(frozen=True)
+class BundleCounts:
+    ready: int  # pacts whose PDF is made: these go into the bundle
+    waiting: int  # pacts whose PDF is still being made (or failed): left out
+    to_mark: int  # of the ready ones, those not printed yet: printing the bundle marks them
+
+
+def _bundle_candidates():
+    return Pact.objects.filter(appointment__end_date__isnull=True)
+
+
+def pact_bundle_counts() -> BundleCounts:
+    """What the print bundle would hold now (nothing changes); refused while no PDF is made."""
+    done = Q(document__status=DocumentStatus.DONE)
+    counts = _bundle_candidates().aggregate(
+        total=Count("pk"),
+        ready=Count("pk", filter=done),
+        to_mark=Count("pk", filter=done & Q(status=PactStatus.NOT_PRINTED)),
+    )
+    if not counts["ready"]:
+        raise ValidationError(NOTHING_TO_PRINT)
+    return BundleCounts(counts["ready"], counts["total"] - counts["ready"], counts["to_mark"])
+
+
+def pact_bundle_print(*, mark_printed: bool, user=None) -> bytes:
+    """One PDF of every active member's pact whose PDF is made, in roster order; with `mark_printed`, those
+    pacts (only those: not the ones still being made) become "dicetak". Refused while no PDF is made."""
+    ready = _bundle_candidates().filter(document__status=DocumentStatus.DONE)
+    pacts = list(ready.select_related("appointment", "document"))
+    data = pacts_bundle(pacts)
+    if data is None:
+        raise ValidationError(NOTHING_TO_PRINT)
+    if mark_printed:
+        pacts_mark_printed(pacts=pacts, user=user)
+    return data

@@ -7,8 +7,8 @@ from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
 
 from ..models import Appointment, ElectionPeriod
-from ..models.appointment import role_order
-from . import views
+from ..models.appointment import role_order, roster_order
+from . import appointment_views, roster_views
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
 
@@ -66,20 +66,28 @@ class AppointmentAdmin(LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableH
     def get_urls(self):
         wrap = self.admin_site.admin_view
         custom = [
-            path("kelengkapan/", wrap(views.completeness_view), name="secretariat_completeness"),
-            path("impor/", wrap(views.import_view), name="secretariat_import"),
-            path("impor/templat.xlsx", wrap(views.import_template_view), name="secretariat_import_template"),
-            path("ekspor/<str:fmt>/", wrap(views.export_view), name="secretariat_export"),
-            path("<int:pk>/akhiri/", wrap(views.end_view), name="secretariat_appointment_end"),
-            path("<int:pk>/ganti/", wrap(views.replace_view), name="secretariat_appointment_replace"),
+            path("kelengkapan/", wrap(roster_views.completeness_view), name="secretariat_completeness"),
+            path("impor/", wrap(roster_views.import_view), name="secretariat_import"),
+            path(
+                "impor/templat.xlsx",
+                wrap(roster_views.import_template_view),
+                name="secretariat_import_template",
+            ),
+            path("ekspor/<str:fmt>/", wrap(roster_views.export_view), name="secretariat_export"),
+            path("<int:pk>/akhiri/", wrap(appointment_views.end_view), name="secretariat_appointment_end"),
+            path(
+                "<int:pk>/ganti/",
+                wrap(appointment_views.replace_view),
+                name="secretariat_appointment_replace",
+            ),
             path(
                 "<int:pk>/batalkan-akhir/",
-                wrap(views.reactivate_view),
+                wrap(appointment_views.reactivate_view),
                 name="secretariat_appointment_reactivate",
             ),
             path(
                 "cari-pengganti/",
-                wrap(views.replacement_search_view),
+                wrap(appointment_views.replacement_search_view),
                 name="secretariat_appointment_replacement_search",
             ),
         ]
@@ -100,7 +108,7 @@ class AppointmentAdmin(LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableH
         # Roster order: kelurahan (by code, so kecamatan by kecamatan), then sekretaris, bendahara,
         # staf teknis. The (kelurahan, role) index still serves the first key; the role order is
         # an incremental sort of at most a few rows per kelurahan.
-        return ["kelurahan_id", role_order(), "-start_date"]
+        return [*roster_order(), "-start_date"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -3,12 +3,14 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
+
+from pps_admin.staff_pages import admin_context, file_download, require_perms
 
 from ..models import (
     Decree,
@@ -27,22 +29,12 @@ from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_re
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
 
-def _require(request, *perms):
-    if not request.user.has_perms([f"secretariat.{perm}" for perm in perms]):
-        raise PermissionDenied
-
-
 def _context(request, title, **extra):
-    return {
-        **admin.site.each_context(request),
-        "title": title,
-        "opts": Decree._meta,
-        **extra,
-    }
+    return admin_context(request, title, opts=Decree._meta, **extra)
 
 
 def issue_view(request):
-    _require(request, "add_decree")
+    require_perms(request, "secretariat.add_decree")
     period = ElectionPeriod.current()
     form = IssueDecreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +126,7 @@ def warn_if_not_dispatched(request, job) -> None:
 def preview_view(request):
     """The Keputusan as it would be issued with the issue form's values (its "Pratinjau PDF" button
     submits the form here, in a new tab); a plain GET takes ?tanggal= and defaults to the form's date."""
-    _require(request, "view_decree")
+    require_perms(request, "secretariat.view_decree")
     if request.method == "POST":
         form = IssueDecreeForm(request.POST)
     else:
@@ -146,9 +138,7 @@ def preview_view(request):
         pdf = decree_services.decree_preview_pdf(decree_date=form.cleaned_data["decree_date"])
     except ValidationError as exc:
         return _plain_text_error(" ".join(exc.messages))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="pratinjau-sk.pdf"'
-    return response
+    return file_download(pdf, "pratinjau-sk.pdf", as_attachment=False)
 
 
 def _plain_text_error(message: str) -> HttpResponse:
@@ -160,7 +150,7 @@ def _decree(pk) -> Decree:
 
 
 def detail_view(request, pk):
-    _require(request, "view_decree")
+    require_perms(request, "secretariat.view_decree")
     decree = _decree(pk)
     job = decree.jobs.order_by("-created_at").first()
     documents = (
@@ -187,7 +177,7 @@ def detail_view(request, pk):
 
 
 def progress_view(request, pk):
-    _require(request, "view_decree")
+    require_perms(request, "secretariat.view_decree")
     decree = _decree(pk)
     job = decree.jobs.order_by("-created_at").first()
     if job is None:
@@ -198,14 +188,14 @@ def progress_view(request, pk):
 
 @require_POST
 def retry_view(request, pk):
-    _require(request, "change_decree")
+    require_perms(request, "secretariat.change_decree")
     decree = _decree(pk)
     report_retry(request, [job_retry(job=job) for job in decree.jobs.all()])
     return redirect("admin:secretariat_decree_change", decree.pk)
 
 
 def revoke_view(request, pk):
-    _require(request, "change_decree")
+    require_perms(request, "secretariat.change_decree")
     decree = _decree(pk)
     form = RevokeDecreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +223,7 @@ def revoke_view(request, pk):
     )
 
 
-def _file_response(document: Document, *, as_attachment: bool) -> HttpResponse:
+def _document_download(document: Document, *, as_attachment: bool):
     """The stored PDF; a document of a revoked decree is served stamped DICABUT (the file stays as issued)."""
     path = Path(document.file.path)
     if not path.is_file():
@@ -246,30 +236,21 @@ def _file_response(document: Document, *, as_attachment: bool) -> HttpResponse:
     )
     stamped = revoked_copy(document)
     if stamped is not None:
-        return _pdf_response(stamped, dicabut_filename(filename), as_attachment=as_attachment)
-    return FileResponse(
-        path.open("rb"), as_attachment=as_attachment, filename=filename, content_type="application/pdf"
-    )
-
-
-def _pdf_response(data: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "attachment" if as_attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+        return file_download(stamped, dicabut_filename(filename), as_attachment=as_attachment)
+    return file_download(path, filename, as_attachment=as_attachment)
 
 
 def document_view(request, public_id):
-    _require(request, "view_decree")
+    require_perms(request, "secretariat.view_decree")
     document = get_object_or_404(
         Document.objects.select_related("decree"), public_id=public_id, status=DocumentStatus.DONE
     )
-    return _file_response(document, as_attachment=request.GET.get("unduh") == "1")
+    return _document_download(document, as_attachment=request.GET.get("unduh") == "1")
 
 
 def bundle_view(request, pk):
     """All Petikan of the decree in one PDF, in lampiran order, for printing before the ceremony."""
-    _require(request, "view_decree")
+    require_perms(request, "secretariat.view_decree")
     decree = _decree(pk)
     data = decree_print_bundle(decree)
     if data is None:
@@ -278,4 +259,4 @@ def bundle_view(request, pk):
     filename = f"bundel-petikan-{decree.year}-{decree.sequence}.pdf"
     if decree.is_revoked:
         data, filename = stamp_revoked(data, decree=decree), dicabut_filename(filename)
-    return _pdf_response(data, filename, as_attachment=True)
+    return file_download(data, filename)

@@ -5,9 +5,11 @@ from kelurahan.admin_filters import kecamatan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
+from pps_admin.staff_pages import file_download
 
 from .. import identity
 from ..models import Appointment, Person
+from ..services.accounts import handover_sheet_pdf, portal_accounts_create, portal_passwords_reset_by_staff
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
 
@@ -78,10 +80,6 @@ class PersonAdmin(WideTextInputsMixin, LargeTableAdminMixin, OptimisticLockAdmin
 
     @admin.action(description="Buat akun portal (unduh lembar serah terima PDF)", permissions=["change"])
     def create_portal_accounts(self, request, queryset):
-        from django.http import HttpResponse
-
-        from ..services.accounts import handover_sheet_pdf, portal_accounts_create
-
         selected = queryset.count()
         had_account = queryset.filter(user__isnull=False).count()
         rows = portal_accounts_create(people=queryset)
@@ -100,39 +98,19 @@ class PersonAdmin(WideTextInputsMixin, LargeTableAdminMixin, OptimisticLockAdmin
             f"Akun portal dibuat untuk {len(rows)} anggota; {summary}. Lembar serah terima (PDF) "
             "sudah diunduh: sandi sekali pakai hanya ada di lembar itu.",
         )
-        portal_url = request.build_absolute_uri("/")
-        response = HttpResponse(
-            handover_sheet_pdf(rows, portal_url=portal_url), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = 'attachment; filename="serah-terima-akun-portal.pdf"'
-        return response
+        sheet = handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/"))
+        return file_download(sheet, "serah-terima-akun-portal.pdf")
 
     @admin.action(
         description="Atur ulang sandi portal (sandi sekali pakai baru, PDF)", permissions=["change"]
     )
     def reset_portal_password(self, request, queryset):
-        from django.http import HttpResponse
-
-        from ..services.accounts import HandoverRow, handover_sheet_pdf, portal_password_reset_by_staff
-
-        rows = []
-        for person in queryset.filter(user__isnull=False).select_related("user"):
-            post = person.appointments.order_by("-start_date").select_related("kelurahan").first()
-            if post is None:
-                continue
-            password = portal_password_reset_by_staff(person=person)
-            rows.append(
-                HandoverRow(post.kelurahan_id, post.role, person.name, person.user.username, password)
-            )
+        rows = portal_passwords_reset_by_staff(people=queryset)
         if not rows:
             messages.info(request, "Tidak ada anggota terpilih yang punya akun portal.")
             return None
-        response = HttpResponse(
-            handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/")),
-            content_type="application/pdf",
-        )
-        response["Content-Disposition"] = 'attachment; filename="sandi-baru-portal.pdf"'
-        return response
+        sheet = handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/"))
+        return file_download(sheet, "sandi-baru-portal.pdf")
 
     def has_delete_permission(self, request, obj=None):
         return False  # records: people and appointments end, they are never deleted

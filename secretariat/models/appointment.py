@@ -38,6 +38,16 @@ def role_order(path: str = "role") -> models.Case:
     )
 
 
+def roster_key(appointment) -> tuple[str, int]:
+    """Roster order in Python: by kelurahan code, then role as `role_order()` sorts it in SQL."""
+    return appointment.kelurahan_id, ROLE_ORDER[appointment.role]
+
+
+def roster_order(prefix: str = "") -> list:
+    """`roster_key` for `order_by()`; `prefix` reaches the appointment from elsewhere ("appointment__")."""
+    return [f"{prefix}kelurahan_id", role_order(f"{prefix}role")]
+
+
 class EndReason(models.TextChoices):
     DIED = "meninggal", "Meninggal dunia"
     PERMANENTLY_UNABLE = "berhalangan_tetap", "Berhalangan tetap / mutasi"

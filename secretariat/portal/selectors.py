@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from ..models import Appointment, Document, DocumentStatus, KeyDate, Person
-from ..models.appointment import ROLE_ORDER
+from ..models.appointment import roster_key
 from .content import DUTIES
 
 
@@ -65,7 +65,7 @@ def member_overview(person: Person) -> Overview:
             .filter(kelurahan_id=appointment.kelurahan_id, period_id=appointment.period_id)
             .exclude(pk=appointment.pk)
             .select_related("person"),
-            key=lambda a: ROLE_ORDER[a.role],
+            key=roster_key,
         )
         duties = DUTIES.get(appointment.role, [])
         key_dates = list(appointment.period.key_dates.all())

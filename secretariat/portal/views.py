@@ -5,17 +5,17 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from pps_admin.mail import email_can_be_sent
-from pps_admin.security import BoundedUsernameMixin
+from pps_admin.staff_pages import file_download
 
 from ..models import Document, DocumentStatus
 from ..services.revocation_stamp import dicabut_filename, revoked_copy
+from .forms import MemberPasswordChangeForm, MemberSetPasswordForm, PortalLoginForm
 from .selectors import member_overview
 
 
@@ -56,16 +56,8 @@ def document_download(request, public_id):
         raise Http404
     stamped = revoked_copy(document)  # a Petikan of a revoked decree: marked DICABUT, the file as issued
     if stamped is not None:
-        response = HttpResponse(stamped, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{dicabut_filename(path.name)}"'
-        return response
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=path.name, content_type="application/pdf"
-    )
-
-
-class PortalLoginForm(BoundedUsernameMixin, AuthenticationForm):
-    pass
+        return file_download(stamped, dicabut_filename(path.name))
+    return file_download(path, path.name)
 
 
 class LoginView(auth_views.LoginView):
@@ -76,33 +68,19 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "portal/password_change.html"
+    form_class = MemberPasswordChangeForm
     success_url = reverse_lazy("portal:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        person = getattr(self.request.user, "person", None)
-        if person is not None and person.must_change_password:
-            person.must_change_password = False
-            person._change_reason = "sandi portal diganti oleh anggota"
-            person.save(update_fields=["must_change_password", "updated_at"])
         messages.success(self.request, "Sandi berhasil diganti.")
         return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """The link from the e-mail: the password set here is the member's own, so no second change."""
-
     template_name = "portal/password_reset_confirm.html"
+    form_class = MemberSetPasswordForm
     success_url = reverse_lazy("portal:password_reset_complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        person = getattr(form.user, "person", None)
-        if person is not None and person.must_change_password:
-            person.must_change_password = False
-            person._change_reason = "sandi portal diatur lewat surel"
-            person.save(update_fields=["must_change_password", "updated_at"])
-        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..hashers import OneTimePasswordHasher
 from ..models import Appointment, Person
-from ..models.appointment import ROLE_ORDER
+from ..models.appointment import roster_order
 
 # No look-alike characters (0/O, 1/l/I): the password is read off paper and typed on a phone.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
@@ -64,12 +66,12 @@ def portal_accounts_create(*, people=None) -> list[HandoverRow]:
         .filter(person__user__isnull=True)
         .select_related("person", "kelurahan")
         .select_for_update(of=("self",))
-        .order_by("kelurahan_id", "role")
+        .order_by(*roster_order())
     )
     if people is not None:
         appointments = appointments.filter(person__in=people)
     rows = []
-    for appointment in sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role])):
+    for appointment in appointments:
         person = Person.objects.select_for_update().get(pk=appointment.person_id)
         if person.user_id:
             continue
@@ -90,6 +92,8 @@ def portal_accounts_create(*, people=None) -> list[HandoverRow]:
 @transaction.atomic
 def portal_password_reset_by_staff(*, person: Person) -> str:
     """A new one-time password for a member who forgot theirs and has no e-mail."""
+    if person.user_id is None:
+        raise ValidationError(f"{person.name} belum punya akun portal; buat akunnya lebih dulu.")
     password = one_time_password()
     person.user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
     person.user.save(update_fields=["password"])
@@ -97,6 +101,37 @@ def portal_password_reset_by_staff(*, person: Person) -> str:
     person._change_reason = "sandi portal diatur ulang"
     person.save()
     return password
+
+
+@transaction.atomic
+def portal_passwords_reset_by_staff(*, people) -> list[HandoverRow]:
+    """New one-time passwords for those of `people` who have a portal account, as handover rows (passwords
+    in clear, shown once) naming each one's latest post. Those without an account, or who never held a
+    post (nothing to name on the slip), are skipped."""
+    rows = []
+    for person in people.filter(user__isnull=False).select_related("user"):
+        post = person.appointments.order_by("-start_date").select_related("kelurahan").first()
+        if post is None:
+            continue
+        password = portal_password_reset_by_staff(person=person)
+        rows.append(HandoverRow(post.kelurahan_id, post.role, person.name, person.user.username, password))
+    return rows
+
+
+@transaction.atomic
+def portal_password_set_by_member(*, user, password: str, by_email: bool = False) -> None:
+    """A password the member chose (in the portal, or through the e-mailed link): it must pass the password
+    validators, and it ends the one-time password's "change it first" (audited)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    person = Person.objects.filter(user=user).first()
+    if person is not None and person.must_change_password:
+        person.must_change_password = False
+        person._change_reason = (
+            "sandi portal diatur lewat surel" if by_email else "sandi portal diganti oleh anggota"
+        )
+        person.save(update_fields=["must_change_password", "updated_at"])
 
 
 def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:

@@ -16,7 +16,7 @@ from ..models import (
     DecreeTemplate,
     ElectionPeriod,
 )
-from ..models.appointment import ROLE_ORDER
+from ..models.appointment import roster_key
 from ..models.decree import PAPER_SIZES_MM
 from . import decree_kinds_text
 from .decree_coverage import listing_refresh, uncovered_appointments
@@ -49,7 +49,7 @@ def lines(text: str) -> list[str]:
 
 def ordered(appointments) -> list[Appointment]:
     """Lampiran order: kecamatan, kelurahan (by code), then sekretaris, bendahara, staf teknis."""
-    return sorted(appointments, key=lambda a: (a.kelurahan_id, ROLE_ORDER[a.role], a.pk or 0))
+    return sorted(appointments, key=lambda a: (*roster_key(a), a.pk or 0))
 
 
 def text_snapshot(

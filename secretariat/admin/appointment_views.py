@@ -1,152 +1,29 @@
-"""Staff pages inside the admin: completeness matrix, import with preview, export, end/replace."""
+"""Staff pages for one appointment: end it, replace its member (PAW), undo an end, find a replacement."""
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from pps_admin.admin_scale import LookaheadPaginator, numbered
+from pps_admin.staff_pages import admin_context, require_perms
 
 from ..models import Appointment, Person
-from ..selectors import completeness_matrix
 from ..services.appointments import appointment_end, appointment_reactivate, appointment_replace
-from ..services.exporting import roster_csv, roster_xlsx, template_xlsx
-from ..services.importing import members_import
 from .forms import (
     REPLACEMENT_MIN_CHARACTERS,
     EndAppointmentForm,
-    ImportUploadForm,
     ReactivateAppointmentForm,
     ReplaceAppointmentForm,
 )
 
-PREVIEW_ROWS = 300
-SESSION_KEY = "import_staging_tokens"
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _context(request, title, **extra):
-    return {**admin.site.each_context(request), "title": title, "opts": Appointment._meta, **extra}
-
-
-def _require(request, *perms):
-    if not request.user.has_perms([f"secretariat.{perm}" for perm in perms]):
-        raise PermissionDenied
-
-
-def completeness_view(request):
-    _require(request, "view_appointment")
-    matrix = completeness_matrix(page=request.GET.get("p", 1))
-    return TemplateResponse(
-        request,
-        "admin/secretariat/completeness.html",
-        _context(request, "Kelengkapan sekretariat PPS", matrix=matrix),
-    )
-
-
-STAGING_MAX_AGE_SECONDS = 2 * 60 * 60
-
-
-def _staging_dir() -> Path:
-    """Uploaded files waiting for confirmation (they hold NIKs): private, and removed after two hours."""
-    path = Path(settings.MEDIA_ROOT) / "private" / "import_staging"
-    path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STAGING_MAX_AGE_SECONDS
-    for staged in path.glob("*.bin"):
-        try:
-            if staged.stat().st_mtime < cutoff:
-                staged.unlink()
-        except FileNotFoundError:
-            pass  # removed by a concurrent request
-    return path
-
-
-def import_view(request):
-    _require(request, "add_person", "change_person", "add_appointment")
-    _staging_dir()  # also removes abandoned uploads
-    context = _context(request, "Impor anggota sekretariat")
-    if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request, context)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        result = members_import(data=data, dry_run=True, max_rows=settings.IMPORT_WEB_MAX_ROWS)
-        context["result"] = result
-        context["preview_rows"] = result.rows[:PREVIEW_ROWS]
-        if result.ok:
-            token = secrets.token_hex(16)
-            (_staging_dir() / f"{token}.bin").write_bytes(data)
-            request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], token]
-            context["token"] = token
-    context["form"] = form
-    return TemplateResponse(request, "admin/secretariat/import.html", context)
-
-
-def _import_confirm(request, context):
-    token = request.POST["token"]
-    if not TOKEN_RE.match(token) or token not in request.session.get(SESSION_KEY, []):
-        messages.error(request, "Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya.")
-        return redirect("admin:secretariat_import")
-    staged = _staging_dir() / f"{token}.bin"
-    if not staged.exists():
-        messages.error(request, "Berkas pratinjau tidak ditemukan. Unggah ulang berkasnya.")
-        return redirect("admin:secretariat_import")
-    result = members_import(
-        data=staged.read_bytes(),
-        dry_run=False,
-        user=request.user,
-        reason="impor lewat admin",
-        max_rows=settings.IMPORT_WEB_MAX_ROWS,
-    )
-    staged.unlink(missing_ok=True)
-    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
-    if result.ok:
-        messages.success(request, f"Impor selesai: {result.summary}.")
-        return redirect("admin:secretariat_completeness")
-    context.update(result=result, form=ImportUploadForm())
-    return TemplateResponse(request, "admin/secretariat/import.html", context)
-
-
-def import_template_view(request):
-    _require(request, "view_appointment")
-    return _download(template_xlsx(), "templat-impor-anggota-sekretariat-pps.xlsx")
-
-
-def export_view(request, fmt):
-    _require(request, "view_appointment", "view_person")
-    full_nik = request.user.has_perm("secretariat.export_full_nik")
-    name = f"anggota-sekretariat-pps-{timezone.localtime():%Y%m%d-%H%M}{'' if full_nik else '-nik-tersamar'}"
-    if fmt == "csv":
-        return _download(roster_csv(full_nik=full_nik), f"{name}.csv")
-    if fmt == "xlsx":
-        return _download(roster_xlsx(full_nik=full_nik), f"{name}.xlsx")
-    raise Http404
-
-
-def _download(data: bytes, filename: str) -> HttpResponse:
-    content_type = (
-        "text/csv; charset=utf-8"
-        if filename.endswith(".csv")
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def _appointment_form_view(request, pk, form_class, title, action, *, needs_active=True):
-    _require(request, "change_appointment")
+    require_perms(request, "secretariat.change_appointment")
     appointment = get_object_or_404(
         Appointment.objects.select_related("person", "kelurahan__kecamatan"), pk=pk
     )
@@ -171,7 +48,9 @@ def _appointment_form_view(request, pk, form_class, title, action, *, needs_acti
     return TemplateResponse(
         request,
         "admin/secretariat/appointment_action.html",
-        _context(request, title, form=form, appointment=appointment, original=appointment),
+        admin_context(
+            request, title, opts=Appointment._meta, form=form, appointment=appointment, original=appointment
+        ),
     )
 
 
@@ -244,7 +123,7 @@ def replacement_search_view(request):
     everyone without a post means passing everyone with one (bench/RESULTS.md, "the Ganti search"), and
     words shorter than a trigram scan the whole table; a word of three letters or more is found through
     the trigram index."""
-    _require(request, "change_appointment", "view_person")
+    require_perms(request, "secretariat.change_appointment", "secretariat.view_person")
     term = request.GET.get("term", "").strip()
     page = None
     if max(map(len, term.split()), default=0) >= REPLACEMENT_MIN_CHARACTERS:
