@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Q
 
+from bench.loadtest.codes import SYNTHETIC_APPOINTMENT
 from bench.loadtest.seeding import synthetic_members
 from integrity.models import Ceremony, Pact
 from integrity.services.pacts import pacts_generate
@@ -232,8 +233,8 @@ def test_remove_refuses_and_keeps_everything_when_a_real_row_points_at_synthetic
     seed()
     # A real appointment recorded as replacing a synthetic one (a real kelurahan can no longer be moved
     # under a synthetic kecamatan: the database ties a kelurahan's kecamatan to its code).
-    real = Appointment.objects.filter(person__synthetic=False).order_by("pk").first()
-    synthetic = Appointment.objects.filter(person__synthetic=True).order_by("pk").first()
+    real = Appointment.objects.exclude(SYNTHETIC_APPOINTMENT).order_by("pk").first()
+    synthetic = Appointment.objects.filter(SYNTHETIC_APPOINTMENT).order_by("pk").first()
     Appointment.objects.filter(pk=real.pk).update(replaces=synthetic)
     with pytest.raises(CommandError, match="Data nyata masih merujuk data sintetis"):
         call_command("seed_synthetic", remove=True)
