@@ -8,6 +8,7 @@ from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER, post_title
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
 from secretariat.services.documents import merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
+from secretariat.services.verification import document_stamp
 
 from ..models import Ceremony, Pact
 
@@ -53,7 +54,7 @@ def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
         "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
     ).get(document=document)
-    context = pact_context(pact)
+    context = {**pact_context(pact), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})

@@ -83,7 +83,9 @@ class Document(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Printed on the document with its QR code, assigned with the row (before rendering): the public check
     # page /cek/<code>/ (secretariat/check/). Random, never derived from the document (check_code.py).
-    check_code = models.CharField("kode cek", max_length=12, unique=True, default=new_check_code, editable=False)
+    check_code = models.CharField(
+        "kode cek", max_length=12, unique=True, default=new_check_code, editable=False
+    )
     # Indexed with the status (document_job_status_idx): a job's progress counts read that index alone.
     job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents", db_index=False)
     kind = models.CharField("jenis", max_length=20)
