@@ -138,7 +138,8 @@ def bundle_view(request):
 def attendance_view(request, pk):
     _require(request, "view_ceremony")
     ceremony = get_object_or_404(Ceremony, pk=pk)
-    return _pdf(attendance_sheet_pdf(ceremony), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
+    # A record since issue #16: stored with its check code; the same content serves the same record.
+    return _pdf(attendance_sheet_pdf(ceremony, user=request.user), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
 
 
 def bulk_sign_view(request, queryset):

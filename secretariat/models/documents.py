@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ..check_code import new_check_code
+from ..check_code import grouped, new_check_code
 from .appointment import Appointment
 from .decree import Decree
 
@@ -68,6 +68,7 @@ class DocumentKind(models.TextChoices):
     PETIKAN = "petikan", "Petikan keputusan"
     SALINAN = "salinan", "Salinan keputusan"  # the authenticated copy sent to others
     PAKTA = "pakta", "Pakta integritas"  # rendered by the integrity app (registered kind)
+    DAFTAR_HADIR = "daftar_hadir", "Daftar hadir"  # the ceremony's attendance sheet (integrity too)
 
 
 class DocumentStatus(models.TextChoices):
@@ -136,6 +137,11 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.decree or ''} {self.appointment or ''}".strip()
+
+    @property
+    def check_code_grouped(self) -> str:
+        """The check code as printed and shown to people: K7QM-3XPA-9DTR."""
+        return grouped(self.check_code)
 
     def get_kind_display(self):
         try:

@@ -6,6 +6,7 @@ what a reader of the paper already sees (kind, number, date, the member's name a
 office knows today (in force, revoked, replaced) and the SHA-256 of the file as issued.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import segno
@@ -23,6 +24,7 @@ KIND_LABELS = {
     DocumentKind.SALINAN: "Salinan Keputusan",
     DocumentKind.PETIKAN: "Petikan Keputusan",
     DocumentKind.PAKTA: "Pakta Integritas",
+    DocumentKind.DAFTAR_HADIR: "Daftar Hadir",
 }
 
 
@@ -140,7 +142,14 @@ def document_facts(document: Document) -> dict:
         "size": document.size if document.status == DocumentStatus.DONE else None,
         "pages": document.pages if document.status == DocumentStatus.DONE else None,
         "member": None,
+        "title": "",
     }
+    # The integrity app's attendance sheet, through its reverse relation: the ceremony it lists.
+    sheet = getattr(document, "attendance_sheet", None)
+    if sheet is not None:
+        ceremony = sheet.content["ceremony"]
+        facts["title"] = f"{ceremony['name']}, {ceremony['place']}"
+        facts["date"] = indonesian_date(dt.date.fromisoformat(ceremony["date"]))
     appointment = document.appointment
     if appointment is not None:
         facts["member"] = {
