@@ -332,3 +332,25 @@ def test_an_upload_with_no_file_or_far_too_large_is_refused_before_it_is_read(me
     assert "Pilih berkas PDF yang ingin diperiksa." in client.post(_path(document), {}).content.decode()
     huge = _upload(client, _path(document), b"%PDF-" + b"0" * 200_000).content.decode()
     assert "Berkas terlalu besar" in huge
+
+
+def test_the_attendance_sheet_is_a_record_with_its_check_code_and_unchanged_content_issues_nothing_new(
+    members, client
+):
+    from integrity.models import AttendanceSheet, Ceremony
+    from integrity.services.documents import attendance_sheet_document
+
+    ceremony = Ceremony.objects.get()
+    first = attendance_sheet_document(ceremony)
+    assert first.status == "done" and first.kind == DocumentKind.DAFTAR_HADIR
+    url = f"{settings.SITE_URL}{_path(first)}"
+    assert all(qr_codes(first.file.path, page=p) == [url] for p in range(1, first.pages + 1))
+    assert attendance_sheet_document(ceremony).pk == first.pk  # printed again: the same record
+    page = client.get(_path(first)).content.decode()
+    assert "Daftar Hadir" in page and ceremony.name in page and first.sha256 in page
+    members[1].person.name = "Siti Aminah Putri"
+    members[1].person.save()
+    second = attendance_sheet_document(ceremony)  # who it lists changed: a new record, the first kept
+    assert second.pk != first.pk and second.check_code != first.check_code
+    assert AttendanceSheet.objects.count() == 2 and Path(first.file.path).is_file()
+    assert "Siti Aminah Putri" in pdf.flat(second.file.path)

@@ -73,7 +73,7 @@ def test_the_admin_decree_page_links_every_document_to_its_check_page(staff_clie
 
 @pytest.mark.parametrize("revoked", [False, True])
 def test_the_check_page_reads_on_a_360_px_phone_without_sideways_scrolling(
-    chromium, plain_static_storage, live_server, issued, artifacts_dir, revoked
+    committed_db, chromium, plain_static_storage, live_server, issued, artifacts_dir, revoked
 ):
     appointments, decree = issued
     if revoked:
