@@ -57,9 +57,10 @@ demo: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 
-# nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn.
+# nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn. zbar-tools:
+# zbarimg decodes the QR codes of rendered pages (tests/test_verification*.py).
 system-deps-test: tests/axe/node_modules/.installed
-	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils nginx
+	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils nginx zbar-tools
 
 # axe-core for the accessibility tests, from the npm registry at the version the lock file names.
 tests/axe/node_modules/.installed: tests/axe/package-lock.json

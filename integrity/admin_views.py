@@ -111,7 +111,10 @@ def bundle_view(request):
 def attendance_view(request, pk):
     require_perms(request, "integrity.view_ceremony")
     ceremony = get_object_or_404(Ceremony, pk=pk)
-    return file_download(attendance_sheet_pdf(ceremony), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
+    # A record since issue #16: stored with its check code; the same content serves the same record.
+    return file_download(
+        attendance_sheet_pdf(ceremony, user=request.user), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf"
+    )
 
 
 def bulk_sign_view(request, queryset):

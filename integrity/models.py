@@ -183,3 +183,32 @@ class Pact(models.Model):
 
     def __str__(self):
         return f"Pakta {self.appointment.person}"
+
+
+class AttendanceSheet(models.Model):
+    """A daftar hadir as issued: a stored document with its check code, like every other. Its content (who
+    is listed, the ceremony, the validator, the letterhead) is kept as rendered, and a download whose
+    content is unchanged serves the same record instead of issuing another."""
+
+    ceremony = models.ForeignKey(
+        Ceremony, on_delete=models.PROTECT, related_name="attendance_sheets", verbose_name="kegiatan"
+    )
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, related_name="attendance_sheet", verbose_name="PDF daftar hadir"
+    )
+    content = models.JSONField("isi saat dibuat")
+    fingerprint = models.CharField("sidik isi (SHA-256)", max_length=64)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "daftar hadir"
+        verbose_name_plural = "daftar hadir"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ceremony", "fingerprint"], name="one_attendance_sheet_per_content"
+            )
+        ]
+
+    def __str__(self):
+        return f"Daftar hadir {self.ceremony}"

@@ -11,6 +11,7 @@ class PpsAdminConfig(AppConfig):
     def ready(self):
         checks.register(task_mode_check)
         checks.register(email_check)
+        checks.register(site_url_check)
 
 
 class AdminSiteConfig(AdminConfig):
@@ -63,5 +64,19 @@ def email_check(app_configs, **kwargs):
             hint="Atur EMAIL_HOST (dan EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) agar anggota dapat mengatur "
             "ulang sandi lewat e-mail; tanpa itu staf memberi sandi sekali pakai yang baru.",
             id="pps_admin.W003",
+        )
+    ]
+
+
+def site_url_check(app_configs, **kwargs):
+    if settings.SITE_URL:
+        return []
+    return [
+        checks.Warning(
+            "SITE_URL tidak diatur: dokumen yang dibuat hanya memuat kode cek, tanpa alamat halaman cek "
+            "(/cek/<kode>/) dan tanpa tautan di kode QR-nya.",
+            hint="Atur SITE_URL ke alamat publik situs ini, mis. https://pps.kpu-balikpapan.go.id: alamat "
+            "itu dicetak di setiap dokumen dan tidak dapat diubah sesudahnya.",
+            id="pps_admin.W004",
         )
     ]

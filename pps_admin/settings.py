@@ -21,6 +21,13 @@ if SECRET_KEY is None:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - DEBUG only
 
+# The public address of this site as printed on paper: every document's QR code and check address are
+# SITE_URL + /cek/<code>/. Unset with DEBUG off: documents carry the check code alone, and `manage.py
+# check` warns (pps_admin.W004).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// (or http://), got {SITE_URL!r}")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -312,6 +319,21 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PPS Admin KPU Kota Balikpapan <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# The public check page (/cek/<code>/): requests per client address (the address django-axes locks) and
+# window, and the largest PDF its upload box takes. Counted in the "ratelimit" cache: Redis when REDIS_URL
+# is set (shared by every web process), else this process's memory.
+CHECK_RATE_LIMIT = env_int("CHECK_RATE_LIMIT", 30)
+CHECK_RATE_WINDOW_SECONDS = env_int("CHECK_RATE_WINDOW_SECONDS", 60)
+CHECK_UPLOAD_MAX_BYTES = env_int("CHECK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "rl"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
 
 # Demo login printed by `make run` (development only; never created with DEBUG off).
 DEMO_ADMIN_USERNAME = env_str("DEMO_ADMIN_USERNAME", "admin")

@@ -16,6 +16,8 @@ def favicon(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    # The public check page of the QR codes printed on every document (issue #16).
+    path("cek/", include("secretariat.check.urls")),
     # The site root is the members' portal; staff use /admin/.
     path("", include("secretariat.portal.urls")),
 ]

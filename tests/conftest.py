@@ -132,6 +132,20 @@ def fast_staff_passwords():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def site_url():
+    """Documents print SITE_URL under their QR code. Unless the run sets one, the tests use a reserved
+    .invalid host, in this process and in the worker processes it starts (worker_env copies the
+    environment)."""
+    import os
+
+    from django.conf import settings
+
+    url = os.environ.setdefault("SITE_URL", "https://pps-cek.invalid")
+    settings.SITE_URL = url.rstrip("/")
+    return settings.SITE_URL
+
+
+@pytest.fixture(scope="session", autouse=True)
 def media_root(tmp_path_factory):
     """Generated files go to a temporary MEDIA_ROOT shared with the Celery worker process."""
     from django.conf import settings

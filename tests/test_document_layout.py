@@ -311,6 +311,9 @@ def test_keputusan_and_petikan_are_set_in_12_pt_and_the_petikan_fits_one_sheet(m
     petikan = _path(_document(decree, DocumentKind.PETIKAN, members[0]))  # the long name, with the logo
     assert len(pdf.read(petikan).pages) == 1
     sizes = pdf.font_sizes(petikan)
+    # The check block in the bottom margin (issue #16) is set small on purpose, and is all that is.
+    footer = " ".join(sizes.pop(7.5))
+    assert "Kode cek dokumen:" in footer and "/cek/" in footer and "Menetapkan" not in footer
     assert _body_size(petikan) == 12.0 and min(sizes) >= 12.0, sorted(sizes)  # nothing shrunk to fit
     assert _body_size(_path(_document(decree, DocumentKind.KEPUTUSAN))) == 12.0
 

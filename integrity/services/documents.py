@@ -1,15 +1,29 @@
-"""What the pact, the attendance sheet and the pact bundle show; rendered by the shared core."""
+"""What the pact, the attendance sheet and the pact bundle show; rendered by the shared core and stored as
+records (the attendance sheet too, since issue #16 gave every document a check code)."""
 
-from django.utils import timezone
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import transaction
 
 from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
-from secretariat.models import Appointment, DecreeTemplate, Document
+from secretariat.models import (
+    Appointment,
+    DecreeTemplate,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    GenerationJob,
+)
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
 from secretariat.models.decree import PAPER_SIZES_MM, Paper
-from secretariat.services.documents import merge_pdfs
+from secretariat.services.documents import document_render_and_store, job_refresh, merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
+from secretariat.services.verification import document_stamp
 
-from ..models import Ceremony, Pact
+from ..models import AttendanceSheet, Ceremony, Pact
 
 
 def page_css() -> str:
@@ -53,7 +67,7 @@ def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
         "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
     ).get(document=document)
-    context = pact_context(pact)
+    context = {**pact_context(pact), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
@@ -86,37 +100,88 @@ def ceremony_appointments(ceremony: Ceremony):
     return sorted(rows, key=roster_key)
 
 
-def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
-    """Daftar hadir: per kelurahan, No, Nama, Jabatan, Kelurahan, a zig-zag signature column, and the
-    Sekretaris KPU's "Mengetahui" block."""
+def attendance_content(ceremony: Ceremony) -> dict:
+    """What the daftar hadir lists, as plain data: per kelurahan, No, Nama, Jabatan, Kelurahan (a zig-zag
+    signature column is drawn beside them), the ceremony, and the Sekretaris KPU's "Mengetahui" block."""
     groups = []
     for number, appointment in enumerate(ceremony_appointments(ceremony), start=1):
-        if not groups or groups[-1]["kelurahan"] != appointment.kelurahan:
-            groups.append({"kelurahan": appointment.kelurahan, "rows": []})
+        kelurahan = appointment.kelurahan
+        if not groups or groups[-1]["code"] != kelurahan.code:
+            groups.append(
+                {
+                    "code": kelurahan.code,
+                    "kelurahan": {"name": kelurahan.name, "kecamatan": {"name": kelurahan.kecamatan.name}},
+                    "rows": [],
+                }
+            )
         groups[-1]["rows"].append(
             {
                 "no": number,
                 "name": appointment.person.name,
                 "role": ROLE_LABELS[appointment.role],
-                "kelurahan": appointment.kelurahan.name,
+                "kelurahan": kelurahan.name,
             }
         )
-    letterhead = current_letterhead()
-    metadata = PdfMetadata(
-        title=f"Daftar Hadir {ceremony.name}",
-        author=office_author(letterhead),
-        subject=f"Daftar hadir {ceremony.name}, {ceremony.place}",
-        created=timezone.localtime(),
-    )
-    context = {
-        "page_css": page_css(),
-        "letterhead": letterhead,
-        "ceremony": ceremony,
+    return {
+        "ceremony": {
+            "name": ceremony.name,
+            "place": ceremony.place,
+            "date": ceremony.date.isoformat(),
+            "time_label": ceremony.time_label,
+        },
         "groups": groups,
         "validator": attendance_validator(),
-        "generated": timezone.localtime(),
+        "letterhead": current_letterhead(),
+        "page_css": page_css(),
     }
+
+
+def attendance_sheet_document(ceremony: Ceremony, *, user=None) -> Document:
+    """The daftar hadir of the ceremony as a record: stored with its SHA-256 and check code. Rendered here
+    (staff wait for it, as before it was a record), through the same store as every document; a sheet
+    whose content is unchanged is the same record, so printing it again issues nothing new."""
+    content = attendance_content(ceremony)
+    fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    with transaction.atomic():
+        Ceremony.objects.select_for_update().get(pk=ceremony.pk)  # two downloads at once: one record
+        sheet = AttendanceSheet.objects.filter(ceremony=ceremony, fingerprint=fingerprint).first()
+        if sheet is None:
+            job = GenerationJob.objects.create(kind="daftar_hadir", total=1, requested_by=user)
+            document = Document.objects.create(job=job, kind=DocumentKind.DAFTAR_HADIR)
+            sheet = AttendanceSheet.objects.create(
+                ceremony=ceremony, document=document, content=content, fingerprint=fingerprint
+            )
+        else:  # a render that failed before is tried again
+            Document.objects.filter(pk=sheet.document_id, status=DocumentStatus.FAILED).update(
+                status=DocumentStatus.PENDING, error=""
+            )
+    document = document_render_and_store(sheet.document_id)
+    job_refresh(document.job_id)
+    return document
+
+
+def attendance_sheet_pdf(ceremony: Ceremony, *, user=None) -> bytes:
+    return Path(attendance_sheet_document(ceremony, user=user).file.path).read_bytes()
+
+
+def attendance_render(document: Document) -> bytes:
+    """The registered renderer of the "daftar_hadir" kind: the content kept with the record."""
+    sheet = AttendanceSheet.objects.get(document=document)
+    content = sheet.content
+    ceremony = {**content["ceremony"], "date": dt.date.fromisoformat(content["ceremony"]["date"])}
+    metadata = PdfMetadata(
+        title=f"Daftar Hadir {ceremony['name']}",
+        author=office_author(content["letterhead"]),
+        subject=f"Daftar hadir {ceremony['name']}, {ceremony['place']}",
+        created=sheet.created_at,
+    )
+    context = {**content, "ceremony": ceremony, "stamp": document_stamp(document)}
     return render_pdf("documents/daftar_hadir.html", context, metadata=metadata)
+
+
+def attendance_relative_path(document: Document) -> str:
+    sheet = AttendanceSheet.objects.get(document=document)
+    return f"documents/daftar-hadir/{sheet.ceremony_id}/daftar-hadir-{document.pk}.pdf"
 
 
 def attendance_validator() -> dict:

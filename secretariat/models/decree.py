@@ -18,6 +18,9 @@ class Paper(models.TextChoices):
     A4 = "A4", "A4 (210 × 297 mm)"
 
 
+# Every page's footer holds the check block (a 13 mm QR code, templates/documents/_check_stamp.html), set in
+# the bottom margin with room to the paper's edge that printers cannot print on.
+MIN_BOTTOM_MARGIN_MM = 18
 PAPER_SIZES_MM = {Paper.F4: (215, 330), Paper.A4: (210, 297)}
 NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
 # The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it.
@@ -247,6 +250,13 @@ class DecreeTemplate(models.Model):
         for field in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
             if not 5 <= (getattr(self, field) or 0) <= 60:
                 raise ValidationError({field: "Margin harus antara 5 dan 60 mm."})
+        if 5 <= (self.margin_bottom_mm or 0) < MIN_BOTTOM_MARGIN_MM:
+            raise ValidationError(
+                {
+                    "margin_bottom_mm": f"Margin bawah minimal {MIN_BOTTOM_MARGIN_MM} mm: kode QR dan kode "
+                    "cek dokumen dicetak di sana."
+                }
+            )
         if self.logo:
             from secretariat.services.logo import validate_logo
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ..check_code import grouped, new_check_code
 from .appointment import Appointment
 from .decree import Decree
 
@@ -67,6 +68,7 @@ class DocumentKind(models.TextChoices):
     PETIKAN = "petikan", "Petikan keputusan"
     SALINAN = "salinan", "Salinan keputusan"  # the authenticated copy sent to others
     PAKTA = "pakta", "Pakta integritas"  # rendered by the integrity app (registered kind)
+    DAFTAR_HADIR = "daftar_hadir", "Daftar hadir"  # the ceremony's attendance sheet (integrity too)
 
 
 class DocumentStatus(models.TextChoices):
@@ -80,6 +82,11 @@ class Document(models.Model):
     """One generated PDF. Rendered once; a retry only ever touches a failed document."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Printed on the document with its QR code, assigned with the row (before rendering): the public check
+    # page /cek/<code>/ (secretariat/check/). Random, never derived from the document (check_code.py).
+    check_code = models.CharField(
+        "kode cek", max_length=12, unique=True, default=new_check_code, editable=False
+    )
     # Indexed with the status (document_job_status_idx): a job's progress counts read that index alone.
     job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents", db_index=False)
     kind = models.CharField("jenis", max_length=20)
@@ -105,7 +112,11 @@ class Document(models.Model):
         ordering = ["job", "id"]
         verbose_name = "dokumen"
         verbose_name_plural = "dokumen"
-        indexes = [models.Index(fields=["job", "status"], name="document_job_status_idx")]
+        indexes = [
+            models.Index(fields=["job", "status"], name="document_job_status_idx"),
+            # The check page's upload looks a file up by its hash.
+            models.Index(fields=["sha256"], name="document_sha256_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"
@@ -126,6 +137,11 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.decree or ''} {self.appointment or ''}".strip()
+
+    @property
+    def check_code_grouped(self) -> str:
+        """The check code as printed and shown to people: K7QM-3XPA-9DTR."""
+        return grouped(self.check_code)
 
     def get_kind_display(self):
         try:

@@ -34,6 +34,7 @@ from ..models import (
 from ..models.appointment import ROLE_LABELS, post_title
 from .decree_text import indonesian_date
 from .letterhead import letterhead_of_text, office_author
+from .verification import document_stamp, petikan_stamps
 
 log = logging.getLogger(__name__)
 
@@ -423,12 +424,13 @@ def render_document_pdf(document: Document) -> bytes:
     decree = document.decree
     if document.kind in (DocumentKind.KEPUTUSAN, DocumentKind.SALINAN):
         context = keputusan_context(decree, salinan=document.kind == DocumentKind.SALINAN)
+        context["stamp"] = document_stamp(document)
         return render_pdf(
             "documents/keputusan.html", context, metadata=decree_pdf_metadata(decree, document.kind)
         )
     if document.kind == DocumentKind.PETIKAN:
         entry = _entries(decree).get(appointment_id=document.appointment_id)
-        return petikan_pdf(petikan_context(decree, entry))
+        return petikan_pdf({**petikan_context(decree, entry), "stamp": document_stamp(document)})
     raise ValueError(f"unknown document kind {document.kind!r}")
 
 
@@ -584,7 +586,11 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     stored = Path(settings.MEDIA_ROOT) / relative
     if stored.is_file():
         return stored.read_bytes()
-    documents = [petikan_document(petikan_context(decree, entry)) for entry in entries]
+    stamps = petikan_stamps(decree)
+    documents = [
+        petikan_document({**petikan_context(decree, entry), "stamp": stamps[entry.appointment_id]})
+        for entry in entries
+    ]
     bundle = documents[0].copy([page for document in documents for page in document.pages])
     metadata = decree_pdf_metadata(decree, DocumentKind.PETIKAN)
     data = write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))

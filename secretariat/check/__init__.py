@@ -1,0 +1,1 @@
+"""The public check page of issued documents (/cek/<code>/): no login, no cookie, rate-limited."""

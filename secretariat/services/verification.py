@@ -1,0 +1,196 @@
+"""Verifying documents (issue #16): the check block printed on every document, and what the public check
+page (/cek/<code>/, secretariat/check/) says about a document and about an uploaded file.
+
+The QR code holds the check page's address and nothing else: no name, no number, no NIK. The page shows
+what a reader of the paper already sees (kind, number, date, the member's name and role), the status the
+office knows today (in force, revoked, replaced) and the SHA-256 of the file as issued.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+
+from ..check_code import grouped, parse_check_code
+from ..models import Document, DocumentKind, DocumentStatus
+from ..models.appointment import post_title
+
+CHECK_PATH = "/cek/{code}/"
+# The document kinds as the check page names them (a pact is a registered kind of the integrity app).
+KIND_LABELS = {
+    DocumentKind.KEPUTUSAN: "Keputusan (dengan lampiran)",
+    DocumentKind.SALINAN: "Salinan Keputusan",
+    DocumentKind.PETIKAN: "Petikan Keputusan",
+    DocumentKind.PAKTA: "Pakta Integritas",
+    DocumentKind.DAFTAR_HADIR: "Daftar Hadir",
+}
+
+
+def check_path(document: Document) -> str:
+    return CHECK_PATH.format(code=grouped(document.check_code))
+
+
+def check_url(document: Document) -> str:
+    """The address printed under the QR code; '' without SITE_URL (the warning pps_admin.W004)."""
+    return f"{settings.SITE_URL}{check_path(document)}" if settings.SITE_URL else ""
+
+
+def qr_data_uri(payload: str) -> str:
+    """An SVG QR code as a data: URI (the only kind of URL the PDF renderer fetches besides our static
+    files). Level M survives a stain or a fold; the border is the quiet zone scanners need."""
+    return segno.make(payload, error="m", micro=False).svg_data_uri(border=2, dark="#000", light="#fff")
+
+
+def document_stamp(document: Document) -> dict:
+    """What a template prints in its check block: `check_code` (grouped), `url` ('' without SITE_URL), the
+    QR image (`qr_data_uri`, of the URL, or of the code alone without one) and `seal_note`, the sentence
+    naming the electronic signature ('' while documents are not sealed)."""
+    url = check_url(document)
+    code = grouped(document.check_code)
+    return {
+        "check_code": code,
+        "url": url,
+        "qr_data_uri": qr_data_uri(url or code),
+        "seal_note": "",
+    }
+
+
+def petikan_stamps(decree) -> dict:
+    """The check block of each Petikan of `decree`, by appointment id (the print bundle lays them out
+    again exactly as stored)."""
+    documents = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN)
+    return {document.appointment_id: document_stamp(document) for document in documents}
+
+
+# --- the check page ---------------------------------------------------------------------------------
+
+
+def document_by_code(text: str) -> Document | None:
+    code = parse_check_code(text)
+    if code is None:
+        return None
+    return (
+        Document.objects.select_related(
+            "decree", "appointment__person", "appointment__kelurahan__kecamatan", "job"
+        )
+        .filter(check_code=code)
+        .first()
+    )
+
+
+@dataclass
+class CheckStatus:
+    state: str  # "berlaku", "dicabut", "belum_terbit"
+    label: str
+    details: list[str] = field(default_factory=list)
+
+
+def document_status(document: Document) -> CheckStatus:
+    """The document's standing today, as the check page states it."""
+    from .decree_text import indonesian_date
+
+    if document.status != DocumentStatus.DONE:
+        return CheckStatus(
+            "belum_terbit",
+            "Belum diterbitkan",
+            [
+                "Berkas dokumen ini belum selesai dibuat, jadi belum ada dokumen yang diterbitkan "
+                "dengan kode ini."
+            ],
+        )
+    decree = document.decree
+    if decree is not None and decree.is_revoked:
+        details = [f"Dicabut pada tanggal {indonesian_date(decree.revoked_date)}."]
+        if decree.revoked_reason:
+            details.append(f"Alasan: {decree.revoked_reason}")
+        for successor in decree.corrected_by.order_by("year", "sequence"):
+            details.append(
+                f"Diganti dengan Keputusan Nomor {_number(successor.number)} "
+                f"tanggal {indonesian_date(successor.decree_date)}."
+            )
+        return CheckStatus("dicabut", "Dicabut", details)
+    details = []
+    appointment = document.appointment
+    if appointment is not None and appointment.end_date is not None:
+        details.append(
+            "Dokumen ini tetap sah sebagai arsip; masa tugas anggota yang disebut di dalamnya berakhir "
+            f"pada tanggal {indonesian_date(appointment.end_date)}."
+        )
+    return CheckStatus("berlaku", "Berlaku", details)
+
+
+def _number(number: str) -> str:
+    return number[len("NOMOR ") :] if number.startswith("NOMOR ") else number
+
+
+def document_facts(document: Document) -> dict:
+    """What the check page shows about a document: never a NIK or NIP (not even masked)."""
+    from .decree_text import indonesian_date
+
+    decree = document.decree
+    facts = {
+        "kind": KIND_LABELS.get(document.kind, document.kind),
+        "check_code": grouped(document.check_code),
+        "number": _number(decree.number) if decree else "",
+        "date": indonesian_date(decree.decree_date) if decree else "",
+        "issued_on": indonesian_date(timezone.localtime(document.finished_at).date())
+        if document.status == DocumentStatus.DONE and document.finished_at
+        else "",
+        "sha256": document.sha256 if document.status == DocumentStatus.DONE else "",
+        "size": document.size if document.status == DocumentStatus.DONE else None,
+        "pages": document.pages if document.status == DocumentStatus.DONE else None,
+        "member": None,
+        "title": "",
+    }
+    # The integrity app's attendance sheet, through its reverse relation: the ceremony it lists.
+    sheet = getattr(document, "attendance_sheet", None)
+    if sheet is not None:
+        ceremony = sheet.content["ceremony"]
+        facts["title"] = f"{ceremony['name']}, {ceremony['place']}"
+        facts["date"] = indonesian_date(dt.date.fromisoformat(ceremony["date"]))
+    appointment = document.appointment
+    if appointment is not None:
+        facts["member"] = {
+            "name": appointment.person.name,
+            "role": f"{post_title(appointment.role)} Kelurahan {appointment.kelurahan.name}",
+            "kecamatan": appointment.kelurahan.kecamatan.name,
+        }
+        pact = getattr(document, "pact", None)  # the integrity app's reverse relation, if it is a pact
+        ceremony = getattr(pact, "ceremony", None)
+        if ceremony is not None:
+            facts["date"] = indonesian_date(ceremony.date)
+    return facts
+
+
+@dataclass
+class FileCheck:
+    matches: bool
+    message: str
+    other: Document | None = None  # another issued document the file is byte for byte
+
+
+def file_check(document: Document, digest: str) -> FileCheck:
+    """Whether the file of SHA-256 `digest` is byte for byte the file issued under this document's code
+    (or another document the office issued)."""
+    if document.status == DocumentStatus.DONE and digest == document.sha256:
+        return FileCheck(True, "Berkas ini sama persis (bita demi bita) dengan dokumen yang diterbitkan.")
+    other = Document.objects.filter(sha256=digest, status=DocumentStatus.DONE).exclude(pk=document.pk).first()
+    if other is not None:
+        return FileCheck(
+            False,
+            "Berkas ini bukan dokumen dengan kode ini, tetapi sama persis dengan dokumen lain yang "
+            "diterbitkan kantor ini.",
+            other,
+        )
+    return FileCheck(
+        False,
+        "Berkas ini TIDAK sama dengan dokumen yang diterbitkan: isinya berbeda, walau hanya satu bita. "
+        "Berkas yang diubah, dipindai atau dicetak ulang ke PDF tidak akan sama.",
+    )
+
+
+def file_check_any(digest: str) -> Document | None:
+    """The issued document whose file has SHA-256 `digest`, if any."""
+    return Document.objects.filter(sha256=digest, status=DocumentStatus.DONE).first()
