@@ -11,9 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from secretariat.admin.decree_views import job_summary, report_retry, warn_if_not_dispatched
-from secretariat.models import GenerationJob
-from secretariat.services.documents import job_overview, job_retry
+from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
+from secretariat.models import DocumentStatus, GenerationJob, JobKind
+from secretariat.services.document_jobs import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
@@ -44,7 +44,7 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 def dashboard_view(request):
     _require(request, "view_pact")
-    job = GenerationJob.objects.filter(kind="pakta").order_by("-created_at").first()
+    job = GenerationJob.objects.filter(kind=JobKind.PAKTA).order_by("-created_at").first()
     return TemplateResponse(
         request,
         "admin/integrity/dashboard.html",
@@ -61,7 +61,7 @@ def dashboard_view(request):
 def job_progress_view(request, job_id):
     """Progress of a pact generation job, polled by the dashboard's progress bar."""
     _require(request, "view_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
     return JsonResponse(job.progress())
 
 
@@ -69,7 +69,7 @@ def job_progress_view(request, job_id):
 def job_retry_view(request, job_id):
     """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
     _require(request, "change_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
     report_retry(request, [job_retry(job=job)])
     return redirect("admin:integrity_dashboard")
 
@@ -102,12 +102,14 @@ def bundle_view(request):
     POST: the bundle itself; for staff who may change pacts, its pacts become "dicetak"."""
     _require(request, "view_pact")
     active = Pact.objects.filter(appointment__end_date__isnull=True)
-    ready = active.filter(document__status="done")
+    ready = active.filter(document__status=DocumentStatus.DONE)
     if request.method != "POST":
         counts = active.aggregate(
             total=Count("pk"),
-            ready=Count("pk", filter=Q(document__status="done")),
-            to_mark=Count("pk", filter=Q(document__status="done", status=PactStatus.NOT_PRINTED)),
+            ready=Count("pk", filter=Q(document__status=DocumentStatus.DONE)),
+            to_mark=Count(
+                "pk", filter=Q(document__status=DocumentStatus.DONE, status=PactStatus.NOT_PRINTED)
+            ),
         )
         if not counts["ready"]:
             messages.error(request, "Belum ada PDF pakta yang selesai dibuat.")
@@ -250,7 +252,7 @@ def scan_download_view(request, pk):
 def pact_pdf_view(request, pk):
     _require(request, "view_pact")
     pact = _pact(pk)
-    if not pact.document_id or pact.document.status != "done":
+    if not pact.document_id or pact.document.status != DocumentStatus.DONE:
         raise Http404
     return FileResponse(
         open(pact.document.file.path, "rb"),

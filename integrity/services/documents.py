@@ -3,30 +3,14 @@
 from django.utils import timezone
 
 from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
-from secretariat.models import Appointment, DecreeTemplate, Document
+from secretariat.models import Appointment, DecreeTemplate, Document, DocumentStatus
 from secretariat.models.appointment import ROLE_LABELS, ROLE_ORDER, post_title
-from secretariat.models.decree import PAPER_SIZES_MM, Paper
-from secretariat.services.documents import merge_pdfs
+from secretariat.services.document_jobs import merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
+from secretariat.services.page_layout import active_page_css
+from secretariat.services.title_case import title_case
 
 from ..models import Ceremony, Pact
-
-
-def page_css() -> str:
-    """Paper and margins follow the active decree template (F4 by default)."""
-    template = DecreeTemplate.active()
-    paper = template.paper if template else Paper.F4
-    width, height = PAPER_SIZES_MM[paper]
-    if template:
-        margins = (
-            template.margin_top_mm,
-            template.margin_right_mm,
-            template.margin_bottom_mm,
-            template.margin_left_mm,
-        )
-    else:
-        margins = (20, 20, 20, 25)
-    return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
 
 
 def pact_context(pact: Pact) -> dict:
@@ -34,7 +18,7 @@ def pact_context(pact: Pact) -> dict:
     person = appointment.person
     ceremony = pact.ceremony
     return {
-        "page_css": page_css(),
+        "page_css": active_page_css(),
         "letterhead": current_letterhead(),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
@@ -65,7 +49,7 @@ def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:
     redelivered task renders the same bytes."""
     letterhead = context["letterhead"]
     return PdfMetadata(
-        title=f"{context['text'].title.title()} Sekretariat PPS {letterhead['short_name']}",
+        title=f"{title_case(context['text'].title)} Sekretariat PPS {letterhead['short_name']}",
         author=office_author(letterhead),
         subject="Pakta integritas Sekretariat Panitia Pemungutan Suara",
         created=document.job.created_at,
@@ -109,7 +93,7 @@ def attendance_sheet_pdf(ceremony: Ceremony) -> bytes:
         created=timezone.localtime(),
     )
     context = {
-        "page_css": page_css(),
+        "page_css": active_page_css(),
         "letterhead": letterhead,
         "ceremony": ceremony,
         "groups": groups,
@@ -134,7 +118,7 @@ def attendance_validator() -> dict:
 
 def pacts_bundle(pacts) -> bytes | None:
     """All printed pacts in kecamatan / kelurahan / role order, one PDF; None when none are ready."""
-    ready = [p for p in pacts if p.document_id and p.document.status == "done"]
+    ready = [p for p in pacts if p.document_id and p.document.status == DocumentStatus.DONE]
     if not ready:
         return None
     ready.sort(key=lambda p: (p.appointment.kelurahan_id, ROLE_ORDER[p.appointment.role]))

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from ..job_messages import job_summary, report_retry, warn_if_not_dispatched
 from ..models import (
     Decree,
     DecreeKind,
@@ -20,8 +20,9 @@ from ..models import (
     ElectionPeriod,
 )
 from ..services import decrees as decree_services
+from ..services.decree_documents import decree_print_bundle
 from ..services.decree_text import text_gaps
-from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
+from ..services.document_jobs import document_download_name, job_overview, job_retry
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
@@ -89,45 +90,6 @@ def issue_view(request):
 
 def _kind_note(decree) -> str:
     return "" if decree.kind == DecreeKind.APPOINTMENT else f" ({decree.get_kind_display().lower()})"
-
-
-def job_summary(job) -> str | None:
-    """How the documents came out when they were made inside the request (tasks in-process, as in
-    `make run`); None while a worker is still making them. `job` must be freshly loaded."""
-    progress = job.progress()
-    if progress["status"] not in ("done", "failed"):
-        return None
-    summary = f"{progress['done']} dari {progress['total']} dokumen selesai dibuat."
-    if progress["failed"]:
-        summary += f" {progress['failed']} gagal: lihat daftar dokumen dan pakai “Coba lagi”."
-    return summary
-
-
-def report_retry(request, requeued: list[Requeued]) -> None:
-    """Tell staff what a retry put back in the queue."""
-    failed = sum(r.failed for r in requeued)
-    stalled = sum(r.stalled for r in requeued)
-    parts = [f"{failed} dokumen yang gagal"] if failed else []
-    if stalled:
-        parts.append(
-            f"{stalled} dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit)"
-        )
-    if parts:
-        messages.success(request, " dan ".join(parts) + " dijadwalkan ulang.")
-    elif any(r.sent for r in requeued):
-        messages.success(request, "Pekerjaan yang macet dikirim ulang; tidak ada dokumen yang perlu dibuat.")
-    else:
-        messages.info(request, "Tidak ada dokumen yang gagal atau macet; tidak ada yang dijadwalkan ulang.")
-
-
-def warn_if_not_dispatched(request, job) -> None:
-    """`job` must be freshly loaded."""
-    if job.dispatched_at is None and job.status == "queued":
-        messages.warning(
-            request,
-            "Antrean pembuatan dokumen sedang tidak dapat dihubungi. Pekerjaan sudah tersimpan dan akan "
-            "dikirim otomatis begitu antrean tersedia kembali; tidak perlu mengulang.",
-        )
 
 
 def preview_view(request):
@@ -237,12 +199,7 @@ def _file_response(document: Document, *, as_attachment: bool) -> HttpResponse:
     path = Path(document.file.path)
     if not path.is_file():
         raise Http404
-    names = {DocumentKind.KEPUTUSAN: "keputusan", DocumentKind.SALINAN: "salinan-keputusan"}
-    filename = (
-        f"{names[document.kind]}-{document.decree.year}-{document.decree.sequence}.pdf"
-        if document.kind in names
-        else path.name
-    )
+    filename = document_download_name(document)
     stamped = revoked_copy(document)
     if stamped is not None:
         return _pdf_response(stamped, dicabut_filename(filename), as_attachment=as_attachment)

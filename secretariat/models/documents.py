@@ -18,10 +18,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Gagal sebagian"
 
 
+class JobKind(models.TextChoices):
+    SK = "sk", "SK (keputusan, salinan, petikan)"
+    PAKTA = "pakta", "Pakta integritas"  # requested by the integrity app
+
+
 class GenerationJob(models.Model):
     """A batch of documents requested together (e.g. one SK: its Keputusan and every Petikan)."""
 
-    kind = models.CharField("jenis", max_length=20)
+    kind = models.CharField("jenis", max_length=20, choices=JobKind.choices)
     status = models.CharField("status", max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     decree = models.ForeignKey(
         Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs", verbose_name="SK"
@@ -82,7 +87,7 @@ class Document(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Indexed with the status (document_job_status_idx): a job's progress counts read that index alone.
     job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents", db_index=False)
-    kind = models.CharField("jenis", max_length=20)
+    kind = models.CharField("jenis", max_length=20, choices=DocumentKind.choices)
     decree = models.ForeignKey(
         Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
@@ -108,27 +113,23 @@ class Document(models.Model):
         indexes = [models.Index(fields=["job", "status"], name="document_job_status_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"
+                fields=["decree"],
+                condition=Q(kind=DocumentKind.KEPUTUSAN),
+                name="one_keputusan_file_per_decree",
             ),
             models.UniqueConstraint(
-                fields=["decree"], condition=Q(kind="salinan"), name="one_salinan_file_per_decree"
+                fields=["decree"], condition=Q(kind=DocumentKind.SALINAN), name="one_salinan_file_per_decree"
             ),
             models.UniqueConstraint(
                 fields=["decree", "appointment"],
-                condition=Q(kind="petikan"),
+                condition=Q(kind=DocumentKind.PETIKAN),
                 name="one_petikan_per_decree_entry",
             ),
             models.CheckConstraint(
-                condition=~Q(status="done") | (~Q(sha256="") & ~Q(file="")),
+                condition=~Q(status=DocumentStatus.DONE) | (~Q(sha256="") & ~Q(file="")),
                 name="done_document_has_file_and_hash",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.decree or ''} {self.appointment or ''}".strip()
-
-    def get_kind_display(self):
-        try:
-            return DocumentKind(self.kind).label
-        except ValueError:
-            return self.kind
