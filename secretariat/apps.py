@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SecretariatConfig(AppConfig):
@@ -7,8 +8,6 @@ class SecretariatConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models and what uses them load only once the app registry is ready.
-        from django.db.models.signals import post_migrate
-
         from .models import DocumentKind, JobKind
         from .roles import ensure_staff_groups
         from .services import decree_documents as decree

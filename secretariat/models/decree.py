@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat import decree_defaults_paw as paw_defaults
+from secretariat.identity import parse_nip
+from secretariat.services.logo import validate_logo
 
 from .appointment import Appointment
 from .period import ElectionPeriod
@@ -238,8 +240,6 @@ class DecreeTemplate(models.Model):
 
     def clean(self):
         if self.authenticator_nip:
-            from secretariat.identity import parse_nip
-
             try:
                 parse_nip(self.authenticator_nip)
             except ValidationError as exc:
@@ -248,8 +248,6 @@ class DecreeTemplate(models.Model):
             if not 5 <= (getattr(self, field) or 0) <= 60:
                 raise ValidationError({field: "Margin harus antara 5 dan 60 mm."})
         if self.logo:
-            from secretariat.services.logo import validate_logo
-
             try:
                 validate_logo(self.logo)
             except OSError:  # a stored logo whose file is gone (e.g. media not restored after a move)
