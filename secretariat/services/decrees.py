@@ -46,8 +46,8 @@ def uncovered_count(period: ElectionPeriod) -> int:
 
     On PostgreSQL, triggers keep a column `in_issued_decree` on every appointment (migration 0012) and a
     partial index holds exactly the active ones without it, so this reads those few index entries
-    instead of joining every appointment to every decree entry (87 ms at 251k appointments). Elsewhere
-    (SQLite, `make run`) there is no such column and the anti-join is counted.
+    instead of joining every appointment to every decree entry (bench/RESULTS.md, decree issue page).
+    Elsewhere (SQLite, `make run`) there is no such column and the anti-join is counted.
     """
     if connection.vendor != "postgresql":
         return uncovered_appointments(period).count()

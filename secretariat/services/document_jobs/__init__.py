@@ -27,6 +27,7 @@ from .kinds import (
     job_on_done,
     register_document_kind,
     register_job_kind,
+    registered_document_kinds,
     render_document_pdf,
 )
 from .recovery import (
@@ -72,6 +73,7 @@ __all__ = [
     "pdf_page_count",
     "register_document_kind",
     "register_job_kind",
+    "registered_document_kinds",
     "render_document_pdf",
     "stuck_after",
     "write_once",

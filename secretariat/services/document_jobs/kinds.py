@@ -32,6 +32,10 @@ def register_job_kind(kind: str, *, on_done: Callable[[GenerationJob], None]) ->
     _JOB_DONE[kind] = on_done
 
 
+def registered_document_kinds() -> set[str]:
+    return set(_DOCUMENT_KINDS)
+
+
 def _handlers(document: Document) -> DocumentKindHandlers:
     try:
         return _DOCUMENT_KINDS[document.kind]
