@@ -8,6 +8,7 @@ class SecretariatConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from . import tasks  # noqa: F401 (registers the Celery tasks, which the engine looks up by name)
         from .models import DocumentKind, JobKind
         from .roles import ensure_staff_groups
         from .services import decree_documents as decree

@@ -1,8 +1,10 @@
 """Creating a job and handing it to the workers.
 
-The tasks are sent by name, as Celery lets a producer do without importing the worker's code:
-`secretariat.tasks` calls this engine, so importing the tasks here would close an import cycle. The
-names are the tasks' own (`@shared_task(name=...)` in secretariat/tasks.py), written once, here.
+The tasks are looked up by name in the Celery app's registry instead of imported: `secretariat.tasks`
+calls this engine, so importing the tasks here would close an import cycle. The names are the tasks' own
+(`@shared_task(name=...)` in secretariat/tasks.py), written once, here; SecretariatConfig.ready imports
+the tasks, so every process that set Django up has them registered. Calling the registered task (not
+`send_task`) keeps its options, and runs it in-process when CELERY_TASK_ALWAYS_EAGER is set.
 """
 
 import datetime as dt
@@ -44,7 +46,7 @@ def job_send(job_id: int) -> bool:
     """Hand the job to the broker. If the broker is unreachable the job row stays queued (nothing is lost)
     and `jobs_dispatch_pending` sends it later: when a worker starts, and every minute from the beat."""
     try:
-        current_app.send_task(DISPATCH_JOB_TASK, (job_id,), retry=False)
+        current_app.tasks[DISPATCH_JOB_TASK].apply_async((job_id,), retry=False)
     except Exception as exc:  # kombu/redis connection errors vary by transport
         log.warning(
             "Broker unreachable (%s): generation job %s stays queued until it can be sent",
@@ -59,7 +61,7 @@ def job_send(job_id: int) -> bool:
 def document_send(document_id: int, *, retry: bool = True) -> None:
     """Queue the rendering of one document. `retry=False` raises at once when the broker is unreachable
     (for a caller that keeps the document's row as it was, to try again later)."""
-    current_app.send_task(RENDER_DOCUMENT_TASK, (document_id,), retry=retry)
+    current_app.tasks[RENDER_DOCUMENT_TASK].apply_async((document_id,), retry=retry)
 
 
 def job_start(job_id: int) -> int:
