@@ -29,14 +29,14 @@ def main() -> None:
         from pypdf import PdfReader, PdfWriter
 
         from secretariat.models import Decree, Document, DocumentKind
-        from secretariat.services import documents as docs
+        from secretariat.services import decree_documents, document_jobs
 
         decree = Decree.objects.get()
         timings = {}
         files = {}
         for document in Document.objects.filter(decree=decree).select_related("decree", "appointment"):
             start = time.perf_counter()
-            data = docs.render_document_pdf(document)
+            data = document_jobs.render_document_pdf(document)
             timings.setdefault(document.kind, []).append(time.perf_counter() - start)
             files.setdefault(document.kind, []).append(data)
         for kind, datas in files.items():
@@ -63,7 +63,7 @@ def main() -> None:
             for variant in variant_times:
                 rendering.PDF_VARIANT = variant
                 start = time.perf_counter()
-                variant_sizes[variant] = len(docs.render_document_pdf(petikan))
+                variant_sizes[variant] = len(document_jobs.render_document_pdf(petikan))
                 variant_times[variant].append(time.perf_counter() - start)
         rendering.PDF_VARIANT = "pdf/a-3a"
         for variant, times in variant_times.items():
@@ -73,13 +73,13 @@ def main() -> None:
             )
         Document.objects.filter(decree=decree).update(status="done", sha256="x" * 64, file="x.pdf")
         start = time.perf_counter()
-        bundle = docs.decree_print_bundle(decree)
+        bundle = decree_documents.decree_print_bundle(decree)
         elapsed = time.perf_counter() - start
         pages = len(PdfReader(io.BytesIO(bundle)).pages)
         size = len(bundle) / 1024
         print(f"bundle, one PDF (decree_print_bundle): {size:.0f} KiB, {pages} pages, {elapsed:.1f} s")
         start = time.perf_counter()
-        assert docs.decree_print_bundle(decree) == bundle
+        assert decree_documents.decree_print_bundle(decree) == bundle
         print(f"bundle, second download (stored): {(time.perf_counter() - start) * 1000:.0f} ms")
 
 

@@ -64,10 +64,11 @@ def prepare(database: Path) -> None:
 
 def worker(database: Path, renders: int, queue) -> None:
     setup_django(database)
-    from secretariat.models import Document
-    from secretariat.services.documents import render_document_pdf
+    from secretariat.models import Document, DocumentKind
+    from secretariat.services.document_jobs import render_document_pdf
 
-    documents = list(Document.objects.filter(kind="petikan").select_related("decree", "appointment"))
+    petikan = Document.objects.filter(kind=DocumentKind.PETIKAN)
+    documents = list(petikan.select_related("decree", "appointment"))
     samples = []
     start = time.perf_counter()
     for index in range(renders):

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
-from secretariat.admin.decree_views import job_summary, report_retry, warn_if_not_dispatched
-from secretariat.models import DocumentStatus, GenerationJob
-from secretariat.services.documents import job_overview, job_retry
+from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
+from secretariat.models import DocumentStatus, GenerationJob, JobKind
+from secretariat.services.document_jobs import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
@@ -28,7 +28,7 @@ def _context(request, title, **extra):
 
 def dashboard_view(request):
     require_perms(request, "integrity.view_pact")
-    job = GenerationJob.objects.filter(kind="pakta").order_by("-created_at").first()
+    job = GenerationJob.objects.filter(kind=JobKind.PAKTA).order_by("-created_at").first()
     return TemplateResponse(
         request,
         "admin/integrity/dashboard.html",
@@ -45,7 +45,7 @@ def dashboard_view(request):
 def job_progress_view(request, job_id):
     """Progress of a pact generation job, polled by the dashboard's progress bar."""
     require_perms(request, "integrity.view_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
     return JsonResponse(job.progress())
 
 
@@ -53,7 +53,7 @@ def job_progress_view(request, job_id):
 def job_retry_view(request, job_id):
     """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
     require_perms(request, "integrity.change_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind="pakta")
+    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
     report_retry(request, [job_retry(job=job)])
     return redirect("admin:integrity_dashboard")
 

@@ -6,7 +6,9 @@ class IntegrityConfig(AppConfig):
     verbose_name = "Pakta integritas"
 
     def ready(self):
-        from secretariat.services.documents import register_document_kind
+        # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from secretariat.models import DocumentKind
+        from secretariat.services.document_jobs import register_document_kind
 
         from .services.documents import (
             attendance_relative_path,
@@ -15,5 +17,7 @@ class IntegrityConfig(AppConfig):
             pact_relative_path,
         )
 
-        register_document_kind("pakta", render=pact_pdf, path=pact_relative_path)
-        register_document_kind("daftar_hadir", render=attendance_render, path=attendance_relative_path)
+        register_document_kind(DocumentKind.PAKTA, render=pact_pdf, path=pact_relative_path)
+        register_document_kind(
+            DocumentKind.DAFTAR_HADIR, render=attendance_render, path=attendance_relative_path
+        )

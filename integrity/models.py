@@ -170,12 +170,16 @@ class Pact(models.Model):
 
     history = HistoricalRecords(verbose_name="riwayat pakta")
 
+    # For secretariat pages, which reach pacts through the appointment's reverse relation and never
+    # import this app.
+    Status = PactStatus
+
     class Meta:
         verbose_name = "pakta integritas"
         verbose_name_plural = "pakta integritas"
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="ditandatangani")
+                condition=~models.Q(status=PactStatus.SIGNED)
                 | (models.Q(signed_date__isnull=False) & ~models.Q(signed_place="")),
                 name="signed_pact_has_date_and_place",
             )
@@ -183,6 +187,10 @@ class Pact(models.Model):
 
     def __str__(self):
         return f"Pakta {self.appointment.person}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == PactStatus.SIGNED
 
 
 class AttendanceSheet(models.Model):

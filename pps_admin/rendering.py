@@ -9,7 +9,7 @@
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
-  the write-once storage accepts (see secretariat.services.documents.write_once).
+  the write-once storage accepts (see secretariat.services.document_jobs.storage.write_once).
 
 This module imports no project app (see shared/ARCHITECTURE.md).
 """

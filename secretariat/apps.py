@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SecretariatConfig(AppConfig):
@@ -6,9 +7,26 @@ class SecretariatConfig(AppConfig):
     verbose_name = "Sekretariat PPS"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
+        # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from . import tasks  # noqa: F401 (registers the Celery tasks, which the engine looks up by name)
+        from .models import DocumentKind, JobKind
         from .roles import ensure_staff_groups
+        from .services import decree_documents as decree
+        from .services.document_jobs import register_document_kind, register_job_kind
 
         # Every app's post_migrate: the integrity app's permissions exist only after its own migrate.
         post_migrate.connect(ensure_staff_groups, dispatch_uid="secretariat.ensure_staff_groups")
+        register_document_kind(
+            DocumentKind.KEPUTUSAN,
+            render=decree.keputusan_render,
+            path=decree.keputusan_path,
+            download_name=decree.keputusan_download_name,
+        )
+        register_document_kind(
+            DocumentKind.SALINAN,
+            render=decree.salinan_render,
+            path=decree.salinan_path,
+            download_name=decree.salinan_download_name,
+        )
+        register_document_kind(DocumentKind.PETIKAN, render=decree.petikan_render, path=decree.petikan_path)
+        register_job_kind(JobKind.SK, on_done=decree.decree_bundle_prepare)

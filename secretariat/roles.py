@@ -7,6 +7,7 @@
 Superusers can do everything. Assign people to a group under Autentikasi → Pengguna.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 OPERATOR = "Operator KPU"
@@ -17,8 +18,6 @@ SUPERUSER_ONLY_MODELS = ("decreetemplate", "pacttext")
 
 
 def ensure_staff_groups(**kwargs) -> None:
-    from django.contrib.auth.models import Group, Permission
-
     ours = Permission.objects.filter(content_type__app_label__in=APPS)
     view = ours.filter(codename__startswith="view_")
     operate = ours.filter(

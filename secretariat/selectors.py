@@ -99,9 +99,15 @@ class Completeness:
         ]
 
 
+def _pact_model():
+    """The integrity app's Pact, reached through the appointment's reverse relation (secretariat never
+    imports integrity); None without that app."""
+    relation = getattr(Appointment, "pact", None)
+    return relation.related.related_model if relation is not None else None
+
+
 def _signed(cell) -> bool:
-    # The pact is the integrity app's reverse relation (secretariat never imports it).
-    return cell is not None and getattr(getattr(cell, "pact", None), "status", "") == "ditandatangani"
+    return cell is not None and getattr(getattr(cell, "pact", None), "is_signed", False)
 
 
 def completeness_matrix(*, page=1) -> Completeness:
@@ -116,8 +122,8 @@ def completeness_matrix(*, page=1) -> Completeness:
         .filter(period=period, kelurahan__in=[k.code for k in kelurahan])
         .select_related("person")
     )
-    has_pact = hasattr(Appointment, "pact")
-    if has_pact:
+    pact_model = _pact_model()
+    if pact_model is not None:
         appointments = appointments.select_related("pact")
     by_post = {(a.kelurahan_id, a.role): a for a in appointments}
     groups: dict[str, KecamatanGroup] = {}
@@ -133,8 +139,8 @@ def completeness_matrix(*, page=1) -> Completeness:
 
         def compute():
             counts = {"filled": Count("pk")}
-            if has_pact:
-                counts["signed"] = Count("pk", filter=Q(pact__status="ditandatangani"))
+            if pact_model is not None:
+                counts["signed"] = Count("pk", filter=Q(pact__status=pact_model.Status.SIGNED))
             totals = Appointment.objects.active().filter(period=period).aggregate(**counts)
             return totals["filled"], Kelurahan.objects.count() * len(roles), totals.get("signed", 0)
 

@@ -6,8 +6,8 @@ from celery import shared_task
 from celery.signals import task_retry, worker_ready
 from django.db import InterfaceError, OperationalError
 
-from .models import Document, DocumentStatus, GenerationJob, JobStatus
-from .services import documents as docs
+from .models import Document
+from .services import document_jobs as jobs
 
 log = logging.getLogger(__name__)
 
@@ -24,37 +24,27 @@ DATABASE_RETRY = {
 }
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+# Named by the engine, which sends them by name (services/document_jobs/dispatch.py).
+@shared_task(name=jobs.DISPATCH_JOB_TASK, acks_late=True, **DATABASE_RETRY)
 def dispatch_job(job_id: int) -> int:
     """Queue one render task per document still to do."""
-    from django.utils import timezone
-
-    GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
-    GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
-    ids = list(
-        Document.objects.filter(job_id=job_id, status=DocumentStatus.PENDING).values_list("pk", flat=True)
-    )
-    for document_id in ids:
-        render_document.delay(document_id)
-    if not ids:
-        docs.job_refresh(job_id)
-    return len(ids)
+    return jobs.job_start(job_id)
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@shared_task(name=jobs.RENDER_DOCUMENT_TASK, acks_late=True, **DATABASE_RETRY)
 def render_document(document_id: int) -> str:
     try:
-        document = docs.document_render_and_store(document_id)
+        document = jobs.document_render_and_store(document_id)
     except (OperationalError, InterfaceError):
         raise  # the database, not the document: retried (DATABASE_RETRY)
     except Exception:
         log.exception("Rendering document %s failed", document_id)
         document = Document.objects.get(pk=document_id)
-    job = docs.job_refresh(document.job_id)
+    job = jobs.job_refresh(document.job_id)
     try:
-        docs.decree_bundle_prepare(job)
-    except Exception:  # the bundle is a convenience: the download builds it again if this failed
-        log.exception("Could not prepare the print bundle of job %s", job.pk)
+        jobs.job_on_done(job)
+    except Exception:  # e.g. the print bundle, a convenience: its download builds it again if this failed
+        log.exception("The finishing step of job %s failed", job.pk)
     return document.status
 
 
@@ -62,14 +52,14 @@ def render_document(document_id: int) -> str:
 def dispatch_pending_jobs() -> int:
     """Periodic (celery beat): send jobs whose dispatch failed while the broker was down, and again those
     whose tasks were lost (no progress for STUCK_JOB_MINUTES)."""
-    return docs.jobs_dispatch_pending() + docs.jobs_resend_stalled()
+    return jobs.jobs_dispatch_pending() + jobs.jobs_resend_stalled()
 
 
 @shared_task
 def requeue_abandoned_documents() -> int:
     """Periodic (celery beat, every ABANDONED_SWEEP_SECONDS): send again the documents of workers that
     died mid-render, long before the broker's visibility timeout would."""
-    return docs.documents_requeue_abandoned()
+    return jobs.documents_requeue_abandoned()
 
 
 @task_retry.connect
@@ -82,9 +72,9 @@ def _log_retry(sender=None, request=None, reason=None, **kwargs):
 def _dispatch_pending_on_worker_start(sender=None, **kwargs):
     # A worker starting is often the one that replaces a dead one: its abandoned documents go first.
     for sweep in (
-        docs.documents_requeue_abandoned,
-        lambda: docs.jobs_dispatch_pending(older_than_seconds=0),
-        docs.jobs_resend_stalled,
+        jobs.documents_requeue_abandoned,
+        lambda: jobs.jobs_dispatch_pending(older_than_seconds=0),
+        jobs.jobs_resend_stalled,
     ):
         try:
             sweep()

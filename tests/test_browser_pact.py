@@ -6,7 +6,7 @@ import pytest
 
 from integrity.models import Ceremony, Pact, PactStatus, PactText
 from secretariat.models import Document, DocumentKind, GenerationJob
-from secretariat.services.documents import document_render_and_store, job_refresh
+from secretariat.services.document_jobs import document_render_and_store, job_refresh
 
 from .factories import make_appointment, make_person
 from .test_pacts import minimal_pdf

@@ -9,7 +9,7 @@ from secretariat.models import Document
 from secretariat.services.accounts import portal_accounts_create
 from secretariat.services.decrees import decree_issue
 from secretariat.services.demo import demo_csv
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 
 from .conftest import browser_page

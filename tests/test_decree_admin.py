@@ -28,7 +28,7 @@ from secretariat.models import (
 )
 from secretariat.services.appointments import appointment_end
 from secretariat.services.decrees import decree_issue, decree_revoke
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .factories import make_appointment, make_person

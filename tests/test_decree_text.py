@@ -16,7 +16,7 @@ from secretariat import decree_defaults
 from secretariat.models import DecreeTemplate, Document, DocumentKind
 from secretariat.services.decree_text import text_gaps
 from secretariat.services.decrees import decree_issue
-from secretariat.services.documents import render_document_pdf
+from secretariat.services.document_jobs import render_document_pdf
 
 from . import pdf
 from .factories import make_appointment, make_person

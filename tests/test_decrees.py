@@ -33,7 +33,7 @@ from secretariat.models import (
 )
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import _allocate_sequence, decree_issue, decree_revoke
-from secretariat.services.documents import (
+from secretariat.services.document_jobs import (
     DocumentStorageError,
     document_render_and_store,
     job_refresh,

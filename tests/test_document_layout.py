@@ -17,9 +17,10 @@ from integrity.services.pacts import pacts_generate
 from kelurahan.models import Kelurahan
 from secretariat import identity
 from secretariat.models import Appointment, DecreeTemplate, Document, DocumentKind, Paper
+from secretariat.services.decree_documents import decree_print_bundle
 from secretariat.services.decrees import decree_issue
 from secretariat.services.demo import demo_csv
-from secretariat.services.documents import decree_print_bundle, document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 
 from . import pdf
@@ -465,7 +466,7 @@ def test_every_pdf_is_pdf_a_3a_tagged_with_title_author_subject_and_date_never_t
 
 
 def test_a_rendered_decree_document_is_byte_for_byte_the_same_when_rendered_again(members):
-    from secretariat.services.documents import render_document_pdf
+    from secretariat.services.document_jobs import render_document_pdf
 
     decree = decree_issue(decree_date=SK_DATE)
     petikan = Document.objects.get(decree=decree, kind=DocumentKind.PETIKAN, appointment=members[0])

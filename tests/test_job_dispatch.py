@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pps_admin.celery import app
 from secretariat.models import GenerationJob
-from secretariat.services.documents import jobs_dispatch_pending
+from secretariat.services.document_jobs import jobs_dispatch_pending
 
 from .factories import make_appointment
 

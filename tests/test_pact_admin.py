@@ -15,7 +15,7 @@ from django.utils import timezone
 from integrity.models import Ceremony, Pact, PactStatus, PactText
 from integrity.services.pacts import pact_attach_scan, pacts_generate, pacts_mark_signed
 from secretariat.models import Document, GenerationJob
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .factories import make_appointment, make_person

@@ -16,7 +16,7 @@ from integrity.services.pacts import (
     signing_defaults,
 )
 from secretariat.models.appointment import roster_order
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .factories import make_appointment, make_person

@@ -30,7 +30,7 @@ from integrity.services.scans import MAX_SCAN_BYTES
 from kelurahan.models import Kelurahan
 from secretariat.models import Appointment, Document, GenerationJob, Person
 from secretariat.services.demo import demo_csv, demo_rows
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 from secretariat.services.roster_format import HEADER
 from secretariat.services.spreadsheet import write_csv

@@ -22,7 +22,7 @@ from secretariat.models import (
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decree_text import indonesian_date
 from secretariat.services.decrees import decree_issue, decrees_issue, lines
-from secretariat.services.documents import render_document_pdf
+from secretariat.services.document_jobs import render_document_pdf
 
 from .factories import make_appointment, make_person
 from .test_decrees import _document, _rendered_text

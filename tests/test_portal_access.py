@@ -23,7 +23,7 @@ from secretariat.models import Appointment, Decree, Document, DocumentStatus, Ke
 from secretariat.portal.content import DUTIES
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import decree_issue, decree_revoke
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .factories import make_appointment, make_person

@@ -18,7 +18,7 @@ from secretariat.services.accounts import PASSWORD_ALPHABET, portal_accounts_cre
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import decree_issue
 from secretariat.services.demo import demo_csv
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 
 from . import pdf

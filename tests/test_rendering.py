@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher
 from pps_admin.rendering import BASE_URL, STATIC_PREFIX, make_fetcher
 from secretariat.models import Document, DocumentKind, Person
 from secretariat.services.decrees import decree_issue
-from secretariat.services.documents import render_document_pdf
+from secretariat.services.document_jobs import render_document_pdf
 
 from . import pdf
 from .factories import make_appointment, person_fields

@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from secretariat.models import DecreeTemplate, Document, DocumentKind, DocumentStatus
-from secretariat.services.decrees import ORDINALS, decree_issue, decree_revoke, lines
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.decree_documents import ORDINALS
+from secretariat.services.decrees import decree_issue, decree_revoke, lines
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .factories import make_appointment, make_person

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from secretariat.services.decrees import decree_issue
 from secretariat.services.demo import demo_csv
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from kombu.exceptions import ChannelError
 from pps_admin.celery import app
 from secretariat.models import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
 from secretariat.services.decrees import decree_issue
-from secretariat.services.documents import document_render_and_store, jobs_dispatch_pending
+from secretariat.services.document_jobs import document_render_and_store, jobs_dispatch_pending
 from secretariat.tasks import dispatch_pending_jobs
 
 from .conftest import start_worker, stop_worker, wait_for_job

@@ -22,7 +22,7 @@ from secretariat import identity
 from secretariat.check_code import ALPHABET, grouped, new_check_code, parse_check_code
 from secretariat.models import DecreeTemplate, Document, DocumentKind
 from secretariat.services.decrees import decree_issue, decree_revoke
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.verification import document_stamp
 
 from . import pdf
@@ -134,7 +134,7 @@ def test_the_qr_code_holds_the_address_and_nothing_personal(members):
 
 
 def test_the_print_bundle_lays_out_each_petikan_with_its_own_check_block(members):
-    from secretariat.services.documents import decree_print_bundle
+    from secretariat.services.decree_documents import decree_print_bundle
 
     decree = decree_issue(decree_date=SK_DATE)
     stored = [_stored(decree, DocumentKind.PETIKAN, a) for a in members]

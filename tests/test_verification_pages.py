@@ -11,7 +11,7 @@ from integrity.models import Pact
 from integrity.services.pacts import pacts_generate
 from secretariat.models import Document, DocumentKind
 from secretariat.services.decrees import decree_issue, decree_revoke
-from secretariat.services.documents import document_render_and_store
+from secretariat.services.document_jobs import document_render_and_store
 
 from .conftest import browser_page
 from .factories import make_appointment, make_person

@@ -16,31 +16,16 @@ from secretariat.models import (
     DocumentKind,
     DocumentStatus,
     GenerationJob,
+    JobKind,
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
-from secretariat.models.decree import PAPER_SIZES_MM, Paper
-from secretariat.services.documents import document_render_and_store, job_refresh, merge_pdfs
+from secretariat.services.document_jobs import document_render_and_store, job_refresh, merge_pdfs
 from secretariat.services.letterhead import current_letterhead, office_author
+from secretariat.services.page_layout import active_page_css
+from secretariat.services.title_case import title_case
 from secretariat.services.verification import document_stamp
 
 from ..models import AttendanceSheet, Ceremony, Pact
-
-
-def page_css() -> str:
-    """Paper and margins follow the active decree template (F4 by default)."""
-    template = DecreeTemplate.active()
-    paper = template.paper if template else Paper.F4
-    width, height = PAPER_SIZES_MM[paper]
-    if template:
-        margins = (
-            template.margin_top_mm,
-            template.margin_right_mm,
-            template.margin_bottom_mm,
-            template.margin_left_mm,
-        )
-    else:
-        margins = (20, 20, 20, 25)
-    return f"size: {width}mm {height}mm; margin: {' '.join(f'{int(m)}mm' for m in margins)};"
 
 
 def pact_context(pact: Pact) -> dict:
@@ -48,7 +33,7 @@ def pact_context(pact: Pact) -> dict:
     person = appointment.person
     ceremony = pact.ceremony
     return {
-        "page_css": page_css(),
+        "page_css": active_page_css(),
         "letterhead": current_letterhead(),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
@@ -79,7 +64,7 @@ def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:
     redelivered task renders the same bytes."""
     letterhead = context["letterhead"]
     return PdfMetadata(
-        title=f"{context['text'].title.title()} Sekretariat PPS {letterhead['short_name']}",
+        title=f"{title_case(context['text'].title)} Sekretariat PPS {letterhead['short_name']}",
         author=office_author(letterhead),
         subject="Pakta integritas Sekretariat Panitia Pemungutan Suara",
         created=document.job.created_at,
@@ -132,7 +117,7 @@ def attendance_content(ceremony: Ceremony) -> dict:
         "groups": groups,
         "validator": attendance_validator(),
         "letterhead": current_letterhead(),
-        "page_css": page_css(),
+        "page_css": active_page_css(),
     }
 
 
@@ -146,7 +131,7 @@ def attendance_sheet_document(ceremony: Ceremony, *, user=None) -> Document:
         Ceremony.objects.select_for_update().get(pk=ceremony.pk)  # two downloads at once: one record
         sheet = AttendanceSheet.objects.filter(ceremony=ceremony, fingerprint=fingerprint).first()
         if sheet is None:
-            job = GenerationJob.objects.create(kind="daftar_hadir", total=1, requested_by=user)
+            job = GenerationJob.objects.create(kind=JobKind.DAFTAR_HADIR, total=1, requested_by=user)
             document = Document.objects.create(job=job, kind=DocumentKind.DAFTAR_HADIR)
             sheet = AttendanceSheet.objects.create(
                 ceremony=ceremony, document=document, content=content, fingerprint=fingerprint
@@ -199,7 +184,7 @@ def attendance_validator() -> dict:
 
 def pacts_bundle(pacts) -> bytes | None:
     """All printed pacts in kecamatan / kelurahan / role order, one PDF; None when none are ready."""
-    ready = [p for p in pacts if p.document_id and p.document.status == "done"]
+    ready = [p for p in pacts if p.document_id and p.document.status == DocumentStatus.DONE]
     if not ready:
         return None
     ready.sort(key=lambda p: roster_key(p.appointment))

@@ -19,8 +19,9 @@ from secretariat.models import (
     DocumentStatus,
     ElectionPeriod,
     GenerationJob,
+    JobKind,
 )
-from secretariat.services.documents import job_dispatch_on_commit
+from secretariat.services.document_jobs import job_create
 
 from ..models import Ceremony, Pact, PactStatus, PactText
 from .documents import pacts_bundle
@@ -51,13 +52,11 @@ def pacts_generate(*, user=None, period: ElectionPeriod | None = None) -> Genera
             todo.append(pact)
     if not todo:
         return None
-    job = GenerationJob.objects.create(kind="pakta", total=len(todo), requested_by=user)
-    for pact in todo:
-        pact.document = Document.objects.create(
-            job=job, kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id
-        )
+    documents = [Document(kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id) for pact in todo]
+    job = job_create(kind=JobKind.PAKTA, documents=documents, user=user)
+    for pact, document in zip(todo, documents, strict=True):
+        pact.document = document
         pact.save(update_fields=["document"])
-    job_dispatch_on_commit(job)
     return job
 
 
@@ -76,7 +75,7 @@ def pacts_mark_printed(*, pacts, user=None) -> int:
     for pact in Pact.objects.select_for_update().filter(pk__in=[p.pk for p in pacts]):
         if pact.status == PactStatus.NOT_PRINTED:
             pact.status = PactStatus.PRINTED
-            _record(pact, user, "dicetak")
+            _record(pact, user, PactStatus.PRINTED.label.lower())
             count += 1
     return count
 
@@ -95,7 +94,7 @@ def pacts_mark_signed(*, pacts, signed_date: dt.date, signed_place: str, user=No
         pact.status = PactStatus.SIGNED
         pact.signed_date = signed_date
         pact.signed_place = signed_place.strip()
-        _record(pact, user, "ditandatangani")
+        _record(pact, user, PactStatus.SIGNED.label.lower())
         count += 1
     return count
 

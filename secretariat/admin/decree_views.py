@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
 
+from ..job_messages import job_summary, report_retry, warn_if_not_dispatched
 from ..models import (
     Decree,
     DecreeKind,
@@ -23,8 +23,9 @@ from ..models import (
 )
 from ..services import decrees as decree_services
 from ..services.decree_coverage import uncovered_count
+from ..services.decree_documents import decree_print_bundle
 from ..services.decree_text import text_gaps
-from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
+from ..services.document_jobs import document_download_name, job_overview, job_retry
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
 from .decree_forms import IssueDecreeForm, RevokeDecreeForm
 
@@ -82,45 +83,6 @@ def issue_view(request):
 
 def _kind_note(decree) -> str:
     return "" if decree.kind == DecreeKind.APPOINTMENT else f" ({decree.get_kind_display().lower()})"
-
-
-def job_summary(job) -> str | None:
-    """How the documents came out when they were made inside the request (tasks in-process, as in
-    `make run`); None while a worker is still making them. `job` must be freshly loaded."""
-    progress = job.progress()
-    if progress["status"] not in ("done", "failed"):
-        return None
-    summary = f"{progress['done']} dari {progress['total']} dokumen selesai dibuat."
-    if progress["failed"]:
-        summary += f" {progress['failed']} gagal: lihat daftar dokumen dan pakai “Coba lagi”."
-    return summary
-
-
-def report_retry(request, requeued: list[Requeued]) -> None:
-    """Tell staff what a retry put back in the queue."""
-    failed = sum(r.failed for r in requeued)
-    stalled = sum(r.stalled for r in requeued)
-    parts = [f"{failed} dokumen yang gagal"] if failed else []
-    if stalled:
-        parts.append(
-            f"{stalled} dokumen yang macet (tidak bergerak lebih dari {settings.STUCK_JOB_MINUTES} menit)"
-        )
-    if parts:
-        messages.success(request, " dan ".join(parts) + " dijadwalkan ulang.")
-    elif any(r.sent for r in requeued):
-        messages.success(request, "Pekerjaan yang macet dikirim ulang; tidak ada dokumen yang perlu dibuat.")
-    else:
-        messages.info(request, "Tidak ada dokumen yang gagal atau macet; tidak ada yang dijadwalkan ulang.")
-
-
-def warn_if_not_dispatched(request, job) -> None:
-    """`job` must be freshly loaded."""
-    if job.dispatched_at is None and job.status == "queued":
-        messages.warning(
-            request,
-            "Antrean pembuatan dokumen sedang tidak dapat dihubungi. Pekerjaan sudah tersimpan dan akan "
-            "dikirim otomatis begitu antrean tersedia kembali; tidak perlu mengulang.",
-        )
 
 
 def preview_view(request):
@@ -228,12 +190,7 @@ def _document_download(document: Document, *, as_attachment: bool):
     path = Path(document.file.path)
     if not path.is_file():
         raise Http404
-    names = {DocumentKind.KEPUTUSAN: "keputusan", DocumentKind.SALINAN: "salinan-keputusan"}
-    filename = (
-        f"{names[document.kind]}-{document.decree.year}-{document.decree.sequence}.pdf"
-        if document.kind in names
-        else path.name
-    )
+    filename = document_download_name(document)
     stamped = revoked_copy(document)
     if stamped is not None:
         return file_download(stamped, dicabut_filename(filename), as_attachment=as_attachment)

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat import decree_defaults_paw as paw_defaults
+from secretariat.identity import parse_nip
+from secretariat.services.logo import validate_logo
 
 from .appointment import Appointment
 from .period import ElectionPeriod
@@ -241,8 +243,6 @@ class DecreeTemplate(models.Model):
 
     def clean(self):
         if self.authenticator_nip:
-            from secretariat.identity import parse_nip
-
             try:
                 parse_nip(self.authenticator_nip)
             except ValidationError as exc:
@@ -258,8 +258,6 @@ class DecreeTemplate(models.Model):
                 }
             )
         if self.logo:
-            from secretariat.services.logo import validate_logo
-
             try:
                 validate_logo(self.logo)
             except OSError:  # a stored logo whose file is gone (e.g. media not restored after a move)

@@ -19,10 +19,16 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Gagal sebagian"
 
 
+class JobKind(models.TextChoices):
+    SK = "sk", "SK (keputusan, salinan, petikan)"
+    PAKTA = "pakta", "Pakta integritas"  # requested by the integrity app
+    DAFTAR_HADIR = "daftar_hadir", "Daftar hadir"  # the ceremony's attendance sheet, rendered on request
+
+
 class GenerationJob(models.Model):
     """A batch of documents requested together (e.g. one SK: its Keputusan and every Petikan)."""
 
-    kind = models.CharField("jenis", max_length=20)
+    kind = models.CharField("jenis", max_length=20, choices=JobKind.choices)
     status = models.CharField("status", max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     decree = models.ForeignKey(
         Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs", verbose_name="SK"
@@ -89,7 +95,7 @@ class Document(models.Model):
     )
     # Indexed with the status (document_job_status_idx): a job's progress counts read that index alone.
     job = models.ForeignKey(GenerationJob, on_delete=models.PROTECT, related_name="documents", db_index=False)
-    kind = models.CharField("jenis", max_length=20)
+    kind = models.CharField("jenis", max_length=20, choices=DocumentKind.choices)
     decree = models.ForeignKey(
         Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
@@ -119,18 +125,20 @@ class Document(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["decree"], condition=Q(kind="keputusan"), name="one_keputusan_file_per_decree"
+                fields=["decree"],
+                condition=Q(kind=DocumentKind.KEPUTUSAN),
+                name="one_keputusan_file_per_decree",
             ),
             models.UniqueConstraint(
-                fields=["decree"], condition=Q(kind="salinan"), name="one_salinan_file_per_decree"
+                fields=["decree"], condition=Q(kind=DocumentKind.SALINAN), name="one_salinan_file_per_decree"
             ),
             models.UniqueConstraint(
                 fields=["decree", "appointment"],
-                condition=Q(kind="petikan"),
+                condition=Q(kind=DocumentKind.PETIKAN),
                 name="one_petikan_per_decree_entry",
             ),
             models.CheckConstraint(
-                condition=~Q(status="done") | (~Q(sha256="") & ~Q(file="")),
+                condition=~Q(status=DocumentStatus.DONE) | (~Q(sha256="") & ~Q(file="")),
                 name="done_document_has_file_and_hash",
             ),
         ]
@@ -142,9 +150,3 @@ class Document(models.Model):
     def check_code_grouped(self) -> str:
         """The check code as printed and shown to people: K7QM-3XPA-9DTR."""
         return grouped(self.check_code)
-
-    def get_kind_display(self):
-        try:
-            return DocumentKind(self.kind).label
-        except ValueError:
-            return self.kind

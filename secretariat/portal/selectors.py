@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from ..models import Appointment, Document, DocumentStatus, KeyDate, Person
+from ..models import Appointment, Document, DocumentKind, DocumentStatus, KeyDate, Person
 from ..models.appointment import roster_key
 from .content import DUTIES
 
@@ -42,7 +42,7 @@ def member_overview(person: Person) -> Overview:
     documents = {
         (d.decree_id, d.appointment_id): d
         for d in Document.objects.filter(
-            appointment__in=appointments, kind="petikan", status=DocumentStatus.DONE
+            appointment__in=appointments, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE
         )
     }
     views = []

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from pps_admin.mail import email_can_be_sent
 from pps_admin.staff_pages import file_download
 
-from ..models import Document, DocumentStatus
+from ..models import Document, DocumentKind, DocumentStatus
 from ..services.revocation_stamp import dicabut_filename, revoked_copy
 from .forms import MemberPasswordChangeForm, MemberSetPasswordForm, PortalLoginForm
 from .selectors import member_overview
@@ -49,7 +49,7 @@ def document_download(request, public_id):
         public_id=public_id,
         status=DocumentStatus.DONE,
         appointment__person=person,
-        kind__in=["petikan", "pakta"],
+        kind__in=[DocumentKind.PETIKAN, DocumentKind.PAKTA],
     )
     path = Path(document.file.path)
     if not path.is_file():

@@ -10,10 +10,17 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+
+from kelurahan.models import Kelurahan
+from pps_admin.rendering import PdfMetadata, render_pdf
 
 from ..hashers import OneTimePasswordHasher
-from ..models import Appointment, Person
-from ..models.appointment import roster_order
+from ..models import Appointment, Paper, Person
+from ..models.appointment import Role, roster_order
+from ..models.decree import PAPER_SIZES_MM
+from .letterhead import current_letterhead, office_author
+from .page_layout import page_css
 
 # No look-alike characters (0/O, 1/l/I): the password is read off paper and typed on a phone.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
@@ -136,20 +143,10 @@ def portal_password_set_by_member(*, user, password: str, by_email: bool = False
 
 def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
     """The same handover sheet as a PDF of cut-out slips, one per member."""
-    from django.utils import timezone
-
-    from kelurahan.models import Kelurahan
-    from pps_admin.rendering import PdfMetadata, render_pdf
-
-    from ..models.appointment import Role
-    from ..models.decree import PAPER_SIZES_MM, Paper
-    from .letterhead import current_letterhead, office_author
-
     names = dict(
         Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows]).values_list("code", "name")
     )
     labels = dict(Role.choices)
-    width, height = PAPER_SIZES_MM[Paper.F4]
     context_rows = [
         {**row.__dict__, "kelurahan": names.get(row.kode_kelurahan, ""), "jabatan_label": labels[row.jabatan]}
         for row in rows
@@ -168,7 +165,8 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
             "rows": context_rows,
             "portal_url": portal_url,
             "generated": generated,
-            "page_css": f"size: {width}mm {height}mm; margin: 15mm 18mm;",
+            # F4 whatever the decree template says: the slips are laid out for it.
+            "page_css": page_css(PAPER_SIZES_MM[Paper.F4], (15, 18, 15, 18)),
         },
         metadata=metadata,
     )

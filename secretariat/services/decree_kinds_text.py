@@ -14,6 +14,7 @@ from ..decree_defaults_paw import END_REASON_CLAUSES
 from ..models import Appointment, Decree, DecreeEntry, DecreeKind, DecreeStatus, DecreeTemplate
 from ..models.appointment import ROLE_LABELS
 from .decree_text import BLANK, indonesian_date
+from .title_case import title_case
 
 PER_REPLACEMENT = (
     "{nama_diganti}",
@@ -28,37 +29,13 @@ PER_REPLACEMENT = (
     "{tanggal_sk_lurah}",
 )
 
-# Words a citation keeps in lower case inside a sentence, and abbreviations it keeps in capitals.
-_LOWER_WORDS = {
-    "dan", "dalam", "serta", "di", "ke", "dari", "tentang", "atas", "pada", "untuk", "yang", "atau",
-    "dengan", "oleh", "bagi", "terhadap", "sebagai", "se",
-}  # fmt: skip
-_ABBREVIATIONS = {"PPS", "PPK", "KPU", "KPPS", "NPHD", "PAW", "DPRD", "DPR", "ASN", "RI", "PKPU", "APBD"}
-
-
-def in_sentence(text: str) -> str:
-    """A heading in capitals ("PENETAPAN SEKRETARIAT ... DALAM PEMILIHAN") as a citation writes it inside
-    a sentence ("Penetapan Sekretariat ... dalam Pemilihan"). Text already in mixed case is kept."""
-    if not text.isupper():
-        return text
-    words = []
-    for index, word in enumerate(text.split()):
-        core = word.strip(",.;:()")
-        if core in _ABBREVIATIONS or any(ch.isdigit() for ch in core):
-            words.append(word)
-        elif index and core.lower() in _LOWER_WORDS:
-            words.append(word.lower())
-        else:
-            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
-    return " ".join(words)
-
 
 def decree_citation(decree: Decree) -> str:
     """ "Keputusan Komisi Pemilihan Umum Kota Balikpapan Nomor 1 Tahun 2024 tentang Penetapan ..." """
     number = decree.number
-    number = in_sentence(number) if number.upper().startswith("NOMOR") else f"Nomor {number}"
-    issuer = in_sentence(decree.text.get("issuer", ""))
-    return f"Keputusan {issuer} {number} tentang {in_sentence(decree.text.get('title', ''))}"
+    number = title_case(number) if number.upper().startswith("NOMOR") else f"Nomor {number}"
+    issuer = title_case(decree.text.get("issuer", ""))
+    return f"Keputusan {issuer} {number} tentang {title_case(decree.text.get('title', ''))}"
 
 
 def _founding_decree(replaced: Appointment) -> Decree | None:

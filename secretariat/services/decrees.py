@@ -17,30 +17,12 @@ from ..models import (
     ElectionPeriod,
 )
 from ..models.appointment import roster_key
-from ..models.decree import PAPER_SIZES_MM
 from . import decree_kinds_text
 from .decree_coverage import listing_refresh, uncovered_appointments
+from .decree_documents import job_create_for_decree, keputusan_pdf
 from .decree_text import fill, indonesian_date, placeholders
-from .documents import job_create_for_decree
 from .letterhead import letterhead_snapshot
-
-ORDINALS = [
-    "KESATU",
-    "KEDUA",
-    "KETIGA",
-    "KEEMPAT",
-    "KELIMA",
-    "KEENAM",
-    "KETUJUH",
-    "KEDELAPAN",
-    "KESEMBILAN",
-    "KESEPULUH",
-    "KESEBELAS",
-    "KEDUA BELAS",
-    "KETIGA BELAS",
-    "KEEMPAT BELAS",
-    "KELIMA BELAS",
-]
+from .page_layout import paper_snapshot
 
 
 def lines(text: str) -> list[str]:
@@ -67,7 +49,6 @@ def text_snapshot(
     def points(text):
         return [fill(line, values) for line in lines(text)]
 
-    width, height = PAPER_SIZES_MM[template.paper]
     text = {
         "issuer": template.issuer,
         "number_format": template.number_format,
@@ -90,14 +71,7 @@ def text_snapshot(
         "authenticator_name": template.authenticator_name,
         # In full: an official's NIP is printed whole under the signature on decrees.
         "authenticator_nip": template.authenticator_nip,
-        "paper": template.paper,
-        "page_mm": [width, height],
-        "margins_mm": [
-            template.margin_top_mm,
-            template.margin_right_mm,
-            template.margin_bottom_mm,
-            template.margin_left_mm,
-        ],
+        **paper_snapshot(template),
         "letterhead": letterhead_snapshot(template),
     }
     return decree_kinds_text.apply_kind_and_revocation(
@@ -283,14 +257,9 @@ def decree_revoke(*, decree: Decree, revoked_date: dt.date, reason: str, user=No
 
 def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None = None) -> bytes:
     """How the Keputusan would look if issued now, without issuing anything (rolled back)."""
-    from pps_admin.rendering import render_pdf
-
-    from ..models import DocumentKind
-    from .documents import decree_pdf_metadata, keputusan_context
-
     with transaction.atomic():
         decree = _decree_write(decree_date=decree_date, user=None, template=template, period=None)
-        if decree is None:
+        if decree is None:  # nobody to list: the text alone, on an unsaved decree
             period = ElectionPeriod.current()
             template = template or DecreeTemplate.active()
             if period is None or template is None:
@@ -303,17 +272,6 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
                 period=period,
                 text=text_snapshot(template, period),
             )
-            context = {**keputusan_context_empty(decree), "preview": True}
-        else:
-            context = {**keputusan_context(decree), "preview": True}
-        pdf = render_pdf(
-            "documents/keputusan.html", context, metadata=decree_pdf_metadata(decree, DocumentKind.KEPUTUSAN)
-        )
+        pdf = keputusan_pdf(decree, preview=True)
         transaction.set_rollback(True)
     return pdf
-
-
-def keputusan_context_empty(decree: Decree) -> dict:
-    from .documents import _base_context
-
-    return {**_base_context(decree), "groups": [], "count": 0}

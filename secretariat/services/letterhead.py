@@ -6,7 +6,9 @@ the snapshot it was issued with (Decree.text["letterhead"]), so a later edit nev
 and the attendance sheet take the active template's.
 """
 
+from ..models import DecreeTemplate
 from .logo import logo_data_uri
+from .title_case import title_case
 
 DEFAULT_NAME_LINES = ["KOMISI PEMILIHAN UMUM", "KOTA BALIKPAPAN"]
 DEFAULT_SHORT_NAME = "KPU Kota Balikpapan"
@@ -39,11 +41,10 @@ def letterhead_of_text(text: dict) -> dict:
 
 
 def current_letterhead() -> dict:
-    from ..models import DecreeTemplate
-
     return letterhead_snapshot(DecreeTemplate.active())
 
 
 def office_author(letterhead: dict) -> str:
-    """The PDF's Author: the office, written out ("Komisi Pemilihan Umum Kota Balikpapan")."""
-    return " ".join(letterhead["lines"]).title().replace("Kpu", "KPU")
+    """The PDF's Author: the office, written out ("Komisi Pemilihan Umum Kota Balikpapan"). Line by line: a
+    line typed in mixed case is kept as typed."""
+    return " ".join(title_case(line) for line in letterhead["lines"])

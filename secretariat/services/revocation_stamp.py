@@ -10,14 +10,14 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from pps_admin.rendering import render_pdf
+
 from ..models import Decree, Document
 from .decree_text import indonesian_date
 
 
 @lru_cache(maxsize=32)
 def _overlay_pdf(width_pt: float, height_pt: float, revoked_date: str, number: str) -> bytes:
-    from pps_admin.rendering import render_pdf
-
     context = {
         "page_css": f"size: {width_pt}pt {height_pt}pt; margin: 0;",
         "revoked_date": revoked_date,
@@ -28,7 +28,7 @@ def _overlay_pdf(width_pt: float, height_pt: float, revoked_date: str, number: s
 
 def stamp_revoked(data: bytes, *, decree: Decree) -> bytes:
     """`data` (a PDF of `decree`) with DICABUT and the revocation date on every page."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # loaded on first use, on purpose: only downloads need it
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     label = (indonesian_date(decree.revoked_date), f"Keputusan {decree.number}")

@@ -2,8 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from integrity.services.pacts import pacts_generate
-from secretariat.models import JobStatus
-from secretariat.services.documents import job_wait, job_written_paths
+from secretariat.management.job_wait import wait_and_report
 
 
 class Command(BaseCommand):
@@ -22,13 +21,5 @@ class Command(BaseCommand):
             self.stderr.write("Semua pengangkatan aktif sudah punya PDF pakta; tidak ada yang dibuat.")
             return
         self.stderr.write(f"{job.total} pakta integritas dijadwalkan.")
-        if not wait:
-            return
-        try:
-            job = job_wait(job, timeout=timeout)
-        except TimeoutError as exc:
-            raise CommandError(str(exc)) from exc
-        for path in job_written_paths(job):
-            self.stdout.write(path)
-        if job.status == JobStatus.FAILED:
-            raise CommandError(job.error)
+        if wait:
+            wait_and_report(self, [job], timeout=timeout)

@@ -4,9 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from secretariat.models import DocumentStatus, JobStatus
+from secretariat.management.job_wait import wait_and_report
 from secretariat.services.decrees import decrees_issue
-from secretariat.services.documents import job_wait, job_written_paths
 
 
 class Command(BaseCommand):
@@ -48,19 +47,5 @@ class Command(BaseCommand):
                 f"SK {decree.number} ({decree.get_kind_display()}) diterbitkan: "
                 f"{decree.entries.count()} anggota, {job.total} dokumen."
             )
-        if not wait:
-            return
-        failed = []
-        for job in jobs:
-            try:
-                job = job_wait(job, timeout=timeout)
-            except TimeoutError as exc:
-                raise CommandError(str(exc)) from exc
-            for path in job_written_paths(job):
-                self.stdout.write(path)
-            if job.status == JobStatus.FAILED:
-                for document in job.documents.filter(status=DocumentStatus.FAILED):
-                    self.stderr.write(f"Gagal: {document} - {document.error}")
-                failed.append(job.error)
-        if failed:
-            raise CommandError(" ".join(failed))
+        if wait:
+            wait_and_report(self, jobs, timeout=timeout)

@@ -1,0 +1,304 @@
+"""The decree's own documents: the Keputusan with its lampiran, its SALINAN, one Petikan per member, and the
+print bundle of all Petikan. What each shows and where it is stored; the document-job engine makes them
+(they register with it in SecretariatConfig.ready, as the pacts do in theirs)."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+
+# The module, not its names: tests replace `rendering.render_pdf` to hold a preview mid-render.
+from pps_admin import rendering
+
+from ..models import (
+    Decree,
+    DecreeEntry,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    GenerationJob,
+    JobKind,
+)
+from ..models.appointment import ROLE_LABELS, post_title
+from .decree_text import indonesian_date
+from .document_jobs import job_create, write_once
+from .letterhead import letterhead_of_text, office_author
+from .page_layout import page_css
+from .title_case import title_case
+from .verification import document_stamp, petikan_stamps
+
+ORDINALS = [
+    "KESATU",
+    "KEDUA",
+    "KETIGA",
+    "KEEMPAT",
+    "KELIMA",
+    "KEENAM",
+    "KETUJUH",
+    "KEDELAPAN",
+    "KESEMBILAN",
+    "KESEPULUH",
+    "KESEBELAS",
+    "KEDUA BELAS",
+    "KETIGA BELAS",
+    "KEEMPAT BELAS",
+    "KELIMA BELAS",
+]
+
+# A Petikan is handed over as one sheet, at the decree's 12 pt. When A4 paper, the letterhead logo or a
+# long name would push the signatures onto a second page, the spacing tightens; only names and kelurahan of
+# 100-150 characters on A4 with a logo need the last resort, 11 pt (tests/test_decrees.py, long names).
+PETIKAN_LAYOUTS = [{}, {"compact": True}, {"compact": True, "last_resort": True}]
+
+
+def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
+    """The Keputusan, its SALINAN (the authenticated copy sent to others) and one Petikan per member."""
+    entries = decree.entries.order_by("position").values_list("appointment_id", flat=True)
+    documents = [
+        Document(kind=DocumentKind.KEPUTUSAN, decree=decree),
+        Document(kind=DocumentKind.SALINAN, decree=decree),
+        *(
+            Document(kind=DocumentKind.PETIKAN, decree=decree, appointment_id=appointment_id)
+            for appointment_id in entries
+        ),
+    ]
+    return job_create(kind=JobKind.SK, documents=documents, decree=decree, user=user)
+
+
+# --- what the documents show ------------------------------------------------------------------------
+
+
+def _lurah_decree_note(appointment) -> str:
+    """The member's basis, as the lampiran's Keterangan states it; '' until staff record it."""
+    if not appointment.lurah_decree_number:
+        return ""
+    # The kelurahan is in its own column (lampiran) or the role (Petikan): "Keputusan Lurah" suffices.
+    note = f"Keputusan Lurah Nomor {appointment.lurah_decree_number}"
+    if appointment.lurah_decree_date:
+        note += f" tanggal {indonesian_date(appointment.lurah_decree_date)}"
+    return note
+
+
+def role_with_kelurahan(role: str, kelurahan: str) -> str:
+    """ "Sekretaris PPS Kelurahan Manggar", "Bendahara Sekretariat PPS Kelurahan Manggar"."""
+    return f"{post_title(role)} Kelurahan {kelurahan}"
+
+
+def _entry_row(entry: DecreeEntry) -> dict:
+    appointment = entry.appointment
+    person = appointment.person
+    notes = [note for note in [_lurah_decree_note(appointment)] if note]
+    if appointment.replaces_id:
+        notes.append(f"Pengganti antarwaktu {appointment.replaces.person.name}")
+    return {
+        "no": entry.position,
+        "name": person.name,
+        # Printed in full: the NIP identifies a civil servant in an appointment decree (not personal data
+        # of the kind the NIK is; it is never shown masked on KPU decrees).
+        "nip": person.nip if person.is_asn else "",
+        "role": ROLE_LABELS[appointment.role],
+        "role_full": role_with_kelurahan(appointment.role, appointment.kelurahan.name),
+        "kelurahan": appointment.kelurahan.name,
+        "kecamatan": appointment.kelurahan.kecamatan.name,
+        "unsur": "ASN" if person.is_asn else "Non-ASN",
+        "notes": notes,
+        "note": "; ".join(notes),
+    }
+
+
+def _entries(decree: Decree):
+    return decree.entries.select_related(
+        "appointment__person", "appointment__kelurahan__kecamatan", "appointment__replaces__person"
+    ).order_by("position")
+
+
+def _ordinals(count: int) -> list[str]:
+    return [ORDINALS[i] if i < len(ORDINALS) else f"KE-{i + 1}" for i in range(count)]
+
+
+def _letters(count: int) -> list[str]:
+    return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(count)]
+
+
+def _base_context(decree: Decree) -> dict:
+    text = decree.text
+    return {
+        "decree": decree,
+        "text": text,
+        "letterhead": letterhead_of_text(text),
+        "number": decree.number,
+        "title": text["title"],
+        "dictums": list(zip(_ordinals(len(text["dictums"])), text["dictums"], strict=True)),
+        "considerations": list(
+            zip(_letters(len(text["considerations"])), text["considerations"], strict=True)
+        ),
+        "page_css": page_css(text["page_mm"], text["margins_mm"]),
+    }
+
+
+def _groups(rows: list[dict]) -> list[dict]:
+    groups = []
+    previous_kelurahan = None
+    for row in rows:
+        if not groups or groups[-1]["kecamatan"] != row["kecamatan"]:
+            groups.append({"kecamatan": row["kecamatan"], "rows": []})
+        row["first_of_kelurahan"] = row["kelurahan"] != previous_kelurahan
+        previous_kelurahan = row["kelurahan"]
+        groups[-1]["rows"].append(row)
+    return groups
+
+
+def keputusan_context(decree: Decree, *, salinan: bool = False) -> dict:
+    """The Keputusan with its lampiran; `salinan`: the authenticated copy (SALINAN, "ttd.", and the
+    "Salinan sesuai dengan aslinya" block) that is sent to others. A decree not saved (a preview with
+    nobody to list) has an empty lampiran."""
+    rows = [_entry_row(entry) for entry in _entries(decree)] if decree.pk else []
+    context = {**_base_context(decree), "groups": _groups(rows), "count": len(rows)}
+    if salinan:
+        context.update(salinan=True, authentic_label="Salinan")
+    return context
+
+
+def petikan_context(decree: Decree, entry: DecreeEntry) -> dict:
+    context = _base_context(decree)
+    context["row"] = _entry_row(entry)
+    context["authentic_label"] = "Petikan"
+    dictums = context["dictums"]
+    # KESATU of the Keputusan points at its lampiran, which the Petikan does not carry: the excerpt has
+    # its own wording, appointing the person whose row follows (DecreeTemplate.petikan_dictum).
+    first = decree.text.get("petikan_dictum") or (dictums[0][1] if dictums else "")
+    context["first_dictum"] = (dictums[0][0], first) if dictums else None
+    rest = dictums[1:]
+    context["rest_dictums"] = (
+        f"{rest[0][0]} s.d. {rest[-1][0]}" if len(rest) > 1 else (rest[0][0] if rest else "")
+    )
+    return context
+
+
+def decree_pdf_metadata(decree: Decree, label: str) -> rendering.PdfMetadata:
+    """`label` names the document ("Petikan Keputusan"), never the person (issue #14: a Petikan's title
+    named its member)."""
+    letterhead = letterhead_of_text(decree.text)
+    number = title_case(decree.number) if decree.number.startswith("NOMOR") else f"Nomor {decree.number}"
+    return rendering.PdfMetadata(
+        title=f"{label} {letterhead['short_name']} {number}",
+        author=office_author(letterhead),
+        subject=title_case(decree.text["title"]),
+        created=decree.created_at,
+    )
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+
+def keputusan_pdf(
+    decree: Decree, *, salinan: bool = False, preview: bool = False, stamp: dict | None = None
+) -> bytes:
+    """`preview`: how it would look if issued now (marked as a draft); `stamp`: the stored document's check
+    code and QR (services/verification.py), which a preview has not."""
+    context = keputusan_context(decree, salinan=salinan)
+    if preview:
+        context["preview"] = True
+    if stamp is not None:
+        context["stamp"] = stamp
+    label = "Salinan Keputusan" if salinan else "Keputusan"
+    return rendering.render_pdf(
+        "documents/keputusan.html", context, metadata=decree_pdf_metadata(decree, label)
+    )
+
+
+def petikan_document(context: dict):
+    for layout in PETIKAN_LAYOUTS:
+        document = rendering.render_document("documents/petikan.html", {**context, **layout})
+        if len(document.pages) == 1:
+            break
+    return document
+
+
+def petikan_pdf(context: dict) -> bytes:
+    return rendering.write_pdf(
+        petikan_document(context), decree_pdf_metadata(context["decree"], "Petikan Keputusan")
+    )
+
+
+def keputusan_render(document: Document) -> bytes:
+    return keputusan_pdf(document.decree, stamp=document_stamp(document))
+
+
+def salinan_render(document: Document) -> bytes:
+    return keputusan_pdf(document.decree, salinan=True, stamp=document_stamp(document))
+
+
+def petikan_render(document: Document) -> bytes:
+    entry = _entries(document.decree).get(appointment_id=document.appointment_id)
+    return petikan_pdf({**petikan_context(document.decree, entry), "stamp": document_stamp(document)})
+
+
+# --- where they are stored, and the names they are downloaded under --------------------------------
+
+
+def _decree_folder(decree: Decree) -> str:
+    return f"documents/sk/{decree.year}/{decree.year}-{decree.sequence:04d}-{decree.pk}"
+
+
+def keputusan_path(document: Document) -> str:
+    return f"{_decree_folder(document.decree)}/keputusan.pdf"
+
+
+def salinan_path(document: Document) -> str:
+    return f"{_decree_folder(document.decree)}/salinan-keputusan.pdf"
+
+
+def petikan_path(document: Document) -> str:
+    appointment = document.appointment
+    code = appointment.kelurahan_id.replace(".", "")
+    return f"{_decree_folder(document.decree)}/petikan-{code}-{appointment.role}-{appointment.pk}.pdf"
+
+
+def keputusan_download_name(document: Document) -> str:
+    return f"keputusan-{document.decree.year}-{document.decree.sequence}.pdf"
+
+
+def salinan_download_name(document: Document) -> str:
+    return f"salinan-keputusan-{document.decree.year}-{document.decree.sequence}.pdf"
+
+
+# --- the print bundle --------------------------------------------------------------------------------
+
+
+def decree_print_bundle(decree: Decree) -> bytes | None:
+    """All Petikan of the decree in one PDF in lampiran order; None until every one is done.
+
+    Laid out again from the decree's snapshot exactly as each stored Petikan was, and written as one PDF,
+    so that each font is embedded once for all its pages: a merge of the stored files carries one subset
+    of each font per Petikan (about three times the size, bench/RESULTS.md "bundel cetak"). Laying out
+    every page takes a while, so the bundle is built once (by the worker, `decree_bundle_prepare`) and kept
+    under documents/bundel-sk/, write-once, as issued (a revoked decree's download is stamped DICABUT on
+    its way out, like its other documents: services/revocation_stamp.py)."""
+    entries = list(_entries(decree))
+    done = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN, status=DocumentStatus.DONE)
+    if not entries or done.count() != len(entries):
+        return None
+    # Beside the records, not among them: the decree's folder holds exactly its documents.
+    name = _decree_folder(decree).rsplit("/", 1)[1]
+    relative = f"documents/bundel-sk/{decree.year}/{name}.pdf"
+    stored = Path(settings.MEDIA_ROOT) / relative
+    if stored.is_file():
+        return stored.read_bytes()
+    stamps = petikan_stamps(decree)
+    documents = [
+        petikan_document({**petikan_context(decree, entry), "stamp": stamps[entry.appointment_id]})
+        for entry in entries
+    ]
+    bundle = documents[0].copy([page for document in documents for page in document.pages])
+    metadata = decree_pdf_metadata(decree, "Petikan Keputusan")
+    data = rendering.write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
+    write_once(relative, data)
+    return data
+
+
+def decree_bundle_prepare(job: GenerationJob) -> None:
+    """A done SK job's `on_done`: build the print bundle in the worker that finished the decree's last
+    document, so that staff's first download is served from the stored file instead of waiting for every
+    page to be laid out."""
+    decree_print_bundle(job.decree)

@@ -1,0 +1,80 @@
+"""The document-job engine: generation jobs, their dispatch to Celery, rendering and write-once storage.
+
+Flow: a job row and its document rows are created inside the request's transaction (`job_create`); after
+commit the job is sent to Celery with ids only; each task renders one document, stores it once with its
+SHA-256, and refreshes the job. A failed document keeps its error and can be retried; a finished one is
+never rendered again. A job whose tasks were lost shows no progress; after STUCK_JOB_MINUTES it is sent
+again. The engine names no kind of document: each kind registers how it is rendered and where it is stored
+(`register_document_kind`), from its app's `ready()`.
+
+Callers import from this package; its modules, each named for what it holds, import one another one way:
+kinds, storage <- render; status <- dispatch <- recovery.
+"""
+
+from .dispatch import (
+    DISPATCH_JOB_TASK,
+    RENDER_DOCUMENT_TASK,
+    document_send,
+    job_create,
+    job_dispatch_on_commit,
+    job_send,
+    job_start,
+    jobs_dispatch_pending,
+)
+from .kinds import (
+    document_download_name,
+    document_relative_path,
+    job_on_done,
+    register_document_kind,
+    register_job_kind,
+    registered_document_kinds,
+    render_document_pdf,
+)
+from .recovery import (
+    Requeued,
+    abandoned_cutoff,
+    documents_requeue_abandoned,
+    job_overview,
+    job_retry,
+    jobs_resend_stalled,
+    jobs_stalled,
+    stuck_after,
+)
+from .render import document_render_and_store
+from .status import job_failed_documents, job_refresh, job_wait, job_written_paths
+from .storage import DocumentStorageError, merge_pdfs, pdf_page_count, write_once
+
+__all__ = [
+    "DISPATCH_JOB_TASK",
+    "RENDER_DOCUMENT_TASK",
+    "DocumentStorageError",
+    "Requeued",
+    "abandoned_cutoff",
+    "document_download_name",
+    "document_relative_path",
+    "document_render_and_store",
+    "document_send",
+    "documents_requeue_abandoned",
+    "job_create",
+    "job_dispatch_on_commit",
+    "job_failed_documents",
+    "job_on_done",
+    "job_overview",
+    "job_refresh",
+    "job_retry",
+    "job_send",
+    "job_start",
+    "job_wait",
+    "job_written_paths",
+    "jobs_dispatch_pending",
+    "jobs_resend_stalled",
+    "jobs_stalled",
+    "merge_pdfs",
+    "pdf_page_count",
+    "register_document_kind",
+    "register_job_kind",
+    "registered_document_kinds",
+    "render_document_pdf",
+    "stuck_after",
+    "write_once",
+]

@@ -1,0 +1,88 @@
+"""Creating a job and handing it to the workers.
+
+The tasks are looked up by name in the Celery app's registry instead of imported: `secretariat.tasks`
+calls this engine, so importing the tasks here would close an import cycle. The names are the tasks' own
+(`@shared_task(name=...)` in secretariat/tasks.py), written once, here; SecretariatConfig.ready imports
+the tasks, so every process that set Django up has them registered. Calling the registered task (not
+`send_task`) keeps its options, and runs it in-process when CELERY_TASK_ALWAYS_EAGER is set.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone
+
+from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
+from .status import job_refresh
+
+DISPATCH_JOB_TASK = "secretariat.tasks.dispatch_job"
+RENDER_DOCUMENT_TASK = "secretariat.tasks.render_document"
+
+log = logging.getLogger(__name__)
+
+
+def job_create(
+    *, kind: str, documents: Iterable[Document], user=None, decree: Decree | None = None
+) -> GenerationJob:
+    """A job of `kind` for the unsaved `documents` (saved here, with their ids set), sent after commit."""
+    documents = list(documents)
+    job = GenerationJob.objects.create(kind=kind, decree=decree, total=len(documents), requested_by=user)
+    for document in documents:
+        document.job = job
+    Document.objects.bulk_create(documents)
+    job_dispatch_on_commit(job)
+    return job
+
+
+def job_dispatch_on_commit(job: GenerationJob) -> None:
+    job_id = job.pk
+    transaction.on_commit(lambda: job_send(job_id))
+
+
+def job_send(job_id: int) -> bool:
+    """Hand the job to the broker. If the broker is unreachable the job row stays queued (nothing is lost)
+    and `jobs_dispatch_pending` sends it later: when a worker starts, and every minute from the beat."""
+    try:
+        current_app.tasks[DISPATCH_JOB_TASK].apply_async((job_id,), retry=False)
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        log.warning(
+            "Broker unreachable (%s): generation job %s stays queued until it can be sent",
+            type(exc).__name__,
+            job_id,
+        )
+        return False
+    GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    return True
+
+
+def document_send(document_id: int, *, retry: bool = True) -> None:
+    """Queue the rendering of one document. `retry=False` raises at once when the broker is unreachable
+    (for a caller that keeps the document's row as it was, to try again later)."""
+    current_app.tasks[RENDER_DOCUMENT_TASK].apply_async((document_id,), retry=retry)
+
+
+def job_start(job_id: int) -> int:
+    """In the worker: queue one render per document still to do; returns how many were queued."""
+    GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    ids = list(
+        Document.objects.filter(job_id=job_id, status=DocumentStatus.PENDING).values_list("pk", flat=True)
+    )
+    for document_id in ids:
+        document_send(document_id)
+    if not ids:
+        job_refresh(job_id)
+    return len(ids)
+
+
+def jobs_dispatch_pending(*, older_than_seconds: int = 30) -> int:
+    """Send queued jobs that never reached the broker; returns how many were sent. (Jobs that reached it
+    and were lost there: `jobs_resend_stalled`.)"""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    pending = GenerationJob.objects.filter(
+        status=JobStatus.QUEUED, dispatched_at__isnull=True, created_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    return sum(job_send(job_id) for job_id in list(pending))

@@ -1,0 +1,26 @@
+"""Headings written in capitals, as running text and document properties write them."""
+
+# Words kept in lower case inside a heading, and abbreviations kept in capitals.
+_LOWER_WORDS = {
+    "dan", "dalam", "serta", "di", "ke", "dari", "tentang", "atas", "pada", "untuk", "yang", "atau",
+    "dengan", "oleh", "bagi", "terhadap", "sebagai", "se",
+}  # fmt: skip
+_ABBREVIATIONS = {"PPS", "PPK", "KPU", "KPPS", "NPHD", "PAW", "DPRD", "DPR", "ASN", "RI", "PKPU", "APBD"}
+
+
+def title_case(text: str) -> str:
+    """A heading in capitals ("PENETAPAN SEKRETARIAT ... DALAM PEMILIHAN") as a citation writes it inside
+    a sentence ("Penetapan Sekretariat ... dalam Pemilihan"); abbreviations and numbers with codes
+    ("KPU", "123/PP.01-KPT/6471/2024") stay as written. Text already in mixed case is kept."""
+    if not text.isupper():
+        return text
+    words = []
+    for index, word in enumerate(text.split()):
+        core = word.strip(",.;:()")
+        if core in _ABBREVIATIONS or any(ch.isdigit() for ch in core):
+            words.append(word)
+        elif index and core.lower() in _LOWER_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(words)
