@@ -11,6 +11,9 @@ class PpsAdminConfig(AppConfig):
     def ready(self):
         checks.register(task_mode_check)
         checks.register(email_check)
+        from .signing.checks import signing_check
+
+        checks.register(signing_check)
 
 
 class AdminSiteConfig(AdminConfig):

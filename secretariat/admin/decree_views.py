@@ -21,9 +21,10 @@ from ..models import (
 )
 from ..services import decrees as decree_services
 from ..services.decree_text import text_gaps
-from ..services.documents import Requeued, decree_print_bundle, job_overview, job_retry
+from ..services.documents import Requeued, decree_print_bundle, job_overview
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
-from .decree_forms import IssueDecreeForm, RevokeDecreeForm
+from ..services.signing import decrees_issue_signed, job_retry_signed, signing_needs_passphrase
+from .decree_forms import IssueDecreeForm, RetryForm, RevokeDecreeForm
 
 
 def _require(request, *perms):
@@ -43,11 +44,13 @@ def _context(request, title, **extra):
 def issue_view(request):
     _require(request, "add_decree")
     period = ElectionPeriod.current()
-    form = IssueDecreeForm(request.POST or None)
+    form = IssueDecreeForm(request.POST or None, ask_passphrase=signing_needs_passphrase())
     if request.method == "POST" and form.is_valid():
         try:
-            decrees = decree_services.decrees_issue(
-                decree_date=form.cleaned_data["decree_date"], user=request.user
+            decrees = decrees_issue_signed(
+                decree_date=form.cleaned_data["decree_date"],
+                user=request.user,
+                passphrase=form.cleaned_data.get("passphrase"),
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -181,6 +184,7 @@ def detail_view(request, pk):
             salinan=documents.filter(kind=DocumentKind.SALINAN).first(),
             entry_count=decree.entries.count(),
             can_change=request.user.has_perm("secretariat.change_decree"),
+            retry_form=RetryForm(ask_passphrase=signing_needs_passphrase()),
         ),
     )
 
@@ -199,7 +203,14 @@ def progress_view(request, pk):
 def retry_view(request, pk):
     _require(request, "change_decree")
     decree = _decree(pk)
-    report_retry(request, [job_retry(job=job) for job in decree.jobs.all()])
+    form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("admin:secretariat_decree_change", decree.pk)
+    passphrase = form.cleaned_data.get("passphrase")
+    report_retry(request, [job_retry_signed(job=job, passphrase=passphrase) for job in decree.jobs.all()])
     return redirect("admin:secretariat_decree_change", decree.pk)
 
 

@@ -8,7 +8,7 @@ from .decree import (
     DecreeTemplate,
     Paper,
 )
-from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobStatus
+from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobPassphrase, JobStatus
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
 
@@ -23,6 +23,7 @@ __all__ = [
     "DocumentKind",
     "DocumentStatus",
     "GenerationJob",
+    "JobPassphrase",
     "JobStatus",
     "KeyDate",
     "Paper",

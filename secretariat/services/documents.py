@@ -34,6 +34,7 @@ from ..models import (
 from ..models.appointment import ROLE_LABELS, post_title
 from .decree_text import indonesian_date
 from .letterhead import letterhead_of_text, office_author
+from .signing import document_seal, failure_text, job_finished
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ def job_refresh(job_id: int) -> GenerationJob:
             job.error = f"{failed} dokumen gagal dibuat; lihat kesalahannya dan coba lagi."
         if job.status in (JobStatus.DONE, JobStatus.FAILED):
             job.finished_at = job.finished_at or timezone.now()
+            job_finished(job)  # its signing passphrase goes
         job.save(update_fields=["status", "error", "finished_at"])
     return job
 
@@ -536,6 +538,7 @@ def document_render_and_store(document_id: int) -> Document:
             with transaction.atomic():  # a database error while rendering must not undo the record of it
                 data = render_document_pdf(document)
                 relative = document_relative_path(document)
+            data, signature = document_seal(document, data)  # the stored hash is of the signed file
             write_once(relative, data)
             pages = pdf_page_count(data)
         except (OperationalError, InterfaceError):
@@ -545,7 +548,7 @@ def document_render_and_store(document_id: int) -> Document:
             Document.objects.filter(pk=document_id).update(
                 status=DocumentStatus.FAILED,
                 attempts=F("attempts") + 1,
-                error=f"{type(exc).__name__}: {exc}"[:2000],
+                error=failure_text(exc)[:2000],
                 finished_at=timezone.now(),
             )
         else:
@@ -558,6 +561,7 @@ def document_render_and_store(document_id: int) -> Document:
                 pages=pages,
                 error="",
                 finished_at=timezone.now(),
+                **signature,
             )
     if failure is not None:
         raise failure

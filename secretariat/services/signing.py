@@ -1,0 +1,121 @@
+"""The signing step of the document engine, and the passphrase a job's signer types once for all of it.
+
+`document_seal` runs in the worker on the rendered bytes, before the file is written and its hash
+stored, so the stored SHA-256 and size are those of the signed file. A refusal raises SigningError: the
+document fails with its Indonesian reason and nothing is written; a retry signs it again."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pps_admin.signing import Credentials, SigningError, get_signer
+from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
+
+from ..models import Document, GenerationJob, JobPassphrase
+
+MISSING_PASSPHRASE = (
+    "Passphrase TTE untuk pekerjaan ini tidak ada lagi (ditolak BSrE, kedaluwarsa, atau pekerjaan sudah "  # noqa: S105
+    "selesai). Tekan “Coba lagi” dan masukkan passphrase."
+)
+
+
+def signing_needs_passphrase() -> bool:
+    """Whether issuing (and retrying) asks the signer for a passphrase: BSrE yes, the office's seal no."""
+    signer = get_signer()
+    return bool(signer and signer.needs_passphrase)
+
+
+def job_passphrase_store(*, job: GenerationJob, passphrase: str) -> None:
+    """Keep `passphrase` (encrypted) for `job`'s documents. Call it inside the transaction that queues the
+    job, so no worker can take a document before the passphrase is there."""
+    if not passphrase:
+        raise ValidationError("Masukkan passphrase TTE penanda tangan.")
+    JobPassphrase.objects.update_or_create(job=job, defaults={"token": passphrase_seal(passphrase)})
+
+
+def job_passphrase_forget(job_id: int) -> None:
+    JobPassphrase.objects.filter(job_id=job_id).delete()
+
+
+def _job_credentials(job_id: int) -> Credentials | None:
+    token = JobPassphrase.objects.filter(job_id=job_id).values_list("token", flat=True).first()
+    if token is None:
+        return None
+    passphrase = passphrase_open(token, max_age_seconds=settings.SIGNING_PASSPHRASE_MAX_HOURS * 3600)
+    return Credentials(passphrase=passphrase) if passphrase else None
+
+
+def _reason_and_location(document: Document) -> tuple[str, str]:
+    reason = f"{document.get_kind_display()} diterbitkan secara elektronik"
+    decree = document.decree
+    location = decree.text.get("place", "") if decree is not None else ""
+    return reason, location
+
+
+def document_seal(document: Document, data: bytes) -> tuple[bytes, dict]:
+    """The signed bytes and the Document fields that record the signature ({} when SIGNER=none)."""
+    signer = get_signer()
+    if signer is None:
+        return data, {}
+    credentials = None
+    if signer.needs_passphrase:
+        credentials = _job_credentials(document.job_id)
+        if credentials is None:
+            raise SigningError(MISSING_PASSPHRASE)
+    reason, location = _reason_and_location(document)
+    try:
+        signed = signer.sign(data, reason=reason, location=location, credentials=credentials)
+    except SigningError as exc:
+        if exc.forget_credentials:
+            # Deleted in the document's transaction, which commits with its failure: the job's other
+            # documents then fail without sending the refused passphrase to BSrE again.
+            job_passphrase_forget(document.job_id)
+        raise
+    described = signer.describe()
+    return signed, {
+        "signed_by": described.name[:300],
+        "signature_certified": described.certified,
+        "signed_at": timezone.now(),
+    }
+
+
+def failure_text(exc: Exception) -> str:
+    """What the job page shows for a failed document: a signing refusal in its own Indonesian words."""
+    if isinstance(exc, SigningError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def job_finished(job: GenerationJob) -> None:
+    """A job that is done or failed needs its passphrase no longer (a retry asks again)."""
+    job_passphrase_forget(job.pk)
+
+
+def decrees_issue_signed(*, decree_date: dt.date, user=None, passphrase: str | None = None):
+    """`decrees_issue`, keeping the signer's passphrase (when signing asks for one) for every job it made,
+    in the same transaction: the workers see a job only once its passphrase is stored."""
+    from .decrees import decrees_issue
+
+    with transaction.atomic():
+        decrees = decrees_issue(decree_date=decree_date, user=user)
+        if passphrase is not None:
+            for decree in decrees:
+                for job in decree.jobs.all():
+                    job_passphrase_store(job=job, passphrase=passphrase)
+    return decrees
+
+
+def job_retry_signed(*, job: GenerationJob, passphrase: str | None = None):
+    """`job_retry` with the passphrase typed again, stored before the job is sent (same transaction)."""
+    from .documents import job_retry
+
+    with transaction.atomic():
+        if passphrase is not None:
+            job_passphrase_store(job=job, passphrase=passphrase)
+        requeued = job_retry(job=job)
+        if not requeued.sent:
+            job_passphrase_forget(job.pk)  # nothing to sign: the job will not end again to delete it
+    return requeued
