@@ -538,7 +538,7 @@ def document_render_and_store(document_id: int) -> Document:
             with transaction.atomic():  # a database error while rendering must not undo the record of it
                 data = render_document_pdf(document)
                 relative = document_relative_path(document)
-            data, signature = document_seal(document, data)  # the stored hash is of the signed file
+            data, signature = document_seal(document, data, relative=relative)  # hash of the signed file
             write_once(relative, data)
             pages = pdf_page_count(data)
         except (OperationalError, InterfaceError):

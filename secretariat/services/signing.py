@@ -5,6 +5,7 @@ stored, so the stored SHA-256 and size are those of the signed file. A refusal r
 document fails with its Indonesian reason and nothing is written; a retry signs it again."""
 
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pps_admin.signing import Credentials, SigningError, get_signer
+from pps_admin.signing.pades import check_pdf
 from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 
 from ..models import Document, GenerationJob, JobPassphrase
@@ -55,11 +57,16 @@ def _reason_and_location(document: Document) -> tuple[str, str]:
     return reason, location
 
 
-def document_seal(document: Document, data: bytes) -> tuple[bytes, dict]:
+def document_seal(document: Document, data: bytes, *, relative: str) -> tuple[bytes, dict]:
     """The signed bytes and the Document fields that record the signature ({} when SIGNER=none)."""
     signer = get_signer()
     if signer is None:
         return data, {}
+    described = signer.describe()
+    stored = _signed_earlier(data, relative)
+    if stored is not None:
+        signed, check = stored
+        return signed, _fields(described, check.signed_at or timezone.now())
     credentials = None
     if signer.needs_passphrase:
         credentials = _job_credentials(document.job_id)
@@ -74,12 +81,31 @@ def document_seal(document: Document, data: bytes) -> tuple[bytes, dict]:
             # documents then fail without sending the refused passphrase to BSrE again.
             job_passphrase_forget(document.job_id)
         raise
-    described = signer.describe()
-    return signed, {
+    return signed, _fields(described, timezone.now())
+
+
+def _fields(described, signed_at: dt.datetime) -> dict:
+    return {
         "signed_by": described.name[:300],
         "signature_certified": described.certified,
-        "signed_at": timezone.now(),
+        "signed_at": signed_at,
     }
+
+
+def _signed_earlier(data: bytes, relative: str):
+    """The file a delivery that died after writing it (before recording it) left at `relative`, when it is
+    this very render, signed: its signed revision is byte for byte `data` (a PAdES signature is an
+    incremental update appended to it) and that signature is intact. A signature is never the same twice
+    (its time differs), so signing again would make a different file where a record may already be:
+    the engine would refuse it (write_once) and the document could never be finished."""
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.is_file():
+        return None
+    stored = path.read_bytes()
+    if len(stored) <= len(data) or not stored.startswith(data):
+        return None
+    check = check_pdf(stored, trust_roots=[])
+    return (stored, check) if check.ok else None
 
 
 def failure_text(exc: Exception) -> str:
