@@ -137,6 +137,38 @@ def test_an_unreachable_timestamp_server_fails_the_document_with_its_reason_and_
     assert document.error.startswith("Server cap waktu (SEAL_TSA_URL)")
 
 
+@pytest.fixture
+def tsa():
+    from .tsa_standin import TsaStandin
+
+    server = TsaStandin()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db
+def test_with_a_timestamp_authority_the_seal_carries_its_rfc3161_timestamp(
+    settings, members, local_seal, tsa
+):
+    settings.SEAL_TSA_URL = tsa.url
+    decree = decree_issue(decree_date=SK_DATE)
+    first, second = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).order_by("id")
+    document = document_render_and_store(first.pk)
+    # pyHanko asks once for a sample token to size the signature (kept per process), then once a document.
+    assert document.status == DocumentStatus.DONE and tsa.requests == 2
+    assert document_render_and_store(second.pk).status == DocumentStatus.DONE and tsa.requests == 3
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    data = Path(document.file.path).read_bytes()
+    [signature] = PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[_ca(local_seal), tsa.ca]))
+    assert status.bottom_line
+    stamp = status.timestamp_validity
+    assert stamp is not None and stamp.intact and stamp.valid and stamp.trusted
+
+
 def test_seal_note_says_honestly_whether_the_signature_is_certified(settings):
     assert seal_note() == (
         "Ditandatangani secara elektronik oleh KPU Kota Balikpapan dengan segel elektronik tidak "

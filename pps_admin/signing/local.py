@@ -25,8 +25,7 @@ class LocalSealSigner(Signer):
         self, *, pkcs12_path: str, passphrase: str | None, tsa_url: str | None = None, timeout: int = 10
     ):
         self._signer = load_pkcs12(pkcs12_path, passphrase)
-        self._tsa_url = tsa_url
-        self._timeout = timeout
+        self._timestamper = self._make_timestamper(tsa_url, timeout)
         certificate = self._signer.signing_cert
         subject = certificate.subject.native
         self._name = subject.get("organization_name") or subject.get("common_name") or "segel kantor"
@@ -39,12 +38,15 @@ class LocalSealSigner(Signer):
     def describe(self) -> SignerDescription:
         return SignerDescription(kind="local", name=self._name, certified=False)
 
-    def _timestamper(self):
-        if not self._tsa_url:
+    @staticmethod
+    def _make_timestamper(url: str | None, timeout: int):
+        """One per process: pyHanko asks the TSA once for a sample token to size the signature, and keeps
+        that answer in the timestamper, so later documents cost one request each."""
+        if not url:
             return None
         from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
-        return RequestsHTTPTimeStamper(self._tsa_url, timeout=self._timeout)
+        return RequestsHTTPTimeStamper(url, timeout=timeout)
 
     def sign(
         self, pdf: bytes, *, reason: str, location: str, credentials: Credentials | None = None
@@ -66,7 +68,7 @@ class LocalSealSigner(Signer):
                 writer,
                 metadata,
                 signer=self._signer,
-                timestamper=self._timestamper(),
+                timestamper=self._timestamper,
                 new_field_spec=fields.SigFieldSpec(FIELD_NAME),  # no box: invisible
             )
         except TimestampRequestError as exc:
