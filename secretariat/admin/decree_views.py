@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from ..models import (
@@ -41,6 +42,7 @@ def _context(request, title, **extra):
     }
 
 
+@sensitive_post_parameters("passphrase")  # never in an error report
 def issue_view(request):
     _require(request, "add_decree")
     period = ElectionPeriod.current()
@@ -199,6 +201,7 @@ def progress_view(request, pk):
     return JsonResponse({**job.progress(), "failed_documents": [{"id": i, "error": e} for i, e in failed]})
 
 
+@sensitive_post_parameters("passphrase")
 @require_POST
 def retry_view(request, pk):
     _require(request, "change_decree")
