@@ -6,18 +6,45 @@ its own service (bsre.py) instead."""
 import io
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_der_private_key
+from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers import SimpleSigner
+
 from .base import Credentials, SignatureCheck, Signer, SignerDescription, SigningError
 from .pades import check_pdf
 
 FIELD_NAME = "SegelElektronik"
 
 
-def load_pkcs12(path: str | Path, passphrase: str | None):
+def load_pkcs12(path: str | Path, passphrase: str | None) -> "KeptKeySigner":
     """pyHanko's signer from the file; ValueError (wrong passphrase, not a PKCS#12) or OSError."""
-    from pyhanko.sign.signers import SimpleSigner
-
     data = Path(path).read_bytes()
-    return SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=(passphrase or "").encode() or None)
+    loaded = SimpleSigner.load_pkcs12_data(
+        data, other_certs=(), passphrase=(passphrase or "").encode() or None
+    )
+    return KeptKeySigner(
+        signing_key=loaded.signing_key, signing_cert=loaded.signing_cert, cert_registry=loaded.cert_registry
+    )
+
+
+class KeptKeySigner(SimpleSigner):
+    """pyHanko's SimpleSigner loads the private key anew for every raw signature, twice a document (a trial
+    signature sizes the field): for RSA that is ~120 ms of key checks each time, most of the seal's cost
+    (bench/RESULTS.md). This one loads it once per process and signs RSA PKCS#1 v1.5 (pyHanko's default
+    mechanism for an RSA key) with it; any other mechanism goes to SimpleSigner as before."""
+
+    _kept_key = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism.signature_algo != "rsassa_pkcs1v15":
+            return super().sign_raw(data, digest_algorithm)
+        if self._kept_key is None:
+            self._kept_key = load_der_private_key(self.signing_key.dump(), password=None)
+        assert isinstance(self._kept_key, RSAPrivateKey)
+        return self._kept_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
 class LocalSealSigner(Signer):
