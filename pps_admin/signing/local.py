@@ -31,9 +31,9 @@ def load_pkcs12(path: str | Path, passphrase: str | None) -> "KeptKeySigner":
 
 class KeptKeySigner(SimpleSigner):
     """pyHanko's SimpleSigner loads the private key anew for every raw signature, twice a document (a trial
-    signature sizes the field): for RSA that is ~120 ms of key checks each time, most of the seal's cost
-    (bench/RESULTS.md). This one loads it once per process and signs RSA PKCS#1 v1.5 (pyHanko's default
-    mechanism for an RSA key) with it; any other mechanism goes to SimpleSigner as before."""
+    signature sizes the field), and an RSA key's load checks it thoroughly: most of the seal's cost
+    (bench/RESULTS.md "Electronic seal"). This one loads it once per process and signs RSA PKCS#1 v1.5
+    (pyHanko's default mechanism for an RSA key) with it; any other mechanism goes to SimpleSigner."""
 
     _kept_key = None
 
