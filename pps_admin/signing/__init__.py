@@ -62,8 +62,15 @@ def _signer(config: tuple) -> Signer | None:
 
 def get_signer() -> Signer | None:
     """The configured signer, loaded once per process (the PKCS#12 is read and decrypted once); None when
-    SIGNER=none. Raises what loading raises (the system check reports a broken configuration first)."""
-    return _signer(_config())
+    SIGNER=none. A seal that cannot be opened raises SigningError, so the documents fail saying why (the
+    system check reports it at start already)."""
+    try:
+        return _signer(_config())
+    except (OSError, ValueError) as exc:
+        raise SigningError(
+            f"Segel elektronik (SEAL_PKCS12_PATH) tidak dapat dibuka ({type(exc).__name__}); dokumen tidak "
+            "disimpan. Periksa `manage.py check`."
+        ) from exc
 
 
 def seal_note() -> str:

@@ -26,7 +26,10 @@ MISSING_PASSPHRASE = (
 
 def signing_needs_passphrase() -> bool:
     """Whether issuing (and retrying) asks the signer for a passphrase: BSrE yes, the office's seal no."""
-    signer = get_signer()
+    try:
+        signer = get_signer()
+    except SigningError:
+        return False  # a local seal that cannot be opened: it would ask for nothing either
     return bool(signer and signer.needs_passphrase)
 
 
