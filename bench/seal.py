@@ -125,11 +125,14 @@ def main():
             results[sealed].append(seconds)
             unsigned_media = unsigned_media or (media if not sealed else None)
             print(f"  SK of {total} documents: {seconds:.1f} s ({signed}); machine {machine()}")
-    unsigned, sealed = statistics.median(results[False]), statistics.median(results[True])
-    print(
-        f"median over {args.rounds} rounds: unsigned {unsigned:.1f} s, sealed {sealed:.1f} s, "
-        f"ratio {sealed / unsigned:.2f} (target <= 1.3)"
-    )
+    # On a machine shared with others, foreign load only ever adds time: the fastest run of each kind is
+    # the closest to its own cost, the medians show how much the load moved them.
+    for name, pick in (("median", statistics.median), ("fastest", min)):
+        unsigned, sealed = pick(results[False]), pick(results[True])
+        print(
+            f"{name} of {args.rounds} rounds: unsigned {unsigned:.1f} s, sealed {sealed:.1f} s, "
+            f"ratio {sealed / unsigned:.2f} (target <= 1.3)"
+        )
     seal_alone(args, unsigned_media, seal)
 
 

@@ -137,6 +137,19 @@ def test_an_unreachable_timestamp_server_fails_the_document_with_its_reason_and_
     assert document.error.startswith("Server cap waktu (SEAL_TSA_URL)")
 
 
+@pytest.mark.django_db
+def test_a_seal_that_cannot_be_opened_fails_the_document_with_its_reason(settings, members):
+    settings.SEAL_PKCS12_PASSPHRASE = "bukan-passphrase-nya"
+    decree = decree_issue(decree_date=SK_DATE)
+    pk = Document.objects.get(decree=decree, kind=DocumentKind.KEPUTUSAN).pk
+    with pytest.raises(Exception, match="tidak dapat dibuka"):
+        document_render_and_store(pk)
+    document = Document.objects.get(pk=pk)
+    assert document.status == DocumentStatus.FAILED and not document.file
+    assert document.error.startswith("Segel elektronik (SEAL_PKCS12_PATH) tidak dapat dibuka")
+    assert "bukan-passphrase-nya" not in document.error
+
+
 @pytest.fixture
 def tsa():
     from .tsa_standin import TsaStandin
