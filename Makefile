@@ -45,12 +45,18 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 system-deps-run:
 	bash .ci/system-deps $(RUN_DEBS)
 
+# make run seals the documents with a local seal made once in .run/seal (create_local_seal keeps an existing
+# one): an uncertified electronic signature, labelled so on every document (README "Signing").
+SEAL_DIR := .run/seal
+RUN_SEAL_ENV = SIGNER=local SEAL_PKCS12_PATH=$(SEAL_DIR)/segel.p12 SEAL_PKCS12_PASSPHRASE="$$(cat $(SEAL_DIR)/passphrase)"
+
 ## make run: development server on SQLite (DATABASE_URL unset) and, beside it, the embedded Celery worker
 ## (2 processes and its beat) on a queue of files in .run/broker (REDIS_URL unset); Ctrl-C stops both.
 run: install system-deps-run
+	DEBUG=true $(PY) manage.py create_local_seal --dir $(SEAL_DIR)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
-	DEBUG=true $(PY) manage.py run_embedded $(HOST):$(PORT)
+	$(RUN_SEAL_ENV) DEBUG=true $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 ## make demo: add a clearly fictional 102-member roster to the development database.
 demo: install system-deps-run

@@ -12,6 +12,9 @@ class PpsAdminConfig(AppConfig):
         checks.register(task_mode_check)
         checks.register(email_check)
         checks.register(site_url_check)
+        from .signing.checks import signing_check
+
+        checks.register(signing_check)
 
 
 class AdminSiteConfig(AdminConfig):

@@ -264,6 +264,29 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Electronic signature of every document (pps_admin/signing/, README "Signing"). SIGNER=local: the office's
+# own PKCS#12 seal, an uncertified electronic signature (PP 71/2019); bsre: BSrE's Esign Client Service, the
+# Ketua's certified signature with a passphrase typed once per job; none: unsigned. Unset: local when a
+# PKCS#12 is configured, else none. A broken configuration is reported by `manage.py check`.
+SEAL_PKCS12_PATH = env_str("SEAL_PKCS12_PATH")
+SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE")
+SEAL_TSA_URL = env_str("SEAL_TSA_URL")  # RFC 3161 timestamp authority; unset: no timestamp
+SEAL_TSA_TIMEOUT = env_int("SEAL_TSA_TIMEOUT", 10)
+SIGNER = env_str("SIGNER", "local" if SEAL_PKCS12_PATH else "none").lower()
+if SIGNER not in ("local", "bsre", "none"):
+    raise ImproperlyConfigured(f"SIGNER must be local, bsre or none, got {SIGNER!r}")
+BSRE_URL = env_str("BSRE_URL")
+BSRE_USER = env_str("BSRE_USER", "")
+BSRE_PASSWORD = env_str("BSRE_PASSWORD", "")
+BSRE_NIK = env_str("BSRE_NIK")  # the signer's NIK (personal data: never logged or shown)
+BSRE_SIGNER_NAME = env_str("BSRE_SIGNER_NAME")
+# Below the tasks' soft time limit (120 s), so a silent BSrE fails the document instead of the task.
+BSRE_TIMEOUT = env_int("BSRE_TIMEOUT", 60)
+if not 1 <= BSRE_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(f"BSRE_TIMEOUT must be 1-{CELERY_TASK_SOFT_TIME_LIMIT - 1} seconds.")
+# How long a passphrase typed for a job may be used at most (it is deleted when the job ends anyway).
+SIGNING_PASSPHRASE_MAX_HOURS = env_int("SIGNING_PASSPHRASE_MAX_HOURS", 12)
+
 # simple-history: audit rows keep the user even if the account is later deleted.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

@@ -155,6 +155,29 @@ def media_root(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def local_seal(tmp_path_factory):
+    """A local CA and seal certificate made for this session (`create_local_seal`): every document the
+    tests make, in this process or in a worker (whose environment copies ours), is sealed with it."""
+    import os
+
+    from django.conf import settings
+
+    from pps_admin.signing.local_ca import create_local_seal
+
+    seal, _ = create_local_seal(tmp_path_factory.mktemp("seal"))
+    environment = {
+        "SIGNER": "local",
+        "SEAL_PKCS12_PATH": str(seal.pkcs12_path),
+        "SEAL_PKCS12_PASSPHRASE": seal.passphrase,
+    }
+    os.environ.update(environment)
+    settings.SIGNER = "local"
+    settings.SEAL_PKCS12_PATH = environment["SEAL_PKCS12_PATH"]
+    settings.SEAL_PKCS12_PASSPHRASE = environment["SEAL_PKCS12_PASSPHRASE"]
+    return seal
+
+
 def worker_env(queue, media_root, **extra):
     """Environment for a process (worker or command) that must use the test database and queue."""
     import os

@@ -13,6 +13,31 @@ class IssueDecreeForm(forms.Form):
         help_text="Tanggal pada kalimat “Ditetapkan di Balikpapan pada tanggal …”.",
     )
 
+    def __init__(self, *args, ask_passphrase: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_passphrase:
+            self.fields["passphrase"] = passphrase_field()
+
+
+def passphrase_field() -> forms.CharField:
+    """The signer's BSrE passphrase, typed once for the whole batch (kept encrypted until the job ends)."""
+    return forms.CharField(
+        label="Passphrase TTE penanda tangan (BSrE)",
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+        help_text="Sekali untuk semua dokumen SK ini. Disimpan terenkripsi hanya selama dokumen dibuat, "
+        "lalu dihapus.",
+        error_messages={"required": "Masukkan passphrase TTE penanda tangan untuk menandatangani SK."},
+    )
+
+
+class RetryForm(forms.Form):
+    def __init__(self, *args, ask_passphrase: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_passphrase:
+            self.fields["passphrase"] = passphrase_field()
+
 
 class RevokeDecreeForm(forms.Form):
     revoked_date = forms.DateField(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
@@ -25,23 +26,27 @@ from ..services import decrees as decree_services
 from ..services.decree_coverage import uncovered_count
 from ..services.decree_documents import decree_print_bundle
 from ..services.decree_text import text_gaps
-from ..services.document_jobs import document_download_name, job_overview, job_retry
+from ..services.document_jobs import document_download_name, job_overview, job_retry_signed
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
-from .decree_forms import IssueDecreeForm, RevokeDecreeForm
+from ..services.signing import signing_needs_passphrase
+from .decree_forms import IssueDecreeForm, RetryForm, RevokeDecreeForm
 
 
 def _context(request, title, **extra):
     return admin_context(request, title, opts=Decree._meta, **extra)
 
 
+@sensitive_post_parameters("passphrase")  # never in an error report
 def issue_view(request):
     require_perms(request, "secretariat.add_decree")
     period = ElectionPeriod.current()
-    form = IssueDecreeForm(request.POST or None)
+    form = IssueDecreeForm(request.POST or None, ask_passphrase=signing_needs_passphrase())
     if request.method == "POST" and form.is_valid():
         try:
-            decrees = decree_services.decrees_issue(
-                decree_date=form.cleaned_data["decree_date"], user=request.user
+            decrees = decree_services.decrees_issue_signed(
+                decree_date=form.cleaned_data["decree_date"],
+                user=request.user,
+                passphrase=form.cleaned_data.get("passphrase"),
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -134,6 +139,7 @@ def detail_view(request, pk):
             salinan=documents.filter(kind=DocumentKind.SALINAN).first(),
             entry_count=decree.entries.count(),
             can_change=request.user.has_perm("secretariat.change_decree"),
+            retry_form=RetryForm(ask_passphrase=signing_needs_passphrase()),
         ),
     )
 
@@ -148,11 +154,19 @@ def progress_view(request, pk):
     return JsonResponse({**job.progress(), "failed_documents": [{"id": i, "error": e} for i, e in failed]})
 
 
+@sensitive_post_parameters("passphrase")
 @require_POST
 def retry_view(request, pk):
     require_perms(request, "secretariat.change_decree")
     decree = _decree(pk)
-    report_retry(request, [job_retry(job=job) for job in decree.jobs.all()])
+    form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("admin:secretariat_decree_change", decree.pk)
+    passphrase = form.cleaned_data.get("passphrase")
+    report_retry(request, [job_retry_signed(job=job, passphrase=passphrase) for job in decree.jobs.all()])
     return redirect("admin:secretariat_decree_change", decree.pk)
 
 

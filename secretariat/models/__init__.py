@@ -8,7 +8,15 @@ from .decree import (
     DecreeTemplate,
     Paper,
 )
-from .documents import Document, DocumentKind, DocumentStatus, GenerationJob, JobKind, JobStatus
+from .documents import (
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    GenerationJob,
+    JobKind,
+    JobPassphrase,
+    JobStatus,
+)
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
 
@@ -24,6 +32,7 @@ __all__ = [
     "DocumentStatus",
     "GenerationJob",
     "JobKind",
+    "JobPassphrase",
     "JobStatus",
     "KeyDate",
     "Paper",

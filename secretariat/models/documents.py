@@ -113,6 +113,10 @@ class Document(models.Model):
     error = models.TextField("kesalahan", blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The electronic signature of the stored file (pps_admin/signing/); signed_by empty: not signed.
+    signed_by = models.CharField("ditandatangani oleh", max_length=300, blank=True)
+    signature_certified = models.BooleanField("tanda tangan tersertifikasi", default=False)
+    signed_at = models.DateTimeField("waktu tanda tangan", null=True, blank=True)
 
     class Meta:
         ordering = ["job", "id"]
@@ -150,3 +154,20 @@ class Document(models.Model):
     def check_code_grouped(self) -> str:
         """The check code as printed and shown to people: K7QM-3XPA-9DTR."""
         return grouped(self.check_code)
+
+
+class JobPassphrase(models.Model):
+    """The signer's passphrase (BSrE) for one job, Fernet-encrypted (pps_admin/signing/passphrase_box.py):
+    the worker reads it for each document; it is deleted when the job finishes or fails, or when BSrE
+    refuses it, and a token older than SIGNING_PASSPHRASE_MAX_HOURS is never opened."""
+
+    job = models.OneToOneField(GenerationJob, on_delete=models.CASCADE, related_name="passphrase")
+    token = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "passphrase pekerjaan"
+        verbose_name_plural = "passphrase pekerjaan"
+
+    def __str__(self):
+        return f"passphrase pekerjaan {self.job_id}"  # never the token

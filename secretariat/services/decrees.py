@@ -23,6 +23,7 @@ from .decree_documents import job_create_for_decree, keputusan_pdf
 from .decree_text import fill, indonesian_date, placeholders
 from .letterhead import letterhead_snapshot
 from .page_layout import paper_snapshot
+from .signing import job_passphrase_store
 
 
 def lines(text: str) -> list[str]:
@@ -275,3 +276,15 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
         pdf = keputusan_pdf(decree, preview=True)
         transaction.set_rollback(True)
     return pdf
+
+
+def decrees_issue_signed(*, decree_date: dt.date, user=None, passphrase: str | None = None):
+    """`decrees_issue`, keeping the signer's passphrase (when signing asks for one) for every job it made,
+    in the same transaction: the workers see a job only once its passphrase is stored."""
+    with transaction.atomic():
+        decrees = decrees_issue(decree_date=decree_date, user=user)
+        if passphrase is not None:
+            for decree in decrees:
+                for job in decree.jobs.all():
+                    job_passphrase_store(job=job, passphrase=passphrase)
+    return decrees

@@ -13,6 +13,8 @@ import segno
 from django.conf import settings
 from django.utils import timezone
 
+from pps_admin.signing import seal_note
+
 from ..check_code import grouped, parse_check_code
 from ..models import Document, DocumentKind, DocumentStatus
 from ..models.appointment import post_title
@@ -46,14 +48,14 @@ def qr_data_uri(payload: str) -> str:
 def document_stamp(document: Document) -> dict:
     """What a template prints in its check block: `check_code` (grouped), `url` ('' without SITE_URL), the
     QR image (`qr_data_uri`, of the URL, or of the code alone without one) and `seal_note`, the sentence
-    naming the electronic signature ('' while documents are not sealed)."""
+    naming the electronic signature (pps_admin.signing; '' while documents are not sealed)."""
     url = check_url(document)
     code = grouped(document.check_code)
     return {
         "check_code": code,
         "url": url,
         "qr_data_uri": qr_data_uri(url or code),
-        "seal_note": "",
+        "seal_note": seal_note(),
     }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ...models import Document, DocumentStatus, GenerationJob, JobStatus
+from ..signing import job_passphrase_forget, job_passphrase_store
 from .dispatch import document_send, job_dispatch_on_commit
 
 log = logging.getLogger(__name__)
@@ -158,3 +159,14 @@ def documents_requeue_abandoned() -> int:
         ", ".join(map(str, jobs)),
     )
     return len(abandoned)
+
+
+def job_retry_signed(*, job: GenerationJob, passphrase: str | None = None):
+    """`job_retry` with the passphrase typed again, stored before the job is sent (same transaction)."""
+    with transaction.atomic():
+        if passphrase is not None:
+            job_passphrase_store(job=job, passphrase=passphrase)
+        requeued = job_retry(job=job)
+        if not requeued.sent:
+            job_passphrase_forget(job.pk)  # nothing to sign: the job will not end again to delete it
+    return requeued

@@ -1,5 +1,5 @@
-"""Rendering one document and storing it as a record: render, then the bytes' post-processing steps (none
-yet; a seal or signature goes in `_produce`), then the hash, then the write-once file."""
+"""Rendering one document and storing it as a record: render, then the electronic seal or signature
+(services/signing.py, when configured), then the hash of the signed bytes, then the write-once file."""
 
 import hashlib
 
@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ...models import Document, DocumentStatus
+from ..signing import document_seal, failure_text
 from .kinds import document_relative_path, render_document_pdf
 from .storage import pdf_page_count, write_once
 
@@ -34,6 +35,7 @@ def document_render_and_store(document_id: int) -> Document:
         ).get(pk=document_id)
         try:
             relative, data = _produce(document)
+            data, signature = document_seal(document, data, relative=relative)  # hash of the signed file
             write_once(relative, data)
             pages = pdf_page_count(data)
         except (OperationalError, InterfaceError):
@@ -42,7 +44,7 @@ def document_render_and_store(document_id: int) -> Document:
             failure = exc
             _record_failure(document_id, exc)
         else:
-            _record_done(document_id, relative=relative, data=data, pages=pages)
+            _record_done(document_id, relative=relative, data=data, pages=pages, signature=signature)
     if failure is not None:
         raise failure
     document.refresh_from_db()
@@ -62,15 +64,15 @@ def _mark_running(document_id: int) -> bool:
 
 
 def _produce(document: Document) -> tuple[str, bytes]:
-    """Where the document goes and the bytes stored there: the kind's rendering, then each step that
-    processes those bytes before they are hashed (none yet)."""
+    """Where the document goes and the bytes the kind renders for it (sealed afterwards, outside this
+    transaction: a signer may wait on a remote service)."""
     with transaction.atomic():  # a database error while rendering must not undo the record of it
         data = render_document_pdf(document)
         relative = document_relative_path(document)
     return relative, data
 
 
-def _record_done(document_id: int, *, relative: str, data: bytes, pages: int) -> None:
+def _record_done(document_id: int, *, relative: str, data: bytes, pages: int, signature: dict) -> None:
     Document.objects.filter(pk=document_id).update(
         status=DocumentStatus.DONE,
         attempts=F("attempts") + 1,
@@ -80,6 +82,7 @@ def _record_done(document_id: int, *, relative: str, data: bytes, pages: int) ->
         pages=pages,
         error="",
         finished_at=timezone.now(),
+        **signature,
     )
 
 
@@ -87,6 +90,6 @@ def _record_failure(document_id: int, exc: Exception) -> None:
     Document.objects.filter(pk=document_id).update(
         status=DocumentStatus.FAILED,
         attempts=F("attempts") + 1,
-        error=f"{type(exc).__name__}: {exc}"[:2000],
+        error=failure_text(exc)[:2000],
         finished_at=timezone.now(),
     )

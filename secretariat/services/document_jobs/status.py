@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ...models import DocumentStatus, GenerationJob, JobStatus
+from ..signing import job_passphrase_forget
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 
@@ -25,6 +26,7 @@ def job_refresh(job_id: int) -> GenerationJob:
             job.error = f"{failed} dokumen gagal dibuat; lihat kesalahannya dan coba lagi."
         if job.status in FINISHED:
             job.finished_at = job.finished_at or timezone.now()
+            job_passphrase_forget(job.pk)  # a retry asks for it again
         job.save(update_fields=["status", "error", "finished_at"])
     return job
 

@@ -1,0 +1,81 @@
+"""`manage.py check` (and every start) says when the signing configuration cannot work, before a worker
+fails a batch of documents on it."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import checks
+
+
+def signing_check(app_configs, **kwargs):
+    if settings.SIGNER == "local":
+        return _local_seal_problems()
+    if settings.SIGNER == "bsre":
+        return _bsre_problems()
+    if settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "SIGNER=none: dokumen tidak ditandatangani secara elektronik (tanpa segel PAdES). "
+            "Documents are not signed.",
+            hint="Atur SIGNER=local dengan SEAL_PKCS12_PATH dan SEAL_PKCS12_PASSPHRASE, atau SIGNER=bsre.",
+            id="pps_admin.W010",
+        )
+    ]
+
+
+def _local_seal_problems():
+    from .local import load_pkcs12
+
+    path = settings.SEAL_PKCS12_PATH
+    if not path:
+        return [
+            checks.Error(
+                "SIGNER=local tetapi SEAL_PKCS12_PATH tidak diatur. SIGNER=local needs SEAL_PKCS12_PATH.",
+                hint="Buat segel lokal dengan `manage.py create_local_seal`, atau pakai berkas PKCS#12 "
+                "kantor.",
+                id="pps_admin.E010",
+            )
+        ]
+    try:
+        signer = load_pkcs12(path, settings.SEAL_PKCS12_PASSPHRASE)
+    except OSError as exc:
+        return [
+            checks.Error(
+                f"Berkas segel SEAL_PKCS12_PATH={path} tidak dapat dibaca ({exc.strerror or exc}). "
+                "The PKCS#12 file cannot be read.",
+                id="pps_admin.E011",
+            )
+        ]
+    except ValueError:
+        return [
+            checks.Error(
+                f"Berkas segel {path} tidak dapat dibuka: passphrase (SEAL_PKCS12_PASSPHRASE) salah atau "
+                "bukan berkas PKCS#12. Wrong passphrase or not a PKCS#12 file.",
+                id="pps_admin.E012",
+            )
+        ]
+    until = signer.signing_cert["tbs_certificate"]["validity"]["not_after"].native
+    if until < dt.datetime.now(dt.UTC):
+        return [
+            checks.Error(
+                f"Sertifikat segel sudah kedaluwarsa pada {until:%Y-%m-%d}. "
+                "The seal certificate has expired.",
+                id="pps_admin.E013",
+            )
+        ]
+    return []
+
+
+def _bsre_problems():
+    missing = [name for name in ("BSRE_URL", "BSRE_NIK", "BSRE_SIGNER_NAME") if not getattr(settings, name)]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"SIGNER=bsre tetapi {', '.join(missing)} tidak diatur. SIGNER=bsre needs {', '.join(missing)}.",
+            hint="BSRE_URL: alamat Esign Client Service kantor; BSRE_NIK: NIK penanda tangan yang terdaftar "
+            "di BSrE; BSRE_SIGNER_NAME: nama/jabatan yang dicetak pada catatan tanda tangan.",
+            id="pps_admin.E014",
+        )
+    ]

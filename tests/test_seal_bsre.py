@@ -1,0 +1,237 @@
+"""Signing with BSrE's Esign Client Service, against a stand-in HTTP server that follows its documented
+shapes (tests/bsre_standin.py) and a real Celery worker configured with SIGNER=bsre.
+
+Personas: KPU staff issuing the SK (the Ketua types the passphrase once for the batch)."""
+
+import hashlib
+import uuid
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from pps_admin.signing.pades import check_pdf
+from secretariat.models import Decree, Document, DocumentStatus, JobPassphrase
+
+from .bsre_standin import SIGNER_NAME, BsreStandin
+from .conftest import start_worker, stop_worker, wait_for_job
+from .factories import make_appointment, make_person
+
+pytestmark = pytest.mark.usefixtures("committed_db")
+
+NIK = "6471010101800001"
+PASSPHRASE = "Rahasia-Ketua#2024"
+TIMEOUT = 2  # BSRE_TIMEOUT of the worker: the slow stand-in waits longer
+
+
+@pytest.fixture(scope="module")
+def standin():
+    server = BsreStandin(signers={NIK: PASSPHRASE}).start()
+    yield server
+    server.stop()
+
+
+def _bsre_env(standin) -> dict:
+    return {
+        "SIGNER": "bsre",
+        "BSRE_URL": standin.url,
+        "BSRE_USER": standin.user,
+        "BSRE_PASSWORD": standin.password,
+        "BSRE_NIK": NIK,
+        "BSRE_SIGNER_NAME": SIGNER_NAME,
+        "BSRE_TIMEOUT": str(TIMEOUT),
+    }
+
+
+@pytest.fixture(scope="module")
+def bsre_worker(django_db_setup, media_root, tmp_path_factory, celery_queue, standin):
+    """A worker of its own on a queue of its own, signing through the stand-in."""
+    from django.conf import settings
+
+    from pps_admin.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (make test sets it)")
+    queue = f"{celery_queue}-bsre-{uuid.uuid4().hex[:6]}"
+    log = tmp_path_factory.mktemp("bsre-worker") / "worker.log"
+    process = start_worker(queue, media_root, log, **_bsre_env(standin))
+    app.conf.task_default_queue = queue
+    yield log
+    app.conf.task_default_queue = celery_queue
+    stop_worker(process)
+
+
+@pytest.fixture
+def bsre(settings, standin, bsre_worker):
+    """This process (the admin pages) configured as the worker is; the stand-in's state fresh."""
+    for name, value in _bsre_env(standin).items():
+        setattr(settings, name, int(value) if name == "BSRE_TIMEOUT" else value)
+    standin.reset(signers={NIK: PASSPHRASE})
+    return standin
+
+
+@pytest.fixture
+def members():
+    return [
+        make_appointment(person=make_person(name="Rahmat Hidayat"), kelurahan="64.71.01.1001"),
+        make_appointment(person=make_person(name="Siti Aminah", gender="P"), kelurahan="64.71.01.1002"),
+    ]
+
+
+def _issue(client, passphrase=PASSPHRASE):
+    data = {"decree_date": "2024-06-01"}
+    if passphrase is not None:
+        data["passphrase"] = passphrase
+    return client.post(reverse("admin:secretariat_decree_issue"), data)
+
+
+def _retry(client, decree, passphrase=PASSPHRASE):
+    return client.post(
+        reverse("admin:secretariat_decree_retry", args=[decree.pk]), {"passphrase": passphrase}
+    )
+
+
+def _sign_calls(standin):
+    return [call for call in standin.calls if call.path == "/api/v2/sign/pdf"]
+
+
+def _decree_files(media_root, decree) -> list[Path]:
+    from secretariat.services.documents import document_relative_path
+
+    folder = (Path(media_root) / document_relative_path(decree.documents.first())).parent
+    return list(folder.glob("*")) if folder.exists() else []
+
+
+def _assert_signed_by_bsre(decree, standin):
+    documents = list(Document.objects.filter(decree=decree))
+    assert documents and all(d.status == DocumentStatus.DONE for d in documents)
+    for document in documents:
+        data = Path(document.file.path).read_bytes()
+        assert document.sha256 == hashlib.sha256(data).hexdigest() and document.size == len(data)
+        check = check_pdf(data, trust_roots=[standin.ca])
+        assert check.ok and check.trusted and check.signer.startswith(SIGNER_NAME), check
+        assert document.signed_by == SIGNER_NAME and document.signature_certified
+        assert document.signed_at is not None
+
+
+def test_the_ketua_signs_the_whole_batch_with_one_passphrase(staff_client, bsre, members, bsre_worker):
+    page = staff_client.get(reverse("admin:secretariat_decree_issue")).content.decode()
+    assert "Passphrase TTE penanda tangan (BSrE)" in page and 'type="password"' in page
+    response = _issue(staff_client)
+    assert response.status_code == 302
+    decree = Decree.objects.get()
+    job = wait_for_job(decree.jobs.get(), timeout=120)
+    assert job.status == "done", job.progress()
+    _assert_signed_by_bsre(decree, bsre)
+
+    calls = _sign_calls(bsre)
+    assert len(calls) == job.total == 4  # Keputusan, SALINAN, 2 Petikan: one request each
+    assert {(call.nik, call.passphrase, call.files) for call in calls} == {(NIK, PASSPHRASE, 1)}
+    # Kept for the job's lifetime only, never in plain text, never in the worker's log.
+    assert not JobPassphrase.objects.exists()
+    log = bsre_worker.read_text()
+    assert PASSPHRASE not in log and NIK not in log
+    detail = staff_client.get(reverse("admin:secretariat_decree_change", args=[decree.pk])).content.decode()
+    assert "tersertifikasi (BSrE)" in detail
+
+
+def test_issuing_without_the_passphrase_is_refused_and_issues_nothing(staff_client, bsre, members):
+    response = _issue(staff_client, passphrase="")
+    assert response.status_code == 200
+    assert "Masukkan passphrase TTE penanda tangan untuk menandatangani SK." in response.content.decode()
+    assert not Decree.objects.exists() and not bsre.calls
+
+
+def test_a_wrong_passphrase_fails_the_documents_stores_nothing_and_a_retry_with_the_right_one_works(
+    staff_client, bsre, members, media_root
+):
+    _issue(staff_client, passphrase="salah-ketik")
+    decree = Decree.objects.get()
+    job = wait_for_job(decree.jobs.get(), timeout=120)
+    assert job.status == "failed"
+    documents = list(Document.objects.filter(decree=decree))
+    assert all(d.status == DocumentStatus.FAILED and not d.file and not d.sha256 for d in documents)
+    assert any("passphrase TTE salah" in d.error for d in documents)
+    assert all("salah-ketik" not in d.error for d in documents)
+    # The refused passphrase is forgotten at once: the other documents do not send it again (BSrE
+    # locks a certificate after repeated wrong passphrases). Two worker processes may each have sent it.
+    assert 1 <= len(_sign_calls(bsre)) <= 2
+    assert not JobPassphrase.objects.exists()
+    assert not _decree_files(media_root, decree)  # not even a temporary file
+    page = staff_client.get(reverse("admin:secretariat_decree_change", args=[decree.pk])).content.decode()
+    assert "passphrase TTE salah" in page and 'name="passphrase"' in page  # the retry asks again
+
+    _retry(staff_client, decree)
+    job = wait_for_job(job, timeout=120)
+    assert job.status == "done", job.progress()
+    _assert_signed_by_bsre(decree, bsre)
+
+
+def test_a_signer_not_registered_at_bsre_is_reported(staff_client, bsre, members, media_root):
+    bsre.signers.clear()
+    _issue(staff_client)
+    decree = Decree.objects.get()
+    job = wait_for_job(decree.jobs.get(), timeout=120)
+    assert job.status == "failed"
+    errors = set(Document.objects.filter(decree=decree).values_list("error", flat=True))
+    assert any("NIK penanda tangan (BSRE_NIK) tidak terdaftar" in error for error in errors), errors
+    assert all(NIK not in error for error in errors)
+    assert not Document.objects.filter(decree=decree).exclude(file="").exists()
+    assert not _decree_files(media_root, decree)
+
+
+@pytest.mark.parametrize(
+    ("trouble", "message"),
+    [
+        ({"delay": TIMEOUT + 2}, f"Layanan BSrE tidak menjawab dalam {TIMEOUT} detik"),
+        ({"fail_with": 503}, "Layanan BSrE sedang bermasalah (HTTP 503)"),
+    ],
+    ids=["timeout", "server-error"],
+)
+def test_bsre_silent_or_broken_fails_the_documents_and_a_later_retry_signs_them(
+    staff_client, bsre, members, media_root, trouble, message
+):
+    bsre.reset(signers={NIK: PASSPHRASE}, **trouble)
+    _issue(staff_client)
+    decree = Decree.objects.get()
+    job = wait_for_job(decree.jobs.get(), timeout=180)
+    assert job.status == "failed"
+    documents = list(Document.objects.filter(decree=decree))
+    assert all(d.status == DocumentStatus.FAILED and not d.file for d in documents)
+    assert all(message in d.error for d in documents), [d.error for d in documents]
+    assert not _decree_files(media_root, decree)
+    assert not JobPassphrase.objects.exists()  # the job failed: its passphrase went with it
+
+    bsre.reset(signers={NIK: PASSPHRASE})
+    _retry(staff_client, decree)
+    job = wait_for_job(job, timeout=120)
+    assert job.status == "done", job.progress()
+    _assert_signed_by_bsre(decree, bsre)
+
+
+def test_the_bsre_client_verifies_through_the_verify_endpoint(bsre, settings):
+    from pps_admin.signing import get_signer
+
+    signer = get_signer()
+    document = _a_small_pdf()
+    from pps_admin.signing import Credentials
+
+    signed = signer.sign(document, reason="Uji", location="Balikpapan", credentials=Credentials(PASSPHRASE))
+    check = signer.verify(signed)
+    assert check.ok and check.trusted and check.signer.startswith(SIGNER_NAME)
+    tampered = bytearray(signed)
+    tampered[len(document) // 2] ^= 0x01
+    assert not signer.verify(bytes(tampered)).ok
+    assert [call.path for call in bsre.calls].count("/api/v2/verify/pdf") == 2
+
+
+def _a_small_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
