@@ -96,7 +96,7 @@ def _sign_calls(standin):
 
 
 def _decree_files(media_root, decree) -> list[Path]:
-    from secretariat.services.documents import document_relative_path
+    from secretariat.services.document_jobs import document_relative_path
 
     folder = (Path(media_root) / document_relative_path(decree.documents.first())).parent
     return list(folder.glob("*")) if folder.exists() else []

@@ -14,12 +14,12 @@ import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.urls import reverse
-from secretariat.services.documents import document_render_and_store
 
 from pps_admin.signing import seal_note
 from pps_admin.signing.checks import signing_check
 from secretariat.models import Document, DocumentKind, DocumentStatus
 from secretariat.services.decrees import decree_issue
+from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
 from .conftest import wait_for_job

@@ -2,11 +2,10 @@
 young and with this SECRET_KEY, gone when the job ends or nothing was sent."""
 
 import pytest
-from secretariat.services.documents import job_refresh
 
 from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 from secretariat.models import GenerationJob, JobPassphrase
-from secretariat.services.document_jobs import job_retry_signed
+from secretariat.services.document_jobs import job_refresh, job_retry_signed
 from secretariat.services.signing import _job_credentials, job_passphrase_store
 
 pytestmark = pytest.mark.django_db
