@@ -150,8 +150,18 @@ def test_without_site_url_documents_carry_the_code_alone_and_the_check_warns(mem
     decree = decree_issue(decree_date=SK_DATE)
     document = _stored(decree, DocumentKind.PETIKAN, members[0])
     stamp = document_stamp(document)
-    assert stamp["url"] == "" and stamp["seal_note"] == ""
+    assert stamp["url"] == ""
     assert qr_codes(document.file.path) == [grouped(document.check_code)]
+
+
+def test_the_check_block_names_the_seal_honestly(members):
+    """The suite seals with a local, uncertified seal (conftest's local_seal): the printed block says so."""
+    decree = decree_issue(decree_date=SK_DATE)
+    document = _stored(decree, DocumentKind.PETIKAN, members[0])
+    printed = " ".join(pdf.poppler_text(document.file.path, layout=False).split())
+    assert "Ditandatangani secara elektronik oleh KPU Kota Balikpapan" in printed
+    assert "segel elektronik tidak tersertifikasi (PP 71/2019)" in printed
+    assert "tersertifikasi (BSrE)" not in printed
     settings.SITE_URL = "https://pps.kpu-balikpapan.go.id"
     assert site_url_check(None) == []
 
