@@ -7,7 +7,7 @@ dataset against the same rules the models use.
     64.71            kabupaten/kota: 01-70 a kabupaten, 71-99 a kota
     64.71.01         kecamatan
     64.71.01.1001    desa/kelurahan: the last part starts with 1 for a kelurahan, 2 for a desa,
-                     3 for a desa adat (Kabupaten Jayapura's "Desa Adat ...", Kepmendagri 100.1.1-6117/2022)
+                     3 for a desa adat (Kabupaten Jayapura's 14 "Desa Adat ...", in the 2022 and 2025 decrees)
 """
 
 import re

@@ -1,10 +1,14 @@
-"""The 6 kecamatan and 34 kelurahan of Kota Balikpapan (region 64.71).
+"""The 6 kecamatan and 34 kelurahan of Kota Balikpapan (region 64.71), as its migrations create them.
 
 Codes and names follow Kepmendagri No. 100.1.1-6117 Tahun 2022 (the decree in force during Pilkada 2024),
 as published in the public dataset cahyadsn/wilayah (then db/wilayah_2022.sql; at commit b7ad440a the same
-data is db/archive/wilayah_2023.sql, from which kelurahan/data/regions.csv.xz is built). Postal codes come
-from the same author's cahyadsn/wilayah_kodepos (db/wilayah_kodepos.sql). Names keep the decree's spelling
-(e.g. "Gunungsamarinda", "Sungainangka"); staff may edit display names in the admin, codes never change.
+data is db/archive/wilayah_2023.sql). Postal codes come from the same author's cahyadsn/wilayah_kodepos.
+The nation's list, kelurahan/data/regions.csv.xz, follows the current Kepmendagri No. 300.2.2-2138 Tahun
+2025 (db/wilayah.sql): Balikpapan's codes and postal codes are the same there, but six names are written
+apart (Gunung Samarinda, Muara Rapak, Gunung Samarinda Baru, Gunung Sari Ulu, Gunung Sari Ilir, Gunung
+Bahagia); `load_regions 64` brings that spelling. The migrations import this module, so it keeps the 2022
+rows. Names keep the decree's spelling (e.g. "Gunungsamarinda", "Sungainangka"); staff may edit display
+names in the admin, codes never change.
 Note the gaps in Balikpapan Selatan (1002, 1006, 1008-1012): they are the decree's codes, not typos.
 """
 

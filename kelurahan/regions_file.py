@@ -3,7 +3,7 @@
 An xz-compressed UTF-8 CSV, written by kelurahan/data/build_regions.py:
 
     # <lines saying where the data comes from: decree, dataset, commit, licence>
-    # jumlah: provinsi=37 kabupaten/kota=514 kecamatan=7277 desa/kelurahan=83763
+    # jumlah: provinsi=38 kabupaten/kota=514 kecamatan=7285 desa/kelurahan=83762
     kode,nama,kode_pos
     64,Kalimantan Timur,
     64.71,Balikpapan,

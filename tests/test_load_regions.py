@@ -21,8 +21,19 @@ from kelurahan.regions_file import DEFAULT_PATH, Region, read_regions, write_reg
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-# Kalimantan Timur in Kepmendagri 100.1.1-6117/2022: 10 kabupaten/kota, 105 kecamatan, 1,038 desa/kelurahan.
+# Kalimantan Timur in Kepmendagri 300.2.2-2138/2025 (as in 2022): 10 kabupaten/kota, 105 kecamatan, 1,038
+# desa/kelurahan.
 KALTIM = {"provinsi": 1, "kabupaten/kota": 10, "kecamatan": 105, "desa/kelurahan": 1038}
+# Balikpapan's codes and postal codes are the same in both decrees; six names are written apart in 2025.
+# The migration keeps the 2022 spelling, a load brings the 2025 one (kelurahan/region_data.py).
+BALIKPAPAN_2025_NAMES = {
+    "64.71.03.1002": "Gunung Samarinda",
+    "64.71.03.1004": "Muara Rapak",
+    "64.71.03.1005": "Gunung Samarinda Baru",
+    "64.71.04.1001": "Gunung Sari Ulu",
+    "64.71.04.1002": "Gunung Sari Ilir",
+    "64.71.05.1006": "Gunung Bahagia",
+}
 
 
 def load(*args, **options) -> str:
@@ -39,6 +50,17 @@ def state() -> dict:
         "kecamatan": list(Kecamatan.objects.values_list()),
         "kelurahan": list(Kelurahan.objects.values_list()),
     }
+
+
+def balikpapan_after_a_load(before: list) -> list:
+    """`before` (rows of balikpapan()) as a load of the 2025 decree leaves it: six names respelled."""
+    rows = []
+    for code, name, official_name, *rest in before:
+        new_name = BALIKPAPAN_2025_NAMES.get(code)
+        if new_name and name == official_name:
+            name = new_name
+        rows.append((code, name, new_name or official_name, *rest))
+    return rows
 
 
 def balikpapan() -> list:
@@ -73,12 +95,21 @@ def counts() -> dict:
     }
 
 
-def test_loading_one_province_adds_it_around_balikpapan_and_leaves_balikpapan_as_it_was():
+def test_loading_one_province_adds_it_around_balikpapan_and_keeps_balikpapan_s_codes():
     before = balikpapan()
+    assert {code: name for code, name, *_ in before if code in BALIKPAPAN_2025_NAMES} == {
+        "64.71.03.1002": "Gunungsamarinda",
+        "64.71.03.1004": "Muararapak",
+        "64.71.03.1005": "Gunungsamarinda Baru",
+        "64.71.04.1001": "Gunungsari Ulu",
+        "64.71.04.1002": "Gunungsari Ilir",
+        "64.71.05.1006": "Gunungbahagia",
+    }  # the migration's 2022 spelling
     output = load("64")
     assert counts() == KALTIM
-    assert balikpapan() == before
-    assert "desa/kelurahan: 1.004 baru, 0 nama diperbarui, 34 tetap" in output
+    # Same codes, parents and postal codes; the six names the 2025 decree writes apart follow it.
+    assert balikpapan() == balikpapan_after_a_load(before) != before
+    assert "desa/kelurahan: 1.004 baru, 6 nama diperbarui, 28 tetap" in output
     assert "kabupaten/kota: 9 baru, 0 nama diperbarui, 1 tetap" in output
     samarinda = Regency.objects.get(code="64.72")
     assert str(samarinda) == "Kota Samarinda" and samarinda.province_id == "64"
@@ -99,6 +130,71 @@ def test_desa_and_kelurahan_are_told_apart_by_their_code():
     kelurahan = Kelurahan.objects.get(code="64.72.01.1001")
     assert kelurahan.kind == VillageKind.KELURAHAN and kelurahan.head_title() == "Lurah"
     assert Kelurahan.objects.filter(code__regex=r"\.2\d{3}$").count() == 841  # desa in Kalimantan Timur
+
+
+def test_a_staff_edit_of_a_balikpapan_name_survives_the_2025_spelling():
+    Kelurahan.objects.filter(code="64.71.03.1002").update(name="Gn. Samarinda")
+    output = load("64")
+    kelurahan = Kelurahan.objects.get(code="64.71.03.1002")
+    assert (kelurahan.name, kelurahan.official_name) == ("Gn. Samarinda", "Gunung Samarinda")
+    assert "desa/kelurahan: 1.004 baru, 6 nama diperbarui, 28 tetap, 1 nama suntingan staf dipertahankan" in (
+        output
+    )
+
+
+def test_papua_barat_daya_loads_as_province_96_with_its_six_kabupaten_kota():
+    output = load("96")
+    assert str(Province.objects.get(code="96")) == "Papua Barat Daya"
+    assert [str(r) for r in Regency.objects.filter(province_id="96").order_by("code")] == [
+        "Kabupaten Sorong",
+        "Kabupaten Sorong Selatan",
+        "Kabupaten Raja Ampat",
+        "Kabupaten Tambrauw",
+        "Kabupaten Maybrat",
+        "Kota Sorong",
+    ]
+    assert Kecamatan.objects.filter(code__startswith="96.").count() == 132
+    assert Kelurahan.objects.filter(code__startswith="96.").count() == 1013
+    assert not Kelurahan.objects.filter(code__startswith="96.", postal_code="").exists()
+    assert "kabupaten/kota: 6 baru, 0 nama diperbarui, 0 tetap" in output
+
+
+# Rows of the 2022 decree (Kepmendagri 100.1.1-6117/2022, as the file shipped before) that the 2025 decree
+# codes differently: Kabupaten Sorong was 92.01 under Papua Barat, now 96.01 under Papua Barat Daya; Tohiti
+# Sari was a desa of kecamatan 72.01.09 Toili, now 72.01.24.2007 "Tohitisari" of the new Toili Jaya.
+OLD_DECREE_ROWS = [
+    Region("64", "Kalimantan Timur"),
+    Region("64.71", "Balikpapan"),
+    Region("72", "Sulawesi Tengah"),
+    Region("72.01", "Banggai"),
+    Region("72.01.09", "Toili"),
+    Region("72.01.09.2012", "Tohiti Sari", "94764"),
+    Region("92", "Papua Barat"),
+    Region("92.01", "Sorong"),
+    Region("92.01.01", "Makbon"),
+    Region("92.01.01.1001", "Makbon", "98452"),
+]
+
+
+def test_the_2025_file_over_a_load_of_the_2022_one_keeps_the_old_codes_and_adds_the_new(tmp_path):
+    """The loader never deletes or re-codes: a database loaded with the 2022 file keeps its 92.01 Sorong
+    (and whatever refers to it) beside the new 96.01 Sorong; the old codes are counted as not in the file."""
+    old_path = tmp_path / "wilayah-2022.csv.xz"
+    write_regions(old_path, ["Kepmendagri No. 100.1.1-6117 Tahun 2022 (sebagian)"], OLD_DECREE_ROWS)
+    load(file=old_path)
+    output = load("64", "72", "92", "96")
+
+    assert Regency.objects.get(code="92.01").name == "Sorong"  # old code kept, under Papua Barat
+    assert Kelurahan.objects.get(code="92.01.01.1001").kecamatan.regency.province_id == "92"
+    assert str(Regency.objects.get(code="96.01")) == "Kabupaten Sorong"
+    assert Kelurahan.objects.get(code="96.01.01.1001").name == "Makbon"
+    assert Kelurahan.objects.filter(code="72.01.09.2012", name="Tohiti Sari").exists()
+    assert Kelurahan.objects.get(code="72.01.24.2007").name == "Tohitisari"
+    assert "provinsi: 1 baru, 0 nama diperbarui, 3 tetap" in output
+    assert "kabupaten/kota: 34 baru, 0 nama diperbarui, 2 tetap, 1 tidak ada di berkas (dibiarkan)" in output
+    assert "kecamatan: 498 baru, 0 nama diperbarui, 7 tetap, 1 tidak ada di berkas (dibiarkan)" in output
+    assert "desa/kelurahan: 4.858 baru, 6 nama diperbarui, 28 tetap, 2 tidak ada di berkas" in output
+    assert "Tidak ada perubahan" in load("64", "72", "92", "96")
 
 
 def test_a_second_run_changes_nothing_and_says_so():
@@ -253,26 +349,30 @@ def test_when_the_database_refuses_a_row_nothing_at_all_is_written(tmp_path):
 
 @pytest.mark.national
 def test_the_whole_nation_loads_with_every_level_counted_and_a_second_run_changes_nothing():
-    """The shipped file whole: 37 provinces in Kepmendagri 100.1.1-6117/2022 (Papua Barat Daya, formed by
-    UU 29/2022, is not yet in it: its kabupaten/kota are under 92 Papua Barat), 514, 7,277, 83,763."""
+    """The shipped file whole: 38 provinces in Kepmendagri 300.2.2-2138/2025 (with 96 Papua Barat Daya,
+    formed by UU 29/2022), 514 kabupaten/kota, 7,285 kecamatan, 83,762 desa/kelurahan."""
     before = balikpapan()
     output = load()
-    assert counts() == {"provinsi": 37, "kabupaten/kota": 514, "kecamatan": 7277, "desa/kelurahan": 83763}
-    assert balikpapan() == before
-    assert Kelurahan.objects.filter(code__regex=r"\.1\d{3}$").count() == 8498  # kelurahan
-    assert Kelurahan.objects.filter(code__regex=r"\.2\d{3}$").count() == 75251  # desa
+    assert counts() == {"provinsi": 38, "kabupaten/kota": 514, "kecamatan": 7285, "desa/kelurahan": 83762}
+    assert balikpapan() == balikpapan_after_a_load(before)
+    assert Province.objects.get(code="96").name == "Papua Barat Daya"
+    assert Regency.objects.filter(province_id="96").count() == 6
+    assert Regency.objects.filter(province_id="92").count() == 7  # Papua Barat without Papua Barat Daya's
+    assert Kelurahan.objects.filter(code__regex=r"\.1\d{3}$").count() == 8496  # kelurahan
+    assert Kelurahan.objects.filter(code__regex=r"\.2\d{3}$").count() == 75252  # desa
     assert Kelurahan.objects.filter(code__regex=r"\.3\d{3}$").count() == 14  # desa adat
     assert Regency.objects.filter(code__regex=r"\.(7|8|9)\d$").count() == 98  # kota
-    assert Kelurahan.objects.exclude(postal_code="").count() == 83090
-    assert "desa/kelurahan: 83.729 baru, 0 nama diperbarui, 34 tetap" in output
+    assert Kelurahan.objects.exclude(postal_code="").count() == 83762
+    assert "desa/kelurahan: 83.728 baru, 6 nama diperbarui, 28 tetap" in output
     assert "Tidak ada perubahan" in load()
-    assert counts()["desa/kelurahan"] == 83763
+    assert counts()["desa/kelurahan"] == 83762
 
 
 def test_the_shipped_file_names_its_decree_source_and_licence():
     notes = "\n".join(read_regions(DEFAULT_PATH).notes)
-    assert "Kepmendagri No. 100.1.1-6117 Tahun 2022" in notes
-    assert "https://github.com/cahyadsn/wilayah commit b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7" in notes
+    assert "Kepmendagri No. 300.2.2-2138 Tahun 2025 (38 provinsi)" in notes
+    assert "cahyadsn/wilayah commit b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7 db/wilayah.sql" in notes
+    assert "db/wilayah_kodepos.sql" in notes
     assert "lisensi MIT: kelurahan/data/LICENSE-wilayah.txt" in notes
     licence = (ROOT / "kelurahan/data/LICENSE-wilayah.txt").read_text()
     assert "Copyright (c) 2017-2025 Cahya DSN" in licence and "Copyright (c) 2024 Cahya DSN" in licence

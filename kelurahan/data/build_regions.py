@@ -7,18 +7,18 @@ How the shipped file was made (from the project root, with git clones of both re
         --kodepos ../wilayah_kodepos --kodepos-commit 4fa8c592a581bf2fc4fb0a373010000c5bac6251
 
 Sources, read with `git show COMMIT:PATH` so the file header can name exactly what was read:
-- https://github.com/cahyadsn/wilayah, db/archive/wilayah_2023.sql: the codes and names of Kepmendagri
-  No. 100.1.1-6117 Tahun 2022, the decree in force for Pilkada 2024 (the dataset's db/wilayah.sql has moved
-  on to Kepmendagri No. 300.2.2-2138 Tahun 2025, which renumbers Papua Barat Daya's regencies).
-- https://github.com/cahyadsn/wilayah_kodepos, db/archive/wilayah_kodepos_2023.sql: postal codes per
-  desa/kelurahan "berdasarkan Keputusan Menteri Dalam Negeri Nomor 100.1.1-6117 Tahun 2022".
+- https://github.com/cahyadsn/wilayah, db/wilayah.sql: the codes and names of Kepmendagri No. 300.2.2-2138
+  Tahun 2025, the decree in force, with 38 provinces (96 Papua Barat Daya, formed by UU 29/2022, and its
+  kabupaten/kota coded 96.xx; the 2022 decree in db/archive/wilayah_2023.sql still had them under 92).
+- https://github.com/cahyadsn/wilayah_kodepos, db/wilayah_kodepos.sql: postal codes per desa/kelurahan
+  "berdasarkan Keputusan Menteri Dalam Negeri Nomor 300.2.2-2138 tahun 2025".
 Both are MIT-licensed (c) cahya dsn: kelurahan/data/LICENSE-wilayah.txt.
 
-What is changed on the way, and only this: province and kabupaten/kota names, all capitals in the dataset
-("KAB. ADM. KEP. SERIBU"), are written as in running text ("Administrasi Kepulauan Seribu", its kind
-"kabupaten" coming from the code); spaces at the edges or doubled inside a name are removed (the dataset
-has 409 such names: "Deli Tua "); SQL's doubled quote is read as one ("Pasi Kuala Ba'u"). A regency whose
-"KAB."/"KOTA" prefix disagrees with its code, or any row the reader would refuse, stops the build.
+What is changed on the way, and only this: a kabupaten/kota's name loses its "Kabupaten"/"Kota" prefix
+(its kind comes from the code) and its one abbreviation "Kep." is written out ("Kepulauan Siau Tagulandang
+Biaro", as the letterhead needs it); spaces at the edges or doubled inside a name are removed (five such
+names in the dataset: "Kota Administrasi Jakarta Utara "); SQL's doubled quote is read as one. A regency
+whose prefix disagrees with its code, or any row the reader would refuse, stops the build.
 The same inputs give the same bytes (xz keeps no timestamp).
 """
 
@@ -32,14 +32,14 @@ from pathlib import Path
 from kelurahan import codes
 from kelurahan.regions_file import DEFAULT_PATH, Region, read_regions, write_regions
 
-WILAYAH_PATH = "db/archive/wilayah_2023.sql"
-KODEPOS_PATH = "db/archive/wilayah_kodepos_2023.sql"
-DECREE = "Kepmendagri No. 100.1.1-6117 Tahun 2022"
-# One SQL value tuple: ('64.71.01.1001','Manggar'); a quote inside a name is doubled.
-ROW_RE = re.compile(r"\('([0-9.]+)','((?:[^']|'')*)'\)")
-# Words of upper-case names that are not simply capitalised.
-WORDS = {"DKI": "DKI", "DAN": "dan", "ADM.": "Administrasi", "KEP.": "Kepulauan"}
-REGENCY_PREFIXES = {"KAB.": codes.KABUPATEN, "KOTA": codes.KOTA}
+WILAYAH_PATH = "db/wilayah.sql"
+KODEPOS_PATH = "db/wilayah_kodepos.sql"
+DECREE = "Kepmendagri No. 300.2.2-2138 Tahun 2025"
+# One SQL value tuple: ('64.71.01.1001','Manggar') or, in the postal file, ('64.71.01.1001', '76116');
+# a quote inside a name is doubled.
+ROW_RE = re.compile(r"\('([0-9.]+)',\s*'((?:[^']|'')*)'\)")
+ABBREVIATIONS = {"Kep.": "Kepulauan"}
+REGENCY_PREFIXES = {"Kabupaten": codes.KABUPATEN, "Kota": codes.KOTA}
 
 
 def git_show(repo: Path, commit: str, path: str) -> tuple[str, bytes]:
@@ -66,20 +66,16 @@ def sql_rows(data: bytes) -> dict[str, str]:
     return rows
 
 
-def running_text(upper: str) -> str:
-    return " ".join(WORDS.get(word, word.capitalize()) for word in upper.split())
-
-
 def clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def regency_name(code: str, upper: str) -> str:
-    prefix, _, rest = clean(upper).partition(" ")
+def regency_name(code: str, name: str) -> str:
+    prefix, _, rest = clean(name).partition(" ")
     kind = REGENCY_PREFIXES.get(prefix)
     if kind != codes.regency_kind(code):
-        raise SystemExit(f"{code} {upper!r}: the name says {kind}, the code says {codes.regency_kind(code)}")
-    return running_text(rest)
+        raise SystemExit(f"{code} {name!r}: the name says {kind}, the code says {codes.regency_kind(code)}")
+    return " ".join(ABBREVIATIONS.get(word, word) for word in rest.split())
 
 
 def regions(wilayah: dict[str, str], postal: dict[str, str]) -> list[Region]:
@@ -87,7 +83,7 @@ def regions(wilayah: dict[str, str], postal: dict[str, str]) -> list[Region]:
     for code, name in wilayah.items():
         level = codes.level_of(code)
         if level == codes.PROVINCE:
-            result.append(Region(code, running_text(clean(name))))
+            result.append(Region(code, clean(name)))
         elif level == codes.REGENCY:
             result.append(Region(code, regency_name(code, name)))
         elif level == codes.KECAMATAN:
@@ -113,7 +109,7 @@ def main(argv=None) -> None:
     wilayah = sql_rows(wilayah_sql)
     postal = sql_rows(kodepos_sql)
     notes = [
-        f"Wilayah administrasi pemerintahan Indonesia menurut {DECREE} (berlaku untuk Pilkada 2024).",
+        f"Wilayah administrasi pemerintahan Indonesia menurut {DECREE} (38 provinsi).",
         f"Sumber: https://github.com/cahyadsn/wilayah commit {wilayah_commit} {WILAYAH_PATH} "
         f"(sha256 {hashlib.sha256(wilayah_sql).hexdigest()}).",
         f"Kode pos: https://github.com/cahyadsn/wilayah_kodepos commit {kodepos_commit} {KODEPOS_PATH} "
