@@ -39,8 +39,10 @@ lock: install-dev
 	$(UV_COMPILE) requirements.in -o requirements.txt
 	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
-# WeasyPrint (document rendering) needs Pango; both targets make sure it is there.
-RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# WeasyPrint (document rendering) needs Pango; the pact scan upload rasterises PDF pages with poppler's
+# pdftoppm and reads their QR codes with zbar's zbarimg (integrity/services/scan_pages.py). Both targets
+# make sure they are there.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools
 
 system-deps-run:
 	bash .ci/system-deps $(RUN_DEBS)
@@ -63,10 +65,10 @@ demo: install system-deps-run
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 
-# nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn. zbar-tools:
-# zbarimg decodes the QR codes of rendered pages (tests/test_verification*.py).
+# nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn. The tests
+# also read rendered pages with poppler and zbar (RUN_DEBS, tests/test_verification*.py).
 system-deps-test: tests/axe/node_modules/.installed
-	bash .ci/system-deps $(RUN_DEBS) chromium poppler-utils nginx zbar-tools
+	bash .ci/system-deps $(RUN_DEBS) chromium nginx
 
 # axe-core for the accessibility tests, from the npm registry at the version the lock file names.
 tests/axe/node_modules/.installed: tests/axe/package-lock.json

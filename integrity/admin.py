@@ -8,6 +8,7 @@ from pps_admin.admin_scale import LargeTableAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 from secretariat.models.appointment import role_order, roster_order
 
+from . import admin_scan_intake as scan_intake_views
 from . import admin_views as views
 from .models import Ceremony, Pact, PactText
 
@@ -172,6 +173,12 @@ class PactAdmin(LargeTableAdminMixin, ReadableHistoryAdmin):
             path("progres/<int:job_id>/", wrap(views.job_progress_view), name="integrity_job_progress"),
             path("progres/<int:job_id>/ulangi/", wrap(views.job_retry_view), name="integrity_job_retry"),
             path("bundel/", wrap(views.bundle_view), name="integrity_bundle"),
+            path("pindaian/", wrap(scan_intake_views.scan_intake_view), name="integrity_scan_intake"),
+            path(
+                "pindaian/simpan/",
+                wrap(scan_intake_views.scan_intake_confirm_view),
+                name="integrity_scan_intake_confirm",
+            ),
             path("<int:pk>/pindaian/", wrap(views.scan_download_view), name="integrity_scan"),
             path("<int:pk>/pdf/", wrap(views.pact_pdf_view), name="integrity_pact_pdf"),
         ] + super().get_urls()

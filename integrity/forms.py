@@ -32,3 +32,33 @@ class ScanForm(forms.Form):
     scan = forms.FileField(
         label="Pindaian pakta bertanda tangan", help_text="PDF, JPEG atau PNG, maksimal 5 MB."
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): cleaned to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [clean_one(item, initial) for item in data]
+        return [clean_one(data, initial)]
+
+
+class ScanIntakeForm(forms.Form):
+    scans = MultipleFileField(
+        label="Berkas pindaian",
+        help_text="Satu PDF berisi semua pakta bertanda tangan, atau beberapa foto/gambar JPEG/PNG "
+        "(maksimal 50 MB seluruhnya, 150 halaman).",
+    )
+
+
+class ScanIntakeConfirmForm(SignForm):
+    token = forms.CharField(widget=forms.HiddenInput)

@@ -88,7 +88,7 @@ def scan_checked(upload) -> tuple[bytes, str]:
     if extension is None:
         raise ValidationError(WRONG_TYPE)
     if extension == "pdf":
-        _check_pdf(data)
+        check_pdf(data)
         return data, extension
     return _reencoded_image(data, extension), extension
 
@@ -181,7 +181,8 @@ def _jpeg_end(data: bytes) -> int | None:
 # --- PDF --------------------------------------------------------------------------------------------
 
 
-def _check_pdf(data: bytes) -> None:
+def check_pdf(data: bytes) -> None:
+    """Refuse (ValidationError) a PDF that is encrypted, has no page, or carries active content."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
