@@ -512,3 +512,36 @@ def test_no_kelurahan_heading_of_the_attendance_sheet_is_left_alone_at_the_foot_
             text = pdf.poppler_text(source, page=number)
             rows = [line.strip() for line in text.splitlines() if line.strip() and "Halaman" not in line]
             assert not rows[-1].startswith("Kelurahan "), (count, number, rows[-2:])
+
+
+def test_a_download_waits_for_the_builder_of_the_bundle_and_serves_its_file(members, settings):
+    """The worker that finished the decree builds the print bundle; a download that comes meanwhile waits
+    for it (a lock file beside the bundle) instead of writing the same file at the same time."""
+    import fcntl
+    import threading
+    import time
+    from pathlib import Path
+
+    from secretariat.services.decree_documents import _decree_folder
+
+    decree = decree_issue(decree_date=SK_DATE)
+    for entry in decree.entries.all():
+        _document(decree, DocumentKind.PETIKAN, entry.appointment)
+    name = _decree_folder(decree).rsplit("/", 1)[1]
+    stored = Path(settings.MEDIA_ROOT) / f"documents/bundel-sk/{decree.year}/{name}.pdf"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(stored.with_name(f".lock-{stored.name}"), "a")  # noqa: SIM115 (released by the thread)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+
+    def other_builder():
+        time.sleep(0.5)
+        stored.write_bytes(b"%PDF-1.7 built by the worker")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+    builder = threading.Thread(target=other_builder)
+    builder.start()
+    try:
+        assert decree_print_bundle(decree) == b"%PDF-1.7 built by the worker"
+    finally:
+        builder.join()
+        lock.close()

@@ -13,6 +13,7 @@ from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers import SimpleSigner
 
 from .base import Credentials, SignatureCheck, Signer, SignerDescription, SigningError
+from .blocking import call_blocking
 from .pades import check_pdf
 
 FIELD_NAME = "SegelElektronik"
@@ -91,7 +92,8 @@ class LocalSealSigner(Signer):
         )
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            output = signers.sign_pdf(
+            output = call_blocking(
+                signers.sign_pdf,
                 writer,
                 metadata,
                 signer=self._signer,

@@ -2,6 +2,8 @@
 print bundle of all Petikan. What each shows and where it is stored; the document-job engine makes them
 (they register with it in SecretariatConfig.ready, as the pacts do in theirs)."""
 
+import fcntl
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -285,6 +287,30 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     stored = Path(settings.MEDIA_ROOT) / relative
     if stored.is_file():
         return stored.read_bytes()
+    with _one_builder(stored):
+        if stored.is_file():  # the other builder finished it while this one waited
+            return stored.read_bytes()
+        data = _bundle_pdf(decree, entries)
+        write_once(relative, data)
+    return data
+
+
+@contextmanager
+def _one_builder(stored: Path):
+    """The worker that finished the decree (`decree_bundle_prepare`) and a download that came first may both
+    start the bundle; write_once's temporary file is one per target, so two writers at once could mix their
+    bytes. A lock file beside the bundle lets one build while the other waits for it. (A row lock would hold
+    SQLite's one write lock for the whole layout under `make run`.)"""
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    with open(stored.with_name(f".lock-{stored.name}"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _bundle_pdf(decree: Decree, entries) -> bytes:
     stamps = petikan_stamps(decree)
     documents = [
         petikan_document({**petikan_context(decree, entry), "stamp": stamps[entry.appointment_id]})
@@ -292,9 +318,7 @@ def decree_print_bundle(decree: Decree) -> bytes | None:
     ]
     bundle = documents[0].copy([page for document in documents for page in document.pages])
     metadata = decree_pdf_metadata(decree, "Petikan Keputusan")
-    data = rendering.write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
-    write_once(relative, data)
-    return data
+    return rendering.write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
 
 
 def decree_bundle_prepare(job: GenerationJob) -> None:
