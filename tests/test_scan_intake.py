@@ -359,3 +359,20 @@ def test_hostile_uploads_get_a_clear_indonesian_error_and_store_nothing(
     assert private_files() == before
     assert scan_intake.SESSION_KEY not in staff_client.session
     unchanged([hendra])
+
+
+def test_without_the_scan_readers_installed_staff_get_a_clear_message_and_nothing_is_stored(
+    rendered, staff_client, monkeypatch, tmp_path
+):
+    (hendra, *_), _ = rendered
+    before = private_files()
+    monkeypatch.setenv("PATH", str(tmp_path))  # neither pdftoppm nor zbarimg can be found
+    response = staff_client.post(
+        reverse("admin:integrity_scan_intake"), {"scans": [upload("pindaian.pdf", _blank_pdf(1))]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["scans"] == [
+        scan_pages.TOOLS_MISSING.format(program="pdftoppm")
+    ]
+    assert private_files() == before
+    unchanged([hendra])

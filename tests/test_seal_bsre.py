@@ -235,3 +235,28 @@ def _a_small_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("http://esign.kpu.example/", True),
+        ("https://esign.kpu.example/", False),
+        ("http://127.0.0.1:9/", False),
+    ],
+)
+def test_bsre_over_plain_http_is_refused_by_the_system_check(settings, url, refused):
+    from pps_admin.signing.checks import signing_check
+
+    settings.SIGNER, settings.BSRE_URL, settings.BSRE_NIK = "bsre", url, NIK
+    settings.BSRE_SIGNER_NAME = SIGNER_NAME
+    problems = [problem.id for problem in signing_check(None)]
+    assert problems == (["pps_admin.E015"] if refused else [])
+
+
+def test_generate_sk_under_bsre_is_refused_before_any_number_is_used(bsre, members):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="passphrase Ketua sekali"):
+        call_command("generate_sk", date="2024-06-01")
+    assert not Decree.objects.exists()

@@ -35,6 +35,10 @@ RASTER_DPI = 200
 TOOL_TIMEOUT_SECONDS = 60
 
 NO_FILES = "Pilih berkas pindaian: satu PDF berisi semua halaman, atau beberapa foto/gambar."
+TOOLS_MISSING = (
+    "Pembaca pindaian ({program}) tidak terpasang di server ini; hubungi pengelola aplikasi "
+    "(paket poppler-utils dan zbar-tools)."
+)
 TOO_BIG = "Unggahan pindaian terlalu besar (maksimal 50 MB seluruhnya)."
 TOO_MANY_FILES = f"Terlalu banyak berkas dalam satu unggahan (maksimal {MAX_INTAKE_FILES})."
 TOO_MANY_PAGES = f"Unggahan berisi lebih dari {MAX_INTAKE_PAGES} halaman; bagi menjadi beberapa unggahan."
@@ -124,9 +128,12 @@ def _pdf_pages(data: bytes, name: str, *, first: int) -> list[ScanPage]:
 
 def _run(command: list) -> subprocess.CompletedProcess:
     # A fixed program and our own temporary paths: nothing of the upload reaches the command line.
-    return subprocess.run(  # noqa: S603
-        command, capture_output=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
-    )
+    try:
+        return subprocess.run(  # noqa: S603
+            command, capture_output=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
+        )
+    except FileNotFoundError:  # poppler-utils or zbar-tools not installed on this server
+        raise ValidationError(TOOLS_MISSING.format(program=command[0])) from None
 
 
 def _page_codes(page: ScanPage, folder: Path) -> list[str]:

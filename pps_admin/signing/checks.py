@@ -2,6 +2,7 @@
 fails a batch of documents on it."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -70,12 +71,27 @@ def _local_seal_problems():
 def _bsre_problems():
     missing = [name for name in ("BSRE_URL", "BSRE_NIK", "BSRE_SIGNER_NAME") if not getattr(settings, name)]
     if not missing:
-        return []
+        return _bsre_transport_problems(settings.BSRE_URL)
     return [
         checks.Error(
             f"SIGNER=bsre tetapi {', '.join(missing)} tidak diatur. SIGNER=bsre needs {', '.join(missing)}.",
             hint="BSRE_URL: alamat Esign Client Service kantor; BSRE_NIK: NIK penanda tangan yang terdaftar "
             "di BSrE; BSRE_SIGNER_NAME: nama/jabatan yang dicetak pada catatan tanda tangan.",
             id="pps_admin.E014",
+        )
+    ]
+
+
+def _bsre_transport_problems(url: str):
+    """The passphrase and the signer's NIK travel in every request: only over HTTPS, or to this machine."""
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        return []
+    return [
+        checks.Error(
+            "BSRE_URL harus memakai https:// (passphrase dan NIK penanda tangan dikirim di setiap "
+            "permintaan). BSRE_URL must use https:// unless it points at this machine.",
+            id="pps_admin.E015",
         )
     ]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.management.job_wait import wait_and_report
 from secretariat.services.decrees import decrees_issue
+from secretariat.services.signing import signing_needs_passphrase
 
 
 class Command(BaseCommand):
@@ -30,6 +31,13 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
+        if signing_needs_passphrase():
+            # Refused before any number is used: a decree issued here would fail every document for want
+            # of the Ketua's passphrase, which the admin's issue page asks once for the whole SK.
+            raise CommandError(
+                "Dengan SIGNER=bsre, SK diterbitkan dari halaman admin (Terbitkan SK), yang meminta "
+                "passphrase Ketua sekali untuk seluruh dokumen; generate_sk tidak dapat memintanya."
+            )
         try:
             decrees = decrees_issue(decree_date=decree_date, user=actor)
         except ValidationError as exc:
