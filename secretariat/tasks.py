@@ -73,6 +73,7 @@ def _dispatch_pending_on_worker_start(sender=None, **kwargs):
     # A worker starting is often the one that replaces a dead one: its abandoned documents go first.
     for sweep in (
         jobs.documents_requeue_abandoned,
+        jobs.documents_resend_pending_of_running_jobs,
         lambda: jobs.jobs_dispatch_pending(older_than_seconds=0),
         jobs.jobs_resend_stalled,
     ):

@@ -161,6 +161,25 @@ def documents_requeue_abandoned() -> int:
     return len(abandoned)
 
 
+def documents_resend_pending_of_running_jobs() -> int:
+    """At a worker's start: the messages a dead worker had taken but not begun (a document still pending,
+    its message handed to a pool process that was killed before marking it running) come back only after
+    the broker's visibility timeout. Each pending document of a job in progress is sent again; a second
+    message for a document changes nothing (the render takes the row's lock and finds it settled, so it is
+    rendered once). Only at a worker's start, not in the beat's sweep: a batch's queued documents are
+    pending too, and a start is rare."""
+    pending = list(
+        Document.objects.filter(status=DocumentStatus.PENDING, job__status=JobStatus.RUNNING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pending:
+        document_send(pk, retry=False)
+    if pending:
+        log.info("%d pending documents of jobs in progress were sent again at worker start", len(pending))
+    return len(pending)
+
+
 def job_retry_signed(*, job: GenerationJob, passphrase: str | None = None):
     """`job_retry` with the passphrase typed again, stored before the job is sent (same transaction)."""
     with transaction.atomic():
