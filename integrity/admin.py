@@ -5,8 +5,10 @@ from django.urls import path
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
+from pps_admin.admin_scope import ScopedAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 from secretariat.models.appointment import role_order, roster_order
+from secretariat.office_admin import OfficeOwnedAdminMixin, office_set
 
 from . import admin_scan_intake as scan_intake_views
 from . import admin_views as views
@@ -14,7 +16,7 @@ from .models import Ceremony, Pact, PactText
 
 
 @admin.register(PactText)
-class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
+class PactTextAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInputsMixin, admin.ModelAdmin):
     """Saving a change stores a new version; signed pacts keep pointing at the version they carry."""
 
     # The number of pacts per version is on the change page only: in the list it counted every pact of the
@@ -51,7 +53,9 @@ class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
         from django.db.models import Max
 
         obj.pk = None  # never edit a version in place
-        obj.version = (PactText.objects.aggregate(Max("version"))["version__max"] or 0) + 1
+        office_set(request, obj)
+        versions = PactText.objects.filter(office_id=obj.office_id)
+        obj.version = (versions.aggregate(Max("version"))["version__max"] or 0) + 1
         obj.created_by = request.user
         obj.save()
 
@@ -61,7 +65,7 @@ class PactTextAdmin(WideTextInputsMixin, admin.ModelAdmin):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
+class CeremonyAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     list_display = ["name", "date", "place", "expected_count"]
     autocomplete_fields = ["expected"]
     change_form_template = "admin/integrity/ceremony/change_form.html"
@@ -96,7 +100,7 @@ class ScanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pact)
-class PactAdmin(LargeTableAdminMixin, ReadableHistoryAdmin):
+class PactAdmin(ScopedAdminMixin, LargeTableAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "person_name",
         "role",

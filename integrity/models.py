@@ -6,7 +6,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from pps_admin.text import validate_multi_line, validate_single_line
-from secretariat.models import Appointment, Document
+from secretariat.models import Appointment, Document, Office
+from secretariat.models.scoping import office_scoped
 
 # Indonesian time zones as documents name them; times are entered in the project's TIME_ZONE.
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -20,7 +21,10 @@ class PactText(models.Model):
     """One version of the pact text. Versions are never edited: a change creates the next version, so a
     signed pact always points at exactly the words its signer read."""
 
-    version = models.PositiveIntegerField("versi", unique=True, editable=False)
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="pact_texts", verbose_name="kantor"
+    )
+    version = models.PositiveIntegerField("versi", editable=False)
     title = models.CharField(
         "judul", max_length=200, default="PAKTA INTEGRITAS", validators=[validate_single_line]
     )
@@ -50,10 +54,15 @@ class PactText(models.Model):
         verbose_name="dibuat oleh",
     )
 
+    objects = office_scoped("office").as_manager()
+
     class Meta:
         ordering = ["-version"]
         verbose_name = "teks pakta integritas"
         verbose_name_plural = "teks pakta integritas"
+        constraints = [
+            models.UniqueConstraint(fields=["office", "version"], name="pact_text_version_per_office")
+        ]
 
     def __str__(self):
         return f"Versi {self.version}"
@@ -67,11 +76,17 @@ class PactText(models.Model):
         return _lines(self.preamble)
 
     @classmethod
-    def current(cls) -> "PactText | None":
-        return cls.objects.order_by("-version").first()
+    def current(cls, office=None) -> "PactText | None":
+        """The newest version of `office`'s text (without an office: a single-office bridge, see
+        DecreeTemplate.active)."""
+        texts = cls.objects.order_by("-version")
+        return (texts.filter(office=office) if office is not None else texts).first()
 
 
 class Ceremony(models.Model):
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="ceremonies", verbose_name="kantor"
+    )
     name = models.CharField("nama kegiatan", max_length=200, validators=[validate_single_line])
     date = models.DateField("tanggal")
     place = models.CharField("tempat", max_length=200, validators=[validate_single_line])
@@ -92,6 +107,7 @@ class Ceremony(models.Model):
     )
 
     history = HistoricalRecords(verbose_name="riwayat kegiatan", m2m_fields=[expected])
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -169,6 +185,7 @@ class Pact(models.Model):
     scan_sha256 = models.CharField("SHA-256 pindaian", max_length=64, blank=True)
 
     history = HistoricalRecords(verbose_name="riwayat pakta")
+    objects = office_scoped("appointment__office").as_manager()
 
     # For secretariat pages, which reach pacts through the appointment's reverse relation and never
     # import this app.
@@ -207,6 +224,8 @@ class AttendanceSheet(models.Model):
     content = models.JSONField("isi saat dibuat")
     fingerprint = models.CharField("sidik isi (SHA-256)", max_length=64)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
+
+    objects = office_scoped("ceremony__office").as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from pps_admin.admin_scale import LargeTableAdminMixin
+from pps_admin.admin_scope import ScopedAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 
 from .admin_filters import kecamatan_filter, regency_filter
@@ -21,13 +22,13 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Province)
-class ProvinceAdmin(ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ProvinceAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Regency)
-class RegencyAdmin(ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class RegencyAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["code", "__str__", "province"]
     list_filter = ["province"]  # 38 links
     list_select_related = ["province"]
@@ -35,7 +36,7 @@ class RegencyAdmin(ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class KecamatanAdmin(ScopedAdminMixin, WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "regency"]
     list_filter = [regency_filter("regency")]
     list_select_related = ["regency"]
@@ -48,7 +49,7 @@ class KecamatanAdmin(WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class KelurahanAdmin(ScopedAdminMixin, WideTextInputsMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind_label", "kecamatan", "postal_code"]
     list_filter = [regency_filter("kecamatan__regency"), kecamatan_filter("kecamatan")]
     list_select_related = ["kecamatan"]

@@ -18,6 +18,7 @@ from pps_admin.text import validate_single_line
 
 from . import codes
 from .codes import KECAMATAN_CODE_RE, KELURAHAN_CODE_RE
+from .scope import region_scoped
 
 # Synthetic regions (load tests, bench/loadtest) live under province "00": Kemendagri province codes
 # run from 11 to 96 and are never 00, so a synthetic code can never collide with a real one.
@@ -82,6 +83,8 @@ class Province(models.Model):
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
 
+    objects = region_scoped("code", province_level=True).as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = "provinsi"
@@ -104,6 +107,8 @@ class Regency(models.Model):
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name="provinsi"
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
+
+    objects = region_scoped("code").as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -137,6 +142,8 @@ class Kecamatan(models.Model):
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
     official_name = official_name_field()
+
+    objects = region_scoped("regency").as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -192,6 +199,8 @@ class Kelurahan(models.Model):
         validators=[RegexValidator(r"^[0-9]{5}$", "Kode pos harus 5 angka.")],
     )
     official_name = official_name_field()
+
+    objects = region_scoped("kecamatan__regency").as_manager()
 
     class Meta:
         ordering = ["code"]

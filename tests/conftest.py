@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from hypothesis import settings as hypothesis_settings
 
 from pps_admin.env import env_bool
+from tests.factories import join_office
 
 # Hypothesis: CI must never fail by chance (a clean clone's run once found a new counterexample), so under
 # CI=true every run tries the same examples, keeps no example database and prints the blob that replays a
@@ -18,6 +19,7 @@ REFERENCE_DATA = [
     # Balikpapan's 6 + 34 with their province and kota (0007 creates whatever 0002 would have).
     ("kelurahan.migrations.0007_link_balikpapan_to_its_province_and_kota", "add_balikpapan_regions"),
     ("secretariat.migrations.0002_pilkada_2024_period", "add_period"),
+    ("secretariat.migrations.0026_office_balikpapan", "add_offices"),
     ("secretariat.migrations.0004_default_decree_template", "add_template"),
     ("secretariat.migrations.0006_pilkada_2024_key_dates", "add_key_dates"),
     ("integrity.migrations.0002_default_text_and_ceremony", "add_defaults"),
@@ -53,7 +55,9 @@ def viewer_user(db):
     """Staff who may only look at the roster (view permissions)."""
     from django.contrib.auth.models import Permission
 
-    user = get_user_model().objects.create_user("pengamat", password="sandi-pengamat-123", is_staff=True)
+    user = join_office(
+        get_user_model().objects.create_user("pengamat", password="sandi-pengamat-123", is_staff=True)
+    )
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="secretariat", codename__startswith="view_")
     )

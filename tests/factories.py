@@ -5,7 +5,7 @@ import itertools
 
 from kelurahan.models import Kelurahan
 from secretariat import identity
-from secretariat.models import Appointment, ElectionPeriod, Person
+from secretariat.models import Appointment, ElectionPeriod, Office, Person, StaffMembership
 
 _serial = itertools.count(1)
 
@@ -29,8 +29,21 @@ def person_fields(*, gender="L", birth_date=dt.date(1990, 5, 17), asn=False, reg
     return fields
 
 
-def make_person(**kwargs) -> Person:
-    person = Person(**person_fields(**kwargs))
+HOME_OFFICE = "64.71"  # KPU Kota Balikpapan, where the migrations put the single-office data
+
+
+def office(code: str = HOME_OFFICE) -> Office:
+    return Office.objects.get(code=code)
+
+
+def join_office(user, code: str = HOME_OFFICE):
+    """Make `user` staff of the office `code` (every non-superuser staff account belongs to one)."""
+    StaffMembership.objects.update_or_create(user=user, defaults={"office": office(code)})
+    return user
+
+
+def make_person(*, office_code: str = HOME_OFFICE, **kwargs) -> Person:
+    person = Person(office=office(office_code), **person_fields(**kwargs))
     person.full_clean()
     person.save()
     return person

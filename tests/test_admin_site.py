@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from secretariat.roles import OPERATOR
+from tests.factories import join_office
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator(db):
     """An operator who was (wrongly) also given every django-axes permission."""
-    user = get_user_model().objects.create_user("operator", password="sandi-operator-123", is_staff=True)
+    user = join_office(
+        get_user_model().objects.create_user("operator", password="sandi-operator-123", is_staff=True)
+    )
     user.groups.add(Group.objects.get(name=OPERATOR))
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="axes"))
     return user
@@ -51,4 +54,3 @@ def test_login_records_are_hidden_from_staff_who_are_not_superusers(client, oper
 
 def test_superusers_still_open_the_login_records(staff_client):
     assert staff_client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
-

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from secretariat.models import DecreeNumberSequence, ElectionPeriod
 
-from .factories import make_appointment, make_person, person_fields
+from .factories import make_appointment, make_person, office, person_fields
 from .htmlforms import read_form
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def _existing(model):
     if label == "secretariat.appointment":
         return make_appointment(lurah_decree_number="100/1/KEL")
     if label == "secretariat.decreenumbersequence":
-        return DecreeNumberSequence.objects.create(year=2024, next_number=3)
+        return DecreeNumberSequence.objects.create(office=office(), year=2024, next_number=3)
     if label == "auth.user":
         return get_user_model().objects.create_user("pengguna-lain", first_name="Ani", email="ani@kpu.test")
     if label == "auth.group":

@@ -8,7 +8,7 @@ from integrity.models import Ceremony, Pact, PactStatus, PactText
 from secretariat.models import Document, DocumentKind, GenerationJob
 from secretariat.services.document_jobs import document_render_and_store, job_refresh
 
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 from .test_pacts import minimal_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed_db")]
@@ -31,7 +31,7 @@ def pact():
     appointment = make_appointment(
         person=make_person(name=NAME, gender="P"), kelurahan="64.71.04.1003", role="bendahara"
     )
-    job = GenerationJob.objects.create(kind="pakta", total=1)
+    job = GenerationJob.objects.create(office=office(), kind="pakta", total=1)
     document = Document.objects.create(job=job, kind=DocumentKind.PAKTA, appointment=appointment)
     pact = Pact.objects.create(
         appointment=appointment, text=PactText.current(), ceremony=Ceremony.objects.get(), document=document

@@ -31,7 +31,7 @@ from secretariat.services.decrees import decree_issue, decree_revoke
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import join_office, make_appointment, make_person, office
 from .test_decrees import small_png
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,9 @@ def _url(name, *args):
 
 
 def _staff_with(*codenames, username="staf-terbatas"):
-    user = get_user_model().objects.create_user(username, password="sandi-terbatas-123", is_staff=True)
+    user = join_office(
+        get_user_model().objects.create_user(username, password="sandi-terbatas-123", is_staff=True)
+    )
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="secretariat", codename__in=codenames)
     )
@@ -475,7 +477,9 @@ def test_the_decree_list_shows_members_and_the_progress_of_each_decrees_latest_j
     assert rows[0].endswith("| 3 | Berlaku | 0/5 (Menunggu)")
     assert rows[1].endswith("| 4 | Dicabut | 3/6 (Menunggu)")
 
-    GenerationJob.objects.create(kind="sk", decree=decree, total=9, status=JobStatus.DONE)  # newer: shown
+    GenerationJob.objects.create(
+        office=office(), kind="sk", decree=decree, total=9, status=JobStatus.DONE
+    )  # newer: shown
     assert _listed_rows(staff_client)[1].endswith("| 4 | Dicabut | 0/9 (Selesai)")
     # "jumlah anggota" (the third column) sorts.
     assert [row.split(" | ")[0] for row in _listed_rows(staff_client, "?o=3")] == [

@@ -44,7 +44,7 @@ from secretariat.services.document_jobs import (
 from secretariat.services.logo import validate_logo
 
 from . import pdf
-from .factories import make_appointment, make_person, person_fields
+from .factories import make_appointment, make_person, office, person_fields
 
 SK_DATE = dt.date(2024, 6, 1)
 NAMES = ["Siti Aminah", "Budi Santoso", "Rahmat Hidayat"]
@@ -109,7 +109,7 @@ def test_a_decree_dated_in_2025_restarts_at_number_1(roster):
 
 
 def test_a_sequence_raised_by_staff_to_57_gives_number_57(roster):
-    DecreeNumberSequence.objects.create(year=2024, next_number=57)
+    DecreeNumberSequence.objects.create(office=office(), year=2024, next_number=57)
     decree = decree_issue(decree_date=SK_DATE)
     assert decree.number == "NOMOR 57 TAHUN 2024"
     assert DecreeNumberSequence.objects.get(year=2024).next_number == 58
@@ -181,12 +181,12 @@ def _in_threads(count, work):
 @pytest.mark.parametrize("sequence_exists", [False, True], ids=["new-year", "existing-year"])
 def test_eight_concurrent_allocations_get_eight_distinct_consecutive_numbers(committed_db, sequence_exists):
     if sequence_exists:
-        DecreeNumberSequence.objects.create(year=2024, next_number=10)
+        DecreeNumberSequence.objects.create(office=office(), year=2024, next_number=10)
     first = 10 if sequence_exists else 1
 
     def allocate():
         with transaction.atomic():
-            return _allocate_sequence(2024)
+            return _allocate_sequence(office(), 2024)
 
     numbers = _in_threads(8, allocate)
     assert sorted(numbers) == list(range(first, first + 8)), numbers
@@ -497,7 +497,7 @@ LONG_KELURAHAN = (
 
 
 def _member_with_long_name(name):
-    return Person.objects.create(**person_fields(name=name))
+    return Person.objects.create(office=office(), **person_fields(name=name))
 
 
 @pytest.mark.parametrize(

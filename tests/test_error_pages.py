@@ -13,6 +13,7 @@ from django.core import checks, mail
 from django.test import Client
 
 from pps_admin.apps import email_check
+from tests.factories import join_office
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_an_unknown_address_shows_the_404_page(client):
 
 
 def test_a_staff_page_without_permission_shows_the_403_page(client):
-    user = get_user_model().objects.create_user("staf.tanpa.izin", password="x", is_staff=True)
+    user = join_office(get_user_model().objects.create_user("staf.tanpa.izin", password="x", is_staff=True))
     client.force_login(user)
     assert_portal_error_page(client.get("/admin/secretariat/appointment/impor/"), 403, "tidak berhak")
 
@@ -76,7 +77,7 @@ def test_the_favicon_is_served(client):
     ],
 )
 def test_a_wrong_password_says_so_once_in_plain_indonesian(client, url, message):
-    get_user_model().objects.create_user("staf.uji", password="sandi-benar-123", is_staff=True)
+    join_office(get_user_model().objects.create_user("staf.uji", password="sandi-benar-123", is_staff=True))
     html = client.post(url, {"username": "staf.uji", "password": "salah"}).content.decode()
     assert message in html
     assert "nama pengguna nama pengguna" not in html.lower()

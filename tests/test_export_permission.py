@@ -10,13 +10,15 @@ from django.urls import reverse
 
 from secretariat.roles import OPERATOR, VIEWER
 
-from .factories import make_appointment
+from .factories import join_office, make_appointment
 
 pytestmark = pytest.mark.django_db
 
 
 def staff_in(group):
-    user = get_user_model().objects.create_user(group.replace(" ", ".").lower(), password="x", is_staff=True)
+    user = join_office(
+        get_user_model().objects.create_user(group.replace(" ", ".").lower(), password="x", is_staff=True)
+    )
     user.groups.add(Group.objects.get(name=group))
     return user
 

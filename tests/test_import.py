@@ -21,7 +21,7 @@ from secretariat.services.demo import demo_csv, demo_rows
 from secretariat.services.importing import MAX_CELL_LENGTH, members_import
 from secretariat.services.roster_format import HEADER
 
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 
 pytestmark = pytest.mark.django_db
 
@@ -642,6 +642,7 @@ def test_person_already_holding_another_post_in_the_database(tmp_path, rows):
     # The person of the last row already serves as sekretaris of Manggar; the file has no row for that post.
     source = rows[LAST]
     person = Person(
+        office=office(),
         nik=source[COL["nik"]],
         name=source[COL["nama"]],
         gender=source[COL["jenis_kelamin"]],
@@ -1015,6 +1016,7 @@ def test_without_a_current_period_nothing_is_imported(tmp_path, rows):
 def test_existing_person_without_a_post_gets_appointed_and_updated(tmp_path, rows):
     source = rows[5]
     person = Person(
+        office=office(),
         nik=source[COL["nik"]],
         name="Nama Lama",
         gender=source[COL["jenis_kelamin"]],

@@ -8,7 +8,7 @@ from pps_admin.celery import app
 from secretariat.models import GenerationJob
 from secretariat.services.document_jobs import jobs_dispatch_pending
 
-from .factories import make_appointment
+from .factories import make_appointment, office
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
@@ -60,7 +60,7 @@ def test_a_job_kept_while_redis_was_down_is_sent_once_redis_is_back(client, staf
 
 def test_recent_jobs_are_left_to_their_own_dispatch(client, staff_user):
     make_appointment()
-    job = GenerationJob.objects.create(kind="sk", total=0)
+    job = GenerationJob.objects.create(office=office(), kind="sk", total=0)
     assert jobs_dispatch_pending(older_than_seconds=3600) == 0
     job.refresh_from_db()
     assert job.dispatched_at is None

@@ -18,7 +18,7 @@ from secretariat.models import Document, GenerationJob
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import join_office, make_appointment, make_person, office
 from .test_pacts import minimal_pdf, minimal_png, private_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,9 @@ def ceremony(db):
 
 
 def user_with(django_user_model, username, codenames, *, app_label="integrity"):
-    user = django_user_model.objects.create_user(username, password="sandi-uji-12345", is_staff=True)
+    user = join_office(
+        django_user_model.objects.create_user(username, password="sandi-uji-12345", is_staff=True)
+    )
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     )
@@ -176,7 +178,7 @@ def test_dashboard_progress_bar_polls_the_pakta_job(client, staff_client, pact_r
     progress = client.get(url).json()
     assert (progress["done"], progress["total"]) == (1, 6)
 
-    other = GenerationJob.objects.create(kind="sk", total=1)
+    other = GenerationJob.objects.create(office=office(), kind="sk", total=1)
     assert client.get(reverse("admin:integrity_job_progress", args=[other.pk])).status_code == 404
     client.force_login(viewer_user)
     assert client.get(url).status_code == 403
@@ -225,7 +227,7 @@ def test_dashboard_retry_needs_post_and_change_permission(client, staff_client, 
     _stall(job)
     url = reverse("admin:integrity_job_retry", args=[job.pk])
     assert staff_client.get(url).status_code == 405
-    sk_job = GenerationJob.objects.create(kind="sk", total=0)
+    sk_job = GenerationJob.objects.create(office=office(), kind="sk", total=0)
     assert staff_client.post(reverse("admin:integrity_job_retry", args=[sk_job.pk])).status_code == 404
     client.force_login(pact_reader)
     html = client.get(reverse("admin:integrity_dashboard")).content.decode()

@@ -36,7 +36,7 @@ from secretariat.services.roster_format import HEADER
 from secretariat.services.spreadsheet import write_csv
 
 from . import pdf
-from .factories import make_appointment, make_person, person_fields, replace_member
+from .factories import join_office, make_appointment, make_person, office, person_fields, replace_member
 from .threads import Held, start, waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,9 @@ def ceremony(db):
 
 @pytest.fixture
 def other_user(django_user_model):
-    return django_user_model.objects.create_user("operator2", password="sandi-operator-2", is_staff=True)
+    return join_office(
+        django_user_model.objects.create_user("operator2", password="sandi-operator-2", is_staff=True)
+    )
 
 
 # --- generation -------------------------------------------------------------------------------------
@@ -321,6 +323,7 @@ def test_pact_with_150_character_name_and_100_character_kelurahan_still_fits_one
     if stamp_duty:
         current = PactText.current()
         PactText.objects.create(
+            office=office(),
             version=current.version + 1,
             title=current.title,
             preamble=current.preamble,
@@ -329,7 +332,7 @@ def test_pact_with_150_character_name_and_100_character_kelurahan_still_fits_one
             closing=current.closing,
             stamp_duty=True,
         )
-    person = Person.objects.create(**person_fields(name=name, asn=True))
+    person = Person.objects.create(office=office(), **person_fields(name=name, asn=True))
     make_appointment(person=person, kelurahan=KLANDASAN_ILIR, role="staf_teknis")
     [pact] = generate()
     assert pact.text.stamp_duty is stamp_duty
@@ -381,13 +384,20 @@ def test_the_standard_text_migration_adds_a_version_only_over_the_untouched_old_
     # A database whose current text is still the old default (as version 3, say) gets the standard next.
     old = PactText.objects.get(version=1)
     PactText.objects.create(
-        version=3, title=old.title, preamble=old.preamble, pledges=old.pledges, closing=old.closing
+        office=office(),
+        version=3,
+        title=old.title,
+        preamble=old.preamble,
+        pledges=old.pledges,
+        closing=old.closing,
     )
     _migration().add_standard_text(apps, None)
     assert PactText.current().version == 4 and PactText.current().pledge_list == defaults.PLEDGES
 
     # A text staff have edited stays current: nothing is added over it.
-    PactText.objects.create(version=5, title="PAKTA INTEGRITAS", preamble="Pembuka kantor", pledges="Satu;")
+    PactText.objects.create(
+        office=office(), version=5, title="PAKTA INTEGRITAS", preamble="Pembuka kantor", pledges="Satu;"
+    )
     _migration().add_standard_text(apps, None)
     assert PactText.current().version == 5 and PactText.objects.count() == 5
 

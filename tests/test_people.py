@@ -10,7 +10,7 @@ from kelurahan.models import Kelurahan
 from secretariat import identity
 from secretariat.models import Appointment, ElectionPeriod, EndReason, Person
 from secretariat.services.appointments import appointment_create, appointment_end
-from tests.factories import make_appointment, make_person, person_fields
+from tests.factories import make_appointment, make_person, office, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def errors_of(person_or_appointment) -> dict[str, list[str]]:
 
 
 def unsaved_person(**kwargs) -> Person:
-    return Person(**person_fields(**kwargs))
+    return Person(office=office(), **person_fields(**kwargs))
 
 
 def create_appointment(*, person, kelurahan, period, role="sekretaris", **extra) -> Appointment:
@@ -209,18 +209,18 @@ def test_full_clean_reports_a_duplicate_nip():
 def test_the_database_refuses_a_duplicate_nik():
     existing = make_person()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(**person_fields(nik=existing.nik))
+        Person.objects.create(office=office(), **person_fields(nik=existing.nik))
 
 
 def test_the_database_refuses_a_duplicate_nip():
     existing = make_person(asn=True)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(**person_fields(asn=True, nip=existing.nip))
+        Person.objects.create(office=office(), **person_fields(asn=True, nip=existing.nip))
 
 
 def test_the_database_allows_many_people_without_a_nip():
-    Person.objects.create(**person_fields(asn=False))
-    Person.objects.create(**person_fields(asn=False))
+    Person.objects.create(office=office(), **person_fields(asn=False))
+    Person.objects.create(office=office(), **person_fields(asn=False))
     assert Person.objects.filter(nip="").count() == 2
 
 
@@ -235,13 +235,13 @@ def test_the_database_allows_many_people_without_a_nip():
 )
 def test_the_database_refuses_a_nip_that_does_not_match_the_employment_status(status, nip):
     with pytest.raises(IntegrityError, match="nip_iff_asn"), transaction.atomic():
-        Person.objects.create(**person_fields(employment_status=status, nip=nip))
+        Person.objects.create(office=office(), **person_fields(employment_status=status, nip=nip))
 
 
 @pytest.mark.parametrize("nik", ["647101170590001", "6471O11705900001", "６４７１０１１７０５９００００１"])
 def test_the_database_refuses_a_nik_that_is_not_16_ascii_digits(nik):
     with pytest.raises(IntegrityError, match="nik_sixteen_digits"), transaction.atomic():
-        Person.objects.create(**person_fields(nik=nik))
+        Person.objects.create(office=office(), **person_fields(nik=nik))
 
 
 # --- Appointment: database constraints --------------------------------------------------------------

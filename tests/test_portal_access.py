@@ -26,7 +26,7 @@ from secretariat.services.decrees import decree_issue, decree_revoke
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 
 PASSWORD = "Sandi-Anggota-Uji-2024"
 DECREE_DATE = dt.date(2024, 6, 1)
@@ -374,7 +374,10 @@ def test_editing_a_key_date_changes_the_home_page(clients, world):
     vote.start = dt.date(2024, 12, 4)
     vote.save()
     KeyDate.objects.create(
-        period=world.member.period, title="Rapat koordinasi sekretariat", start=dt.date(2024, 7, 3)
+        office=office(),
+        period=world.member.period,
+        title="Rapat koordinasi sekretariat",
+        start=dt.date(2024, 7, 3),
     )
     key_dates = section(clients["member"].get("/").content.decode(), "key-dates")
     assert "Hari pemungutan suara (diundur)" in key_dates

@@ -12,6 +12,7 @@ from django.urls import reverse
 from bench.loadtest.regions import synthetic_parents_create
 from kelurahan.models import Kecamatan, Province, Regency
 from secretariat.roles import OPERATOR, VIEWER
+from tests.factories import join_office
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def listed(response) -> list[str]:
 @pytest.fixture
 def staff_of():
     def make(group_name):
-        user = get_user_model().objects.create_user(
-            group_name.split()[0].lower(), password="x", is_staff=True
+        user = join_office(
+            get_user_model().objects.create_user(group_name.split()[0].lower(), password="x", is_staff=True)
         )
         user.groups.add(Group.objects.get(name=group_name))
         return user
@@ -37,15 +38,16 @@ def staff_of():
 
 
 @pytest.mark.parametrize("group", [OPERATOR, VIEWER])
-def test_staff_see_provinces_and_kabupaten_kota_and_search_them(client, staff_of, group):
+def test_staff_see_their_own_province_and_kabupaten_kota_only(client, staff_of, group):
     load_kalimantan_timur()
-    client.force_login(staff_of(group))
+    client.force_login(staff_of(group))  # staff of KPU Kota Balikpapan
     provinces = client.get(reverse("admin:kelurahan_province_changelist"))
     assert provinces.status_code == 200 and listed(provinces) == ["64"]
-    found = client.get(reverse("admin:kelurahan_regency_changelist"), {"q": "samarinda"})
-    assert listed(found) == ["64.72"]
-    assert "Kota Samarinda" in found.content.decode()
+    assert listed(client.get(reverse("admin:kelurahan_regency_changelist"))) == ["64.71"]
+    assert listed(client.get(reverse("admin:kelurahan_regency_changelist"), {"q": "samarinda"})) == []
     assert listed(client.get(reverse("admin:kelurahan_regency_changelist"), {"q": "64.71"})) == ["64.71"]
+    samarinda = client.get(reverse("admin:kelurahan_regency_change", args=["64.72"]))
+    assert samarinda.status_code == 302 or samarinda.status_code == 404
 
 
 @pytest.mark.parametrize(

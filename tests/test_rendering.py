@@ -18,7 +18,7 @@ from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import render_document_pdf
 
 from . import pdf
-from .factories import make_appointment, person_fields
+from .factories import make_appointment, office, person_fields
 
 FONT = "fonts/texgyrebonum-regular.otf"
 # A 1x1 transparent GIF: the smallest image a data: URI can carry.
@@ -174,7 +174,7 @@ MARKUP_NAME = "<b>Budi</b> {{ x }} {% now 'Y' %}"
 @pytest.fixture
 def petikan_of_markup_name(db):
     # Bypasses the name validator on purpose: what if such a name got into the database anyway?
-    person = Person.objects.create(**person_fields(name=MARKUP_NAME))
+    person = Person.objects.create(office=office(), **person_fields(name=MARKUP_NAME))
     make_appointment(person=person)
     decree = decree_issue(decree_date=dt.date(2024, 6, 1))
     return Document.objects.get(decree=decree, kind=DocumentKind.PETIKAN, appointment__person=person)

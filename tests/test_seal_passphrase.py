@@ -7,6 +7,7 @@ from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 from secretariat.models import GenerationJob, JobPassphrase
 from secretariat.services.document_jobs import job_refresh, job_retry_signed
 from secretariat.services.signing import _job_credentials, job_passphrase_store
+from tests.factories import office
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ PASSPHRASE = "Rahasia-Ketua#2024"
 
 @pytest.fixture
 def job(own_queue):
-    return GenerationJob.objects.create(kind="sk", total=0)
+    return GenerationJob.objects.create(office=office(), kind="sk", total=0)
 
 
 def test_the_stored_passphrase_is_encrypted_and_the_worker_can_open_it(job):

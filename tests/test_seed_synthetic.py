@@ -31,7 +31,7 @@ from secretariat.services.accounts import portal_accounts_create
 from secretariat.services.decrees import decree_issue
 from secretariat.services.roster_format import HEADER
 
-from .factories import make_person
+from .factories import make_person, office
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
     seed(5)
     synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2))  # lists the 15 synthetic members only
     pacts_generate()  # one job for all 117 pacts
-    ceremony = Ceremony.objects.create(name="Uji", date=dt.date(2024, 6, 1), place="Aula")
+    ceremony = Ceremony.objects.create(office=office(), name="Uji", date=dt.date(2024, 6, 1), place="Aula")
     ceremony.expected.set(Appointment.objects.filter(kelurahan_id__in=["64.71.01.1001", "00.01.01.1001"]))
     synthetic_user = portal_accounts_create(people=Person.objects.filter(SYNTHETIC_NIK)[:1])[0].username
     assert Pact.objects.count() == 117

@@ -8,7 +8,7 @@ from django.urls import reverse
 from secretariat.models import DecreeTemplate
 from secretariat.roles import OPERATOR, VIEWER
 
-from .factories import make_appointment, person_fields
+from .factories import join_office, make_appointment, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def member_of():
     def make(group_name):
-        user = get_user_model().objects.create_user(
-            group_name.replace(" ", "").lower(), password="x", is_staff=True
+        user = join_office(
+            get_user_model().objects.create_user(
+                group_name.replace(" ", "").lower(), password="x", is_staff=True
+            )
         )
         user.groups.add(Group.objects.get(name=group_name))
         return user

@@ -40,7 +40,7 @@ from secretariat.services.bulk_copy import analyze, copy_available, copy_insert,
 from secretariat.services.demo import FIRST_FEMALE, FIRST_MALE
 
 from .codes import NIK_PROVINCE, REGION_PROVINCE, SYNTHETIC_REGION, SyntheticError
-from .regions import synthetic_parents_create
+from .regions import synthetic_office_ids, synthetic_parents_create
 from .removal import synthetic_remove
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
@@ -236,8 +236,10 @@ def _insert_members(members: Iterator[SyntheticMember], period: ElectionPeriod) 
 
 
 def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
+    offices = synthetic_office_ids()
     people = [
         Person(
+            office_id=offices[m.kelurahan_code[:5]],
             nik=m.nik,
             name=m.name,
             gender=m.gender,
@@ -254,6 +256,7 @@ def _insert_chunk(chunk: list[SyntheticMember], period: ElectionPeriod) -> int:
         Appointment(
             person_id=person.pk,
             kelurahan_id=m.kelurahan_code,
+            office_id=offices[m.kelurahan_code[:5]],
             role=m.role,
             period=period,
             start_date=period.term_start,

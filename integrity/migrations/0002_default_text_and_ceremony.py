@@ -34,14 +34,22 @@ CEREMONY_PLACE = "Hotel Novotel Balikpapan"
 def add_defaults(apps, schema_editor):
     import datetime as dt
 
+    from secretariat.migration_support import home_office_fields
+
     PactText = apps.get_model("integrity", "PactText")
     Ceremony = apps.get_model("integrity", "Ceremony")
     if not PactText.objects.exists():
         PactText.objects.create(
+            **home_office_fields(apps, PactText),
             version=1, title=TITLE, preamble=PREAMBLE, pledges="\n".join(PLEDGES), closing=CLOSING
         )
     if not Ceremony.objects.exists():
-        Ceremony.objects.create(name=CEREMONY_NAME, date=dt.date(2024, 6, 1), place=CEREMONY_PLACE)
+        Ceremony.objects.create(
+            name=CEREMONY_NAME,
+            date=dt.date(2024, 6, 1),
+            place=CEREMONY_PLACE,
+            **home_office_fields(apps, Ceremony),
+        )
 
 
 class Migration(migrations.Migration):

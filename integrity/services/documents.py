@@ -131,7 +131,9 @@ def attendance_sheet_document(ceremony: Ceremony, *, user=None) -> Document:
         Ceremony.objects.select_for_update().get(pk=ceremony.pk)  # two downloads at once: one record
         sheet = AttendanceSheet.objects.filter(ceremony=ceremony, fingerprint=fingerprint).first()
         if sheet is None:
-            job = GenerationJob.objects.create(kind=JobKind.DAFTAR_HADIR, total=1, requested_by=user)
+            job = GenerationJob.objects.create(
+                kind=JobKind.DAFTAR_HADIR, office=ceremony.office, total=1, requested_by=user
+            )
             document = Document.objects.create(job=job, kind=DocumentKind.DAFTAR_HADIR)
             sheet = AttendanceSheet.objects.create(
                 ceremony=ceremony, document=document, content=content, fingerprint=fingerprint

@@ -20,6 +20,7 @@ from secretariat.models import (
     ElectionPeriod,
     GenerationJob,
     JobKind,
+    Office,
 )
 from secretariat.services.document_jobs import job_create
 
@@ -31,17 +32,26 @@ NOTHING_TO_PRINT = "Belum ada PDF pakta yang selesai dibuat."
 
 
 @transaction.atomic
-def pacts_generate(*, user=None, period: ElectionPeriod | None = None) -> GenerationJob | None:
-    """Queue the pact PDF of every active appointment that has none yet; None when all have one."""
+def pacts_generate(
+    *, user=None, period: ElectionPeriod | None = None, office: Office | None = None
+) -> GenerationJob | None:
+    """Queue the pact PDF of every active appointment of `office` that has none yet; None when all have
+    one. Without an office: the deployment's only one."""
+    office = office or Office.sole()
+    if office is None:
+        raise ValidationError("Pilih kantor KPU yang membuat pakta.")
     period = period or ElectionPeriod.current()
-    text = PactText.current()
+    text = PactText.current(office)
     if period is None or text is None:
         raise ValidationError("Belum ada periode berjalan atau teks pakta integritas.")
-    # One generation at a time; NO KEY UPDATE lets appointments of the period be written meanwhile.
-    ElectionPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
-    ceremony = Ceremony.objects.order_by("-date").first()
+    # One generation at a time per office; NO KEY UPDATE lets its appointments be written meanwhile.
+    Office.objects.select_for_update(no_key=True).get(pk=office.pk)
+    ceremony = Ceremony.objects.filter(office=office).order_by("-date").first()
     appointments = list(
-        Appointment.objects.active().filter(period=period).select_related("pact").order_by("kelurahan_id")
+        Appointment.objects.active()
+        .filter(period=period, office=office)
+        .select_related("pact")
+        .order_by("kelurahan_id")
     )
     todo = []
     for appointment in appointments:
@@ -53,7 +63,7 @@ def pacts_generate(*, user=None, period: ElectionPeriod | None = None) -> Genera
     if not todo:
         return None
     documents = [Document(kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id) for pact in todo]
-    job = job_create(kind=JobKind.PAKTA, documents=documents, user=user)
+    job = job_create(kind=JobKind.PAKTA, office=office, documents=documents, user=user)
     for pact, document in zip(todo, documents, strict=True):
         pact.document = document
         pact.save(update_fields=["document"])

@@ -5,6 +5,7 @@ from django.utils import timezone
 from kelurahan.admin_filters import kecamatan_filter, kelurahan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
+from pps_admin.admin_scope import ScopedAdminMixin
 
 from ..models import Appointment, ElectionPeriod
 from ..models.appointment import role_order, roster_order
@@ -28,7 +29,9 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
+class AppointmentAdmin(
+    ScopedAdminMixin, LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin
+):
     form = OptimisticLockForm
     list_display = [
         "person_name",

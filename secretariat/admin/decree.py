@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.urls import path
 
 from pps_admin.admin_history import ReadableHistoryAdmin
+from pps_admin.admin_scope import ScopedAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 
 from ..models import (
@@ -17,11 +18,12 @@ from ..models import (
     GenerationJob,
     JobStatus,
 )
+from ..office_admin import OfficeOwnedAdminMixin
 from . import decree_views as views
 
 
 @admin.register(DecreeTemplate)
-class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
+class DecreeTemplateAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     """Legal text: everyone with view permission may read it; only superusers may change it."""
 
     list_display = ["name", "is_active", "number_format", "paper", "signer_name", "updated_at"]
@@ -93,7 +95,7 @@ class DecreeTemplateAdmin(WideTextInputsMixin, ReadableHistoryAdmin):
 
 
 @admin.register(DecreeNumberSequence)
-class DecreeNumberSequenceAdmin(admin.ModelAdmin):
+class DecreeNumberSequenceAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "next_number"]
 
     def has_delete_permission(self, request, obj=None):
@@ -144,7 +146,7 @@ class DecreeChangeList(ChangeList):
 
 
 @admin.register(Decree)
-class DecreeAdmin(ReadableHistoryAdmin):
+class DecreeAdmin(ScopedAdminMixin, ReadableHistoryAdmin):
     list_display = ["number", "decree_date", "kind", "entry_count", "status", "job_status"]
     list_filter = ["status", "kind", "year", "period"]
     search_fields = ["number"]

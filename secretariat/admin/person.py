@@ -4,11 +4,13 @@ from django.db.models import Prefetch
 from kelurahan.admin_filters import kecamatan_filter
 from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scale import LargeTableAdminMixin
+from pps_admin.admin_scope import ScopedAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 from pps_admin.staff_pages import file_download
 
 from .. import identity
 from ..models import Appointment, Person
+from ..office_admin import OfficeOwnedAdminMixin
 from ..services.accounts import handover_sheet_pdf, portal_accounts_create, portal_passwords_reset_by_staff
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
 
@@ -29,7 +31,7 @@ class ActivePostFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(ScopedAdminMixin, admin.TabularInline):
     model = Appointment
     fk_name = "person"
     extra = 0
@@ -53,7 +55,14 @@ def _people_serving_in(queryset, kecamatan_codes):
 
 
 @admin.register(Person)
-class PersonAdmin(WideTextInputsMixin, LargeTableAdminMixin, OptimisticLockAdminMixin, ReadableHistoryAdmin):
+class PersonAdmin(
+    ScopedAdminMixin,
+    OfficeOwnedAdminMixin,
+    WideTextInputsMixin,
+    LargeTableAdminMixin,
+    OptimisticLockAdminMixin,
+    ReadableHistoryAdmin,
+):
     form = OptimisticLockForm
     list_display = ["name", "masked_nik_display", "gender", "employment_status", "current_post"]
     list_filter = [

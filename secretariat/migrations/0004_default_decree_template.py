@@ -7,7 +7,10 @@ def add_template(apps, schema_editor):
     DecreeTemplate = apps.get_model("secretariat", "DecreeTemplate")
     if DecreeTemplate.objects.exists():
         return
+    from secretariat.migration_support import home_office_fields
+
     DecreeTemplate.objects.create(
+        **home_office_fields(apps, DecreeTemplate),
         name="SK Sekretariat PPS Pilkada 2024",
         is_active=True,
         title=d.TITLE,

@@ -13,13 +13,17 @@ KEY_DATES = [
 
 
 def add_key_dates(apps, schema_editor):
+    from secretariat.migration_support import home_office_fields
+
     ElectionPeriod = apps.get_model("secretariat", "ElectionPeriod")
     KeyDate = apps.get_model("secretariat", "KeyDate")
     period = ElectionPeriod.objects.filter(name="Pemilihan Serentak 2024 (Pilkada)").first()
     if period is None or KeyDate.objects.filter(period=period).exists():
         return
     for title, start, end in KEY_DATES:
-        KeyDate.objects.create(period=period, title=title, start=start, end=end)
+        KeyDate.objects.create(
+            period=period, title=title, start=start, end=end, **home_office_fields(apps, KeyDate)
+        )
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,7 @@ from .documents import (
     JobPassphrase,
     JobStatus,
 )
+from .office import Office, OfficeKind, StaffMembership
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
 
@@ -35,6 +36,9 @@ __all__ = [
     "JobPassphrase",
     "JobStatus",
     "KeyDate",
+    "Office",
+    "OfficeKind",
+    "StaffMembership",
     "Paper",
     "Appointment",
     "ElectionPeriod",

@@ -6,8 +6,10 @@ from simple_history.models import HistoricalRecords
 from kelurahan.models import Kelurahan
 from pps_admin.text import validate_multi_line, validate_single_line
 
+from .office import Office
 from .period import ElectionPeriod
 from .person import Person
+from .scoping import office_scoped
 
 
 class Role(models.TextChoices):
@@ -48,6 +50,11 @@ def roster_order(prefix: str = "") -> list:
     return [f"{prefix}kelurahan_id", role_order(f"{prefix}role")]
 
 
+def office_id_of_kelurahan(kelurahan_code: str) -> int | None:
+    """The KPU Kabupaten/Kota office of a desa/kelurahan: a Kemendagri code starts with its regency's."""
+    return Office.objects.filter(regency_id=kelurahan_code[:5]).values_list("pk", flat=True).first()
+
+
 class EndReason(models.TextChoices):
     DIED = "meninggal", "Meninggal dunia"
     PERMANENTLY_UNABLE = "berhalangan_tetap", "Berhalangan tetap / mutasi"
@@ -56,7 +63,7 @@ class EndReason(models.TextChoices):
     TERM_ENDED = "masa_kerja_berakhir", "Masa kerja berakhir"
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(office_scoped("office")):
     def active(self):
         return self.filter(end_date__isnull=True)
 
@@ -71,6 +78,11 @@ class Appointment(models.Model):
         Kelurahan, on_delete=models.PROTECT, related_name="appointments", verbose_name="kelurahan"
     )
     role = models.CharField("jabatan", max_length=16, choices=Role.choices)
+    # The office of the kelurahan's kabupaten/kota, set from the kelurahan on save (never chosen): the
+    # column lets every office-scoped list filter on one indexed key.
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="appointments", verbose_name="kantor", editable=False
+    )
     period = models.ForeignKey(
         ElectionPeriod, on_delete=models.PROTECT, related_name="appointments", verbose_name="periode"
     )
@@ -154,6 +166,8 @@ class Appointment(models.Model):
         # A full save of a row already stored writes every field but `in_issued_decree`: an instance loaded
         # before a decree listed it (an "Akhiri" form, a service handed an old object) would otherwise
         # write its stale value back over what the decree's transaction set.
+        if self.kelurahan_id:
+            self.office_id = office_id_of_kelurahan(self.kelurahan_id) or self.office_id
         stored = not self._state.adding and not kwargs.get("force_insert")
         if stored and not args and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
@@ -177,6 +191,11 @@ class Appointment(models.Model):
             errors["end_date"] = "Isi tanggal berhenti bila ada alasan berhenti."
         if self.lurah_decree_date and self.start_date and self.lurah_decree_date > self.start_date:
             errors["lurah_decree_date"] = "Keputusan Lurah harus terbit sebelum mulai bertugas."
+        if self.kelurahan_id and office_id_of_kelurahan(self.kelurahan_id) is None:
+            errors["kelurahan"] = (
+                f"Kabupaten/kota kelurahan ini ({self.kelurahan_id[:5]}) belum punya kantor KPU di aplikasi. "
+                f"Buat dulu: manage.py create_office {self.kelurahan_id[:5]}."
+            )
         if errors:
             raise ValidationError(errors)
         if self.end_date is None:

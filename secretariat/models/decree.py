@@ -12,7 +12,9 @@ from secretariat.identity import parse_nip
 from secretariat.services.logo import validate_logo
 
 from .appointment import Appointment
+from .office import Office
 from .period import ElectionPeriod
+from .scoping import office_scoped
 
 
 class Paper(models.TextChoices):
@@ -59,6 +61,9 @@ class DecreeTemplate(models.Model):
     fields staff fill before issuing; unfilled they print as a dotted blank and the issue page warns.
     """
 
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="decree_templates", verbose_name="kantor"
+    )
     name = models.CharField("nama templat", max_length=150, validators=[validate_single_line])
     is_active = models.BooleanField("dipakai", default=True)
     number_format = models.CharField(
@@ -225,16 +230,17 @@ class DecreeTemplate(models.Model):
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat templat SK")
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         verbose_name = "templat SK"
         verbose_name_plural = "templat SK"
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"],
+                fields=["office"],
                 condition=Q(is_active=True),
-                name="one_active_decree_template",
-                violation_error_message="Hanya satu templat SK yang boleh dipakai.",
+                name="one_active_decree_template_per_office",
+                violation_error_message="Hanya satu templat SK yang boleh dipakai tiap kantor.",
             )
         ]
 
@@ -266,19 +272,34 @@ class DecreeTemplate(models.Model):
                 ) from None
 
     @classmethod
-    def active(cls) -> "DecreeTemplate | None":
-        return cls.objects.filter(is_active=True).first()
+    def active(cls, office=None) -> "DecreeTemplate | None":
+        """The template `office` issues with. Without an office: the deployment's only office's (a bridge
+        for single-office callers; every caller is to name its office)."""
+        templates = cls.objects.filter(is_active=True)
+        return (templates.filter(office=office) if office is not None else templates).first()
 
 
 class DecreeNumberSequence(models.Model):
     """The next decree number of a year. Staff may raise it to follow the office's decree register."""
 
-    year = models.PositiveSmallIntegerField("tahun", unique=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="decree_sequences", verbose_name="kantor"
+    )
+    year = models.PositiveSmallIntegerField("tahun")
     next_number = models.PositiveIntegerField("nomor berikutnya", default=1)
+
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         verbose_name = "nomor urut SK"
         verbose_name_plural = "nomor urut SK"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year"],
+                name="decree_sequence_per_office_year",
+                violation_error_message="Nomor urut tahun ini untuk kantor ini sudah ada.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}: berikutnya {self.next_number}"
@@ -297,7 +318,10 @@ class DecreeStatus(models.TextChoices):
 class Decree(models.Model):
     """An issued Keputusan. Never deleted or renumbered; it can only be revoked."""
 
-    number = models.CharField("nomor", max_length=120, unique=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="decrees", verbose_name="kantor"
+    )
+    number = models.CharField("nomor", max_length=120)
     year = models.PositiveSmallIntegerField("tahun")
     sequence = models.PositiveIntegerField("nomor urut")
     decree_date = models.DateField("tanggal ditetapkan")
@@ -344,13 +368,18 @@ class Decree(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 
     history = HistoricalRecords(verbose_name="riwayat SK")
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         ordering = ["-year", "-sequence"]
         verbose_name = "keputusan (SK)"
         verbose_name_plural = "keputusan (SK)"
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="decree_number_unique_in_year"),
+            # Numbers are the office's own: two offices both issue their NOMOR 1 TAHUN 2024.
+            models.UniqueConstraint(
+                fields=["office", "year", "sequence"], name="decree_number_unique_in_office_year"
+            ),
+            models.UniqueConstraint(fields=["office", "number"], name="decree_number_unique_in_office"),
             models.CheckConstraint(
                 condition=Q(status="issued", revoked_date__isnull=True)
                 | Q(status="revoked", revoked_date__isnull=False),
@@ -372,6 +401,8 @@ class DecreeEntry(models.Model):
     decree = models.ForeignKey(Decree, on_delete=models.PROTECT, related_name="entries")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="decree_entries")
     position = models.PositiveIntegerField("nomor baris")
+
+    objects = office_scoped("decree__office").as_manager()
 
     class Meta:
         ordering = ["decree", "position"]

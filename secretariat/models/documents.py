@@ -10,6 +10,8 @@ from django.db.models import Q
 from ..check_code import grouped, new_check_code
 from .appointment import Appointment
 from .decree import Decree
+from .office import Office
+from .scoping import office_scoped
 
 
 class JobStatus(models.TextChoices):
@@ -28,6 +30,7 @@ class JobKind(models.TextChoices):
 class GenerationJob(models.Model):
     """A batch of documents requested together (e.g. one SK: its Keputusan and every Petikan)."""
 
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="jobs", verbose_name="kantor")
     kind = models.CharField("jenis", max_length=20, choices=JobKind.choices)
     status = models.CharField("status", max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     decree = models.ForeignKey(
@@ -46,6 +49,8 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     dispatched_at = models.DateTimeField("dikirim ke worker", null=True, blank=True)
     finished_at = models.DateTimeField("selesai", null=True, blank=True)
+
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,6 +123,8 @@ class Document(models.Model):
     signature_certified = models.BooleanField("tanda tangan tersertifikasi", default=False)
     signed_at = models.DateTimeField("waktu tanda tangan", null=True, blank=True)
 
+    objects = office_scoped("job__office").as_manager()
+
     class Meta:
         ordering = ["job", "id"]
         verbose_name = "dokumen"
@@ -164,6 +171,8 @@ class JobPassphrase(models.Model):
     job = models.OneToOneField(GenerationJob, on_delete=models.CASCADE, related_name="passphrase")
     token = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = office_scoped("job__office").as_manager()
 
     class Meta:
         verbose_name = "passphrase pekerjaan"

@@ -4,6 +4,9 @@ from django.db.models import Q
 
 from pps_admin.text import validate_single_line
 
+from .office import Office
+from .scoping import office_scoped
+
 
 class ElectionPeriod(models.Model):
     """An election and the term of its secretariats (e.g. Pilkada 2024: 26 May 2024 - 27 Jan 2025)."""
@@ -64,12 +67,17 @@ class ElectionPeriod(models.Model):
 class KeyDate(models.Model):
     """A date members should know (shown on the portal), edited by staff per period."""
 
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="key_dates", verbose_name="kantor"
+    )
     period = models.ForeignKey(
         ElectionPeriod, on_delete=models.CASCADE, related_name="key_dates", verbose_name="periode"
     )
     title = models.CharField("kegiatan", max_length=200, validators=[validate_single_line])
     start = models.DateField("mulai")
     end = models.DateField("selesai", null=True, blank=True)
+
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         ordering = ["start", "id"]

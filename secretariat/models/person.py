@@ -8,6 +8,9 @@ from simple_history.models import HistoricalRecords
 from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat import identity
 
+from .office import Office
+from .scoping import office_scoped
+
 
 class Gender(models.TextChoices):
     MALE = identity.MALE, "Laki-laki"
@@ -42,6 +45,8 @@ class Person(models.Model):
     phone = models.CharField("telepon", max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField("surel", blank=True, validators=[validate_single_line])
     address = models.TextField("alamat", max_length=500, blank=True, validators=[validate_multi_line])
+    # The office that keeps this person's record: the one that registered them (import or admin).
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="people", verbose_name="kantor")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -57,6 +62,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name="riwayat orang")
+    objects = office_scoped("office").as_manager()
 
     class Meta:
         ordering = ["name"]

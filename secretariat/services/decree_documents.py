@@ -64,7 +64,9 @@ def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
             for appointment_id in entries
         ),
     ]
-    return job_create(kind=JobKind.SK, documents=documents, decree=decree, user=user)
+    return job_create(
+        kind=JobKind.SK, office=decree.office, documents=documents, decree=decree, user=user
+    )
 
 
 # --- what the documents show ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..models import (
     DecreeStatus,
     DecreeTemplate,
     ElectionPeriod,
+    Office,
 )
 from ..models.appointment import roster_key
 from . import decree_kinds_text
@@ -90,18 +91,22 @@ def format_number(number_format: str, sequence: int, year: int) -> str:
     return number_format.format(n=sequence, yyyy=year)
 
 
-def _allocate_sequence(year: int) -> int:
-    """Take the next number of `year` under a row lock (the caller holds a transaction)."""
+def _allocate_sequence(office: Office, year: int) -> int:
+    """Take `office`'s next number of `year` under a row lock (the caller holds a transaction)."""
     for _ in range(3):
-        sequence = DecreeNumberSequence.objects.select_for_update().filter(year=year).first()
+        sequence = DecreeNumberSequence.objects.select_for_update().filter(office=office, year=year).first()
         if sequence is None:
             try:
                 with transaction.atomic():
-                    DecreeNumberSequence.objects.create(year=year, next_number=1)
+                    DecreeNumberSequence.objects.create(office=office, year=year, next_number=1)
             except IntegrityError:
                 pass  # another transaction created it first; lock theirs
             continue
-        taken = Decree.objects.filter(year=year).order_by("-sequence").values_list("sequence", flat=True)
+        taken = (
+            Decree.objects.filter(office=office, year=year)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+        )
         number = max(sequence.next_number, (taken.first() or 0) + 1)
         sequence.next_number = number + 1
         sequence.save(update_fields=["next_number"])
@@ -156,39 +161,52 @@ def decree_issue(
     user=None,
     template: DecreeTemplate | None = None,
     period: ElectionPeriod | None = None,
+    office: Office | None = None,
 ) -> Decree | None:
-    """Issue the next Keputusan the uncovered active appointments need; None when there is none.
+    """Issue `office`'s next Keputusan the uncovered active appointments need; None when there is none.
 
     That is the main decree for all of them, unless some are replacements of members appointed by a
     decree: those get a replacement (PAW) decree of their own, issued by the next call (`decrees_issue`
     issues all at once). A decree listing members of a revoked decree says in its text that it revokes it.
     Creates the decree, its lampiran entries and a generation job; rendering starts after commit.
     """
-    decree = _decree_write(decree_date=decree_date, user=user, template=template, period=period)
+    decree = _decree_write(
+        decree_date=decree_date, user=user, template=template, period=period, office=office
+    )
     if decree is not None:
         listing_refresh(Appointment.objects.filter(decrees=decree))
     return decree
 
 
-def _decree_write(*, decree_date: dt.date, user, template, period) -> Decree | None:
+def issuing_office(office: Office | None, template: DecreeTemplate | None = None) -> Office:
+    """The office that issues: the one named, else the template's, else the deployment's only office."""
+    office = office or (template.office if template is not None else None) or Office.sole()
+    if office is None:
+        raise ValidationError("Pilih kantor KPU yang menerbitkan SK.")
+    return office
+
+
+def _decree_write(*, decree_date: dt.date, user, template, period, office=None) -> Decree | None:
     """`decree_issue` but for the listed members' `in_issued_decree`, which the preview leaves alone: it
     rolls the decree back, and writing the flag would lock every member it lists while its PDF renders."""
     period = period or ElectionPeriod.current()
     if period is None:
         raise ValidationError("Belum ada periode pemilihan yang berjalan.")
-    # Serialise issuing per period: the second of two concurrent requests sees the first one's entries.
-    # NO KEY UPDATE: an appointment written meanwhile checks at its commit that its period exists (KEY
-    # SHARE); FOR UPDATE would make it wait for this issue, which may wait for that appointment: deadlock.
-    ElectionPeriod.objects.select_for_update(no_key=True).get(pk=period.pk)
-    template = template or DecreeTemplate.active()
-    if template is None:
-        raise ValidationError("Belum ada templat SK yang dipakai. Buat di menu Templat SK.")
-    appointments = ordered(uncovered_appointments(period))
+    office = issuing_office(office, template)
+    # Serialise issuing per office: the second of two concurrent requests sees the first one's entries,
+    # while other offices issue at the same time. NO KEY UPDATE: an appointment written meanwhile checks
+    # at its commit that its office exists (KEY SHARE); FOR UPDATE would make it wait for this issue,
+    # which may wait for that appointment: deadlock.
+    Office.objects.select_for_update(no_key=True).get(pk=office.pk)
+    template = template or DecreeTemplate.active(office)
+    if template is None or template.office_id != office.pk:
+        raise ValidationError("Belum ada templat SK yang dipakai kantor ini. Buat di menu Templat SK.")
+    appointments = ordered(uncovered_appointments(period).filter(office=office))
     if not appointments:
         return None
     kind, appointments = pending_batches(appointments)[0]
     _check_decree_date(decree_date, appointments)
-    sequence = _allocate_sequence(decree_date.year)
+    sequence = _allocate_sequence(office, decree_date.year)
     revoked = decree_kinds_text.revoked_to_cite([appointment.pk for appointment in appointments])
     text = text_snapshot(
         template,
@@ -198,6 +216,7 @@ def _decree_write(*, decree_date: dt.date, user, template, period) -> Decree | N
         revoked=revoked,
     )
     decree = Decree.objects.create(
+        office=office,
         number=format_number(text["number_format"], sequence, decree_date.year),
         year=decree_date.year,
         sequence=sequence,
@@ -224,12 +243,15 @@ def decrees_issue(
     user=None,
     template: DecreeTemplate | None = None,
     period: ElectionPeriod | None = None,
+    office: Office | None = None,
 ) -> list[Decree]:
     """Every decree the uncovered appointments need (main and replacement decrees), with consecutive
     numbers, all or none: one refused (a date check) issues nothing. [] when there is nothing to do."""
     issued = []
     while (
-        decree := decree_issue(decree_date=decree_date, user=user, template=template, period=period)
+        decree := decree_issue(
+            decree_date=decree_date, user=user, template=template, period=period, office=office
+        )
     ) is not None:
         issued.append(decree)
     return issued
@@ -256,16 +278,22 @@ def decree_revoke(*, decree: Decree, revoked_date: dt.date, reason: str, user=No
     return decree
 
 
-def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None = None) -> bytes:
+def decree_preview_pdf(
+    *, decree_date: dt.date, template: DecreeTemplate | None = None, office: Office | None = None
+) -> bytes:
     """How the Keputusan would look if issued now, without issuing anything (rolled back)."""
     with transaction.atomic():
-        decree = _decree_write(decree_date=decree_date, user=None, template=template, period=None)
+        decree = _decree_write(
+            decree_date=decree_date, user=None, template=template, period=None, office=office
+        )
         if decree is None:  # nobody to list: the text alone, on an unsaved decree
+            office = issuing_office(office, template)
             period = ElectionPeriod.current()
-            template = template or DecreeTemplate.active()
+            template = template or DecreeTemplate.active(office)
             if period is None or template is None:
                 raise ValidationError("Belum ada periode berjalan atau templat SK.")
             decree = Decree(
+                office=office,
                 number=format_number(template.number_format, 0, decree_date.year),
                 year=decree_date.year,
                 sequence=0,
@@ -278,11 +306,13 @@ def decree_preview_pdf(*, decree_date: dt.date, template: DecreeTemplate | None 
     return pdf
 
 
-def decrees_issue_signed(*, decree_date: dt.date, user=None, passphrase: str | None = None):
+def decrees_issue_signed(
+    *, decree_date: dt.date, user=None, passphrase: str | None = None, office: Office | None = None
+):
     """`decrees_issue`, keeping the signer's passphrase (when signing asks for one) for every job it made,
     in the same transaction: the workers see a job only once its passphrase is stored."""
     with transaction.atomic():
-        decrees = decrees_issue(decree_date=decree_date, user=user)
+        decrees = decrees_issue(decree_date=decree_date, user=user, office=office)
         if passphrase is not None:
             for decree in decrees:
                 for job in decree.jobs.all():

@@ -246,7 +246,8 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
     )
     already = {p.column for p in errors[errors_before:]}
     try:
-        person.full_clean(validate_unique=False, validate_constraints=False)
+        # The office is the row's kelurahan's, given when the import writes (importing._offices_of_rows).
+        person.full_clean(exclude=["office"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
             column = fmt.PERSON_FIELD_COLUMNS.get(field_name)

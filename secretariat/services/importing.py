@@ -9,13 +9,14 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from kelurahan.models import Kelurahan
 
-from ..models import Appointment, ElectionPeriod, Person
+from ..models import Appointment, ElectionPeriod, Office, Person
 from ..models.appointment import ROLE_LABELS
 from . import roster_format as fmt
 from .bulk_copy import analyze, create_with_history
@@ -335,8 +336,24 @@ def _active_holders(candidates: list[Candidate], period):
     return by_post, by_nik
 
 
+def _offices_of_rows(rows) -> dict[str, int]:
+    """Kabupaten/kota code -> its office's id, for every row's kelurahan (each must have an office)."""
+    regencies = {row.kelurahan.pk[:5] for row in rows if row.kelurahan is not None}
+    offices = dict(Office.objects.filter(regency_id__in=regencies).values_list("regency_id", "pk"))
+    missing = sorted(regencies - offices.keys())
+    if missing:
+        raise ValidationError(
+            "Kabupaten/kota berikut belum punya kantor KPU di aplikasi: " + ", ".join(missing) + "."
+        )
+    return offices
+
+
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
+    office_ids = _offices_of_rows(result.rows)
+    for row in result.rows:
+        if row.person_action == "baru":
+            row.person.office_id = office_ids[row.kelurahan.pk[:5]]
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)
@@ -358,6 +375,7 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             person=row.person,
             kelurahan=row.kelurahan,
             role=row.role,
+            office_id=office_ids[row.kelurahan.pk[:5]],
             period=period,
             start_date=period.term_start,
             lurah_decree_number=row.lurah_decree_number,

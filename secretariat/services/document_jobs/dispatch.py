@@ -25,11 +25,14 @@ log = logging.getLogger(__name__)
 
 
 def job_create(
-    *, kind: str, documents: Iterable[Document], user=None, decree: Decree | None = None
+    *, kind: str, office, documents: Iterable[Document], user=None, decree: Decree | None = None
 ) -> GenerationJob:
-    """A job of `kind` for the unsaved `documents` (saved here, with their ids set), sent after commit."""
+    """`office`'s job of `kind` for the unsaved `documents` (saved here, with their ids set), sent after
+    commit."""
     documents = list(documents)
-    job = GenerationJob.objects.create(kind=kind, decree=decree, total=len(documents), requested_by=user)
+    job = GenerationJob.objects.create(
+        kind=kind, office=office, decree=decree, total=len(documents), requested_by=user
+    )
     for document in documents:
         document.job = job
     Document.objects.bulk_create(documents)

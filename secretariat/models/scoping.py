@@ -1,0 +1,80 @@
+"""Which office's rows a user may see: the one rule, used by every admin page, selector and service.
+
+- A superuser works for the whole deployment: every office.
+- A staff member of a KPU Kabupaten/Kota office: that office only.
+- A staff member of a KPU Provinsi office: the province's kabupaten/kota offices (read-only: their group
+  is the viewer's, see roles.py) and the provincial office itself.
+- Anybody else (a member of the portal, an account without a membership): no office.
+
+Every model that belongs to an office has a queryset made by `office_scoped(path)`, where `path` reaches
+the owning office ("office", "appointment__office", "job__office"). `Model.objects.visible_to(user)` is
+the only way staff-facing code narrows rows; pps_admin.admin_scope applies it to every admin page,
+autocomplete and form choice, and the regions (kelurahan app) get the same rule through kelurahan.scope.
+"""
+
+from django.db import models
+
+from .office import Office, OfficeKind, StaffMembership
+
+_CACHE_ATTR = "_pps_visible_office_ids"
+
+
+def user_office(user) -> Office | None:
+    """The office `user` works for (their membership), or None (superusers without one, portal members)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    membership = StaffMembership.objects.select_related("office").filter(user_id=user.pk).first()
+    return membership.office if membership else None
+
+
+def visible_office_ids(user) -> frozenset[int] | None:
+    """The ids of the offices whose rows `user` may see; None means every office. Cached on the user object,
+    which Django builds once per request, so a page asks the database once."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    office = user_office(user) if user.is_staff else None
+    if office is None:
+        ids = frozenset()
+    elif office.kind == OfficeKind.PROVINCE:
+        ids = frozenset([office.pk, *office.children.values_list("pk", flat=True)])
+    else:
+        ids = frozenset([office.pk])
+    setattr(user, _CACHE_ATTR, ids)
+    return ids
+
+
+def visible_regency_codes(user) -> frozenset[str] | None:
+    """The kabupaten/kota codes of the offices `user` may see (None: all), for the regions' own lists."""
+    ids = visible_office_ids(user)
+    if ids is None:
+        return None
+    return frozenset(
+        Office.objects.filter(pk__in=ids, regency__isnull=False).values_list("regency_id", flat=True)
+    )
+
+
+class OfficeScopedQuerySet(models.QuerySet):
+    office_path = "office"
+
+    def of_office(self, office):
+        return self.filter(**{self.office_path: office})
+
+    def visible_to(self, user):
+        ids = visible_office_ids(user)
+        if ids is None:
+            return self
+        if not ids:
+            return self.none()
+        return self.filter(**{f"{self.office_path}__in": sorted(ids)})
+
+
+def office_scoped(path: str, base: type[models.QuerySet] = models.QuerySet) -> type[OfficeScopedQuerySet]:
+    """A queryset class for a model whose office is at `path`; `base` keeps the model's own methods."""
+    bases = (OfficeScopedQuerySet,) if base is models.QuerySet else (OfficeScopedQuerySet, base)
+    name = "OfficeScoped" + "".join(part.title() for part in path.split("__")) + base.__name__
+    return type(name, bases, {"office_path": path})
