@@ -9,8 +9,9 @@ by the admin's `history_masked_fields` (NIK, NIP: the full value is never needed
 import datetime as dt
 from collections.abc import Callable
 
+from django.contrib.admin.utils import unquote
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -69,10 +70,22 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._visible_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _visible_or_404(self, request, object_id) -> None:
+        """simple-history finds a record's versions by id alone (and falls back to the last version of an
+        object it cannot find): the history of a row outside the user's scope (another office's) must not
+        be reachable by typing its id. Records here are never deleted, so there is no fallback to keep."""
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("Data tidak ditemukan.")
 
     def history_view_title(self, request, obj):
         return f"Riwayat perubahan: {obj}"

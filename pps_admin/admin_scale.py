@@ -165,11 +165,17 @@ class LargeTableAdminMixin(IndexedSearchMixin):
     """For the admin lists of tables that grow with the country (people, appointments, pacts, regions):
     indexed search, the row estimate instead of a count when unfiltered, no second full count.
 
-    The model admin's own queryset is taken as the whole table: its `get_queryset` may join and prefetch
-    but not filter, and a list filter narrows the list only when its parameter is in the query string."""
+    The model admin's own queryset is taken as the whole table when `sees_whole_table(request)` says so
+    (a superuser's; ScopedAdminMixin narrows everyone else's): its `get_queryset` may join and prefetch
+    but not otherwise filter, and a list filter narrows the list only when its parameter is in the query
+    string."""
 
     show_full_result_count = False
     paginator = LargeTablePaginator
+
+    def sees_whole_table(self, request) -> bool:
+        """Whether this user's list is the whole table (ScopedAdminMixin narrows it for most users)."""
+        return True
 
     def get_changelist(self, request, **kwargs):
         return SearchedChangeList
@@ -182,7 +188,7 @@ class LargeTableAdminMixin(IndexedSearchMixin):
             per_page,
             orphans,
             allow_empty_first_page,
-            whole_table=not filtered,
+            whole_table=not filtered and self.sees_whole_table(request),
             page_hint=request.GET.get(PAGE_VAR),
         )
 

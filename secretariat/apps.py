@@ -9,10 +9,11 @@ class SecretariatConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models and what uses them load only once the app registry is ready.
         from kelurahan.scope import register_region_rule
+        from pps_admin.admin_scope import register_write_rule
 
         from . import tasks  # noqa: F401 (registers the Celery tasks, which the engine looks up by name)
         from .models import DocumentKind, JobKind
-        from .models.scoping import visible_regency_codes
+        from .models.scoping import may_write, visible_regency_codes
         from .roles import ensure_staff_groups
         from .services import decree_documents as decree
         from .services.document_jobs import register_document_kind, register_job_kind
@@ -21,6 +22,7 @@ class SecretariatConfig(AppConfig):
         post_migrate.connect(ensure_staff_groups, dispatch_uid="secretariat.ensure_staff_groups")
         # Staff see the regions of their own office(s) only (kelurahan.scope).
         register_region_rule(visible_regency_codes)
+        register_write_rule(may_write)
         register_document_kind(
             DocumentKind.KEPUTUSAN,
             render=decree.keputusan_render,

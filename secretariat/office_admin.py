@@ -1,21 +1,34 @@
 """Admin forms of the rows an office owns: which office a new row belongs to.
 
-A staff member never chooses: what they add is their own office's. A superuser chooses only when the
-deployment has more than one kabupaten/kota office (`make run` and a single-office install have one, which
-is taken). Once saved, a row stays with its office: the field is never offered on a change form.
+A staff member of a kabupaten/kota office never chooses: what they add is their own office's (provincial
+staff only read, see scoping.may_write). A superuser chooses, among kabupaten/kota offices, only when the
+deployment has more than one (`make run` and a single-office install have one, which is taken). Once saved,
+a row stays with its office: the field is never offered on a change form. The form knows the office before
+it validates, so the per-office unique rules (one sequence per office and year, one active template per
+office) are form errors, not database errors.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from .models import Office
+from .models import Office, OfficeKind
 from .models.scoping import user_office
 
 OFFICE_FIELDSET = ("Kantor", {"fields": ["office"]})
+_REQUEST_ATTR = "_pps_new_row_office"
 
 
 def office_for_new_row(request) -> Office | None:
-    """The office a row added by this request belongs to, or None when a superuser must pick it."""
-    return user_office(request.user) or Office.sole()
+    """The office a row added by this request belongs to, or None (a superuser must pick it; anybody else
+    without a kabupaten/kota office adds nothing). Asked once per request."""
+    if not hasattr(request, _REQUEST_ATTR):
+        user = request.user
+        if user.is_superuser:
+            office = user_office(user) or Office.sole()
+        else:
+            office = user_office(user)
+            office = office if office is not None and office.kind == OfficeKind.REGENCY else None
+        setattr(request, _REQUEST_ATTR, office)
+    return getattr(request, _REQUEST_ATTR)
 
 
 def _asks_office(request, obj) -> bool:
@@ -36,9 +49,41 @@ class OfficeOwnedAdminMixin:
         exclude = list(super().get_exclude(request, obj) or [])
         return exclude if _asks_office(request, obj) else [*exclude, "office"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            kwargs["queryset"] = Office.objects.filter(kind=OfficeKind.REGENCY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        office = office_for_new_row(request) if obj is None else None
+        return type(form.__name__, (OfficeKnownForm, form), {"new_row_office": office})
+
     def save_model(self, request, obj, form, change):
         office_set(request, obj)
         super().save_model(request, obj, form, change)
+
+
+class OfficeKnownForm:
+    """Mixed in before the admin's form class by OfficeOwnedAdminMixin.get_form."""
+
+    new_row_office: Office | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.office_id is None and self.new_row_office is not None:
+            self.instance.office = self.new_row_office
+
+    def validate_unique(self):
+        super().validate_unique()
+        # The form leaves out `office`, and Django then skips every unique rule that names it.
+        if "office" in self.fields or self.instance.office_id is None or self.errors:
+            return
+        try:
+            self.instance.validate_unique()
+            self.instance.validate_constraints()
+        except ValidationError as exc:
+            self.add_error(None, exc.messages)
 
 
 class OfficeOwnedInlineMixin:

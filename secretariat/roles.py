@@ -13,8 +13,9 @@ from django.db.models import Q
 OPERATOR = "Operator KPU"
 VIEWER = "Pengamat KPU"
 APPS = ("kelurahan", "secretariat", "integrity")
-# Legal text is the superusers' (their admin classes also refuse everyone else).
-SUPERUSER_ONLY_MODELS = ("decreetemplate", "pacttext")
+# Legal text is the superusers' (their admin classes also refuse everyone else), and so is what all offices
+# share or what decides who works where: the election period, the offices, staff memberships.
+SUPERUSER_ONLY_MODELS = ("decreetemplate", "pacttext", "electionperiod", "office", "staffmembership")
 
 
 def ensure_staff_groups(**kwargs) -> None:

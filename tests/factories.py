@@ -6,6 +6,7 @@ import itertools
 from kelurahan.models import Kelurahan
 from secretariat import identity
 from secretariat.models import Appointment, ElectionPeriod, Office, Person, StaffMembership
+from secretariat.models.scoping import forget_scope
 
 _serial = itertools.count(1)
 
@@ -39,6 +40,7 @@ def office(code: str = HOME_OFFICE) -> Office:
 def join_office(user, code: str = HOME_OFFICE):
     """Make `user` staff of the office `code` (every non-superuser staff account belongs to one)."""
     StaffMembership.objects.update_or_create(user=user, defaults={"office": office(code)})
+    forget_scope(user)
     return user
 
 

@@ -9,15 +9,17 @@ def forwards(apps, schema_editor):
     home = apps.get_model("secretariat", "Office").objects.get(code="64.71")
     Ceremony = apps.get_model("integrity", "Ceremony")
     Invited = Ceremony.expected.through
-    Ceremony.objects.update(
+    Ceremony.objects.filter(office__isnull=True).update(
         office=Subquery(
-            Invited.objects.filter(ceremony=OuterRef("pk")).values("appointment__office")[:1]
+            Invited.objects.filter(ceremony=OuterRef("pk"))
+            .order_by("appointment__office")
+            .values("appointment__office")[:1]
         )
     )
     Ceremony.objects.filter(office__isnull=True).update(office=home)
-    apps.get_model("integrity", "PactText").objects.update(office=home)
+    apps.get_model("integrity", "PactText").objects.filter(office__isnull=True).update(office=home)
     historical = apps.get_model("integrity", "HistoricalCeremony")
-    historical.objects.update(
+    historical.objects.filter(office__isnull=True).update(
         office=Subquery(Ceremony.objects.filter(pk=OuterRef("id")).values("office")[:1])
     )
     historical.objects.filter(office__isnull=True).update(office=home)

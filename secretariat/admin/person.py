@@ -76,14 +76,15 @@ class PersonAdmin(
     search_fields = ["name", "=nik", "appointments__kelurahan__name"]
     list_per_page = 50
     inlines = [AppointmentInline]
-    readonly_fields = ["created_at", "updated_at"]
+    # The portal account is made by the "Buat akun portal" action, never picked: a picked account could be
+    # anybody's (another office's staff, a superuser), whose password the reset action would then replace.
+    readonly_fields = ["user", "created_at", "updated_at"]
     fieldsets = [
         ("Identitas", {"fields": ["nik", "name", "gender", "birth_place", "birth_date", "loaded_version"]}),
         ("Kepegawaian", {"fields": ["employment_status", "nip"]}),
         ("Kontak", {"fields": ["phone", "email", "address"]}),
         ("Akun", {"fields": ["user", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    raw_id_fields = ["user"]
     history_masked_fields = {"nik": identity.mask_nik, "nip": identity.mask_nip}
     actions = ["create_portal_accounts", "reset_portal_password"]
 

@@ -2,8 +2,8 @@
 
 A database that also holds rows of other kabupaten/kota (a load-test copy) gets an office for each one that
 has appointments; every row is given the office its appointments lie in, and the rest (templates, sequences,
-key dates) Balikpapan's. Staff accounts (not superusers) become Balikpapan's staff. Reversing clears nothing
-that existed before: it deletes the memberships and offices this step made.
+key dates) Balikpapan's. Staff accounts (not superusers) become Balikpapan's staff. Only rows without an
+office are filled, so running it again changes nothing. Reversible while a single office holds the data.
 """
 
 from django.db import migrations
@@ -62,13 +62,15 @@ def forwards(apps, schema_editor):
     Appointment = apps.get_model("secretariat", "Appointment")
     home = Office.objects.get(code=HOME)
     for office in Office.objects.filter(kind="kabkota"):
-        Appointment.objects.filter(kelurahan__code__startswith=f"{office.code}.").update(office=office)
+        Appointment.objects.filter(
+            office__isnull=True, kelurahan__code__startswith=f"{office.code}."
+        ).update(office=office)
 
     latest_office = (
         Appointment.objects.filter(person=OuterRef("pk")).order_by("-start_date", "-pk").values("office")[:1]
     )
     Person = apps.get_model("secretariat", "Person")
-    Person.objects.update(office=Subquery(latest_office))
+    Person.objects.filter(office__isnull=True).update(office=Subquery(latest_office))
     Person.objects.filter(office__isnull=True).update(office=home)
 
     Decree = apps.get_model("secretariat", "Decree")
@@ -76,12 +78,12 @@ def forwards(apps, schema_editor):
     first_listed = DecreeEntry.objects.filter(decree=OuterRef("pk")).order_by("position").values(
         "appointment__office"
     )[:1]
-    Decree.objects.update(office=Subquery(first_listed))
+    Decree.objects.filter(office__isnull=True).update(office=Subquery(first_listed))
     Decree.objects.filter(office__isnull=True).update(office=home)
 
     GenerationJob = apps.get_model("secretariat", "GenerationJob")
     Document = apps.get_model("secretariat", "Document")
-    GenerationJob.objects.filter(decree__isnull=False).update(
+    GenerationJob.objects.filter(office__isnull=True, decree__isnull=False).update(
         office=Subquery(Decree.objects.filter(pk=OuterRef("decree_id")).values("office")[:1])
     )
     GenerationJob.objects.filter(office__isnull=True).update(
@@ -94,13 +96,13 @@ def forwards(apps, schema_editor):
     GenerationJob.objects.filter(office__isnull=True).update(office=home)
 
     for name in ("DecreeTemplate", "DecreeNumberSequence", "KeyDate"):
-        apps.get_model("secretariat", name).objects.update(office=home)
+        apps.get_model("secretariat", name).objects.filter(office__isnull=True).update(office=home)
 
     # The history keeps the office a row has now: it had no other before offices existed.
     for name in ("Person", "Appointment", "Decree", "DecreeTemplate"):
         model = apps.get_model("secretariat", name)
         historical = apps.get_model("secretariat", f"Historical{name}")
-        historical.objects.update(
+        historical.objects.filter(office__isnull=True).update(
             office=Subquery(model.objects.filter(pk=OuterRef("id")).values("office")[:1])
         )
         historical.objects.filter(office__isnull=True).update(office=home)
@@ -114,19 +116,14 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    apps.get_model("secretariat", "StaffMembership").objects.all().delete()
-    for name in ("Person", "Appointment", "Decree", "DecreeTemplate"):
-        apps.get_model("secretariat", f"Historical{name}").objects.update(office=None)
-    for name in (
-        "Person",
-        "Appointment",
-        "Decree",
-        "DecreeTemplate",
-        "DecreeNumberSequence",
-        "KeyDate",
-        "GenerationJob",
-    ):
-        apps.get_model("secretariat", name).objects.update(office=None)
+    """Going back drops the office columns (0025): only possible while one kabupaten/kota office holds the
+    data, since numbers and pact versions were unique over the whole database before offices."""
+    Office = apps.get_model("secretariat", "Office")
+    if Office.objects.filter(kind="kabkota").count() > 1:
+        raise RuntimeError(
+            "More than one KPU office holds data: their decree numbers and pact versions may repeat, which "
+            "the schema before offices cannot store. Not reversible."
+        )
 
 
 class Migration(migrations.Migration):

@@ -166,8 +166,10 @@ class Appointment(models.Model):
         # A full save of a row already stored writes every field but `in_issued_decree`: an instance loaded
         # before a decree listed it (an "Akhiri" form, a service handed an old object) would otherwise
         # write its stale value back over what the decree's transaction set.
-        if self.kelurahan_id:
+        if self.kelurahan_id and (self.office_id is None or self.kelurahan_id != self._loaded_kelurahan_id):
             self.office_id = office_id_of_kelurahan(self.kelurahan_id) or self.office_id
+            if kwargs.get("update_fields") is not None and "kelurahan" in kwargs["update_fields"]:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "office"]
         stored = not self._state.adding and not kwargs.get("force_insert")
         if stored and not args and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
@@ -176,6 +178,15 @@ class Appointment(models.Model):
                 if not field.primary_key and field.name != "in_issued_decree"
             ]
         super().save(*args, **kwargs)
+        self._loaded_kelurahan_id = self.kelurahan_id
+
+    _loaded_kelurahan_id = None  # as read from the database (from_db): its office needs no new look-up
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_kelurahan_id = instance.__dict__.get("kelurahan_id")
+        return instance
 
     @property
     def is_active(self) -> bool:
@@ -191,10 +202,28 @@ class Appointment(models.Model):
             errors["end_date"] = "Isi tanggal berhenti bila ada alasan berhenti."
         if self.lurah_decree_date and self.start_date and self.lurah_decree_date > self.start_date:
             errors["lurah_decree_date"] = "Keputusan Lurah harus terbit sebelum mulai bertugas."
-        if self.kelurahan_id and office_id_of_kelurahan(self.kelurahan_id) is None:
+        moved = (
+            self._loaded_kelurahan_id
+            and self.kelurahan_id
+            and self.kelurahan_id[:5] != self._loaded_kelurahan_id[:5]
+        )
+        if moved:
+            # Its decrees, pacts and documents belong to the office it was in: a post does not change office.
+            errors["kelurahan"] = (
+                "Kelurahan hanya dapat diganti dengan kelurahan di kabupaten/kota yang sama."
+            )
+        elif self.kelurahan_id and office_id_of_kelurahan(self.kelurahan_id) is None:
             errors["kelurahan"] = (
                 f"Kabupaten/kota kelurahan ini ({self.kelurahan_id[:5]}) belum punya kantor KPU di aplikasi. "
                 f"Buat dulu: manage.py create_office {self.kelurahan_id[:5]}."
+            )
+        elif (
+            self.kelurahan_id
+            and self.person_id
+            and self.person.office_id != office_id_of_kelurahan(self.kelurahan_id)
+        ):
+            errors["person"] = (
+                "Orang ini terdaftar di kantor KPU lain; ia tidak dapat diangkat di kelurahan ini."
             )
         if errors:
             raise ValidationError(errors)

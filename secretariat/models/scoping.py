@@ -19,6 +19,11 @@ from .office import Office, OfficeKind, StaffMembership
 _CACHE_ATTR = "_pps_visible_office_ids"
 
 
+def forget_scope(user) -> None:
+    """Drop what `visible_office_ids` cached on this user object (after their membership changed)."""
+    user.__dict__.pop(_CACHE_ATTR, None)
+
+
 def user_office(user) -> Office | None:
     """The office `user` works for (their membership), or None (superusers without one, portal members)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -48,6 +53,17 @@ def visible_office_ids(user) -> frozenset[int] | None:
     return ids
 
 
+def may_write(user) -> bool:
+    """Whether `user` may change rows at all (their group then says which): superusers and staff of a
+    kabupaten/kota office; a provincial office's staff only read."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    office = user_office(user) if user.is_staff else None
+    return office is not None and office.kind == OfficeKind.REGENCY
+
+
 def visible_regency_codes(user) -> frozenset[str] | None:
     """The kabupaten/kota codes of the offices `user` may see (None: all), for the regions' own lists."""
     ids = visible_office_ids(user)
@@ -63,6 +79,9 @@ class OfficeScopedQuerySet(models.QuerySet):
 
     def of_office(self, office):
         return self.filter(**{self.office_path: office})
+
+    def sees_everything(self, user) -> bool:
+        return visible_office_ids(user) is None
 
     def visible_to(self, user):
         ids = visible_office_ids(user)

@@ -116,7 +116,9 @@ def portal_passwords_reset_by_staff(*, people) -> list[HandoverRow]:
     in clear, shown once) naming each one's latest post. Those without an account, or who never held a
     post (nothing to name on the slip), are skipped."""
     rows = []
-    for person in people.filter(user__isnull=False).select_related("user"):
+    # Only members' portal accounts: a staff or superuser account linked to a person is never reset here.
+    portal = people.filter(user__isnull=False, user__is_staff=False, user__is_superuser=False)
+    for person in portal.select_related("user"):
         post = person.appointments.order_by("-start_date").select_related("kelurahan").first()
         if post is None:
             continue
