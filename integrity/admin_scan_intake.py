@@ -1,5 +1,5 @@
-"""Staff pages for the ceremony's scans: upload, preview of each page's match, confirm (issue #16.6).
-The rules are in services/scan_intake.py."""
+"""Staff pages for the ceremony's scans: upload, the reading's progress then the preview of each page's
+match, confirm (issue #16.6). The rules are in services/scan_intake.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,9 +15,10 @@ from .services import scan_intake
 
 PERMS = ("integrity.view_pact", "integrity.change_pact")
 TITLE = "Unggah pindaian pakta bertanda tangan"
+REFRESH_SECONDS = 2
 
 
-def _page(request, *, form, preview=None, confirm_form=None, outcome=None):
+def _page(request, *, form, preview=None, confirm_form=None, outcome=None, status=200):
     return TemplateResponse(
         request,
         "admin/integrity/pact/scan_intake.html",
@@ -29,12 +30,14 @@ def _page(request, *, form, preview=None, confirm_form=None, outcome=None):
             preview=preview,
             confirm_form=confirm_form,
             outcome=outcome,
+            refresh_seconds=REFRESH_SECONDS,
         ),
+        status=status,
     )
 
 
 def scan_intake_view(request):
-    """GET: the upload form. POST: the preview of every page, nothing attached yet."""
+    """GET: the upload form. POST: the pages kept for a worker to read, then the page that follows it."""
     require_perms(request, *PERMS)
     if request.method != "POST":
         return _page(request, form=ScanIntakeForm())
@@ -42,15 +45,28 @@ def scan_intake_view(request):
     if not form.is_valid():
         return _page(request, form=form)
     try:
-        preview = scan_intake.scan_intake_preview(uploads=form.cleaned_data["scans"], session=request.session)
+        token = scan_intake.scan_intake_upload(uploads=form.cleaned_data["scans"], session=request.session)
     except ValidationError as exc:
         form.add_error("scans", " ".join(exc.messages))
         return _page(request, form=form)
+    return redirect("admin:integrity_scan_intake_status", token=token)
+
+
+def scan_intake_status_view(request, token):
+    """While the worker reads: how far it is (the page reloads itself). Then the preview and the confirm
+    form, or why the pages could not be read."""
+    require_perms(request, *PERMS)
+    try:
+        preview = scan_intake.scan_intake_preview(token=token, session=request.session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("admin:integrity_scan_intake")
+    form = ScanIntakeForm()
     confirm_form = None
     if preview.token:
         initial = {**scan_intake.intake_signing_defaults(preview), "token": preview.token}
         confirm_form = ScanIntakeConfirmForm(initial=initial)
-    return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
+    return _page(request, form=form, preview=preview, confirm_form=confirm_form)
 
 
 @require_POST
@@ -61,7 +77,7 @@ def scan_intake_confirm_view(request):
     token = request.POST.get("token", "")
     try:
         if not confirm_form.is_valid():
-            preview = scan_intake.scan_intake_staged(token=token, session=request.session)
+            preview = scan_intake.scan_intake_preview(token=token, session=request.session)
             return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
         data = confirm_form.cleaned_data
         outcome = scan_intake.scan_intake_confirm(

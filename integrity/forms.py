@@ -1,9 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from pps_admin.scans.checks import MAX_SCAN_BYTES
 from pps_admin.text import validate_single_line
-
-from .services.scans import MAX_SCAN_BYTES
 
 
 class SignForm(forms.Form):

@@ -265,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "secretariat.tasks.requeue_abandoned_documents",
         "schedule": float(ABANDONED_SWEEP_SECONDS),
     },
+    # Staged uploads (imports, scans) abandoned past their lifetime (pps_admin/staging.py).
+    "sweep-staging": {"task": "pps_admin.sweep_staging", "schedule": 15 * 60.0},
 }
 
 # Electronic signature of every document (pps_admin/signing/, README "Signing"). SIGNER=local: the office's
