@@ -46,15 +46,17 @@ SCAN_DPI = 200
 # --- scans made from the rendered pages -------------------------------------------------------------
 
 
-def scanned(pdf_path, *, angle=2.5, quality=60) -> Image.Image:
-    """The first page as it comes back from a scanner: rasterised, slightly askew, JPEG-compressed."""
+def scanned(pdf_path, *, angle=2.5, quality=60, page=1) -> Image.Image:
+    """A page (the first) as it comes back from a scanner: rasterised, slightly askew, JPEG-compressed."""
     with tempfile.TemporaryDirectory() as folder:
         stem = Path(folder) / "page"
         subprocess.run(
-            ["pdftoppm", "-r", str(SCAN_DPI), "-singlefile", "-png", str(pdf_path), str(stem)], check=True
+            ["pdftoppm", "-r", str(SCAN_DPI), "-f", str(page), "-l", str(page), "-singlefile", "-png"]
+            + [str(pdf_path), str(stem)],
+            check=True,
         )
-        with Image.open(stem.with_suffix(".png")) as page:
-            tilted = page.convert("RGB").rotate(
+        with Image.open(stem.with_suffix(".png")) as raster:
+            tilted = raster.convert("RGB").rotate(
                 angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white"
             )
     return Image.open(io.BytesIO(jpeg_bytes(tilted, quality=quality)))

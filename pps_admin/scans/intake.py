@@ -13,6 +13,7 @@ read page's codes and problem), always replaced whole, so a reader never sees ha
 """
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -34,6 +35,12 @@ MANIFEST, STATUS = "manifest.json", "status.json"
 EXPIRED = "Pratinjau pindaian sudah kedaluwarsa atau sudah disimpan. Unggah ulang pindaiannya."
 ALREADY = "Pindaian ini sudah disimpan (formulir terkirim dua kali); tidak ada yang dilampirkan lagi."
 NOT_READY = "Pindaian masih dibaca; tunggu sampai pratinjaunya tampil."
+NO_BROKER = (
+    "Pembaca pindaian di server sedang tidak dapat dihubungi; tidak ada yang disimpan. "
+    "Coba unggah lagi beberapa menit lagi, atau hubungi pengelola aplikasi."
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,7 +76,15 @@ def scans_stage(*, uploads, purpose: str, session: MutableMapping) -> str:
         entries.append({"number": page.number, "label": page.label, "extension": page.extension})
     _write(folder / MANIFEST, {"purpose": purpose, "pages": entries})
     _write(folder / STATUS, {"state": READING, "done": 0, "error": "", "read": {}})
-    current_app.send_task(READ_TASK, args=[token])
+    try:
+        # The registered task (pps_admin/tasks.py, imported by PpsAdminConfig.ready): run in-process when
+        # CELERY_TASK_ALWAYS_EAGER is set, like the document jobs.
+        current_app.tasks[READ_TASK].apply_async((token,), retry=False)
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        log.warning("Broker unreachable (%s): scan upload not queued", type(exc).__name__)
+        SCANS.discard(token)
+        SCANS.forget(token, session)
+        raise ValidationError(NO_BROKER, code="broker") from None
     return token
 
 

@@ -19,6 +19,7 @@ from .documents import (
 )
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
+from .receipt import PetikanReceipt
 
 __all__ = [
     "Decree",
@@ -36,6 +37,7 @@ __all__ = [
     "JobStatus",
     "KeyDate",
     "Paper",
+    "PetikanReceipt",
     "Appointment",
     "ElectionPeriod",
     "EmploymentStatus",
