@@ -81,11 +81,11 @@ def test_each_receipt_page_is_matched_to_its_petikan_and_every_other_page_listed
     assert "halaman 1 unggahan ini" in preview.pages[3].message
     assert not PetikanReceipt.objects.exists()  # a preview keeps nothing
 
-    kept, listed = receipts.receipts_confirm(
+    outcome = receipts.receipts_confirm(
         token=preview.token, session=session, received_date=HANDOVER, user=staff_user
     )
-    assert [r.document.pk for r in kept] == [p["hendra"].pk, p["siti"].pk]
-    assert len(listed) == 4
+    assert [r.document.pk for r in outcome.attached] == [p["hendra"].pk, p["siti"].pk]
+    assert len(outcome.problems) == 4
     for name in ("hendra", "siti"):
         receipt = PetikanReceipt.objects.get(document=p[name])
         stored = Path(receipt.scan.path).read_bytes()

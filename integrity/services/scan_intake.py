@@ -11,13 +11,14 @@ transaction does not commit.
 """
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from pps_admin.scans.intake import EXPIRED, StagedScan, scans_claim, scans_stage, scans_staged
+from pps_admin.scans.intake import EXPIRED as EXPIRED  # the preview's refusal, named here for callers
+from pps_admin.scans.intake import StagedScan, scans_stage
 from pps_admin.scans.pages import ScanPage
+from pps_admin.scans.results import IntakeOutcome, IntakePreview, PageResult, scans_confirm, scans_preview
 from pps_admin.staging import SCANS
 from secretariat.check_code import grouped
 from secretariat.models import DocumentKind, DocumentStatus
@@ -27,8 +28,6 @@ from secretariat.services.verification import KIND_LABELS
 
 from ..models import Ceremony, Pact
 from .pacts import pact_signature_record, signing_defaults
-
-__all__ = ["EXPIRED", "PURPOSE", "scan_intake_upload", "scan_intake_preview", "scan_intake_confirm"]
 
 PURPOSE = "pakta"
 SESSION_KEY = SCANS.session_key
@@ -48,48 +47,21 @@ VERDICTS = {
 }
 
 
-@dataclass
-class PageResult:
-    number: int
-    label: str
-    verdict: str
-    message: str
-    pact: Pact | None = None
-
+class PactPage(PageResult):
     @property
-    def attaches(self) -> bool:
-        return self.verdict == ATTACH
-
-
-@dataclass
-class IntakePreview:
-    pages: list[PageResult]
-    token: str | None  # None: no page would be attached
-    staged: StagedScan | None = None
-
-    @property
-    def matched(self) -> list[PageResult]:
-        return [page for page in self.pages if page.attaches]
-
-    @property
-    def problems(self) -> list[PageResult]:
-        return [page for page in self.pages if not page.attaches]
-
-
-@dataclass
-class IntakeOutcome:
-    attached: list[PageResult]
-    problems: list[PageResult]
+    def pact(self) -> Pact | None:
+        return self.record
 
 
 # --- classifying ------------------------------------------------------------------------------------
 
 
-def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -> PageResult:
-    return PageResult(page.number, page.label, verdict, VERDICTS[verdict].format(**details), pact)
+def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -> PactPage:
+    message = VERDICTS[verdict].format(**details)
+    return PactPage(page.number, page.label, verdict, message, pact, verdict == ATTACH)
 
 
-def pages_classify(pages: list[ScanPage]) -> list[PageResult]:
+def pages_classify(pages: list[ScanPage]) -> list[PactPage]:
     """Each page's verdict against the database as it is now (the caller locks the pacts if it writes)."""
     found = pages_codes(pages)
     documents = documents_of(
@@ -117,7 +89,7 @@ def pages_classify(pages: list[ScanPage]) -> list[PageResult]:
     return results
 
 
-def _pact_result(page: ScanPage, pact: Pact, first_page_of: dict[int, int]) -> PageResult:
+def _pact_result(page: ScanPage, pact: Pact, first_page_of: dict[int, int]) -> PactPage:
     if pact.pk in first_page_of:
         return _result(page, "ganda", pact, first=first_page_of[pact.pk])
     first_page_of[pact.pk] = page.number
@@ -143,11 +115,7 @@ def scan_intake_upload(*, uploads, session: MutableMapping) -> str:
 def scan_intake_preview(*, token: str, session: MutableMapping) -> IntakePreview:
     """The preview kept under `token`: every page classified when the worker has read them all (token None
     when no page would be attached), else no pages yet and `staged` telling how far the reading is."""
-    staged = scans_staged(token=token, purpose=PURPOSE, session=session)
-    if not staged.ready:
-        return IntakePreview([], None, staged)
-    results = pages_classify(staged.pages)
-    return IntakePreview(results, token if any(r.attaches for r in results) else None, staged)
+    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=pages_classify)
 
 
 def intake_signing_defaults(preview: IntakePreview) -> dict:
@@ -163,26 +131,15 @@ def scan_intake_confirm(
     """Store each page previewed under `token` that still matches an unsigned pact as that pact's scan and
     mark the pact signed on `signed_date` at `signed_place`, all in one transaction (audited as a single
     signature is); every other page is reported. The preview is used once: a second submit is refused."""
-    staged = scans_claim(token=token, purpose=PURPOSE, session=session)
-    stored: list = []
-    try:
-        results = _attach(
-            staged, signed_date=signed_date, signed_place=signed_place, user=user, stored=stored
-        )
-    except BaseException:
-        for field in stored:  # the transaction rolled back: its files must not stay behind
-            field.storage.delete(field.name)
-        SCANS.release(token)
-        raise
-    SCANS.used(token, session)
-    return IntakeOutcome(
-        [result for result in results if result.attaches],
-        [result for result in results if not result.attaches],
-    )
+
+    def write(staged: StagedScan, stored: list) -> list[PactPage]:
+        return _attach(staged, signed_date=signed_date, signed_place=signed_place, user=user, stored=stored)
+
+    return scans_confirm(token=token, purpose=PURPOSE, session=session, write=write)
 
 
 @transaction.atomic
-def _attach(staged: StagedScan, *, signed_date, signed_place: str, user, stored: list) -> list[PageResult]:
+def _attach(staged: StagedScan, *, signed_date, signed_place: str, user, stored: list) -> list[PactPage]:
     codes = {code for code, _ in pages_codes(staged.pages).values() if code}
     # Locked before classifying, so what is checked is what is written.
     list(Pact.objects.select_for_update().filter(document__check_code__in=codes))

@@ -1,26 +1,21 @@
 """Staff pages for the signed Petikan receipts (issue #16.6): upload, the reading's progress then the
-preview, confirm with the handover date, each kept receipt's scan. The rules: services/petikan_receipts.py."""
+preview, confirm with the handover date (pps_admin/scans/views.py), and each kept receipt's scan. The rules
+are in services/petikan_receipts.py."""
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from pps_admin.scans import views
 from pps_admin.scans.fields import MultipleFileField
 from pps_admin.scans.pages import MAX_INTAKE_FILES
-from pps_admin.staff_pages import admin_context, file_download, require_perms
+from pps_admin.staff_pages import file_download, require_perms
 
 from ..models import Decree, PetikanReceipt
 from ..services import petikan_receipts as receipts
-
-PERMS = ("secretariat.view_decree", "secretariat.change_decree")
-TITLE = "Unggah pindaian tanda terima Petikan"
-REFRESH_SECONDS = 2
 
 
 class ReceiptUploadForm(forms.Form):
@@ -38,79 +33,45 @@ class ReceiptConfirmForm(forms.Form):
     )
 
     def clean_received_date(self):
+        # Checked here too (the service refuses it as well) so the message sits next to the date field.
         value = self.cleaned_data["received_date"]
         if value > timezone.localdate():
             raise forms.ValidationError(receipts.FUTURE_DATE)
         return value
 
 
-def _page(request, *, form, preview=None, confirm_form=None, outcome=None):
-    return TemplateResponse(
-        request,
-        "admin/secretariat/decree/receipts.html",
-        admin_context(
-            request,
-            TITLE,
-            opts=Decree._meta,
-            form=form,
-            preview=preview,
-            confirm_form=confirm_form,
-            outcome=outcome,
-            refresh_seconds=REFRESH_SECONDS,
-        ),
+def _confirm(request, data):
+    return receipts.receipts_confirm(
+        token=data["token"], session=request.session, received_date=data["received_date"], user=request.user
     )
 
 
-def receipts_view(request):
-    require_perms(request, *PERMS)
-    if request.method != "POST":
-        return _page(request, form=ReceiptUploadForm())
-    form = ReceiptUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, form=form)
-    try:
-        token = receipts.receipts_upload(uploads=form.cleaned_data["scans"], session=request.session)
-    except ValidationError as exc:
-        form.add_error("scans", " ".join(exc.messages))
-        return _page(request, form=form)
-    return redirect("admin:secretariat_receipts_status", token=token)
+PAGES = views.IntakePages(
+    perms=("secretariat.view_decree", "secretariat.change_decree"),
+    title="Unggah pindaian tanda terima Petikan",
+    opts=Decree._meta,
+    url_names=("secretariat_receipts", "secretariat_receipts_status", "secretariat_receipts_confirm"),
+    pages_template="admin/secretariat/decree/_receipt_pages.html",
+    texts={
+        "matched": "cocok dengan Petikan",
+        "intro": "Setiap tanda terima dikenali dari kode QR pada Petikan yang ditandatangani.",
+        "submit": "Simpan {count} tanda terima",
+        "done": "{count} tanda terima Petikan disimpan.",
+        "listed": "{count} halaman tidak disimpan (lihat daftar).",
+        "attached": "Disimpan",
+        "listed_heading": "Tidak disimpan",
+    },
+    upload_form=ReceiptUploadForm,
+    confirm_form=ReceiptConfirmForm,
+    upload=receipts.receipts_upload,
+    preview=receipts.receipts_preview,
+    confirm_initial=lambda preview: {"received_date": timezone.localdate()},
+    confirm=_confirm,
+)
 
-
-def receipts_status_view(request, token):
-    require_perms(request, *PERMS)
-    try:
-        preview = receipts.receipts_preview(token=token, session=request.session)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("admin:secretariat_receipts")
-    confirm_form = None
-    if preview.token:
-        confirm_form = ReceiptConfirmForm(initial={"token": token, "received_date": timezone.localdate()})
-    return _page(request, form=ReceiptUploadForm(), preview=preview, confirm_form=confirm_form)
-
-
-@require_POST
-def receipts_confirm_view(request):
-    require_perms(request, *PERMS)
-    confirm_form = ReceiptConfirmForm(request.POST)
-    try:
-        if not confirm_form.is_valid():
-            token = request.POST.get("token", "")
-            preview = receipts.receipts_preview(token=token, session=request.session)
-            return _page(request, form=ReceiptUploadForm(), preview=preview, confirm_form=confirm_form)
-        kept, listed = receipts.receipts_confirm(
-            token=confirm_form.cleaned_data["token"],
-            session=request.session,
-            received_date=confirm_form.cleaned_data["received_date"],
-            user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("admin:secretariat_receipts")
-    messages.success(request, f"{len(kept)} tanda terima Petikan disimpan.")
-    if listed:
-        messages.warning(request, f"{len(listed)} halaman tidak disimpan (lihat daftar).")
-    return _page(request, form=ReceiptUploadForm(), outcome={"attached": kept, "problems": listed})
+receipts_view = partial(views.upload_view, pages=PAGES)
+receipts_status_view = partial(views.status_view, pages=PAGES)
+receipts_confirm_view = partial(views.confirm_view, pages=PAGES)
 
 
 def receipt_scan_view(request, pk):

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -22,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pps_admin.scans.checks import scan_checked
-from pps_admin.scans.intake import StagedScan, scans_claim, scans_stage, scans_staged
+from pps_admin.scans.intake import StagedScan, scans_stage
 from pps_admin.scans.pages import ScanPage
-from pps_admin.staging import SCANS
+from pps_admin.scans.results import IntakeOutcome, IntakePreview, PageResult, scans_confirm, scans_preview
 
 from ..check_code import grouped
 from ..models import Document, DocumentKind, DocumentStatus, PetikanReceipt
@@ -47,36 +46,15 @@ VERDICTS = {
 }
 
 
-@dataclass
-class ReceiptPage:
-    number: int
-    label: str
-    verdict: str
-    message: str
-    document: Document | None = None
-
+class ReceiptPage(PageResult):
     @property
-    def attaches(self) -> bool:
-        return self.verdict == ATTACH
-
-
-@dataclass
-class ReceiptPreview:
-    pages: list[ReceiptPage]
-    token: str | None  # None: nothing would be kept (or not read yet)
-    staged: StagedScan
-
-    @property
-    def matched(self) -> list[ReceiptPage]:
-        return [page for page in self.pages if page.attaches]
-
-    @property
-    def problems(self) -> list[ReceiptPage]:
-        return [page for page in self.pages if not page.attaches]
+    def document(self) -> Document | None:
+        return self.record
 
 
 def _result(page: ScanPage, verdict: str, document=None, **details) -> ReceiptPage:
-    return ReceiptPage(page.number, page.label, verdict, VERDICTS[verdict].format(**details), document)
+    message = VERDICTS[verdict].format(**details)
+    return ReceiptPage(page.number, page.label, verdict, message, document, verdict == ATTACH)
 
 
 def receipt_pages_classify(pages: list[ScanPage]) -> list[ReceiptPage]:
@@ -126,32 +104,22 @@ def receipts_upload(*, uploads, session: MutableMapping) -> str:
     return scans_stage(uploads=uploads, purpose=PURPOSE, session=session)
 
 
-def receipts_preview(*, token: str, session: MutableMapping) -> ReceiptPreview:
-    staged = scans_staged(token=token, purpose=PURPOSE, session=session)
-    if not staged.ready:
-        return ReceiptPreview([], None, staged)
-    results = receipt_pages_classify(staged.pages)
-    return ReceiptPreview(results, token if any(r.attaches for r in results) else None, staged)
+def receipts_preview(*, token: str, session: MutableMapping) -> IntakePreview:
+    """The preview kept under `token`, once the worker has read every page (pps_admin/scans/results.py)."""
+    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=receipt_pages_classify)
 
 
-def receipts_confirm(
-    *, token: str, session: MutableMapping, received_date: dt.date, user
-) -> tuple[list[ReceiptPage], list[ReceiptPage]]:
+def receipts_confirm(*, token: str, session: MutableMapping, received_date: dt.date, user) -> IntakeOutcome:
     """Keep each page previewed under `token` that still matches a Petikan without a receipt as its receipt,
-    received on `received_date`, all in one transaction; (kept, listed). The preview is used once."""
+    received on `received_date`, all in one transaction; every other page is reported. The preview is used
+    once: a second submit is refused."""
     if received_date > timezone.localdate():
         raise ValidationError(FUTURE_DATE)
-    staged = scans_claim(token=token, purpose=PURPOSE, session=session)
-    stored: list = []
-    try:
-        results = _keep(staged, received_date=received_date, user=user, stored=stored)
-    except BaseException:
-        for field in stored:  # the transaction rolled back: its files must not stay behind
-            field.storage.delete(field.name)
-        SCANS.release(token)
-        raise
-    SCANS.used(token, session)
-    return [r for r in results if r.attaches], [r for r in results if not r.attaches]
+
+    def write(staged: StagedScan, stored: list) -> list[ReceiptPage]:
+        return _keep(staged, received_date=received_date, user=user, stored=stored)
+
+    return scans_confirm(token=token, purpose=PURPOSE, session=session, write=write)
 
 
 @transaction.atomic
