@@ -118,6 +118,13 @@ def test_a_future_handover_date_or_a_second_submit_keeps_nothing(petikan, staff_
             token=preview.token, session=session, received_date=dt.date(2999, 1, 1), user=staff_user
         )
     assert raised.value.messages == [receipts.FUTURE_DATE]
+    with pytest.raises(ValidationError) as raised:  # before the decree was signed: a typo, refused whole
+        receipts.receipts_confirm(
+            token=preview.token, session=session, received_date=dt.date(2024, 6, 9), user=staff_user
+        )
+    decree = petikan["hendra"].decree
+    assert raised.value.messages == [receipts.BEFORE_DECREE.format(number=decree.number, date="10 Juni 2024")]
+    assert not PetikanReceipt.objects.exists()
     copy = {key: list(value) for key, value in session.items()}  # the second request's own session
     receipts.receipts_confirm(token=preview.token, session=session, received_date=HANDOVER, user=staff_user)
     with pytest.raises(ValidationError) as raised:

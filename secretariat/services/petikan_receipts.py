@@ -34,6 +34,9 @@ from .verification import KIND_LABELS
 PURPOSE = "tanda_terima_petikan"
 ATTACH = "simpan"
 FUTURE_DATE = "Tanggal serah terima tidak boleh di masa depan."
+BEFORE_DECREE = (
+    "Tanggal serah terima tidak boleh sebelum tanggal Keputusan {number} ({date}); tidak ada yang disimpan."
+)
 VERDICTS = {
     **PAGE_VERDICTS,
     ATTACH: "Akan disimpan sebagai tanda terima Petikan ini.",
@@ -129,6 +132,12 @@ def _keep(staged: StagedScan, *, received_date: dt.date, user, stored: list) -> 
     list(Document.objects.select_for_update().filter(check_code__in=codes, kind=DocumentKind.PETIKAN))
     results = receipt_pages_classify(staged.pages)
     by_number = {page.number: page for page in staged.pages}
+    decrees = [result.document.decree for result in results if result.attaches]
+    early = [decree for decree in decrees if received_date < decree.decree_date]
+    if early:
+        raise ValidationError(
+            BEFORE_DECREE.format(number=early[0].number, date=indonesian_date(early[0].decree_date))
+        )
     for result in results:
         if result.attaches:
             page = by_number[result.number]
