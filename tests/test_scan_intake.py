@@ -257,6 +257,23 @@ def test_a_pact_signed_by_someone_else_between_preview_and_confirm_is_reported_n
     assert (siti.signed_date, siti.signed_place, siti.scan.name) == (dt.date(2024, 6, 2), "X", "")
 
 
+def test_the_reading_goes_in_slices_each_continuing_where_the_last_stopped(rendered):
+    """The worker's task reads for a time budget, then queues the rest: here a budget of nothing, so one
+    page a slice. What a slice read stays read, and the preview is the same as in one go."""
+    (hendra, siti, *_), _ = rendered
+    session = {}
+    scan = pdf_of([scanned(hendra.document.file.path), blank_page(), scanned(siti.document.file.path)])
+    token = scan_intake.scan_intake_upload(uploads=[upload("a.pdf", scan)], session=session)
+    progress = []
+    while not intake.scans_read(token, budget_seconds=0):
+        staged = scan_intake.scan_intake_preview(token=token, session=session).staged
+        progress.append((staged.state, staged.done, staged.total))
+    assert progress == [("membaca", 1, 3), ("membaca", 2, 3)]
+    preview = scan_intake.scan_intake_preview(token=token, session=session)
+    assert verdicts(preview) == [("lampirkan", hendra.pk), ("tanpa_kode", None), ("lampirkan", siti.pk)]
+    assert intake.scans_read(token)  # read already: nothing more to do
+
+
 # --- through the staff pages ------------------------------------------------------------------------
 
 
