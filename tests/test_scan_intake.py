@@ -487,3 +487,17 @@ def test_a_broken_image_is_listed_as_a_page_storing_would_refuse(rendered):
     assert verdicts(preview) == [("tidak_sah", None)]
     assert preview.token is None
     assert preview.pages[0].message.endswith(scan_pages.scans.BROKEN_IMAGE)
+
+
+def test_a_reading_ended_by_the_task_time_limit_is_said_on_the_staff_page(staff_client):
+    """What the worker's task does when its soft time limit strikes (pps_admin/tasks.py): the page stops
+    reloading and says why; the pages are gone."""
+    response = staff_client.post(
+        reverse("admin:integrity_scan_intake"), {"scans": [upload("pindaian.pdf", _blank_pdf(2))]}
+    )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    intake.scans_fail(token, intake.TOO_SLOW)
+    page = staff_client.get(response["Location"]).content.decode()
+    assert intake.TOO_SLOW in page and 'http-equiv="refresh"' not in page
+    assert intake.scans_read(token)  # nothing left to read
+    assert {p.name for p in staging_files()} == {"manifest.json", "status.json"}

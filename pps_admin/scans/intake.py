@@ -40,6 +40,11 @@ NO_BROKER = (
     "Coba unggah lagi beberapa menit lagi, atau hubungi pengelola aplikasi."
 )
 
+TOO_SLOW = (
+    "Pembacaan pindaian berhenti karena terlalu lama; tidak ada yang disimpan. Pindai ulang dengan "
+    "resolusi 200-300 dpi, atau unggah dalam beberapa bagian."
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -120,6 +125,16 @@ def scans_read(token: str, *, budget_seconds: float | None = None) -> bool:
             if budget_seconds is not None and time.monotonic() - started > budget_seconds:
                 return status["done"] == len(manifest["pages"]) and _finish(folder, status)
     return _finish(folder, status)
+
+
+def scans_fail(token: str, error: str) -> None:
+    """End the reading of the entry with `error` for the staff page (its pages are removed)."""
+    folder = SCANS.path(token)
+    try:
+        status = json.loads((folder / STATUS).read_text())
+    except FileNotFoundError:
+        return
+    _fail(folder, status, error)
 
 
 def scans_staged(*, token: str, purpose: str, session: MutableMapping) -> StagedScan:

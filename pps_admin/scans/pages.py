@@ -2,7 +2,7 @@
 checked and its QR codes read.
 
 Cutting (`upload_pages`) is quick and runs in the request, so a hostile or oversized upload is refused at
-once; reading (`page_read`) costs about a second and a half a page and runs in a worker (intake.py). Each page
+once; reading (`page_read`) costs seconds a page (bench/RESULTS.md), in a worker (intake.py). Each page
 passes the checks of a single scan (checks.py: type from the content, 5 MB, pixel limit, no active PDF
 content, no data after an image's end), so a page that storing it would refuse is listed in the preview as
 a problem instead of failing the confirm step. A page is kept as the bytes later stored: a one-page PDF cut
@@ -35,7 +35,9 @@ MAX_INTAKE_PAGES = 150
 MAX_INTAKE_FILES = 100
 # 200 dpi: the footer QR code of a scan made at 200 dpi, JPEG quality 60, is read (tests/test_scan_intake.py).
 RASTER_DPI = 200
-TOOL_TIMEOUT_SECONDS = 60
+# A page takes seconds (bench/RESULTS.md); the limit only stops a file that makes a tool hang (and keeps the
+# worker's task inside its time limit, pps_admin/tasks.py).
+TOOL_TIMEOUT_SECONDS = 30
 
 NO_FILES = "Pilih berkas pindaian: satu PDF berisi semua halaman, atau beberapa foto/gambar."
 TOOLS_MISSING = (
