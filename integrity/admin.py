@@ -183,6 +183,11 @@ class PactAdmin(ScopedAdminMixin, LargeTableAdminMixin, ReadableHistoryAdmin):
                 wrap(scan_intake_views.scan_intake_confirm_view),
                 name="integrity_scan_intake_confirm",
             ),
+            path(
+                "pindaian/<str:token>/",
+                wrap(scan_intake_views.scan_intake_status_view),
+                name="integrity_scan_intake_status",
+            ),
             path("<int:pk>/pindaian/", wrap(views.scan_download_view), name="integrity_scan"),
             path("<int:pk>/pdf/", wrap(views.pact_pdf_view), name="integrity_pact_pdf"),
         ] + super().get_urls()

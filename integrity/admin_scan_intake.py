@@ -1,82 +1,49 @@
-"""Staff pages for the ceremony's scans: upload, preview of each page's match, confirm (issue #16.6).
-The rules are in services/scan_intake.py."""
+"""Staff pages for the ceremony's scans (issue #16.6): upload, the reading's progress then the preview of
+each page's match, confirm with the ceremony's date and place. The pages are pps_admin/scans/views.py's;
+the rules are in services/scan_intake.py."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
+from functools import partial
 
-from pps_admin.staff_pages import admin_context, require_perms
+from pps_admin.scans import views
 
 from .forms import ScanIntakeConfirmForm, ScanIntakeForm
 from .models import Pact
 from .services import scan_intake
 
-PERMS = ("integrity.view_pact", "integrity.change_pact")
-TITLE = "Unggah pindaian pakta bertanda tangan"
 
-
-def _page(request, *, form, preview=None, confirm_form=None, outcome=None):
-    return TemplateResponse(
-        request,
-        "admin/integrity/pact/scan_intake.html",
-        admin_context(
-            request,
-            TITLE,
-            opts=Pact._meta,
-            form=form,
-            preview=preview,
-            confirm_form=confirm_form,
-            outcome=outcome,
-        ),
+def _confirm(request, data):
+    return scan_intake.scan_intake_confirm(
+        token=data["token"],
+        session=request.session,
+        signed_date=data["signed_date"],
+        signed_place=data["signed_place"],
+        user=request.user,
     )
 
 
-def scan_intake_view(request):
-    """GET: the upload form. POST: the preview of every page, nothing attached yet."""
-    require_perms(request, *PERMS)
-    if request.method != "POST":
-        return _page(request, form=ScanIntakeForm())
-    form = ScanIntakeForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, form=form)
-    try:
-        preview = scan_intake.scan_intake_preview(uploads=form.cleaned_data["scans"], session=request.session)
-    except ValidationError as exc:
-        form.add_error("scans", " ".join(exc.messages))
-        return _page(request, form=form)
-    confirm_form = None
-    if preview.token:
-        initial = {**scan_intake.intake_signing_defaults(preview), "token": preview.token}
-        confirm_form = ScanIntakeConfirmForm(initial=initial)
-    return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
+PAGES = views.IntakePages(
+    perms=("integrity.view_pact", "integrity.change_pact"),
+    title="Unggah pindaian pakta bertanda tangan",
+    opts=Pact._meta,
+    url_names=("integrity_scan_intake", "integrity_scan_intake_status", "integrity_scan_intake_confirm"),
+    pages_template="admin/integrity/pact/_scan_pages.html",
+    texts={
+        "matched": "cocok dengan pakta",
+        "intro": "Setiap halaman dikenali dari kode QR di kakinya.",
+        "submit": "Lampirkan {count} pindaian dan tandai ditandatangani",
+        "done": "{count} pindaian dilampirkan; paktanya ditandai sudah ditandatangani.",
+        "listed": "{count} halaman tidak dilampirkan (lihat daftar).",
+        "attached": "Dilampirkan",
+        "listed_heading": "Tidak dilampirkan",
+    },
+    upload_form=ScanIntakeForm,
+    confirm_form=ScanIntakeConfirmForm,
+    upload=scan_intake.scan_intake_upload,
+    preview=scan_intake.scan_intake_preview,
+    confirm_initial=scan_intake.intake_signing_defaults,
+    confirm=_confirm,
+)
 
-
-@require_POST
-def scan_intake_confirm_view(request):
-    """Attach the previewed pages that still match and mark their pacts signed; list the others."""
-    require_perms(request, *PERMS)
-    confirm_form = ScanIntakeConfirmForm(request.POST)
-    token = request.POST.get("token", "")
-    try:
-        if not confirm_form.is_valid():
-            preview = scan_intake.scan_intake_staged(token=token, session=request.session)
-            return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
-        data = confirm_form.cleaned_data
-        outcome = scan_intake.scan_intake_confirm(
-            token=data["token"],
-            session=request.session,
-            signed_date=data["signed_date"],
-            signed_place=data["signed_place"],
-            user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("admin:integrity_scan_intake")
-    messages.success(
-        request, f"{len(outcome.attached)} pindaian dilampirkan; paktanya ditandai sudah ditandatangani."
-    )
-    if outcome.problems:
-        messages.warning(request, f"{len(outcome.problems)} halaman tidak dilampirkan (lihat daftar).")
-    return _page(request, form=ScanIntakeForm(), outcome=outcome)
+scan_intake_view = partial(views.upload_view, pages=PAGES)
+scan_intake_status_view = partial(views.status_view, pages=PAGES)
+scan_intake_confirm_view = partial(views.confirm_view, pages=PAGES)

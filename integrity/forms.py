@@ -1,9 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from pps_admin.scans.checks import MAX_SCAN_BYTES
+from pps_admin.scans.fields import MultipleFileField
 from pps_admin.text import validate_single_line
-
-from .services.scans import MAX_SCAN_BYTES
 
 
 class SignForm(forms.Form):
@@ -32,24 +32,6 @@ class ScanForm(forms.Form):
     scan = forms.FileField(
         label="Pindaian pakta bertanda tangan", help_text="PDF, JPEG atau PNG, maksimal 5 MB."
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern): cleaned to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        clean_one = super().clean
-        if isinstance(data, (list, tuple)):
-            return [clean_one(item, initial) for item in data]
-        return [clean_one(data, initial)]
 
 
 class ScanIntakeForm(forms.Form):

@@ -15,6 +15,7 @@ class PpsAdminConfig(AppConfig):
         from .signing.checks import signing_check
 
         checks.register(signing_check)
+        from . import tasks  # noqa: F401 - registered in every process, so the intake sends it by name
 
 
 class AdminSiteConfig(AdminConfig):

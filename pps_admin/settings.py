@@ -198,7 +198,7 @@ STORAGES = {
 # Uploads: spreadsheets for the roster import stay well under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Above the scan intake's own limit of 100 images (integrity/services/scan_pages.py), so staff get its
+# Above the scan intake's own limit of 100 images (pps_admin/scans/pages.py), so staff get its
 # Indonesian message rather than Django's bare 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
@@ -265,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "secretariat.tasks.requeue_abandoned_documents",
         "schedule": float(ABANDONED_SWEEP_SECONDS),
     },
+    # Staged uploads (imports, scans) abandoned past their lifetime (pps_admin/staging.py).
+    "sweep-staging": {"task": "pps_admin.sweep_staging", "schedule": 15 * 60.0},
 }
 
 # Electronic signature of every document (pps_admin/signing/, README "Signing"). SIGNER=local: the office's

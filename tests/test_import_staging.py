@@ -6,17 +6,21 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from secretariat.models import Appointment, Person
 from secretariat.services.demo import demo_csv
 from secretariat.services.import_staging import (
+    ALREADY,
     SESSION_KEY,
     SESSION_TOKENS_KEPT,
     STAGING_MAX_AGE_SECONDS,
     import_confirm,
     import_preview,
 )
+
+from .threads import start
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,28 @@ def test_confirming_writes_once_then_the_file_and_token_are_gone(staging, staff_
         import_confirm(token=token, session=session, user=staff_user)
     assert raised.value.messages == [EXPIRED]
     assert written() == (102, 102)
+
+
+def test_two_quick_submits_of_one_preview_import_once_and_the_second_is_told_so(committed_db, staging):
+    """A double click on "Simpan impor": two requests, each with its own copy of the session, in their own
+    threads and PostgreSQL connections. Whichever comes second imports nothing and is told why."""
+    user = get_user_model().objects.create_superuser("staf2", "staf2@kpu.test", "sandi-staf-123")
+    session = {}
+    token = import_preview(data=demo_csv(), session=session).token
+
+    def submit():
+        return import_confirm(token=token, session={SESSION_KEY: list(session[SESSION_KEY])}, user=user)
+
+    threads = [start(submit), start(submit)]
+    outcomes = []
+    for thread in threads:
+        try:
+            outcomes.append(thread.finish())
+        except ValidationError as exc:
+            outcomes.append(exc.messages)
+    results = [o for o in outcomes if not isinstance(o, list)]
+    assert len(results) == 1 and results[0].ok and results[0].written
+    assert [o for o in outcomes if isinstance(o, list)] == [[ALREADY]]
+    assert written() == (102, 102)
+    assert Person.history.count() == 102
+    assert staged(staging) == set()

@@ -26,8 +26,8 @@ from integrity.services.pacts import (
     pacts_mark_printed,
     pacts_mark_signed,
 )
-from integrity.services.scans import MAX_SCAN_BYTES
 from kelurahan.models import Kelurahan
+from pps_admin.scans.checks import MAX_SCAN_BYTES
 from secretariat.models import Appointment, Document, GenerationJob, Person
 from secretariat.services.demo import demo_csv, demo_rows
 from secretariat.services.document_jobs import document_render_and_store

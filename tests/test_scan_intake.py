@@ -1,10 +1,15 @@
 """Scans come home by themselves (issue #16.6): scans made from really rendered pacts and a Petikan
 (rasterised by pdftoppm at 200 dpi, rotated 2.5 degrees, JPEG quality 60, as a phone or office scanner
-would), uploaded as one multi-page PDF or as separate images; zbar reads each page's QR code for real."""
+would), uploaded as one multi-page PDF or as separate images; zbar reads each page's QR code for real.
+
+The pages are read by a worker's task (pps_admin/scans/intake.py). Here its tasks go to a queue no worker
+reads (`own_queue`) and each test runs the task's service itself, `scans_read`, where it wants the reading
+done; test_scan_intake_worker.py has the real worker."""
 
 import datetime as dt
 import hashlib
 import io
+import random
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,8 +24,10 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from integrity.models import Ceremony, Pact, PactStatus
-from integrity.services import scan_intake, scan_pages
+from integrity.services import scan_intake
 from integrity.services.pacts import pacts_generate
+from pps_admin.scans import intake
+from pps_admin.scans import pages as scan_pages
 from secretariat.check_code import grouped
 from secretariat.models import Document, DocumentKind
 from secretariat.services.appointments import appointment_end
@@ -30,7 +37,7 @@ from secretariat.services.document_jobs import document_render_and_store
 from .factories import make_appointment, make_person
 from .test_pacts import private_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_queue")]
 
 MANGGAR, LAMARU = "64.71.01.1001", "64.71.01.1002"
 SCAN_DPI = 200
@@ -39,15 +46,17 @@ SCAN_DPI = 200
 # --- scans made from the rendered pages -------------------------------------------------------------
 
 
-def scanned(pdf_path, *, angle=2.5, quality=60) -> Image.Image:
-    """The first page as it comes back from a scanner: rasterised, slightly askew, JPEG-compressed."""
+def scanned(pdf_path, *, angle=2.5, quality=60, page=1) -> Image.Image:
+    """A page (the first) as it comes back from a scanner: rasterised, slightly askew, JPEG-compressed."""
     with tempfile.TemporaryDirectory() as folder:
         stem = Path(folder) / "page"
         subprocess.run(
-            ["pdftoppm", "-r", str(SCAN_DPI), "-singlefile", "-png", str(pdf_path), str(stem)], check=True
+            ["pdftoppm", "-r", str(SCAN_DPI), "-f", str(page), "-l", str(page), "-singlefile", "-png"]
+            + [str(pdf_path), str(stem)],
+            check=True,
         )
-        with Image.open(stem.with_suffix(".png")) as page:
-            tilted = page.convert("RGB").rotate(
+        with Image.open(stem.with_suffix(".png")) as raster:
+            tilted = raster.convert("RGB").rotate(
                 angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white"
             )
     return Image.open(io.BytesIO(jpeg_bytes(tilted, quality=quality)))
@@ -106,6 +115,17 @@ def rendered(db):
     return [Pact.objects.get(pk=p.pk) for p in pacts], petikan
 
 
+def preview_of(uploads, session):
+    """Upload, read the pages as the worker's task does, and the preview that follows."""
+    token = scan_intake.scan_intake_upload(uploads=uploads, session=session)
+    assert intake.scans_read(token)
+    return scan_intake.scan_intake_preview(token=token, session=session)
+
+
+def staging_files() -> set[Path]:
+    return {path for path in private_files() if "scan_intake_staging" in path.parts}
+
+
 def verdicts(preview) -> list[tuple[str, int | None]]:
     return [(page.verdict, page.pact.pk if page.pact else None) for page in preview.pages]
 
@@ -137,9 +157,7 @@ def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other
         scanned(rudi.document.file.path),
     ]
     session = {}
-    preview = scan_intake.scan_intake_preview(
-        uploads=[upload("pindaian.pdf", pdf_of(pages))], session=session
-    )
+    preview = preview_of([upload("pindaian.pdf", pdf_of(pages))], session)
     assert verdicts(preview) == [
         ("lampirkan", hendra.pk),
         ("lampirkan", siti.pk),
@@ -170,7 +188,7 @@ def test_confirm_stores_each_matched_page_as_its_pacts_one_page_scan_signed_at_t
     ceremony = Ceremony.objects.get()
     pages = [scanned(hendra.document.file.path), blank_page(), scanned(siti.document.file.path)]
     session = {}
-    preview = scan_intake.scan_intake_preview(uploads=[upload("upacara.pdf", pdf_of(pages))], session=session)
+    preview = preview_of([upload("upacara.pdf", pdf_of(pages))], session)
     defaults = scan_intake.intake_signing_defaults(preview)
     assert defaults == {"signed_date": ceremony.date, "signed_place": ceremony.place}
     outcome = scan_intake.scan_intake_confirm(
@@ -187,6 +205,7 @@ def test_confirm_stores_each_matched_page_as_its_pacts_one_page_scan_signed_at_t
         assert len(PdfReader(io.BytesIO(stored)).pages) == 1
         # The stored page is that pact's page: its QR code leads to the pact's own check address.
         (page,) = scan_pages.upload_pages([upload("tersimpan.pdf", stored)])
+        scan_pages.pages_read([page])
         assert page.codes == [f"{settings.SITE_URL}/cek/{grouped(pact.document.check_code)}/"]
         reasons = [h.history_change_reason for h in pact.history.order_by("history_id")]
         assert reasons[-2:] == ["ditandatangani", "pindaian diunggah"]
@@ -201,9 +220,7 @@ def test_confirm_stores_each_matched_page_as_its_pacts_one_page_scan_signed_at_t
 def test_a_token_of_another_session_or_made_up_is_refused(rendered, staff_user):
     (hendra, *_), _ = rendered
     session = {}
-    preview = scan_intake.scan_intake_preview(
-        uploads=[upload("a.jpg", jpeg_bytes(scanned(hendra.document.file.path)))], session=session
-    )
+    preview = preview_of([upload("a.jpg", jpeg_bytes(scanned(hendra.document.file.path)))], session)
     for token, other in [(preview.token, {}), ("0" * 32, session), ("../../etc", session)]:
         with pytest.raises(ValidationError):
             scan_intake.scan_intake_confirm(
@@ -222,9 +239,7 @@ def test_a_pact_signed_by_someone_else_between_preview_and_confirm_is_reported_n
     (hendra, siti, *_), _ = rendered
     session = {}
     images = [jpeg_bytes(scanned(p.document.file.path)) for p in (hendra, siti)]
-    preview = scan_intake.scan_intake_preview(
-        uploads=[upload(f"{i}.jpg", data) for i, data in enumerate(images)], session=session
-    )
+    preview = preview_of([upload(f"{i}.jpg", data) for i, data in enumerate(images)], session)
     assert [p.verdict for p in preview.pages] == ["lampirkan", "lampirkan"]
     Pact.objects.filter(pk=siti.pk).update(
         status=PactStatus.SIGNED, signed_date=dt.date(2024, 6, 2), signed_place="X"
@@ -240,6 +255,23 @@ def test_a_pact_signed_by_someone_else_between_preview_and_confirm_is_reported_n
     assert [r.verdict for r in outcome.problems] == ["sudah_ditandatangani"]
     siti.refresh_from_db()
     assert (siti.signed_date, siti.signed_place, siti.scan.name) == (dt.date(2024, 6, 2), "X", "")
+
+
+def test_the_reading_goes_in_slices_each_continuing_where_the_last_stopped(rendered):
+    """The worker's task reads for a time budget, then queues the rest: here a budget of nothing, so one
+    page a slice. What a slice read stays read, and the preview is the same as in one go."""
+    (hendra, siti, *_), _ = rendered
+    session = {}
+    scan = pdf_of([scanned(hendra.document.file.path), blank_page(), scanned(siti.document.file.path)])
+    token = scan_intake.scan_intake_upload(uploads=[upload("a.pdf", scan)], session=session)
+    progress = []
+    while not intake.scans_read(token, budget_seconds=0):
+        staged = scan_intake.scan_intake_preview(token=token, session=session).staged
+        progress.append((staged.state, staged.done, staged.total))
+    assert progress == [("membaca", 1, 3), ("membaca", 2, 3)]
+    preview = scan_intake.scan_intake_preview(token=token, session=session)
+    assert verdicts(preview) == [("lampirkan", hendra.pk), ("tanpa_kode", None), ("lampirkan", siti.pk)]
+    assert intake.scans_read(token)  # read already: nothing more to do
 
 
 # --- through the staff pages ------------------------------------------------------------------------
@@ -260,10 +292,20 @@ def test_staff_upload_images_preview_confirm_then_the_same_images_again_are_alre
 
     def post_images():
         files = [upload(name, data, "image/jpeg") for name, data in images.items()]
-        return staff_client.post(url, {"scans": files})
+        response = staff_client.post(url, {"scans": files})
+        assert response.status_code == 302
+        return response["Location"]
 
-    response = post_images()
-    assert response.status_code == 200
+    status = post_images()
+    # Until the worker has read the pages, the page says how far it is and reloads itself.
+    response = staff_client.get(status)
+    page = response.content.decode()
+    assert "Membaca halaman 0 dari 3" in page and 'http-equiv="refresh"' in page
+    assert response.context["confirm_form"] is None
+    token = status.rstrip("/").rsplit("/", 1)[1]
+    assert intake.scans_read(token)
+    response = staff_client.get(status)
+    assert response.status_code == 200 and 'http-equiv="refresh"' not in response.content.decode()
     preview = response.context["preview"]
     assert verdicts(preview) == [("lampirkan", hendra.pk), ("bukan_pakta", None), ("lampirkan", rudi.pk)]
     page = response.content.decode()
@@ -292,7 +334,9 @@ def test_staff_upload_images_preview_confirm_then_the_same_images_again_are_alre
         assert Image.open(pact.scan.path).format == "JPEG"
     unchanged([siti, yusuf])
 
-    response = post_images()
+    status = post_images()
+    assert intake.scans_read(status.rstrip("/").rsplit("/", 1)[1])
+    response = staff_client.get(status)
     assert verdicts(response.context["preview"]) == [
         ("sudah_ditandatangani", hendra.pk),
         ("bukan_pakta", None),
@@ -331,12 +375,12 @@ HOSTILE = [
         scan_pages.PAGE_TOO_LARGE.format(page=1, name="poster.pdf"),
     ),
     (lambda: [("besar.pdf", b"%PDF-1.4\n" + bytes(scan_pages.MAX_INTAKE_BYTES))], scan_pages.TOO_BIG),
-    (lambda: [("rusak.jpg", b"\xff\xd8\xff\xe0" + bytes(100))], None),
+    (lambda: [("catatan.txt", b"bukan gambar")], "Berkas catatan.txt: " + scan_pages.scans.WRONG_TYPE),
 ]
 
 
 @pytest.mark.parametrize(
-    ("files", "message"), HOSTILE, ids=["html", "pages", "files", "huge-page", "size", "jpeg"]
+    ("files", "message"), HOSTILE, ids=["html", "pages", "files", "huge-page", "size", "text"]
 )
 def test_hostile_uploads_get_a_clear_indonesian_error_and_store_nothing(
     rendered, staff_client, files, message
@@ -347,14 +391,7 @@ def test_hostile_uploads_get_a_clear_indonesian_error_and_store_nothing(
         reverse("admin:integrity_scan_intake"), {"scans": [upload(name, data) for name, data in files()]}
     )
     assert response.status_code == 200
-    errors = response.context["form"].errors["scans"]
-    if message is None:
-        assert errors == [
-            "Berkas rusak.jpg: "
-            + "Gambar pindaian rusak atau tidak utuh; pindai atau foto ulang, lalu unggah lagi."
-        ]
-    else:
-        assert errors == [message]
+    assert response.context["form"].errors["scans"] == [message]
     assert response.context["preview"] is None
     assert private_files() == before
     assert scan_intake.SESSION_KEY not in staff_client.session
@@ -366,13 +403,101 @@ def test_without_the_scan_readers_installed_staff_get_a_clear_message_and_nothin
 ):
     (hendra, *_), _ = rendered
     before = private_files()
-    monkeypatch.setenv("PATH", str(tmp_path))  # neither pdftoppm nor zbarimg can be found
     response = staff_client.post(
         reverse("admin:integrity_scan_intake"), {"scans": [upload("pindaian.pdf", _blank_pdf(1))]}
     )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    with monkeypatch.context() as patched:
+        patched.setenv("PATH", str(tmp_path))  # neither pdftoppm nor zbarimg can be found by the reader
+        assert intake.scans_read(token)
+    response = staff_client.get(response["Location"])
     assert response.status_code == 200
-    assert response.context["form"].errors["scans"] == [
-        scan_pages.TOOLS_MISSING.format(program="pdftoppm")
-    ]
-    assert private_files() == before
+    assert scan_pages.TOOLS_MISSING.format(program="pdftoppm") in response.content.decode()
+    assert response.context["confirm_form"] is None
+    # Only the status is kept (for this page, until swept); the page itself is gone.
+    assert {p.name for p in private_files() - before} == {"manifest.json", "status.json"}
     unchanged([hendra])
+
+
+# --- a page storing would refuse, a confirm that fails ----------------------------------------------
+
+
+def noise_page_pdf() -> bytes:
+    """One PDF page (A4 at 300 dpi) that is a photo of noise: over 5 MB, more than one scan may be."""
+    noise = Image.frombytes("RGB", (2480, 3508), random.Random(16).randbytes(2480 * 3508 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PDF", resolution=300, quality=95)
+    return out.getvalue()
+
+
+def test_a_page_over_the_single_scan_limit_is_listed_in_the_preview_and_the_rest_is_attached(
+    rendered, staff_user
+):
+    (hendra, *others), _ = rendered
+    pages = PdfWriter()
+    for data in (pdf_of([scanned(hendra.document.file.path)]), noise_page_pdf()):
+        pages.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    pages.write(out)
+    session = {}
+    preview = preview_of([upload("upacara.pdf", out.getvalue())], session)
+    assert verdicts(preview) == [("lampirkan", hendra.pk), ("tidak_sah", None)]
+    assert preview.pages[1].message == (
+        "Halaman ini tidak dapat disimpan sebagai pindaian: Berkas pindaian terlalu besar (maksimal 5 MB)."
+    )
+    outcome = scan_intake.scan_intake_confirm(
+        token=preview.token,
+        session=session,
+        signed_date=dt.date(2024, 6, 1),
+        signed_place="Aula",
+        user=staff_user,
+    )
+    assert [r.pact.pk for r in outcome.attached] == [hendra.pk]
+    assert [r.verdict for r in outcome.problems] == ["tidak_sah"]
+
+
+def test_a_confirm_that_fails_midway_stores_nothing_and_leaves_no_file_behind(rendered, staff_user):
+    """The second page's staged file is damaged on disk after the preview: storing it fails, the whole
+    confirm rolls back, and the first page's file, already written, is removed with it."""
+    (hendra, siti, *_), _ = rendered
+    images = [jpeg_bytes(scanned(p.document.file.path)) for p in (hendra, siti)]
+    session = {}
+    preview = preview_of([upload(f"{i}.jpg", data) for i, data in enumerate(images)], session)
+    assert [p.verdict for p in preview.pages] == ["lampirkan", "lampirkan"]
+    (preview.staged.folder / "2.jpg").write_bytes(b"rusak di disk")
+    before = private_files()
+    with pytest.raises(ValidationError) as raised:
+        scan_intake.scan_intake_confirm(
+            token=preview.token,
+            session=session,
+            signed_date=dt.date(2024, 6, 1),
+            signed_place="Aula",
+            user=staff_user,
+        )
+    assert raised.value.messages == [scan_pages.scans.WRONG_TYPE]
+    unchanged([hendra, siti])
+    assert private_files() == before  # hendra's scan, stored before siti's failed, is gone again
+    # The preview is given back (nothing was written with it), so the same token still answers.
+    assert scan_intake.scan_intake_preview(token=preview.token, session=session).token == preview.token
+
+
+def test_a_broken_image_is_listed_as_a_page_storing_would_refuse(rendered):
+    session = {}
+    preview = preview_of([upload("rusak.jpg", b"\xff\xd8\xff\xe0" + bytes(100))], session)
+    assert verdicts(preview) == [("tidak_sah", None)]
+    assert preview.token is None
+    assert preview.pages[0].message.endswith(scan_pages.scans.BROKEN_IMAGE)
+
+
+def test_a_reading_ended_by_the_task_time_limit_is_said_on_the_staff_page(staff_client):
+    """What the worker's task does when its soft time limit strikes (pps_admin/tasks.py): the page stops
+    reloading and says why; the pages are gone."""
+    response = staff_client.post(
+        reverse("admin:integrity_scan_intake"), {"scans": [upload("pindaian.pdf", _blank_pdf(2))]}
+    )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    intake.scans_fail(token, intake.TOO_SLOW)
+    page = staff_client.get(response["Location"]).content.decode()
+    assert intake.TOO_SLOW in page and 'http-equiv="refresh"' not in page
+    assert intake.scans_read(token)  # nothing left to read
+    assert {p.name for p in staging_files()} == {"manifest.json", "status.json"}

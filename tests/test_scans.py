@@ -15,8 +15,8 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from integrity.models import PactStatus
-from integrity.services import scans
 from integrity.services.pacts import pact_attach_scan, pacts_generate
+from pps_admin.scans import checks as scans
 
 from .factories import make_appointment, make_person
 from .test_pacts import minimal_pdf, private_files, upload

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from pps_admin.scans.checks import scan_checked
 from secretariat.models import (
     Appointment,
     Document,
@@ -26,7 +27,6 @@ from secretariat.services.document_jobs import job_create
 
 from ..models import Ceremony, Pact, PactStatus, PactText
 from .documents import pacts_bundle
-from .scans import scan_checked
 
 NOTHING_TO_PRINT = "Belum ada PDF pakta yang selesai dibuat."
 

@@ -1,54 +1,44 @@
 """Scans coming home by themselves (issue #16.6): one upload of the signed pacts after the ceremony, each
 page matched to its pact by the QR code printed in its footer, shown as a preview, then stored on "confirm".
 
-Nothing is attached silently: a page is attached only when its one check code is a pact of this office,
-issued, of a member still in office, not yet signed nor scanned, and not already on an earlier page of the
-same upload. Every other page is listed with the reason. The preview's pages wait between the two steps
-under a random token only the uploader's session holds (they show names and signatures: kept privately,
-used once, removed after STAGING_MAX_AGE_SECONDS), and the confirm step classifies them again under lock,
-so a pact signed by someone else meanwhile is reported, not overwritten.
+Nothing is attached silently: a page is attached only when it passes a single scan's checks and its one check
+code is a pact of this office, issued, of a member still in office, not yet signed nor scanned, and not
+already on an earlier page of the same upload. Every other page is listed with the reason. The pages wait
+between the steps in pps_admin's scan staging (read there by a worker: pps_admin/scans/intake.py), under a
+token only the uploader's session holds, used once; the confirm step classifies them again under lock, so a
+pact signed by someone else meanwhile is reported, not overwritten, and removes the files it stored when its
+transaction does not commit.
 """
 
-import json
-import re
-import secrets
-import shutil
-import time
 from collections.abc import MutableMapping
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from secretariat.check_code import grouped, parse_check_code
-from secretariat.models import Document, DocumentKind, DocumentStatus
+from pps_admin.scans.intake import EXPIRED as EXPIRED  # the preview's refusal, named here for callers
+from pps_admin.scans.intake import StagedScan, scans_stage
+from pps_admin.scans.pages import ScanPage
+from pps_admin.scans.results import IntakeOutcome, IntakePreview, PageResult, scans_confirm, scans_preview
+from pps_admin.staging import SCANS
+from secretariat.check_code import grouped
+from secretariat.models import DocumentKind, DocumentStatus
 from secretariat.services.decree_text import indonesian_date
+from secretariat.services.scan_codes import PAGE_VERDICTS, documents_of, pages_codes
 from secretariat.services.verification import KIND_LABELS
 
 from ..models import Ceremony, Pact
 from .pacts import pact_signature_record, signing_defaults
-from .scan_pages import ScanPage, upload_pages
 
-STAGING_MAX_AGE_SECONDS = 2 * 60 * 60
-SESSION_KEY = "pact_scan_intake_tokens"
-SESSION_TOKENS_KEPT = 5
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-EXPIRED = "Pratinjau pindaian sudah kedaluwarsa atau sudah disimpan. Unggah ulang pindaiannya."
+PURPOSE = "pakta"
+SESSION_KEY = SCANS.session_key
 
 ATTACH = "lampirkan"
 # The verdicts, each with the sentence the preview shows (formatted with the page's details).
 VERDICTS = {
+    **PAGE_VERDICTS,
     ATTACH: "Akan dilampirkan sebagai pindaian pakta ini dan pakta ditandai sudah ditandatangani.",
     "tanpa_kode": "Tidak ada kode QR yang terbaca. Periksa halaman ini; unggah pindaiannya di halaman pakta.",
     "banyak_kode": "Halaman memuat lebih dari satu kode cek; pindai satu pakta per halaman.",
-    "bukan_kode": "Kode QR pada halaman ini bukan kode cek dokumen.",
-    "kantor_lain": "Kode QR menunjuk ke kantor lain ({host}), bukan kantor ini.",
-    "tidak_dikenal": "Kode cek {code} tidak dikenal: tidak ada dokumen kantor ini dengan kode itu.",
-    "belum_terbit": "Dokumen dengan kode cek {code} belum selesai dibuat.",
     "bukan_pakta": "Halaman ini bukan pakta integritas, melainkan {kind}.",
     "berakhir": "Masa tugas anggota ini berakhir pada {date}; pakta tidak dilampirkan.",
     "sudah_ditandatangani": "Pakta ini sudah dicatat ditandatangani; pindaiannya diunggah di halaman pakta.",
@@ -57,85 +47,29 @@ VERDICTS = {
 }
 
 
-@dataclass
-class PageResult:
-    number: int
-    label: str
-    verdict: str
-    message: str
-    pact: Pact | None = None
-
+class PactPage(PageResult):
     @property
-    def attaches(self) -> bool:
-        return self.verdict == ATTACH
-
-
-@dataclass
-class IntakePreview:
-    pages: list[PageResult]
-    token: str | None  # None: no page would be attached, nothing was kept
-
-    @property
-    def matched(self) -> list[PageResult]:
-        return [page for page in self.pages if page.attaches]
-
-    @property
-    def problems(self) -> list[PageResult]:
-        return [page for page in self.pages if not page.attaches]
-
-
-@dataclass
-class IntakeOutcome:
-    attached: list[PageResult]
-    problems: list[PageResult]
-
-
-# --- reading a page's codes -------------------------------------------------------------------------
-
-
-def _code_of(payload: str) -> tuple[str | None, dict]:
-    """The check code a QR payload carries (this office's check address or the code alone), or None with
-    the verdict's details when it carries none of this office's."""
-    parts = urlsplit(payload.strip())
-    if parts.scheme in ("http", "https"):
-        ours = urlsplit(settings.SITE_URL) if settings.SITE_URL else None
-        match = re.fullmatch(r"/cek/([^/]+)/?", parts.path)
-        if ours is None or parts.netloc.lower() != ours.netloc.lower() or not match:
-            return None, {"verdict": "kantor_lain", "host": parts.netloc or payload[:60]}
-        payload = match.group(1)
-    code = parse_check_code(payload)
-    return code, ({} if code else {"verdict": "bukan_kode"})
-
-
-def _page_code(page: ScanPage) -> tuple[str | None, dict]:
-    if not page.codes:
-        return None, {"verdict": "tanpa_kode"}
-    read = [_code_of(payload) for payload in page.codes]
-    codes = {code for code, _ in read if code}
-    if len(codes) > 1:
-        return None, {"verdict": "banyak_kode"}
-    if codes:
-        return codes.pop(), {}
-    return None, read[0][1]
+    def pact(self) -> Pact | None:
+        return self.record
 
 
 # --- classifying ------------------------------------------------------------------------------------
 
 
-def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -> PageResult:
-    return PageResult(page.number, page.label, verdict, VERDICTS[verdict].format(**details), pact)
+def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -> PactPage:
+    message = VERDICTS[verdict].format(**details)
+    return PactPage(page.number, page.label, verdict, message, pact, verdict == ATTACH)
 
 
-def pages_classify(pages: list[ScanPage]) -> list[PageResult]:
+def pages_classify(pages: list[ScanPage]) -> list[PactPage]:
     """Each page's verdict against the database as it is now (the caller locks the pacts if it writes)."""
-    found = {page.number: _page_code(page) for page in pages}
-    codes = {code for code, _ in found.values() if code}
-    documents = {
-        document.check_code: document
-        for document in Document.objects.filter(check_code__in=codes).select_related(
-            "pact__appointment__person", "pact__appointment__kelurahan__kecamatan", "pact__ceremony"
-        )
-    }
+    found = pages_codes(pages)
+    documents = documents_of(
+        (code for code, _ in found.values() if code),
+        "pact__appointment__person",
+        "pact__appointment__kelurahan__kecamatan",
+        "pact__ceremony",
+    )
     first_page_of: dict[int, int] = {}
     results = []
     for page in pages:
@@ -155,7 +89,7 @@ def pages_classify(pages: list[ScanPage]) -> list[PageResult]:
     return results
 
 
-def _pact_result(page: ScanPage, pact: Pact, first_page_of: dict[int, int]) -> PageResult:
+def _pact_result(page: ScanPage, pact: Pact, first_page_of: dict[int, int]) -> PactPage:
     if pact.pk in first_page_of:
         return _result(page, "ganda", pact, first=first_page_of[pact.pk])
     first_page_of[pact.pk] = page.number
@@ -169,84 +103,19 @@ def _pact_result(page: ScanPage, pact: Pact, first_page_of: dict[int, int]) -> P
     return _result(page, ATTACH, pact)
 
 
-# --- staging between preview and confirm ------------------------------------------------------------
+# --- the steps -------------------------------------------------------------------------------------
 
 
-def _staging_root() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "private" / "scan_intake_staging"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def scan_intake_upload(*, uploads, session: MutableMapping) -> str:
+    """Keep the pages of `uploads` for a worker to read (pps_admin/scans/intake.py); the token of the
+    preview to come. Hostile or oversized input raises a ValidationError in Indonesian and keeps nothing."""
+    return scans_stage(uploads=uploads, purpose=PURPOSE, session=session)
 
 
-def scan_intake_sweep() -> None:
-    """Remove previews abandoned for longer than STAGING_MAX_AGE_SECONDS."""
-    cutoff = time.time() - STAGING_MAX_AGE_SECONDS
-    for staged in _staging_root().iterdir():
-        try:
-            if staged.stat().st_mtime < cutoff:
-                shutil.rmtree(staged, ignore_errors=True)
-        except FileNotFoundError:
-            pass  # removed by a concurrent request
-
-
-def _stage(pages: list[ScanPage], session: MutableMapping) -> str:
-    token = secrets.token_hex(16)
-    folder = _staging_root() / token
-    folder.mkdir()
-    manifest = []
-    for page in pages:
-        name = f"{page.number}.{page.extension}"
-        (folder / name).write_bytes(page.data)
-        manifest.append({"number": page.number, "label": page.label, "file": name, "codes": page.codes})
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    session[SESSION_KEY] = [*session.get(SESSION_KEY, []), token][-SESSION_TOKENS_KEPT:]
-    return token
-
-
-def _staged(token: str, session: MutableMapping) -> tuple[Path, list[ScanPage]]:
-    if not TOKEN_RE.match(token or "") or token not in session.get(SESSION_KEY, []):
-        raise ValidationError(EXPIRED, code="expired")
-    folder = _staging_root() / token
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-    except FileNotFoundError:
-        raise ValidationError(EXPIRED, code="missing") from None
-    pages = [
-        ScanPage(
-            entry["number"],
-            entry["label"],
-            (folder / entry["file"]).read_bytes(),
-            entry["file"].rsplit(".", 1)[1],
-            entry["codes"],
-        )
-        for entry in manifest
-    ]
-    return folder, pages
-
-
-def _forget(token: str, folder: Path, session: MutableMapping) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]
-
-
-# --- the two steps ----------------------------------------------------------------------------------
-
-
-def scan_intake_preview(*, uploads, session: MutableMapping) -> IntakePreview:
-    """Read and classify every page of `uploads` without storing anything on a pact; when some page would
-    be attached, the pages are kept for `scan_intake_confirm` under a token recorded in `session`.
-    Hostile or oversized input raises a ValidationError in Indonesian and keeps nothing."""
-    scan_intake_sweep()
-    pages = upload_pages(uploads)
-    results = pages_classify(pages)
-    token = _stage(pages, session) if any(result.attaches for result in results) else None
-    return IntakePreview(results, token)
-
-
-def scan_intake_staged(*, token: str, session: MutableMapping) -> IntakePreview:
-    """The preview kept under `token`, classified again (shown again when the confirm form is refused)."""
-    _, pages = _staged(token, session)
-    return IntakePreview(pages_classify(pages), token)
+def scan_intake_preview(*, token: str, session: MutableMapping) -> IntakePreview:
+    """The preview kept under `token`: every page classified when the worker has read them all (token None
+    when no page would be attached), else no pages yet and `staged` telling how far the reading is."""
+    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=pages_classify)
 
 
 def intake_signing_defaults(preview: IntakePreview) -> dict:
@@ -261,27 +130,30 @@ def scan_intake_confirm(
 ) -> IntakeOutcome:
     """Store each page previewed under `token` that still matches an unsigned pact as that pact's scan and
     mark the pact signed on `signed_date` at `signed_place`, all in one transaction (audited as a single
-    signature is); every other page is reported. The preview is used once."""
-    scan_intake_sweep()
-    folder, pages = _staged(token, session)
-    with transaction.atomic():
-        codes = {code for code in (_page_code(page)[0] for page in pages) if code}
-        # Locked before classifying, so what is checked is what is written.
-        list(Pact.objects.select_for_update().filter(document__check_code__in=codes))
-        results = pages_classify(pages)
-        by_number = {page.number: page for page in pages}
-        for result in results:
-            if result.attaches:
-                page = by_number[result.number]
-                pact_signature_record(
-                    pact=result.pact,
-                    signed_date=signed_date,
-                    signed_place=signed_place,
-                    scan=ContentFile(page.data, name=f"pindaian.{page.extension}"),
-                    user=user,
-                )
-    _forget(token, folder, session)
-    return IntakeOutcome(
-        [result for result in results if result.attaches],
-        [result for result in results if not result.attaches],
-    )
+    signature is); every other page is reported. The preview is used once: a second submit is refused."""
+
+    def write(staged: StagedScan, stored: list) -> list[PactPage]:
+        return _attach(staged, signed_date=signed_date, signed_place=signed_place, user=user, stored=stored)
+
+    return scans_confirm(token=token, purpose=PURPOSE, session=session, write=write)
+
+
+@transaction.atomic
+def _attach(staged: StagedScan, *, signed_date, signed_place: str, user, stored: list) -> list[PactPage]:
+    codes = {code for code, _ in pages_codes(staged.pages).values() if code}
+    # Locked before classifying, so what is checked is what is written.
+    list(Pact.objects.select_for_update().filter(document__check_code__in=codes))
+    results = pages_classify(staged.pages)
+    by_number = {page.number: page for page in staged.pages}
+    for result in results:
+        if result.attaches:
+            page = by_number[result.number]
+            pact = pact_signature_record(
+                pact=result.pact,
+                signed_date=signed_date,
+                signed_place=signed_place,
+                scan=ContentFile(staged.data(page), name=f"pindaian.{page.extension}"),
+                user=user,
+            )
+            stored.append(pact.scan)
+    return results

@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..office_admin import OfficeOwnedAdminMixin
 from . import decree_views as views
+from . import receipt_views
 
 
 @admin.register(DecreeTemplate)
@@ -186,6 +187,22 @@ class DecreeAdmin(ScopedAdminMixin, ReadableHistoryAdmin):
             path("<int:pk>/bundel.pdf", wrap(views.bundle_view), name="secretariat_decree_bundle"),
             path(
                 "dokumen/<uuid:public_id>/", wrap(views.document_view), name="secretariat_document_download"
+            ),
+            path("tanda-terima/", wrap(receipt_views.receipts_view), name="secretariat_receipts"),
+            path(
+                "tanda-terima/simpan/",
+                wrap(receipt_views.receipts_confirm_view),
+                name="secretariat_receipts_confirm",
+            ),
+            path(
+                "tanda-terima/<int:pk>/pindaian/",
+                wrap(receipt_views.receipt_scan_view),
+                name="secretariat_receipt_scan",
+            ),
+            path(
+                "tanda-terima/<str:token>/",
+                wrap(receipt_views.receipts_status_view),
+                name="secretariat_receipts_status",
             ),
         ]
         return custom + super().get_urls()

@@ -27,6 +27,7 @@ from ..services.decree_coverage import uncovered_count
 from ..services.decree_documents import decree_print_bundle
 from ..services.decree_text import text_gaps
 from ..services.document_jobs import document_download_name, job_overview, job_retry_signed
+from ..services.petikan_receipts import receipt_counts
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
 from ..services.signing import signing_needs_passphrase
 from .decree_forms import IssueDecreeForm, RetryForm, RevokeDecreeForm
@@ -122,7 +123,7 @@ def detail_view(request, pk):
     job = decree.jobs.order_by("-created_at").first()
     documents = (
         Document.objects.filter(decree=decree)
-        .select_related("appointment__person", "appointment__kelurahan")
+        .select_related("appointment__person", "appointment__kelurahan", "receipt")
         .order_by("id")
     )
     return TemplateResponse(
@@ -138,6 +139,7 @@ def detail_view(request, pk):
             keputusan=documents.filter(kind=DocumentKind.KEPUTUSAN).first(),
             salinan=documents.filter(kind=DocumentKind.SALINAN).first(),
             entry_count=decree.entries.count(),
+            receipts=receipt_counts(decree),
             can_change=request.user.has_perm("secretariat.change_decree"),
             retry_form=RetryForm(ask_passphrase=signing_needs_passphrase()),
         ),

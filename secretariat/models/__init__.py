@@ -20,6 +20,7 @@ from .documents import (
 from .office import Office, OfficeKind, StaffMembership
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
+from .receipt import PetikanReceipt
 
 __all__ = [
     "Decree",
@@ -40,6 +41,7 @@ __all__ = [
     "OfficeKind",
     "StaffMembership",
     "Paper",
+    "PetikanReceipt",
     "Appointment",
     "ElectionPeriod",
     "EmploymentStatus",

@@ -1,25 +1,29 @@
 """The admin's two-step import: an upload is checked and kept, then written on "Simpan impor".
 
-The file waits between the two steps under a random token that only the uploader's session holds (the
-file holds NIKs: it is kept privately and removed once used, or after STAGING_MAX_AGE_SECONDS)."""
+The file waits between the two steps in pps_admin.staging's IMPORTS area: under a random token only the
+uploader's session holds, used once (two quick submits import once: the second is told so), removed after
+STAGING_MAX_AGE_SECONDS."""
 
-import re
-import secrets
-import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from pps_admin.staging import IMPORTS
+
 from .importing import ImportResult, members_import
 
-STAGING_MAX_AGE_SECONDS = 2 * 60 * 60
-SESSION_KEY = "import_staging_tokens"
-SESSION_TOKENS_KEPT = 5  # previews a staff member may have open in several tabs
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+STAGING_MAX_AGE_SECONDS = IMPORTS.max_age_seconds
+SESSION_KEY = IMPORTS.session_key
+SESSION_TOKENS_KEPT = IMPORTS.tokens_kept
 ADMIN_REASON = "impor lewat admin"
+EXPIRED = "Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya."
+MISSING = "Berkas pratinjau tidak ditemukan. Unggah ulang berkasnya."
+ALREADY = (
+    "Impor ini sudah disimpan (tombol Simpan impor terkirim dua kali); tidak ada yang diimpor lagi. "
+    "Periksa hasilnya di halaman kelengkapan."
+)
 
 
 @dataclass
@@ -28,21 +32,9 @@ class ImportPreview:
     token: str | None  # None: the file has errors and was not kept
 
 
-def _staging_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "private" / "import_staging"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_staging_sweep() -> None:
     """Remove uploads abandoned for longer than STAGING_MAX_AGE_SECONDS."""
-    cutoff = time.time() - STAGING_MAX_AGE_SECONDS
-    for staged in _staging_dir().glob("*.bin"):
-        try:
-            if staged.stat().st_mtime < cutoff:
-                staged.unlink()
-        except FileNotFoundError:
-            pass  # removed by a concurrent request
+    IMPORTS.sweep()
 
 
 def import_preview(*, data: bytes, session: MutableMapping) -> ImportPreview:
@@ -52,30 +44,34 @@ def import_preview(*, data: bytes, session: MutableMapping) -> ImportPreview:
     result = members_import(data=data, dry_run=True, max_rows=settings.IMPORT_WEB_MAX_ROWS)
     if not result.ok:
         return ImportPreview(result, None)
-    token = secrets.token_hex(16)
-    (_staging_dir() / f"{token}.bin").write_bytes(data)
-    session[SESSION_KEY] = [*session.get(SESSION_KEY, []), token][-SESSION_TOKENS_KEPT:]
+    token = IMPORTS.new(session)
+    IMPORTS.path(token).write_bytes(data)
     return ImportPreview(result, token)
 
 
 def import_confirm(*, token: str, session: MutableMapping, user) -> ImportResult:
     """Write the file previewed under `token` (all or nothing, as `members_import`). The file is used once,
     whatever the import's outcome (kept only when the import could not run at all, so it can be retried).
-    Refuses a token that is malformed, not this session's, or whose file is gone."""
+    Refuses a token that is malformed, not this session's, already used (a second submit), or whose file
+    is gone."""
     import_staging_sweep()
-    tokens = session.get(SESSION_KEY, [])
-    if not TOKEN_RE.match(token) or token not in tokens:
-        raise ValidationError("Pratinjau impor sudah kedaluwarsa. Unggah ulang berkasnya.", code="expired")
-    staged = _staging_dir() / f"{token}.bin"
-    if not staged.exists():
-        raise ValidationError("Berkas pratinjau tidak ditemukan. Unggah ulang berkasnya.", code="missing")
-    result = members_import(
-        data=staged.read_bytes(),
-        dry_run=False,
-        user=user,
-        reason=ADMIN_REASON,
-        max_rows=settings.IMPORT_WEB_MAX_ROWS,
-    )
-    staged.unlink(missing_ok=True)
-    session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]
+    if not IMPORTS.holds(token, session):
+        raise ValidationError(EXPIRED, code="expired")
+    staged = IMPORTS.claim(token)
+    if staged is None:
+        if IMPORTS.taken(token):
+            raise ValidationError(ALREADY, code="already")
+        raise ValidationError(MISSING, code="missing")
+    try:
+        result = members_import(
+            data=staged.read_bytes(),
+            dry_run=False,
+            user=user,
+            reason=ADMIN_REASON,
+            max_rows=settings.IMPORT_WEB_MAX_ROWS,
+        )
+    except BaseException:
+        IMPORTS.release(token)
+        raise
+    IMPORTS.used(token, session)
     return result

@@ -1,9 +1,12 @@
-"""An upload of many signed pacts (one multi-page PDF, or photos/images) cut into pages, each with the QR
-codes read from it.
+"""An upload of many signed papers (one multi-page PDF, or photos/images) cut into pages, then each page
+checked and its QR codes read.
 
-Each file passes the same checks as a single pact's scan (scans.py: type from the content, pixel limit,
-no active PDF content, no data after an image's end); a page is kept as the bytes `pact_attach_scan`
-later stores: a one-page PDF cut out with pypdf, or the re-encoded image.
+Cutting (`upload_pages`) is quick and runs in the request, so a hostile or oversized upload is refused at
+once; reading (`page_read`) costs seconds a page (bench/RESULTS.md), in a worker (intake.py). Each page
+passes the checks of a single scan (checks.py: type from the content, 5 MB, pixel limit, no active PDF
+content, no data after an image's end), so a page that storing it would refuse is listed in the preview as
+a problem instead of failing the confirm step. A page is kept as the bytes later stored: a one-page PDF cut
+out with pypdf, or the image as uploaded (re-encoded once when it is stored).
 
 PDF pages are rasterised by poppler's `pdftoppm` and decoded by zbar's `zbarimg`, both as separate
 processes with a time limit: a hostile file that makes a parser loop or crash takes the child with it, not
@@ -23,7 +26,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from . import scans
+from . import checks as scans
 
 # A whole ceremony (34 kelurahan x 3 members = 102 pacts) with room for re-scans; nginx accepts 55 MiB.
 MAX_INTAKE_BYTES = 50 * 1024 * 1024
@@ -32,7 +35,9 @@ MAX_INTAKE_PAGES = 150
 MAX_INTAKE_FILES = 100
 # 200 dpi: the footer QR code of a scan made at 200 dpi, JPEG quality 60, is read (tests/test_scan_intake.py).
 RASTER_DPI = 200
-TOOL_TIMEOUT_SECONDS = 60
+# A page takes seconds (bench/RESULTS.md); the limit only stops a file that makes a tool hang (and keeps the
+# worker's task inside its time limit, pps_admin/tasks.py).
+TOOL_TIMEOUT_SECONDS = 30
 
 NO_FILES = "Pilih berkas pindaian: satu PDF berisi semua halaman, atau beberapa foto/gambar."
 TOOLS_MISSING = (
@@ -56,13 +61,14 @@ class ScanPage:
     number: int  # 1-based, in upload order across all files
     label: str  # "pindaian.pdf hlm. 3" or "foto-12.jpg"
     data: bytes
-    extension: str  # "pdf" or "jpg"/"png", as scans.scan_checked names it
+    extension: str  # "pdf" or "jpg"/"png", as checks.scan_checked names it
     codes: list[str] = field(default_factory=list)
+    problem: str = ""  # why storing the page would be refused (checks.scan_checked), "" when it would not
 
 
 def upload_pages(uploads) -> list[ScanPage]:
-    """Every page of `uploads` (Django uploaded files) with its QR codes read, or a ValidationError in
-    Indonesian naming the file at fault; nothing is stored here."""
+    """Every page of `uploads` (Django uploaded files), not yet read, or a ValidationError in Indonesian
+    naming the file at fault; nothing is stored here."""
     uploads = list(uploads)
     if not uploads:
         raise ValidationError(NO_FILES)
@@ -83,19 +89,35 @@ def upload_pages(uploads) -> list[ScanPage]:
             pages.append(_image_page(data, name, number=len(pages) + 1))
         if len(pages) > MAX_INTAKE_PAGES:
             raise ValidationError(TOO_MANY_PAGES)
-    with tempfile.TemporaryDirectory(prefix="scan-intake-") as folder:
-        for page in pages:
-            page.codes = _page_codes(page, Path(folder))
     return pages
 
 
-def _image_page(data: bytes, name: str, *, number: int) -> ScanPage:
-    # scan_checked holds one image to the single-scan limits (5 MB, 50 million pixels, nothing trailing).
-    # Kept as uploaded: pact_attach_scan re-encodes it once when it is stored.
+def pages_read(pages: list[ScanPage]) -> None:
+    """Check and read every page of `pages` in place (the test suite's and benchmark's shortcut; the staff
+    pages read in a worker, page by page, intake.py)."""
+    with tempfile.TemporaryDirectory(prefix="scan-intake-") as folder:
+        for page in pages:
+            page_read(page, Path(folder))
+
+
+def page_read(page: ScanPage, folder: Path) -> None:
+    """Set the page's problem (the single scan's checks) and its QR codes, using `folder` for the raster.
+    Raises a ValidationError (code "tools") only when the readers are not installed."""
     try:
-        _, extension = scans.scan_checked(ContentFile(data))
+        scans.scan_checked(ContentFile(page.data))
     except ValidationError as exc:
-        raise ValidationError(IN_FILE.format(name=name, message=" ".join(exc.messages))) from None
+        page.problem = " ".join(exc.messages)
+        if page.extension != "pdf":
+            return  # an image its checks refuse may be a bomb: not handed to zbar (a PDF page's size was)
+    page.codes = _page_codes(page, folder)
+
+
+def _image_page(data: bytes, name: str, *, number: int) -> ScanPage:
+    # Only the type here; the image's own checks (5 MB, 50 million pixels, nothing trailing) are the
+    # page's, in page_read.
+    extension = scans.scan_kind(data)
+    if extension is None:
+        raise ValidationError(IN_FILE.format(name=name, message=scans.WRONG_TYPE))
     return ScanPage(number, name, data, extension)
 
 
@@ -133,7 +155,7 @@ def _run(command: list) -> subprocess.CompletedProcess:
             command, capture_output=True, timeout=TOOL_TIMEOUT_SECONDS, check=False
         )
     except FileNotFoundError:  # poppler-utils or zbar-tools not installed on this server
-        raise ValidationError(TOOLS_MISSING.format(program=command[0])) from None
+        raise ValidationError(TOOLS_MISSING.format(program=command[0]), code="tools") from None
 
 
 def _page_codes(page: ScanPage, folder: Path) -> list[str]:
