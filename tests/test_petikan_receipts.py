@@ -47,10 +47,18 @@ def petikan(db):
     return {name: Document.objects.get(pk=d.pk) for name, d in documents.items()}
 
 
+def intake_user():
+    """Who looks at the previews here: a superuser (tests/test_office_isolation.py covers other offices)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    return user or get_user_model().objects.create_superuser("staf.pindaian", password="sandi-uji-12345")
+
+
 def preview_of(uploads, session):
     token = receipts.receipts_upload(uploads=uploads, session=session)
     assert intake.scans_read(token)
-    return receipts.receipts_preview(token=token, session=session)
+    return receipts.receipts_preview(token=token, session=session, user=intake_user())
 
 
 def verdicts(preview):

@@ -115,11 +115,19 @@ def rendered(db):
     return [Pact.objects.get(pk=p.pk) for p in pacts], petikan
 
 
+def intake_user():
+    """Who looks at the previews here: a superuser (tests/test_office_isolation.py covers other offices)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    return user or get_user_model().objects.create_superuser("staf.pindaian", password="sandi-uji-12345")
+
+
 def preview_of(uploads, session):
     """Upload, read the pages as the worker's task does, and the preview that follows."""
     token = scan_intake.scan_intake_upload(uploads=uploads, session=session)
     assert intake.scans_read(token)
-    return scan_intake.scan_intake_preview(token=token, session=session)
+    return scan_intake.scan_intake_preview(token=token, session=session, user=intake_user())
 
 
 def staging_files() -> set[Path]:
@@ -266,10 +274,10 @@ def test_the_reading_goes_in_slices_each_continuing_where_the_last_stopped(rende
     token = scan_intake.scan_intake_upload(uploads=[upload("a.pdf", scan)], session=session)
     progress = []
     while not intake.scans_read(token, budget_seconds=0):
-        staged = scan_intake.scan_intake_preview(token=token, session=session).staged
+        staged = scan_intake.scan_intake_preview(token=token, session=session, user=intake_user()).staged
         progress.append((staged.state, staged.done, staged.total))
     assert progress == [("membaca", 1, 3), ("membaca", 2, 3)]
-    preview = scan_intake.scan_intake_preview(token=token, session=session)
+    preview = scan_intake.scan_intake_preview(token=token, session=session, user=intake_user())
     assert verdicts(preview) == [("lampirkan", hendra.pk), ("tanpa_kode", None), ("lampirkan", siti.pk)]
     assert intake.scans_read(token)  # read already: nothing more to do
 
@@ -478,7 +486,10 @@ def test_a_confirm_that_fails_midway_stores_nothing_and_leaves_no_file_behind(re
     unchanged([hendra, siti])
     assert private_files() == before  # hendra's scan, stored before siti's failed, is gone again
     # The preview is given back (nothing was written with it), so the same token still answers.
-    assert scan_intake.scan_intake_preview(token=preview.token, session=session).token == preview.token
+    assert (
+        scan_intake.scan_intake_preview(token=preview.token, session=session, user=intake_user()).token
+        == preview.token
+    )
 
 
 def test_a_broken_image_is_listed_as_a_page_storing_would_refuse(rendered):

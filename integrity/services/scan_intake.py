@@ -11,6 +11,7 @@ transaction does not commit.
 """
 
 from collections.abc import MutableMapping
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -61,14 +62,16 @@ def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -
     return PactPage(page.number, page.label, verdict, message, pact, verdict == ATTACH)
 
 
-def pages_classify(pages: list[ScanPage]) -> list[PactPage]:
-    """Each page's verdict against the database as it is now (the caller locks the pacts if it writes)."""
+def pages_classify(pages: list[ScanPage], *, user) -> list[PactPage]:
+    """Each page's verdict against the database as it is now, for `user`'s office (the caller locks the
+    pacts if it writes)."""
     found = pages_codes(pages)
     documents = documents_of(
         (code for code, _ in found.values() if code),
         "pact__appointment__person",
         "pact__appointment__kelurahan__kecamatan",
         "pact__ceremony",
+        user=user,
     )
     first_page_of: dict[int, int] = {}
     results = []
@@ -112,10 +115,11 @@ def scan_intake_upload(*, uploads, session: MutableMapping) -> str:
     return scans_stage(uploads=uploads, purpose=PURPOSE, session=session)
 
 
-def scan_intake_preview(*, token: str, session: MutableMapping) -> IntakePreview:
+def scan_intake_preview(*, token: str, session: MutableMapping, user) -> IntakePreview:
     """The preview kept under `token`: every page classified when the worker has read them all (token None
     when no page would be attached), else no pages yet and `staged` telling how far the reading is."""
-    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=pages_classify)
+    classify = partial(pages_classify, user=user)
+    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=classify)
 
 
 def intake_signing_defaults(preview: IntakePreview) -> dict:
@@ -143,7 +147,7 @@ def _attach(staged: StagedScan, *, signed_date, signed_place: str, user, stored:
     codes = {code for code, _ in pages_codes(staged.pages).values() if code}
     # Locked before classifying, so what is checked is what is written.
     list(Pact.objects.select_for_update().filter(document__check_code__in=codes))
-    results = pages_classify(staged.pages)
+    results = pages_classify(staged.pages, user=user)
     by_number = {page.number: page for page in staged.pages}
     for result in results:
         if result.attaches:

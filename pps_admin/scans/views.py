@@ -80,7 +80,7 @@ def status_view(request, token: str, pages: IntakePages):
     could not be read."""
     require_perms(request, *pages.perms)
     try:
-        preview: IntakePreview = pages.preview(token=token, session=request.session)
+        preview: IntakePreview = pages.preview(token=token, session=request.session, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"admin:{pages.url_names[0]}")
@@ -99,7 +99,7 @@ def confirm_view(request, pages: IntakePages):
     try:
         if not confirm_form.is_valid():
             token = request.POST.get("token", "")
-            preview = pages.preview(token=token, session=request.session)
+            preview = pages.preview(token=token, session=request.session, user=request.user)
             return _page(request, pages, form=pages.upload_form(), preview=preview, confirm_form=confirm_form)
         outcome: IntakeOutcome = pages.confirm(request, confirm_form.cleaned_data)
     except ValidationError as exc:

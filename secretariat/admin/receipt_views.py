@@ -76,6 +76,7 @@ receipts_confirm_view = partial(views.confirm_view, pages=PAGES)
 
 def receipt_scan_view(request, pk):
     require_perms(request, "secretariat.view_decree")
-    receipt = get_object_or_404(PetikanReceipt.objects.select_related("document"), pk=pk)
+    receipts_seen = PetikanReceipt.objects.visible_to(request.user).select_related("document")
+    receipt = get_object_or_404(receipts_seen, pk=pk)
     path = Path(receipt.scan.path)
     return file_download(path, f"tanda-terima-petikan-{receipt.document.check_code}{path.suffix}")

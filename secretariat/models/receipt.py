@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .documents import Document
+from .scoping import office_scoped
 
 
 class PetikanReceipt(models.Model):
@@ -31,6 +32,7 @@ class PetikanReceipt(models.Model):
     created_at = models.DateTimeField("dicatat pada", auto_now_add=True)
 
     history = HistoricalRecords(verbose_name="riwayat tanda terima Petikan")
+    objects = office_scoped("document__job__office").as_manager()
 
     class Meta:
         verbose_name = "tanda terima Petikan"

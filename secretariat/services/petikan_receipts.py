@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import MutableMapping
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -60,11 +61,12 @@ def _result(page: ScanPage, verdict: str, document=None, **details) -> ReceiptPa
     return ReceiptPage(page.number, page.label, verdict, message, document, verdict == ATTACH)
 
 
-def receipt_pages_classify(pages: list[ScanPage]) -> list[ReceiptPage]:
-    """Each page's verdict against the database as it is now (the caller locks if it writes)."""
+def receipt_pages_classify(pages: list[ScanPage], *, user) -> list[ReceiptPage]:
+    """Each page's verdict against the database as it is now, for `user`'s office (the caller locks if it
+    writes)."""
     found = pages_codes(pages)
     documents = documents_of(
-        (code for code, _ in found.values() if code), "decree", "appointment__person", "receipt"
+        (code for code, _ in found.values() if code), "decree", "appointment__person", "receipt", user=user
     )
     first_page_of: dict[int, int] = {}
     results = []
@@ -107,9 +109,10 @@ def receipts_upload(*, uploads, session: MutableMapping) -> str:
     return scans_stage(uploads=uploads, purpose=PURPOSE, session=session)
 
 
-def receipts_preview(*, token: str, session: MutableMapping) -> IntakePreview:
+def receipts_preview(*, token: str, session: MutableMapping, user) -> IntakePreview:
     """The preview kept under `token`, once the worker has read every page (pps_admin/scans/results.py)."""
-    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=receipt_pages_classify)
+    classify = partial(receipt_pages_classify, user=user)
+    return scans_preview(token=token, purpose=PURPOSE, session=session, classify=classify)
 
 
 def receipts_confirm(*, token: str, session: MutableMapping, received_date: dt.date, user) -> IntakeOutcome:
@@ -130,7 +133,7 @@ def _keep(staged: StagedScan, *, received_date: dt.date, user, stored: list) -> 
     codes = {code for code, _ in pages_codes(staged.pages).values() if code}
     # Locked before classifying, so what is checked is what is written (a receipt is one per Petikan).
     list(Document.objects.select_for_update().filter(check_code__in=codes, kind=DocumentKind.PETIKAN))
-    results = receipt_pages_classify(staged.pages)
+    results = receipt_pages_classify(staged.pages, user=user)
     by_number = {page.number: page for page in staged.pages}
     decrees = [result.document.decree for result in results if result.attaches]
     early = [decree for decree in decrees if received_date < decree.decree_date]

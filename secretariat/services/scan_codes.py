@@ -58,7 +58,8 @@ def pages_codes(pages: list[ScanPage]) -> dict[int, tuple[str | None, dict]]:
     return {page.number: page_code(page) for page in pages}
 
 
-def documents_of(codes, *related) -> dict[str, Document]:
-    """This office's documents with these check codes, by code."""
-    found = Document.objects.filter(check_code__in=set(codes)).select_related(*related)
+def documents_of(codes, *related, user) -> dict[str, Document]:
+    """The documents with these check codes that `user` may see (their office's), by code: another
+    office's code is as unknown as a code nobody issued."""
+    found = Document.objects.visible_to(user).filter(check_code__in=set(codes)).select_related(*related)
     return {document.check_code: document for document in found}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secretariat", "0024_document_signature_and_job_passphrase"),
+        ("secretariat", "0027_offices_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
