@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from pps_admin.signing.forms import PassphraseForm
 from pps_admin.text import validate_single_line
 
 from .services.scans import MAX_SCAN_BYTES
@@ -62,3 +63,13 @@ class ScanIntakeForm(forms.Form):
 
 class ScanIntakeConfirmForm(SignForm):
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class GeneratePactsForm(PassphraseForm):
+    batch = "semua pakta integritas yang dibuat sekarang"
+    what = "pakta integritas"
+
+
+class PactRetryForm(PassphraseForm):
+    batch = "semua pakta integritas yang dicoba lagi"
+    what = "pakta integritas"
