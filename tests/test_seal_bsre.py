@@ -256,6 +256,7 @@ def test_bsre_over_plain_http_is_refused_by_the_system_check(settings, url, refu
 
     settings.SIGNER, settings.BSRE_URL, settings.BSRE_NIK = "bsre", url, NIK
     settings.BSRE_SIGNER_NAME = SIGNER_NAME
+    settings.PASSPHRASE_KEYS = ["kunci-kotak-passphrase-uji-yang-panjang-sekali"]
     problems = [problem.id for problem in signing_check(None)]
     assert problems == (["pps_admin.E015"] if refused else [])
 
