@@ -43,7 +43,10 @@ def document_claimed(document_id: int):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(document_id)])
         except DatabaseError:
-            pass  # the connection was lost meanwhile, and the lock went with it
+            # Lost meanwhile, the connection took the lock with it; alive but unusable (an aborted
+            # transaction around us), it must not keep the document claimed: closed, it lets go.
+            if not connection.in_atomic_block:
+                connection.close()
 
 
 def unclaimed(document_ids: list[int]) -> list[int]:
