@@ -33,7 +33,7 @@ def job_documents_to_send(job: GenerationJob, pending_ids: list[int], *, fresh: 
     if fresh:
         hold = len(pending_ids) > 1 and signing_needs_passphrase()
         GenerationJob.objects.filter(pk=job.pk).update(awaiting_first_signature=hold)
-        return pending_ids[:1] if hold else pending_ids
+        return _next_probe(job.pk, pending_ids) if hold else pending_ids
     job.refresh_from_db(fields=["awaiting_first_signature"])
     if not job.awaiting_first_signature:
         return pending_ids
