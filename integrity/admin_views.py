@@ -8,14 +8,16 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
 from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
 from secretariat.models import DocumentStatus, GenerationJob, JobKind
-from secretariat.services.document_jobs import job_overview, job_retry
+from secretariat.services.document_jobs import job_overview, job_retry_signed
+from secretariat.services.signing import signing_needs_passphrase
 
-from .forms import RecordSignatureForm, ScanForm, SignForm
+from .forms import GeneratePactsForm, PactRetryForm, RecordSignatureForm, ScanForm, SignForm
 from .models import Ceremony, Pact, PactStatus
 from .selectors import signing_dashboard
 from .services import pacts as pact_services
@@ -38,6 +40,8 @@ def dashboard_view(request):
             dashboard=signing_dashboard(page=request.GET.get("p", 1)),
             **job_overview(job),
             ceremony=Ceremony.objects.order_by("-date").first(),
+            generate_form=GeneratePactsForm(ask_passphrase=signing_needs_passphrase(), auto_id="generate-%s"),
+            retry_form=PactRetryForm(ask_passphrase=signing_needs_passphrase()),
         ),
     )
 
@@ -49,20 +53,38 @@ def job_progress_view(request, job_id):
     return JsonResponse(job.progress())
 
 
+def _form_errors(request, form) -> bool:
+    """Whether the form is invalid, its errors shown as messages (the dashboard's forms are one line)."""
+    if form.is_valid():
+        return False
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return True
+
+
+@sensitive_post_parameters("passphrase")  # never in an error report
 @require_POST
 def job_retry_view(request, job_id):
-    """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
+    """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost); under
+    BSrE with the passphrase typed again."""
     require_perms(request, "integrity.change_pact")
     job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
-    report_retry(request, [job_retry(job=job)])
+    form = PactRetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    if not _form_errors(request, form):
+        report_retry(request, [job_retry_signed(job=job, passphrase=form.cleaned_data.get("passphrase"))])
     return redirect("admin:integrity_dashboard")
 
 
+@sensitive_post_parameters("passphrase")
 @require_POST
 def generate_view(request):
     require_perms(request, "integrity.add_pact", "integrity.change_pact")
+    form = GeneratePactsForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    if _form_errors(request, form):
+        return redirect("admin:integrity_dashboard")
     try:
-        job = pact_services.pacts_generate(user=request.user)
+        job = pact_services.pacts_generate(user=request.user, passphrase=form.cleaned_data.get("passphrase"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from pps_admin.scans.checks import MAX_SCAN_BYTES
 from pps_admin.scans.fields import MultipleFileField
+from pps_admin.signing.forms import PassphraseForm
 from pps_admin.text import validate_single_line
 
 
@@ -44,3 +45,13 @@ class ScanIntakeForm(forms.Form):
 
 class ScanIntakeConfirmForm(SignForm):
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class GeneratePactsForm(PassphraseForm):
+    batch = "semua pakta integritas yang dibuat sekarang"
+    what = "pakta integritas"
+
+
+class PactRetryForm(PassphraseForm):
+    batch = "semua pakta integritas yang dicoba lagi"
+    what = "pakta integritas"

@@ -20,6 +20,8 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - DEBUG only
+# Earlier keys, comma-separated, still accepted after a rotation (sessions, password-reset links).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 # The public address of this site as printed on paper: every document's QR code and check address are
 # SITE_URL + /cek/<code>/. Unset with DEBUG off: documents carry the check code alone, and `manage.py
@@ -291,6 +293,11 @@ if not 1 <= BSRE_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured(f"BSRE_TIMEOUT must be 1-{CELERY_TASK_SOFT_TIME_LIMIT - 1} seconds.")
 # How long a passphrase typed for a job may be used at most (it is deleted when the job ends anyway).
 SIGNING_PASSPHRASE_MAX_HOURS = env_int("SIGNING_PASSPHRASE_MAX_HOURS", 12)
+# The key of the box a job's passphrase is kept in (pps_admin/signing/passphrase_box.py): a key of its own,
+# so that rotating SECRET_KEY breaks no pending job and the sessions' key encrypts nothing else.
+# Comma-separated: the first encrypts, each one decrypts (a rotation keeps the old one second for a while).
+# Unset: derived from SECRET_KEY and SECRET_KEY_FALLBACKS, and under SIGNER=bsre `manage.py check` warns.
+PASSPHRASE_KEYS = env_list("PASSPHRASE_KEY", [])
 
 # simple-history: audit rows keep the user even if the account is later deleted.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

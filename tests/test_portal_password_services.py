@@ -112,3 +112,75 @@ def test_staff_reset_of_several_without_any_account_resets_nothing():
     assert portal_passwords_reset_by_staff(people=Person.objects.filter(pk=person.pk)) == []
     person.refresh_from_db()
     assert person.user_id is None and person.history.count() == 1
+
+
+# --- the passwords and their handover sheet, one unit ------------------------------------------------
+
+
+@pytest.fixture
+def sheet_fails(settings, tmp_path):
+    """The handover sheet's template broken, as a bad deployment would leave it: its rendering raises."""
+    import copy
+
+    folder = tmp_path / "templates" / "documents"
+    folder.mkdir(parents=True)
+    (folder / "serah_terima_akun.html").write_text('{% url "no-such-page" %}')
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [tmp_path / "templates", *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+
+
+def test_a_staff_reset_whose_sheet_fails_keeps_the_old_password(member, sheet_fails):
+    from django.urls import NoReverseMatch
+
+    from secretariat.services.accounts import portal_passwords_reset_with_sheet
+
+    portal_password_set_by_member(user=member.user, password=OWN_PASSWORD)
+    recorded = member.history.count()
+    with pytest.raises(NoReverseMatch):
+        portal_passwords_reset_with_sheet(people=Person.objects.filter(pk=member.pk), portal_url="/")
+    member.refresh_from_db()
+    assert member.user.check_password(OWN_PASSWORD) and member.must_change_password is False
+    assert member.history.count() == recorded  # no "sandi portal diatur ulang" without its sheet
+
+
+def test_a_staff_reset_returns_the_sheet_with_the_passwords_it_set(member):
+    from secretariat.services.accounts import portal_passwords_reset_with_sheet
+
+    from . import pdf
+
+    people = Person.objects.filter(pk=member.pk)
+    rows, sheet = portal_passwords_reset_with_sheet(people=people, portal_url="/")
+    [row] = rows
+    assert f"Sandi sekali pakai : {row.password}" in pdf.flat(sheet)
+    member.refresh_from_db()
+    assert member.user.check_password(row.password)
+
+
+def test_accounts_whose_sheet_fails_are_not_made(sheet_fails):
+    from django.urls import NoReverseMatch
+
+    from secretariat.services.accounts import portal_accounts_create_with_sheet
+
+    person = make_appointment(person=make_person(name="Belum Punya Akun")).person
+    with pytest.raises(NoReverseMatch):
+        portal_accounts_create_with_sheet(people=Person.objects.filter(pk=person.pk), portal_url="/")
+    person.refresh_from_db()
+    assert person.user_id is None and person.history.count() == 1
+
+
+def test_the_admin_reset_whose_sheet_fails_says_so_in_indonesian_and_changes_nothing(
+    member, staff_client, sheet_fails
+):
+    portal_password_set_by_member(user=member.user, password=OWN_PASSWORD)
+    response = staff_client.post(
+        "/admin/secretariat/person/",
+        {"action": "reset_portal_password", "_selected_action": [member.pk], "index": "0"},
+        follow=True,
+    )
+    assert response["Content-Type"].startswith("text/html")
+    assert "tidak ada akun atau sandi yang diubah: sandi lama anggota tetap berlaku" in (
+        response.content.decode()
+    )
+    member.refresh_from_db()
+    assert member.user.check_password(OWN_PASSWORD) and member.must_change_password is False

@@ -145,6 +145,7 @@ def test_issuing_without_the_passphrase_is_refused_and_issues_nothing(staff_clie
 def test_a_wrong_passphrase_fails_the_documents_stores_nothing_and_a_retry_with_the_right_one_works(
     staff_client, bsre, members, media_root
 ):
+    bsre.reset(signers={NIK: PASSPHRASE}, delay=1.0)
     _issue(staff_client, passphrase="salah-ketik")
     decree = Decree.objects.get()
     job = wait_for_job(decree.jobs.get(), timeout=120)
@@ -153,18 +154,23 @@ def test_a_wrong_passphrase_fails_the_documents_stores_nothing_and_a_retry_with_
     assert all(d.status == DocumentStatus.FAILED and not d.file and not d.sha256 for d in documents)
     assert any("passphrase TTE salah" in d.error for d in documents)
     assert all("salah-ketik" not in d.error for d in documents)
-    # The refused passphrase is forgotten at once: the other documents do not send it again (BSrE
-    # locks a certificate after repeated wrong passphrases). Two worker processes may each have sent it.
-    assert 1 <= len(_sign_calls(bsre)) <= 2
+    # The first document is signed alone; refused, the others are never sent (BSrE locks a certificate
+    # after repeated wrong passphrases). The stand-in answers slowly, so both worker processes would be
+    # asking at once if the job fanned out before its passphrase was proven.
+    assert len(_sign_calls(bsre)) == 1
+    held_back = [d for d in documents if "passphrase TTE salah" in d.error and "Tidak dikirim" in d.error]
+    assert len(held_back) == len(documents) - 1 == 3, [d.error for d in documents]
     assert not JobPassphrase.objects.exists()
     assert not _decree_files(media_root, decree)  # not even a temporary file
     page = staff_client.get(reverse("admin:secretariat_decree_change", args=[decree.pk])).content.decode()
     assert "passphrase TTE salah" in page and 'name="passphrase"' in page  # the retry asks again
 
+    bsre.reset(signers={NIK: PASSPHRASE})
     _retry(staff_client, decree)
     job = wait_for_job(job, timeout=120)
     assert job.status == "done", job.progress()
     _assert_signed_by_bsre(decree, bsre)
+    assert len(_sign_calls(bsre)) == 4  # the first alone, then the other three
 
 
 def test_a_signer_not_registered_at_bsre_is_reported(staff_client, bsre, members, media_root):
@@ -250,13 +256,127 @@ def test_bsre_over_plain_http_is_refused_by_the_system_check(settings, url, refu
 
     settings.SIGNER, settings.BSRE_URL, settings.BSRE_NIK = "bsre", url, NIK
     settings.BSRE_SIGNER_NAME = SIGNER_NAME
+    settings.PASSPHRASE_KEYS = ["kunci-kotak-passphrase-uji-yang-panjang-sekali"]
     problems = [problem.id for problem in signing_check(None)]
     assert problems == (["pps_admin.E015"] if refused else [])
 
 
-def test_generate_sk_under_bsre_is_refused_before_any_number_is_used(bsre, members):
+def test_generate_sk_under_bsre_without_a_passphrase_is_refused_before_any_number_is_used(bsre, members):
+    import io
+
     from django.core.management import CommandError, call_command
 
-    with pytest.raises(CommandError, match="passphrase Ketua sekali"):
-        call_command("generate_sk", date="2024-06-01")
+    with pytest.raises(CommandError, match="passphrase TTE penanda tangan diperlukan"):
+        call_command("generate_sk", date="2024-06-01", stdin=io.StringIO(""))
     assert not Decree.objects.exists()
+
+
+def test_generate_sk_reads_the_passphrase_from_the_environment(bsre, members, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("BSRE_PASSPHRASE", PASSPHRASE)
+    call_command("generate_sk", date="2024-06-01", wait=True, timeout=120)
+    decree = Decree.objects.get()
+    _assert_signed_by_bsre(decree, bsre)
+    assert len(capsys.readouterr().out.split()) == 4
+
+
+def test_signing_with_bsre_holds_no_row_lock_and_no_transaction_while_bsre_answers(
+    staff_client, bsre, members
+):
+    """BSrE may take tens of seconds: meanwhile the document's row is free and the worker's connection
+    is not inside a transaction (it used to hold both for the whole call)."""
+    import time
+
+    from django.db import connection, transaction
+
+    bsre.reset(signers={NIK: PASSPHRASE}, delay=TIMEOUT - 0.5)
+    _issue(staff_client)
+    decree = Decree.objects.get()
+    deadline = time.monotonic() + 60
+    while not _sign_calls(bsre):
+        assert time.monotonic() < deadline, "BSrE was never asked"
+        time.sleep(0.05)
+    with transaction.atomic():  # NOWAIT: an error at once if any renderer held a document's row
+        locked = list(Document.objects.filter(decree=decree).select_for_update(nowait=True))
+    assert len(locked) == 4
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state LIKE 'idle in transaction%%' AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
+    still_signing = Document.objects.filter(decree=decree, status=DocumentStatus.RUNNING).count()
+    assert still_signing == 1  # the first document, alone while its passphrase is unproven
+    job = wait_for_job(decree.jobs.get(), timeout=120)
+    assert job.status == "done", job.progress()
+    _assert_signed_by_bsre(decree, bsre)
+
+
+# --- pacts: the same one passphrase for the batch --------------------------------------------------------
+
+
+def _pact_documents():
+    from integrity.models import Pact
+
+    return [pact.document for pact in Pact.objects.select_related("document").order_by("pk")]
+
+
+def test_pacts_under_bsre_ask_the_passphrase_once_and_a_wrong_one_costs_one_request(
+    staff_client, bsre, members
+):
+    from integrity.models import Pact
+    from secretariat.models import GenerationJob
+
+    dashboard = reverse("admin:integrity_dashboard")
+    page = staff_client.get(dashboard).content.decode()
+    assert "Passphrase TTE penanda tangan (BSrE)" in page and 'type="password"' in page
+
+    response = staff_client.post(reverse("admin:integrity_generate"), {}, follow=True)
+    assert "Masukkan passphrase TTE penanda tangan untuk menandatangani pakta integritas." in (
+        response.content.decode()
+    )
+    assert not Pact.objects.exists() and not GenerationJob.objects.exists() and not bsre.calls
+
+    bsre.reset(signers={NIK: PASSPHRASE}, delay=1.0)
+    staff_client.post(reverse("admin:integrity_generate"), {"passphrase": "salah-ketik"})
+    job = wait_for_job(GenerationJob.objects.get(kind="pakta"), timeout=120)
+    assert job.status == "failed"
+    assert len(_sign_calls(bsre)) == 1
+    assert all("passphrase TTE salah" in d.error and not d.file for d in _pact_documents())
+    assert not JobPassphrase.objects.exists()
+    page = staff_client.get(dashboard).content.decode()
+    assert 'name="passphrase"' in page and "Coba lagi dokumen yang gagal (2)" in page
+
+    bsre.reset(signers={NIK: PASSPHRASE})
+    staff_client.post(reverse("admin:integrity_job_retry", args=[job.pk]), {"passphrase": PASSPHRASE})
+    job = wait_for_job(job, timeout=120)
+    assert job.status == "done", job.progress()
+    for document in _pact_documents():
+        check = check_pdf(Path(document.file.path).read_bytes(), trust_roots=[bsre.ca])
+        assert check.ok and check.trusted and document.signature_certified
+    assert {(c.nik, c.passphrase) for c in _sign_calls(bsre)} == {(NIK, PASSPHRASE)}
+    assert not JobPassphrase.objects.exists()
+
+
+def test_generate_pacts_asks_for_the_passphrase_or_refuses_without_one(bsre, members, capsys):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from integrity.models import Pact
+
+    with pytest.raises(CommandError, match="--passphrase-stdin"):
+        call_command("generate_pacts", stdin=io.StringIO(""))  # not a terminal: nobody to ask
+    assert not Pact.objects.exists()
+    with pytest.raises(CommandError, match="passphrase TTE penanda tangan diperlukan"):
+        call_command("generate_pacts", "--passphrase-stdin", stdin=io.StringIO("\n"))
+    assert not Pact.objects.exists() and not bsre.calls
+
+    call_command(
+        "generate_pacts", "--passphrase-stdin", "--wait", "--timeout", "120", stdin=io.StringIO(PASSPHRASE)
+    )
+    paths = capsys.readouterr().out.split()
+    assert sorted(paths) == sorted(d.file.path for d in _pact_documents()) and len(paths) == 2
+    assert all(d.signature_certified for d in _pact_documents())
+    assert {(c.nik, c.passphrase) for c in _sign_calls(bsre)} == {(NIK, PASSPHRASE)}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import ChannelError
@@ -277,3 +278,79 @@ def test_the_retry_leaves_documents_that_are_still_moving_alone(staff_client, un
     first.refresh_from_db()
     assert first.status == DocumentStatus.RUNNING
     assert GenerationJob.objects.get(pk=job.pk).status == JobStatus.RUNNING
+
+
+@contextlib.contextmanager
+def _claimed_elsewhere(document):
+    """A live renderer elsewhere: another connection holding the document's claim (its advisory lock), in
+    no transaction, as `document_render_and_store` holds it while it renders and signs."""
+    from django.db import connection
+
+    from secretariat.services.document_jobs.claim import document_claimed
+
+    holding, release = threading.Event(), threading.Event()
+
+    def renderer():
+        try:
+            with document_claimed(document.pk):
+                holding.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renderer, daemon=True)
+    thread.start()
+    assert holding.wait(20)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(20)
+
+
+def test_a_running_document_whose_renderer_holds_its_claim_is_not_taken_for_abandoned(unread_queue):
+    from secretariat.services.document_jobs import documents_requeue_abandoned
+
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    first, second, _third = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first, started_minutes_ago=5)
+    _left_running(second, started_minutes_ago=5)
+    with _claimed_elsewhere(first):
+        assert documents_requeue_abandoned() == 1  # the second: its renderer is gone
+        assert Document.objects.get(pk=first.pk).status == DocumentStatus.RUNNING
+        assert Document.objects.get(pk=second.pk).status == DocumentStatus.PENDING
+    assert documents_requeue_abandoned() == 1  # the renderer gone now, without storing it
+    assert Document.objects.get(pk=first.pk).status == DocumentStatus.PENDING
+    assert queue_size(unread_queue) == 2
+
+
+def test_a_stalled_job_sent_again_leaves_a_claimed_document_to_its_renderer(unread_queue):
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    first, second, _third = job.documents.filter(kind=DocumentKind.PETIKAN)
+    _left_running(first)
+    _left_running(second)
+    _age(job, minutes=STALE)
+    with _claimed_elsewhere(first):
+        assert dispatch_pending_jobs() == 1
+    statuses = dict(job.documents.values_list("pk", "status"))
+    assert statuses[first.pk] == DocumentStatus.RUNNING
+    assert statuses[second.pk] == DocumentStatus.PENDING
+
+
+def test_a_delivery_waits_for_the_claim_and_then_finds_the_document_stored(unread_queue):
+    """While a renderer holds the claim, a second delivery waits for it (in no transaction, holding no
+    row), and renders the document itself only if the first never stored it."""
+    _roster()
+    job = _issue_and_lose(unread_queue)
+    keputusan = job.documents.get(kind=DocumentKind.KEPUTUSAN)
+    with _claimed_elsewhere(keputusan):
+        delivery = start(lambda: document_render_and_store(keputusan.pk))
+        delivery.join(1.5)
+        assert delivery.is_alive()  # waiting for the claim
+        with transaction.atomic():
+            Document.objects.select_for_update(nowait=True).get(pk=keputusan.pk)  # the row is free
+    stored = delivery.finish(timeout=60)
+    assert stored.status == DocumentStatus.DONE and stored.attempts == 1

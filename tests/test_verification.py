@@ -184,7 +184,11 @@ def test_the_check_page_shows_kind_number_date_member_status_and_the_stored_file
     response = client.get(_path(document))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Petikan Keputusan" in page and "1 TAHUN 2024" in page and "1 Juni 2024" in page
+    assert "Petikan Keputusan" in page and "1 Juni 2024" in page
+    # The number as issued, as the Petikan's own heading and title print it: never re-cased.
+    assert decree.number == "NOMOR 1 TAHUN 2024"
+    assert '<dd id="number">NOMOR 1 TAHUN 2024</dd>' in page
+    assert "<title>Petikan Keputusan NOMOR 1 TAHUN 2024" in page and "Nomor 1 TAHUN" not in page
     assert "Hendra Saputra" in page and "Sekretaris PPS Kelurahan Manggar" in page
     assert 'id="status">Berlaku<' in page
     stored_hash = hashlib.sha256(Path(document.file.path).read_bytes()).hexdigest()
@@ -250,7 +254,8 @@ def test_a_revoked_decree_shows_dicabut_with_its_date_reason_and_the_decree_that
     assert "Diganti dengan" not in page
     decree_issue(decree_date=dt.date(2024, 6, 11))
     page = client.get(_path(document)).content.decode()
-    assert "Diganti dengan Keputusan Nomor 2 TAHUN 2024 tanggal 11 Juni 2024." in page
+    assert "Diganti dengan Keputusan NOMOR 2 TAHUN 2024 tanggal 11 Juni 2024." in page
+    assert "Nomor 2 TAHUN" not in page
     assert "diberi cap DICABUT" in page  # why a copy downloaded now differs from the issued file
 
 
@@ -260,6 +265,24 @@ def test_a_document_not_yet_rendered_is_said_to_be_not_issued_with_no_hash_and_n
     page = client.get(_path(document)).content.decode()
     assert 'id="status">Belum diterbitkan<' in page and "belum selesai dibuat" in page
     assert 'id="sha256"' not in page and 'name="berkas"' not in page
+
+
+@pytest.mark.parametrize("status", ["pending", "running", "failed"])
+def test_a_petikan_or_pact_not_issued_names_nobody_on_its_check_page(members, client, status):
+    """A check code is printed only on an issued document, but a pending or failed one has a code too:
+    its page says it is not issued and names no member, role or kelurahan."""
+    decree = decree_issue(decree_date=SK_DATE)
+    pacts_generate()
+    documents = [
+        Document.objects.get(decree=decree, kind=DocumentKind.PETIKAN, appointment=members[0]),
+        Pact.objects.get(appointment=members[1]).document,
+    ]
+    for document in documents:
+        Document.objects.filter(pk=document.pk).update(status=status, error="uji")
+        page = client.get(_path(document)).content.decode()
+        assert 'id="status">Belum diterbitkan<' in page, document.kind
+        for personal in ("Hendra Saputra", "Siti Aminah", "Sekretaris", "Bendahara", "Manggar", "Nama"):
+            assert personal not in page, (document.kind, personal)
 
 
 def test_unknown_and_malformed_codes_get_the_same_plain_404(members, client):

@@ -98,3 +98,21 @@ def test_the_check_page_reads_on_a_360_px_phone_without_sideways_scrolling(
         phone.screenshot(
             path=artifacts_dir / f"check-page-phone-upload{'-revoked' if revoked else ''}.png", full_page=True
         )
+
+
+def test_the_check_page_of_a_document_not_issued_yet_reads_on_a_phone_and_names_nobody(
+    committed_db, chromium, plain_static_storage, live_server, artifacts_dir
+):
+    appointment = make_appointment(person=make_person(name="Hendra Saputra", asn=True))
+    decree = decree_issue(decree_date=dt.date(2024, 6, 1))  # its documents not rendered: pending
+    document = Document.objects.get(decree=decree, kind=DocumentKind.PETIKAN, appointment=appointment)
+    options = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+    with browser_page(chromium, viewport={"width": 360, "height": 740}, **options) as phone:
+        phone.goto(f"{live_server.url}/cek/{document.check_code_grouped}/")
+        assert phone.locator("#status").inner_text() == "Belum diterbitkan"
+        assert phone.locator("#number").inner_text() == decree.number == "NOMOR 1 TAHUN 2024"
+        text = phone.locator("body").inner_text()
+        assert "Hendra Saputra" not in text and "Sekretaris" not in text and "Manggar" not in text
+        assert phone.locator("#sha256").count() == 0
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        phone.screenshot(path=artifacts_dir / "check-page-phone-pending.png", full_page=True)

@@ -24,19 +24,30 @@ from secretariat.models import (
     Office,
 )
 from secretariat.services.document_jobs import job_create
+from secretariat.services.signing import job_passphrase_store, signing_needs_passphrase
 
 from ..models import Ceremony, Pact, PactStatus, PactText
 from .documents import pacts_bundle
 
 NOTHING_TO_PRINT = "Belum ada PDF pakta yang selesai dibuat."
+PASSPHRASE_REQUIRED = (
+    "Masukkan passphrase TTE penanda tangan (BSrE) untuk menandatangani pakta integritas; tidak ada "  # noqa: S105
+    "pakta yang dibuat."
+)
 
 
 @transaction.atomic
 def pacts_generate(
-    *, user=None, period: ElectionPeriod | None = None, office: Office | None = None
+    *,
+    user=None,
+    period: ElectionPeriod | None = None,
+    office: Office | None = None,
+    passphrase: str | None = None,
 ) -> GenerationJob | None:
     """Queue the pact PDF of every active appointment of `office` that has none yet; None when all have
-    one. Without an office: the deployment's only one."""
+    one. Without an office: the deployment's only one. Under a signer that asks a passphrase (BSrE) it is
+    required (without it nothing is made), and kept (encrypted) for the job's life, in this transaction: no
+    worker sees the job before its passphrase."""
     office = office or Office.sole()
     if office is None:
         raise ValidationError("Pilih kantor KPU yang membuat pakta.")
@@ -62,8 +73,13 @@ def pacts_generate(
             todo.append(pact)
     if not todo:
         return None
+    asks_passphrase = signing_needs_passphrase()
+    if asks_passphrase and not passphrase:
+        raise ValidationError(PASSPHRASE_REQUIRED)  # the pacts made above are rolled back with it
     documents = [Document(kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id) for pact in todo]
     job = job_create(kind=JobKind.PAKTA, office=office, documents=documents, user=user)
+    if asks_passphrase:
+        job_passphrase_store(job=job, passphrase=passphrase)
     for pact, document in zip(todo, documents, strict=True):
         pact.document = document
         pact.save(update_fields=["document"])

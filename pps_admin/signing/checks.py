@@ -71,7 +71,7 @@ def _local_seal_problems():
 def _bsre_problems():
     missing = [name for name in ("BSRE_URL", "BSRE_NIK", "BSRE_SIGNER_NAME") if not getattr(settings, name)]
     if not missing:
-        return _bsre_transport_problems(settings.BSRE_URL)
+        return _bsre_transport_problems(settings.BSRE_URL) + _passphrase_key_problems()
     return [
         checks.Error(
             f"SIGNER=bsre tetapi {', '.join(missing)} tidak diatur. SIGNER=bsre needs {', '.join(missing)}.",
@@ -95,3 +95,29 @@ def _bsre_transport_problems(url: str):
             id="pps_admin.E015",
         )
     ]
+
+
+def _passphrase_key_problems():
+    """The key the Ketua's passphrase is kept under while its job runs (passphrase_box.py)."""
+    keys = settings.PASSPHRASE_KEYS
+    if not keys:
+        return [
+            checks.Warning(
+                "PASSPHRASE_KEY tidak diatur: passphrase TTE selama pekerjaan berjalan dienkripsi dengan "
+                "kunci turunan SECRET_KEY, sehingga mengganti SECRET_KEY menggagalkan pekerjaan yang sedang "
+                "berjalan (kecuali kunci lama disimpan di SECRET_KEY_FALLBACKS). PASSPHRASE_KEY is unset: "
+                "the passphrase box's key is derived from SECRET_KEY.",
+                hint='Atur PASSPHRASE_KEY dengan teks acak tersendiri (mis. `python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))"`), sama di web dan worker.',
+                id="pps_admin.W016",
+            )
+        ]
+    if len(keys[0]) < 32 or keys[0] in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
+        return [
+            checks.Warning(
+                "PASSPHRASE_KEY harus berupa teks acak minimal 32 karakter yang bukan SECRET_KEY. "
+                "PASSPHRASE_KEY should be a random text of 32+ characters of its own.",
+                id="pps_admin.W017",
+            )
+        ]
+    return []

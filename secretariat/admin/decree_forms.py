@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 
+from pps_admin.signing.forms import PassphraseForm, passphrase_field
 from pps_admin.text import validate_multi_line
 
 
@@ -16,27 +17,11 @@ class IssueDecreeForm(forms.Form):
     def __init__(self, *args, ask_passphrase: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if ask_passphrase:
-            self.fields["passphrase"] = passphrase_field()
+            self.fields["passphrase"] = passphrase_field(batch="semua dokumen SK ini", what="SK")
 
 
-def passphrase_field() -> forms.CharField:
-    """The signer's BSrE passphrase, typed once for the whole batch (kept encrypted until the job ends)."""
-    return forms.CharField(
-        label="Passphrase TTE penanda tangan (BSrE)",
-        strip=False,
-        max_length=200,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
-        help_text="Sekali untuk semua dokumen SK ini. Disimpan terenkripsi hanya selama dokumen dibuat, "
-        "lalu dihapus.",
-        error_messages={"required": "Masukkan passphrase TTE penanda tangan untuk menandatangani SK."},
-    )
-
-
-class RetryForm(forms.Form):
-    def __init__(self, *args, ask_passphrase: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if ask_passphrase:
-            self.fields["passphrase"] = passphrase_field()
+class RetryForm(PassphraseForm):
+    batch = "semua dokumen SK ini yang dicoba lagi"
 
 
 class RevokeDecreeForm(forms.Form):

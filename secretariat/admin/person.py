@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 
@@ -11,8 +13,25 @@ from pps_admin.staff_pages import file_download
 from .. import identity
 from ..models import Appointment, Person
 from ..office_admin import OfficeOwnedAdminMixin
-from ..services.accounts import handover_sheet_pdf, portal_accounts_create, portal_passwords_reset_by_staff
+from ..services.accounts import portal_accounts_create_with_sheet, portal_passwords_reset_with_sheet
 from .concurrency import OptimisticLockAdminMixin, OptimisticLockForm
+
+log = logging.getLogger(__name__)
+
+SHEET_FAILED = (
+    "Lembar serah terima (PDF) tidak dapat dibuat, jadi tidak ada akun atau sandi yang diubah: sandi lama "
+    "anggota tetap berlaku. Coba lagi; bila terus gagal, laporkan ke pengelola aplikasi."
+)
+
+
+def _with_sheet(request, service, queryset):
+    """(rows, sheet) of `service`, or None with the reason shown when the sheet failed (nothing changed)."""
+    try:
+        return service(people=queryset, portal_url=request.build_absolute_uri("/"))
+    except Exception:  # the sheet's rendering: whatever failed, the unit was rolled back
+        log.exception("The portal handover sheet could not be rendered; nothing was changed")
+        messages.error(request, SHEET_FAILED)
+        return None
 
 
 class ActivePostFilter(admin.SimpleListFilter):
@@ -92,7 +111,10 @@ class PersonAdmin(
     def create_portal_accounts(self, request, queryset):
         selected = queryset.count()
         had_account = queryset.filter(user__isnull=False).count()
-        rows = portal_accounts_create(people=queryset)
+        made = _with_sheet(request, portal_accounts_create_with_sheet, queryset)
+        if made is None:
+            return None
+        rows, sheet = made
         skipped = selected - len(rows)
         reasons = []
         if had_account:
@@ -108,18 +130,20 @@ class PersonAdmin(
             f"Akun portal dibuat untuk {len(rows)} anggota; {summary}. Lembar serah terima (PDF) "
             "sudah diunduh: sandi sekali pakai hanya ada di lembar itu.",
         )
-        sheet = handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/"))
         return file_download(sheet, "serah-terima-akun-portal.pdf")
 
     @admin.action(
         description="Atur ulang sandi portal (sandi sekali pakai baru, PDF)", permissions=["change"]
     )
     def reset_portal_password(self, request, queryset):
-        rows = portal_passwords_reset_by_staff(people=queryset)
+        # The new passwords are committed only with their sheet rendered (services/accounts.py).
+        made = _with_sheet(request, portal_passwords_reset_with_sheet, queryset)
+        if made is None:
+            return None
+        rows, sheet = made
         if not rows:
             messages.info(request, "Tidak ada anggota terpilih yang punya akun portal.")
             return None
-        sheet = handover_sheet_pdf(rows, portal_url=request.build_absolute_uri("/"))
         return file_download(sheet, "sandi-baru-portal.pdf")
 
     def has_delete_permission(self, request, obj=None):

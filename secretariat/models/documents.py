@@ -49,6 +49,9 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     dispatched_at = models.DateTimeField("dikirim ke worker", null=True, blank=True)
     finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    # Under a signer that asks a passphrase (BSrE), the job's first document is signed alone; the others
+    # wait for it (services/document_jobs/first_signature.py), so a wrong passphrase is sent once per job.
+    awaiting_first_signature = models.BooleanField("menunggu tanda tangan pertama", default=False)
 
     objects = office_scoped("office").as_manager()
 

@@ -172,3 +172,23 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
         },
         metadata=metadata,
     )
+
+
+# --- one unit: the passwords and the sheet that carries them ---------------------------------------------
+# A one-time password exists only on its handover sheet. Written without one (the sheet's rendering
+# failed), the member's old password would be gone, or an account made, with nothing to hand over: so the
+# passwords are committed only once their sheet is rendered, and rolled back if it is not.
+
+
+def portal_accounts_create_with_sheet(*, people, portal_url: str) -> tuple[list[HandoverRow], bytes | None]:
+    """`portal_accounts_create` and its handover PDF (None when no account was made), as one unit."""
+    with transaction.atomic():
+        rows = portal_accounts_create(people=people)
+        return rows, handover_sheet_pdf(rows, portal_url=portal_url) if rows else None
+
+
+def portal_passwords_reset_with_sheet(*, people, portal_url: str) -> tuple[list[HandoverRow], bytes | None]:
+    """`portal_passwords_reset_by_staff` and its handover PDF (None when nobody was reset), as one unit."""
+    with transaction.atomic():
+        rows = portal_passwords_reset_by_staff(people=people)
+        return rows, handover_sheet_pdf(rows, portal_url=portal_url) if rows else None

@@ -79,8 +79,8 @@ def document_seal(document: Document, data: bytes, *, relative: str) -> tuple[by
         signed = signer.sign(data, reason=reason, location=location, credentials=credentials)
     except SigningError as exc:
         if exc.forget_credentials:
-            # Deleted in the document's transaction, which commits with its failure: the job's other
-            # documents then fail without sending the refused passphrase to BSrE again.
+            # Deleted at once (signing runs outside any transaction): no document of the job sends the
+            # refused passphrase to BSrE again, whatever reached a worker before the refusal.
             job_passphrase_forget(document.job_id)
         raise
     return signed, _fields(described, timezone.now())

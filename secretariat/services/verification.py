@@ -2,8 +2,10 @@
 page (/cek/<code>/, secretariat/check/) says about a document and about an uploaded file.
 
 The QR code holds the check page's address and nothing else: no name, no number, no NIK. The page shows
-what a reader of the paper already sees (kind, number, date, the member's name and role), the status the
-office knows today (in force, revoked, replaced) and the SHA-256 of the file as issued.
+what a reader of the paper already sees (kind, number, date, and once the document is issued the member's
+name and role), the status the office knows today (in force, revoked, replaced) and the SHA-256 of the
+file as issued. A decree's number is printed as issued (`Decree.number`, e.g. "NOMOR 2 TAHUN 2024"), as the
+documents' own titles print it ("Petikan Keputusan NOMOR 2 TAHUN 2024").
 """
 
 import datetime as dt
@@ -109,7 +111,7 @@ def document_status(document: Document) -> CheckStatus:
             details.append(f"Alasan: {decree.revoked_reason}")
         for successor in decree.corrected_by.order_by("year", "sequence"):
             details.append(
-                f"Diganti dengan Keputusan Nomor {_number(successor.number)} "
+                f"Diganti dengan Keputusan {successor.number} "
                 f"tanggal {indonesian_date(successor.decree_date)}."
             )
         return CheckStatus("dicabut", "Dicabut", details)
@@ -123,26 +125,25 @@ def document_status(document: Document) -> CheckStatus:
     return CheckStatus("berlaku", "Berlaku", details)
 
 
-def _number(number: str) -> str:
-    return number[len("NOMOR ") :] if number.startswith("NOMOR ") else number
-
-
 def document_facts(document: Document) -> dict:
-    """What the check page shows about a document: never a NIK or NIP (not even masked)."""
+    """What the check page shows about a document: never a NIK or NIP (not even masked), and nothing
+    personal (the member's name and role) before the document is issued: a code of a pending or failed
+    document names nobody."""
     from .decree_text import indonesian_date
 
+    issued = document.status == DocumentStatus.DONE
     decree = document.decree
     facts = {
         "kind": KIND_LABELS.get(document.kind, document.kind),
         "check_code": grouped(document.check_code),
-        "number": _number(decree.number) if decree else "",
+        "number": decree.number if decree else "",
         "date": indonesian_date(decree.decree_date) if decree else "",
         "issued_on": indonesian_date(timezone.localtime(document.finished_at).date())
-        if document.status == DocumentStatus.DONE and document.finished_at
+        if issued and document.finished_at
         else "",
-        "sha256": document.sha256 if document.status == DocumentStatus.DONE else "",
-        "size": document.size if document.status == DocumentStatus.DONE else None,
-        "pages": document.pages if document.status == DocumentStatus.DONE else None,
+        "sha256": document.sha256 if issued else "",
+        "size": document.size if issued else None,
+        "pages": document.pages if issued else None,
         "member": None,
         "title": "",
     }
@@ -153,7 +154,7 @@ def document_facts(document: Document) -> dict:
         facts["title"] = f"{ceremony['name']}, {ceremony['place']}"
         facts["date"] = indonesian_date(dt.date.fromisoformat(ceremony["date"]))
     appointment = document.appointment
-    if appointment is not None:
+    if appointment is not None and issued:
         facts["member"] = {
             "name": appointment.person.name,
             "role": f"{post_title(appointment.role)} Kelurahan {appointment.kelurahan.name}",

@@ -3,18 +3,25 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrity.services.pacts import pacts_generate
 from secretariat.management.job_wait import wait_and_report
+from secretariat.management.passphrase import add_passphrase_argument, command_passphrase
 
 
 class Command(BaseCommand):
-    help = "Buat PDF pakta integritas untuk setiap pengangkatan aktif yang belum punya (oleh worker Celery)."
+    help = (
+        "Buat PDF pakta integritas untuk setiap pengangkatan aktif yang belum punya (oleh worker Celery). "
+        "Dengan SIGNER=bsre passphrase TTE penanda tangan ditanyakan sekali untuk semua pakta."
+    )
+    stealth_options = ("stdin",)  # tests hand the command a stdin of their own
 
     def add_arguments(self, parser):
         parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
+        add_passphrase_argument(parser)
 
-    def handle(self, *args, wait, timeout, **options):
+    def handle(self, *args, wait, timeout, passphrase_stdin, **options):
+        passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
-            job = pacts_generate()
+            job = pacts_generate(passphrase=passphrase)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if job is None:

@@ -5,23 +5,26 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.management.job_wait import wait_and_report
-from secretariat.services.decrees import decrees_issue
-from secretariat.services.signing import signing_needs_passphrase
+from secretariat.management.passphrase import add_passphrase_argument, command_passphrase
+from secretariat.services.decrees import decrees_issue_signed
 
 
 class Command(BaseCommand):
     help = (
         "Terbitkan Keputusan (SK) untuk pengangkatan aktif yang belum tercantum dalam SK yang berlaku, "
-        "dengan nomor berikutnya tahun itu, beserta petikannya (dibuat oleh worker Celery)."
+        "dengan nomor berikutnya tahun itu, beserta petikannya (dibuat oleh worker Celery). Dengan "
+        "SIGNER=bsre passphrase TTE Ketua ditanyakan sekali untuk semua dokumen."
     )
+    stealth_options = ("stdin",)  # tests hand the command a stdin of their own
 
     def add_arguments(self, parser):
         parser.add_argument("--date", required=True, help="Tanggal ditetapkan, YYYY-MM-DD.")
         parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
         parser.add_argument("--user", help="Nama pengguna staf yang dicatat sebagai penerbit.")
+        add_passphrase_argument(parser)
 
-    def handle(self, *args, date, wait, timeout, user, **options):
+    def handle(self, *args, date, wait, timeout, user, passphrase_stdin, **options):
         try:
             decree_date = dt.date.fromisoformat(date)
         except ValueError as exc:
@@ -31,15 +34,10 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
-        if signing_needs_passphrase():
-            # Refused before any number is used: a decree issued here would fail every document for want
-            # of the Ketua's passphrase, which the admin's issue page asks once for the whole SK.
-            raise CommandError(
-                "Dengan SIGNER=bsre, SK diterbitkan dari halaman admin (Terbitkan SK), yang meminta "
-                "passphrase Ketua sekali untuk seluruh dokumen; generate_sk tidak dapat memintanya."
-            )
+        # Asked (or refused) before any number is used: under BSrE, once for every document of the SK.
+        passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
-            decrees = decrees_issue(decree_date=decree_date, user=actor)
+            decrees = decrees_issue_signed(decree_date=decree_date, user=actor, passphrase=passphrase)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if not decrees:

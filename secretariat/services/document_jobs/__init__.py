@@ -8,7 +8,8 @@ again. The engine names no kind of document: each kind registers how it is rende
 (`register_document_kind`), from its app's `ready()`.
 
 Callers import from this package; its modules, each named for what it holds, import one another one way:
-kinds, storage <- render; status <- dispatch <- recovery.
+status, first_signature <- dispatch <- recovery; claim <- recovery; kinds, storage, claim, dispatch,
+first_signature <- render.
 """
 
 from .dispatch import (

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
+from .first_signature import job_documents_to_send
 from .status import job_refresh
 
 DISPATCH_JOB_TASK = "secretariat.tasks.dispatch_job"
@@ -68,15 +69,22 @@ def document_send(document_id: int, *, retry: bool = True) -> None:
 
 
 def job_start(job_id: int) -> int:
-    """In the worker: queue one render per document still to do; returns how many were queued."""
+    """In the worker: queue one render per document still to do (under a passphrase signer, the first one
+    alone: first_signature.py); returns how many were queued."""
+    # Queued: a new job, or one a retry put back; running already: this is a second delivery of the job.
+    fresh = GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
     GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
     GenerationJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
-    ids = list(
-        Document.objects.filter(job_id=job_id, status=DocumentStatus.PENDING).values_list("pk", flat=True)
+    pending = list(
+        Document.objects.filter(job_id=job_id, status=DocumentStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    job = GenerationJob(pk=job_id)
+    ids = job_documents_to_send(job, pending, fresh=bool(fresh))
     for document_id in ids:
         document_send(document_id)
-    if not ids:
+    if not pending:
         job_refresh(job_id)
     return len(ids)
 

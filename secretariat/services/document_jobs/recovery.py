@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from ...models import Document, DocumentStatus, GenerationJob, JobStatus
 from ..signing import job_passphrase_forget, job_passphrase_store
+from .claim import unclaimed
 from .dispatch import document_send, job_dispatch_on_commit
+from .first_signature import jobs_awaiting_probes
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +23,8 @@ MOVING = (JobStatus.QUEUED, JobStatus.RUNNING)
 # A task can be lost without its worker dying: a broker flush, a revoke, a task that gave up its database
 # retries. Its job stays queued or running for ever. Such a job shows no progress: no document of it
 # started or finished since it was sent. After STUCK_JOB_MINUTES of that it is sent again. This is safe
-# however wrong the guess: a document being rendered keeps its row locked (`document_render_and_store`), so
-# it is never put back and a second delivery waits for it; a done document is never rendered again.
+# however wrong the guess: a document being rendered is claimed by its renderer (claim.py), so it is never
+# put back and a second delivery waits for it; a done document is never rendered again.
 
 
 def stuck_after() -> dt.timedelta:
@@ -67,11 +69,12 @@ def _job_requeue(job_id: int, *, cutoff: dt.datetime, failed: bool) -> Requeued:
         stalled = jobs_stalled(cutoff=cutoff).filter(pk=job_id).exists()
         stalled_ids = []
         if stalled:
-            # Rows locked right now are being rendered (or claimed): theirs, not ours.
+            # Documents claimed right now are being rendered, and rows locked right now are being stored
+            # (or put back by another sweep): theirs, not ours.
             unfinished = job.documents.filter(
                 status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING)
             ).select_for_update(skip_locked=True)
-            stalled_ids = list(unfinished.values_list("pk", flat=True))
+            stalled_ids = unclaimed(list(unfinished.values_list("pk", flat=True)))
             # A document running this long lost its worker: pending again, so `job_start` sends it.
             Document.objects.filter(pk__in=stalled_ids, status=DocumentStatus.RUNNING).update(
                 status=DocumentStatus.PENDING
@@ -118,10 +121,10 @@ def job_retry(*, job: GenerationJob) -> Requeued:
 # --- documents whose worker died ---------------------------------------------------------------------
 # A worker killed mid-render (SIGKILL, the OOM killer, a restarted container) leaves its documents
 # running and their messages unacknowledged in Redis, which gives them back only after the visibility
-# timeout (300 s). PostgreSQL knows sooner: a live renderer holds its document's row lock until the
-# document is stored (`document_render_and_store`), and a dead one's lock went with its connection. So a
-# running document whose row can be locked (SKIP LOCKED passes over the live ones) is abandoned: it is put
-# back to pending and sent again while this sweep holds its row, so two sweeps at once (a worker starting,
+# timeout (300 s). PostgreSQL knows sooner: a live renderer holds its document's claim (an advisory lock,
+# claim.py) until the document is stored (`document_render_and_store`), and a dead one's claim went with
+# its connection. So a running document whose claim can be taken is abandoned: it is put back to pending
+# and sent again while this sweep holds its row and its claim, so two sweeps at once (a worker starting,
 # the beat) send it once, and a worker taking the new message waits until the sweep has committed. The
 # dead worker's own message, delivered late, then finds the document done (or locked, and then done) and
 # changes nothing.
@@ -140,11 +143,12 @@ def abandoned_cutoff() -> dt.datetime:
 def documents_requeue_abandoned() -> int:
     """Send again every running document whose renderer is gone; returns how many were sent."""
     with transaction.atomic():
-        abandoned = list(
+        candidates = dict(
             Document.objects.filter(status=DocumentStatus.RUNNING, started_at__lt=abandoned_cutoff())
             .select_for_update(skip_locked=True)
             .values_list("pk", "job_id")
         )
+        abandoned = [(pk, candidates[pk]) for pk in unclaimed(list(candidates))]
         if not abandoned:
             return 0
         Document.objects.filter(pk__in=[pk for pk, _ in abandoned]).update(status=DocumentStatus.PENDING)
@@ -168,11 +172,18 @@ def documents_resend_pending_of_running_jobs() -> int:
     message for a document changes nothing (the render takes the row's lock and finds it settled, so it is
     rendered once). Only at a worker's start, not in the beat's sweep: a batch's queued documents are
     pending too, and a start is rare."""
-    pending = list(
+    rows = (
         Document.objects.filter(status=DocumentStatus.PENDING, job__status=JobStatus.RUNNING)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "job_id", "job__awaiting_first_signature")
     )
+    pending, waiting = [], {}
+    for pk, job_id, awaiting in rows:
+        if awaiting:  # a job trying its passphrase on one document: that one only (first_signature.py)
+            waiting.setdefault(job_id, []).append(pk)
+        else:
+            pending.append(pk)
+    pending += jobs_awaiting_probes(waiting)
     for pk in pending:
         document_send(pk, retry=False)
     if pending:

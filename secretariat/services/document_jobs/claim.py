@@ -1,0 +1,62 @@
+"""Who is rendering a document right now: a PostgreSQL advisory lock per document, held by its renderer's
+session from the start of its rendering until it is stored.
+
+It used to be the document's row lock, held in one transaction around rendering and signing; but signing
+may wait tens of seconds on a remote service (BSrE), and a transaction that long holds its row lock (which
+blocks every foreign key check on the document) and pins a connection in a transaction. A session lock
+holds no transaction and no row. It still says what the row lock said: a second delivery of the document
+waits for it and then finds the document stored, and a renderer whose worker died lost it with its
+connection, so the sweeps (recovery.py) know its document was abandoned.
+
+SQLite (`make run`) has no advisory locks: there a claim is nothing, and the sweeps go by time alone
+(`abandoned_cutoff`)."""
+
+import contextlib
+
+from django.db import DatabaseError, connection
+
+# The advisory lock key of document n is NAMESPACE + n (one bigint key space per database): a constant far
+# above any id, so no other user of advisory locks in this database collides with ours by accident.
+NAMESPACE = 0x5053_0000_0000_0000  # "PS"
+
+
+def _key(document_id: int) -> int:
+    return NAMESPACE + int(document_id)
+
+
+def _advisory() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def document_claimed(document_id: int):
+    """Hold the document's claim for the block; waits while another renderer holds it."""
+    if not _advisory():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_key(document_id)])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(document_id)])
+        except DatabaseError:
+            # Lost meanwhile, the connection took the lock with it; alive but unusable (an aborted
+            # transaction around us), it must not keep the document claimed: closed, it lets go.
+            if not connection.in_atomic_block:
+                connection.close()
+
+
+def unclaimed(document_ids: list[int]) -> list[int]:
+    """Of `document_ids`, those no renderer holds now, each claimed until the caller's transaction ends (so
+    no renderer starts on it before the caller has put it back). Call it inside a transaction."""
+    if not document_ids or not _advisory():
+        return list(document_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_xact_lock(%s + id) ORDER BY id",
+            [list(document_ids), NAMESPACE],
+        )
+        return [row[0] for row in cursor.fetchall()]
