@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secretariat', '0024_document_signature_and_job_passphrase'),
+        ('secretariat', '0028_petikan_receipt'),
     ]
 
     operations = [
