@@ -74,6 +74,11 @@ def _add_data(label: str) -> dict:
             "dictums": "Menetapkan nama dalam lampiran.",
         },
         "secretariat.decreenumbersequence": {"year": "2031", "next_number": "1"},
+        "secretariat.keydate": {
+            "period": str(ElectionPeriod.current().pk),
+            "title": "Rapat koordinasi",
+            "start": "2024-06-10",
+        },
         "secretariat.electionperiod": {
             "name": "Pilkada Uji 2029",
             "vote_date": "2029-11-27",

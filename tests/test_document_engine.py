@@ -30,7 +30,7 @@ from secretariat.services.letterhead import office_author
 from secretariat.services.page_layout import active_page_css, page_css
 from secretariat.services.title_case import title_case
 
-from .factories import make_appointment
+from .factories import make_appointment, office
 
 
 def test_every_kind_of_document_is_registered_with_the_engine():
@@ -46,7 +46,7 @@ def test_the_tasks_are_registered_under_the_names_the_engine_sends():
 
 @pytest.mark.django_db
 def test_a_document_of_an_unknown_kind_fails_with_its_reason_and_no_file():
-    job = job_create(kind=JobKind.SK, documents=[Document(kind="brosur")])
+    job = job_create(kind=JobKind.SK, office=office(), documents=[Document(kind="brosur")])
     document = job.documents.get()
     with pytest.raises(ValueError, match="brosur"):
         document_render_and_store(document.pk)

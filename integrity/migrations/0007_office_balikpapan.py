@@ -2,7 +2,7 @@
 invited members lie in another office's kelurahan (a load-test copy) belongs to that office."""
 
 from django.db import migrations
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 
 def forwards(apps, schema_editor):
@@ -26,6 +26,10 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
+    """Refused when two offices' pact texts share a version number (unique over all before offices)."""
+    PactText = apps.get_model("integrity", "PactText")
+    if PactText.objects.values("version").annotate(n=Count("pk")).filter(n__gt=1).exists():
+        raise RuntimeError("Two KPU offices have pact texts of the same version. Not reversible.")
     for name in ("Ceremony", "PactText", "HistoricalCeremony"):
         apps.get_model("integrity", name).objects.update(office=None)
 

@@ -7,7 +7,7 @@ office are filled, so running it again changes nothing. Reversible while a singl
 """
 
 from django.db import migrations
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 HOME = "64.71"
 
@@ -115,14 +115,25 @@ def forwards(apps, schema_editor):
     )
 
 
+def _repeats(queryset, *fields) -> bool:
+    return queryset.values(*fields).annotate(n=Count("pk")).filter(n__gt=1).exists()
+
+
 def backwards(apps, schema_editor):
-    """Going back drops the office columns (0025): only possible while one kabupaten/kota office holds the
-    data, since numbers and pact versions were unique over the whole database before offices."""
-    Office = apps.get_model("secretariat", "Office")
-    if Office.objects.filter(kind="kabkota").count() > 1:
+    """Going back drops the office columns (0025), which re-adds the uniqueness over the whole database that
+    numbers had before offices: refused when two offices' rows already repeat each other."""
+    Decree = apps.get_model("secretariat", "Decree")
+    Sequence = apps.get_model("secretariat", "DecreeNumberSequence")
+    Template = apps.get_model("secretariat", "DecreeTemplate")
+    if (
+        _repeats(Decree.objects.all(), "year", "sequence")
+        or _repeats(Decree.objects.all(), "number")
+        or _repeats(Sequence.objects.all(), "year")
+        or Template.objects.filter(is_active=True).count() > 1
+    ):
         raise RuntimeError(
-            "More than one KPU office holds data: their decree numbers and pact versions may repeat, which "
-            "the schema before offices cannot store. Not reversible."
+            "Two KPU offices hold decree numbers, number sequences or active templates that repeat each "
+            "other, which the schema before offices cannot store. Not reversible."
         )
 
 
