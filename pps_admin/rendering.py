@@ -135,9 +135,14 @@ def render_html(template_name: str, context: dict) -> str:
 
 def render_document(template_name: str, context: dict, *, fetcher=None):
     """The laid-out WeasyPrint document (pages), before it is written as a PDF."""
+    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
+    return layout_html(html, fetcher=fetcher)
+
+
+def layout_html(html: str, *, fetcher=None):
+    """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts."""
     from weasyprint import HTML
 
-    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
     fetcher = fetcher or make_fetcher()
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         font_config=_font_config(), pdf_variant=PDF_VARIANT
