@@ -10,6 +10,9 @@ process and interleaved (A, B, C, A, B, C, ...: the machine is shared, so every 
 
 - app: `render_document_pdf` (what a worker runs: the document's context, template, WeasyPrint, PDF/A-3a);
 - weasyprint: the same HTML through `pps_admin.rendering` alone (layout + PDF, no database or template);
+- inline-css: the same HTML through WeasyPrint with its <style> parsed each time (before issue #18);
+- unfrozen: as weasyprint, with the objects alive at start-up given back to the garbage collector
+  (`gc.unfreeze()` for the render: before issue #18);
 - chromium: Debian's Chromium through Playwright, one page reused, `page.set_content(html)` + `page.pdf()`
   at the page size of the document's CSS (what Gotenberg does), the static fonts served by a route.
 
@@ -101,6 +104,30 @@ def weasyprint_pdf(html: str) -> bytes:
     return rendering.write_pdf(layout(html))
 
 
+def inline_style_pdf(html: str) -> bytes:
+    """As the rendering core did before issue #18: the <style> parsed with each document."""
+    from weasyprint import HTML
+
+    from pps_admin import rendering
+
+    return rendering.write_pdf(
+        HTML(string=html, base_url=rendering.BASE_URL, url_fetcher=rendering.make_fetcher()).render(
+            font_config=rendering._font_config(), pdf_variant=rendering.PDF_VARIANT
+        )
+    )
+
+
+def unfrozen_pdf(html: str) -> bytes:
+    """With the start-up heap back in the garbage collector's sight (before issue #18)."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        return weasyprint_pdf(html)
+    finally:
+        gc.freeze()
+
+
 def chromium_page(playwright):
     from pps_admin.rendering import STATIC_PREFIX, static_path
 
@@ -153,6 +180,8 @@ def main() -> None:
             renderers = {
                 "app": lambda name: render_document_pdf(docs[name][0]),
                 "weasyprint": lambda name: weasyprint_pdf(docs[name][2]),
+                "inline-css": lambda name: inline_style_pdf(docs[name][2]),
+                "unfrozen": lambda name: unfrozen_pdf(docs[name][2]),
                 "chromium": lambda name: chromium_pdf(page, docs[name][2]),
             }
             outputs = {}
@@ -177,7 +206,8 @@ def main() -> None:
         data = outputs[name, renderer]
         print(
             f"  {name:10} {renderer:11} {statistics.median(values):8.1f} "
-            f"[{min(values):.1f}-{max(values):.1f}]  cpu {statistics.median(cpu[name, renderer]):7.1f}  "
+            f"[{min(values):.1f}-{max(values):.1f}]  cpu {statistics.median(cpu[name, renderer]):7.1f} "
+            f"(min {min(cpu[name, renderer]):.1f})  "
             f"pages={pages_of(data)}"
         )
         if args.out:
