@@ -5,7 +5,10 @@
 - WeasyPrint fetches nothing but the project's own static files (fonts, CSS, images) and `data:` URIs
   (the uploaded letterhead logo is embedded as one after its type was checked). No file://, no network.
 - One FontConfiguration per process (workers render many documents; reusing it is faster and keeps
-  memory flat).
+  memory flat), and each distinct stylesheet parsed once per process: the document's <style> is taken
+  out of its HTML and handed to WeasyPrint as a parsed `CSS` object kept for the next document with the
+  same CSS text, and the objects alive at the first render frozen out of the garbage collector's sight
+  (`_freeze_long_lived`). Both measured in bench/RESULTS.md "#18 rendering".
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
@@ -16,8 +19,11 @@ This module imports no project app (see shared/ARCHITECTURE.md).
 
 import atexit
 import datetime as dt
+import gc
 import logging
 import mimetypes
+import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +63,51 @@ def _font_config():
 def _drop_font_config():
     """WeasyPrint's FontConfiguration deletes its temporary font folder in `__del__`; left to interpreter
     shutdown, that runs after `shutil` is gone and prints "'NoneType' object is not callable"."""
+    _local.stylesheets = None
     _local.font_config = None
+
+
+_frozen_in_pid: int | None = None
+
+
+def _freeze_long_lived():
+    """Once per process, before its first layout: collect, then move every object alive (Django, the
+    apps, WeasyPrint's user-agent stylesheets, the fonts) into the collector's permanent generation
+    (`gc.freeze`). A layout allocates hundreds of thousands of objects, which set off full collections
+    that walked that whole start-up heap each time: about a fifth of a Keputusan's render. Garbage is
+    still collected as before; only what was alive at this moment is never examined again (its cycles,
+    if any, are kept for good: a one-time cost, measured in bench/RESULTS.md with the worker's memory)."""
+    global _frozen_in_pid
+    if _frozen_in_pid != os.getpid():
+        _frozen_in_pid = os.getpid()
+        gc.collect()
+        gc.freeze()
+
+
+# The documents' one <style> element (templates/documents/base.html). Its text comes from our templates
+# alone: user text is escaped, so "<style>" never comes from a name or an address.
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.S)
+# Distinct CSS texts kept per process: one per document kind and layout variant (compact, one sheet) and
+# paper; more means something varies per document, and the cache starts again rather than grow.
+STYLESHEETS_KEPT = 64
+
+
+def _stylesheet(css: str):
+    """The parsed stylesheet for `css`, made once per process (its @font-face rules load the fonts into
+    this process's FontConfiguration, which keeps them)."""
+    from weasyprint import CSS
+
+    cache = getattr(_local, "stylesheets", None)
+    if cache is None:
+        cache = _local.stylesheets = {}
+    sheet = cache.get(css)
+    if sheet is None:
+        if len(cache) >= STYLESHEETS_KEPT:
+            cache.clear()
+        sheet = cache[css] = CSS(
+            string=css, base_url=BASE_URL, url_fetcher=make_fetcher(), font_config=_font_config()
+        )
+    return sheet
 
 
 def _fetcher_class():
@@ -135,12 +185,24 @@ def render_html(template_name: str, context: dict) -> str:
 
 def render_document(template_name: str, context: dict, *, fetcher=None):
     """The laid-out WeasyPrint document (pages), before it is written as a PDF."""
+    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
+    return layout_html(html, fetcher=fetcher)
+
+
+def layout_html(html: str, *, fetcher=None):
+    """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
+    <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
+    way, so the cascade is the same."""
     from weasyprint import HTML
 
-    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
+    _freeze_long_lived()
     fetcher = fetcher or make_fetcher()
+    styles = _STYLE_ELEMENT.findall(html)
+    html = _STYLE_ELEMENT.sub("", html)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        font_config=_font_config(), pdf_variant=PDF_VARIANT
+        font_config=_font_config(),
+        pdf_variant=PDF_VARIANT,
+        stylesheets=[_stylesheet(css) for css in styles],
     )
 
 

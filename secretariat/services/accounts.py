@@ -143,8 +143,9 @@ def portal_password_set_by_member(*, user, password: str, by_email: bool = False
         person.save(update_fields=["must_change_password", "updated_at"])
 
 
-def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
-    """The same handover sheet as a PDF of cut-out slips, one per member."""
+def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=None) -> bytes:
+    """The same handover sheet as a PDF of cut-out slips, one per member; `generated` (printed on it):
+    now, unless a caller fixes it (the fidelity guard, tests/test_render_fidelity.py)."""
     names = dict(
         Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows]).values_list("code", "name")
     )
@@ -153,7 +154,7 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str) -> bytes:
         {**row.__dict__, "kelurahan": names.get(row.kode_kelurahan, ""), "jabatan_label": labels[row.jabatan]}
         for row in rows
     ]
-    generated = timezone.localtime()
+    generated = timezone.localtime(generated)
     letterhead = current_letterhead()
     metadata = PdfMetadata(
         title=f"Serah Terima Akun Portal Sekretariat PPS {letterhead['short_name']}",
