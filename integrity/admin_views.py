@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
 from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
-from secretariat.models import DocumentStatus, GenerationJob, JobKind
+from secretariat.models import DocumentStatus, GenerationJob, JobKind, Office, OfficeKind
+from secretariat.office_admin import acting_office, office_choice_needed
 from secretariat.services.document_jobs import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
@@ -24,6 +25,23 @@ from .services.documents import attendance_sheet_pdf
 
 def _context(request, title, **extra):
     return admin_context(request, title, opts=Pact._meta, **extra)
+
+
+def _office_choices(request):
+    """The offices a superuser of several offices picks from (none for everybody else)."""
+    return Office.objects.filter(kind=OfficeKind.REGENCY) if office_choice_needed(request) else None
+
+
+def _acting_office(request) -> Office:
+    """The office whose pacts this request makes or prints: the user's own, or the superuser's pick."""
+    chosen = None
+    choices = _office_choices(request)
+    if choices is not None:
+        raw = request.POST.get("office") or request.GET.get("office") or ""
+        chosen = choices.filter(pk=raw).first() if raw.isdigit() else None
+        if chosen is None:
+            raise ValidationError("Pilih kantor KPU yang pakta integritasnya dibuat atau dicetak.")
+    return acting_office(request, chosen)
 
 
 def dashboard_view(request):
@@ -38,6 +56,7 @@ def dashboard_view(request):
             dashboard=signing_dashboard(page=request.GET.get("p", 1)),
             **job_overview(job),
             ceremony=Ceremony.objects.order_by("-date").first(),
+            office_choices=_office_choices(request),
         ),
     )
 
@@ -62,7 +81,7 @@ def job_retry_view(request, job_id):
 def generate_view(request):
     require_perms(request, "integrity.add_pact", "integrity.change_pact")
     try:
-        job = pact_services.pacts_generate(user=request.user)
+        job = pact_services.pacts_generate(user=request.user, office=_acting_office(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -87,10 +106,11 @@ def bundle_view(request):
     require_perms(request, "integrity.view_pact")
     marks = request.user.has_perm("integrity.change_pact")
     try:
+        office = _acting_office(request)
         if request.method == "POST":
-            data = pact_services.pact_bundle_print(mark_printed=marks, user=request.user)
+            data = pact_services.pact_bundle_print(office=office, mark_printed=marks, user=request.user)
             return file_download(data, "bundel-pakta-integritas.pdf")
-        counts = pact_services.pact_bundle_counts()
+        counts = pact_services.pact_bundle_counts(office=office)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("admin:integrity_dashboard")
@@ -104,6 +124,8 @@ def bundle_view(request):
             waiting_count=counts.waiting,
             to_mark_count=counts.to_mark,
             marks=marks,
+            bundle_office=office,
+            office_choices=_office_choices(request),
         ),
     )
 

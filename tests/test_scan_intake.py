@@ -120,7 +120,9 @@ def unchanged(pacts):
 # --- the preview ------------------------------------------------------------------------------------
 
 
-def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other_page_listed(rendered):
+def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other_page_listed(
+    rendered, staff_user
+):
     (hendra, siti, rudi, yusuf), petikan = rendered
     other_office = "https://pps.kpu-samarinda.go.id/cek/K7QM-3XPA-9DTR/"
     unknown = f"{settings.SITE_URL}/cek/K7QM-3XPA-9DTR/"
@@ -138,7 +140,7 @@ def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other
     ]
     session = {}
     preview = scan_intake.scan_intake_preview(
-        uploads=[upload("pindaian.pdf", pdf_of(pages))], session=session
+        uploads=[upload("pindaian.pdf", pdf_of(pages))], session=session, user=staff_user
     )
     assert verdicts(preview) == [
         ("lampirkan", hendra.pk),
@@ -170,7 +172,9 @@ def test_confirm_stores_each_matched_page_as_its_pacts_one_page_scan_signed_at_t
     ceremony = Ceremony.objects.get()
     pages = [scanned(hendra.document.file.path), blank_page(), scanned(siti.document.file.path)]
     session = {}
-    preview = scan_intake.scan_intake_preview(uploads=[upload("upacara.pdf", pdf_of(pages))], session=session)
+    preview = scan_intake.scan_intake_preview(
+        uploads=[upload("upacara.pdf", pdf_of(pages))], session=session, user=staff_user
+    )
     defaults = scan_intake.intake_signing_defaults(preview)
     assert defaults == {"signed_date": ceremony.date, "signed_place": ceremony.place}
     outcome = scan_intake.scan_intake_confirm(
@@ -202,7 +206,9 @@ def test_a_token_of_another_session_or_made_up_is_refused(rendered, staff_user):
     (hendra, *_), _ = rendered
     session = {}
     preview = scan_intake.scan_intake_preview(
-        uploads=[upload("a.jpg", jpeg_bytes(scanned(hendra.document.file.path)))], session=session
+        uploads=[upload("a.jpg", jpeg_bytes(scanned(hendra.document.file.path)))],
+        session=session,
+        user=staff_user,
     )
     for token, other in [(preview.token, {}), ("0" * 32, session), ("../../etc", session)]:
         with pytest.raises(ValidationError):
@@ -223,7 +229,7 @@ def test_a_pact_signed_by_someone_else_between_preview_and_confirm_is_reported_n
     session = {}
     images = [jpeg_bytes(scanned(p.document.file.path)) for p in (hendra, siti)]
     preview = scan_intake.scan_intake_preview(
-        uploads=[upload(f"{i}.jpg", data) for i, data in enumerate(images)], session=session
+        uploads=[upload(f"{i}.jpg", data) for i, data in enumerate(images)], session=session, user=staff_user
     )
     assert [p.verdict for p in preview.pages] == ["lampirkan", "lampirkan"]
     Pact.objects.filter(pk=siti.pk).update(
@@ -371,8 +377,6 @@ def test_without_the_scan_readers_installed_staff_get_a_clear_message_and_nothin
         reverse("admin:integrity_scan_intake"), {"scans": [upload("pindaian.pdf", _blank_pdf(1))]}
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["scans"] == [
-        scan_pages.TOOLS_MISSING.format(program="pdftoppm")
-    ]
+    assert response.context["form"].errors["scans"] == [scan_pages.TOOLS_MISSING.format(program="pdftoppm")]
     assert private_files() == before
     unchanged([hendra])

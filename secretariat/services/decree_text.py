@@ -73,7 +73,9 @@ def text_gaps(template: DecreeTemplate) -> list[str]:
         gaps.append("Tanggal Berita Acara Rapat Pleno belum diisi (Templat SK); di SK tercetak titik-titik.")
     number = template.plenary_minutes_number.strip()
     if number and "{ba_pleno_nomor}" in everything:
-        used = Decree.objects.filter(text__plenary_minutes__number=number).values_list("number", flat=True)
+        used = Decree.objects.filter(
+            office_id=template.office_id, text__plenary_minutes__number=number
+        ).values_list("number", flat=True)
         if used:
             gaps.append(
                 f"Nomor Berita Acara Rapat Pleno {number} sudah dipakai {', '.join(used[:3])}; "

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrity.services.pacts import pacts_generate
 from secretariat.management.job_wait import wait_and_report
+from secretariat.services.offices import office_by_code
 
 
 class Command(BaseCommand):
@@ -11,10 +12,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
+        parser.add_argument(
+            "--office",
+            help="Kode kantor KPU Kabupaten/Kota, mis. 64.72 (wajib bila ada lebih dari satu kantor).",
+        )
 
-    def handle(self, *args, wait, timeout, **options):
+    def handle(self, *args, wait, timeout, office=None, **options):
         try:
-            job = pacts_generate()
+            job = pacts_generate(office=office_by_code(office))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if job is None:

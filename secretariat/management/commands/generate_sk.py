@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.management.job_wait import wait_and_report
 from secretariat.services.decrees import decrees_issue
+from secretariat.services.offices import office_by_code
 from secretariat.services.signing import signing_needs_passphrase
 
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
         parser.add_argument("--user", help="Nama pengguna staf yang dicatat sebagai penerbit.")
+        parser.add_argument(
+            "--office",
+            help="Kode kantor KPU Kabupaten/Kota yang menerbitkan, mis. 64.72 (wajib bila ada lebih dari "
+            "satu kantor).",
+        )
 
-    def handle(self, *args, date, wait, timeout, user, **options):
+    def handle(self, *args, date, wait, timeout, user, office=None, **options):
         try:
             decree_date = dt.date.fromisoformat(date)
         except ValueError as exc:
@@ -39,7 +45,8 @@ class Command(BaseCommand):
                 "passphrase Ketua sekali untuk seluruh dokumen; generate_sk tidak dapat memintanya."
             )
         try:
-            decrees = decrees_issue(decree_date=decree_date, user=actor)
+            issuer = office_by_code(office)
+            decrees = decrees_issue(decree_date=decree_date, user=actor, office=issuer)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if not decrees:
