@@ -71,6 +71,14 @@ PLEDGES = [
     "perundang-undangan serta kode etik penyelenggara Pemilu apabila melanggar pakta integritas ini.",
 ]
 
+
+def pledges(w: OfficeWording) -> list[str]:
+    """The pledges, where the office's region has desa saying "di tingkat desa/kelurahan"."""
+    if not w.has_desa:
+        return PLEDGES
+    return [pledge.replace("di tingkat kelurahan", "di tingkat desa/kelurahan") for pledge in PLEDGES]
+
+
 CLOSING = "Demikian pakta integritas ini saya buat dengan sebenar-benarnya tanpa paksaan dari pihak mana pun."
 
 CEREMONY_NAME = "Penandatanganan Pakta Integritas Sekretariat PPS"

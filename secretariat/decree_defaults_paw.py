@@ -18,8 +18,6 @@ Placeholders (filled when the decree is issued, shared/DOMAIN.md "How members ar
   {alasan_pencabutan}: the lines are added once per revoked decree.
 """
 
-from kelurahan import codes
-
 from .office_wording import BALIKPAPAN_2024, OfficeWording
 
 
@@ -31,7 +29,7 @@ def paw_considerations(w: OfficeWording) -> list[str]:
     # Where the region has desa, the replacement's basis is named by its own kind: {desa_kelurahan} is
     # "Kelurahan Manggar" or "Desa Loa Ipuh", {kepala_desa_kelurahan} "Lurah" or "Kepala Desa". A region of
     # kelurahan only keeps the words Balikpapan's template has always had.
-    if w.village_kinds == (codes.KELURAHAN,):
+    if not w.has_desa:
         village, head = "Kelurahan {kelurahan}", "Lurah"
     else:
         village, head = "{desa_kelurahan}", "{kepala_desa_kelurahan}"

@@ -43,6 +43,10 @@ class OfficeWording:
         )
 
     @property
+    def has_desa(self) -> bool:
+        return any(kind != codes.KELURAHAN for kind in self.village_kinds)
+
+    @property
     def village_heads(self) -> str:
         """ "Lurah", "Kepala Desa", "Lurah dan Kepala Desa": who issued the members' basis decrees."""
         return " dan ".join(VILLAGE_HEADS[kind] for kind in self._kinds())

@@ -140,6 +140,9 @@ def test_a_kabupaten_with_desa_names_its_bupati_and_the_kepala_desa():
         template.paw_considerations
     )
     assert Kelurahan.objects.filter(kecamatan__regency_id="64.02", code__regex=r"\.2[0-9]{3}$").exists()
+    pledges = PactText.current(kukar).pledges
+    assert "di tingkat desa/kelurahan yang telah ditetapkan" in pledges
+    assert "Bupati dan Wakil Bupati Kutai Kartanegara Tahun 2024" in PactText.current(kukar).commitment
 
 
 def test_a_province_code_creates_only_the_provincial_office():
