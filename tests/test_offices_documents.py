@@ -351,3 +351,36 @@ def test_no_template_or_pact_text_is_read_without_its_office(db):
     for read in (lambda: DecreeTemplate.active(None), lambda: PactText.current(None)):
         with pytest.raises(TypeError):
             read()
+
+
+def test_the_import_and_the_appointment_name_a_desa_s_basis_the_kepala_desa_s(kutai_kartanegara):
+    from secretariat import identity
+    from secretariat.services.importing import members_import
+    from secretariat.services.roster_format import FULL_HEADER
+
+    birth = dt.date(1990, 6, 5)
+    row = {
+        "kode_kelurahan": PERIAN,
+        "jabatan": "sekretaris",
+        "nik": identity.make_nik(region="640201", birth_date=birth, gender="L", serial=7),
+        "nama": "Yohanes Perian",
+        "jenis_kelamin": "L",
+        "tempat_lahir": "Tenggarong",
+        "tanggal_lahir": birth.isoformat(),
+        "status_kepegawaian": "NON_ASN",
+        "nomor_sk_lurah": "141/05/DS-PRN/V/2024",
+        "tanggal_sk_lurah": "",
+    }
+    data = (",".join(FULL_HEADER) + "\n" + ",".join(row.get(c, "") for c in FULL_HEADER) + "\n").encode()
+    result = members_import(data=data, dry_run=False)
+    assert [str(error) for error in result.errors] == [
+        "Baris 2 (Yohanes Perian), kolom tanggal_sk_lurah: Isi tanggal SK Kepala Desa (nomornya sudah diisi)."
+    ]
+    assert not result.written
+
+    appointment = make_appointment(person=make_person(office_code="64.02"), kelurahan=PERIAN)
+    appointment.lurah_decree_number = "141/05/DS-PRN/V/2024"
+    appointment.lurah_decree_date = appointment.start_date + dt.timedelta(days=1)
+    with pytest.raises(Exception) as raised:
+        appointment.full_clean()
+    assert "Keputusan Kepala Desa harus terbit sebelum mulai bertugas." in str(raised.value)
