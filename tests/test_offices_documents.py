@@ -104,6 +104,7 @@ def test_the_issue_page_of_an_office_without_its_signer_says_so_and_refuses(clie
 
     page = client.get(reverse("admin:secretariat_decree_issue")).content.decode()
     assert "Kantor: <strong>Komisi Pemilihan Umum Kota Samarinda</strong>" in page
+    assert "PPS Admin &middot; KPU Kota Samarinda</a>" in page  # the header names the user's office
     assert 'id="signer-missing"' in page and "Nama penanda tangan (Ketua) belum diisi" in page
 
     response = client.post(reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-06-01"})
