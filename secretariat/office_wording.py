@@ -7,6 +7,10 @@ the wali kota (in a kota) of the kabupaten/kota: "Pemilihan Gubernur dan Wakil G
 serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024", "... serta Bupati dan Wakil Bupati Kutai
 Kartanegara Tahun 2024" (the titles KPU's own decrees give these elections; PKPU 2/2024 names the three
 kinds "Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, serta Walikota dan Wakil Walikota").
+
+Not every region elected both in 2024: 37 provinces, 415 kabupaten and 93 kota (KPU's count for PKPU 2/2024,
+bloombergtechnoz.com, 2024): Daerah Istimewa Yogyakarta elects no governor (its Sultan is governor), and the
+six administrative kota/kabupaten of Jakarta elect no head of their own. [check] with the office.
 """
 
 from dataclasses import dataclass
@@ -17,6 +21,8 @@ REGIONAL_HEADS = {
     codes.KABUPATEN: "Bupati dan Wakil Bupati",
     codes.KOTA: "Wali Kota dan Wakil Wali Kota",
 }
+NO_GOVERNOR_ELECTION = {"34"}  # Daerah Istimewa Yogyakarta
+NO_REGENT_ELECTION = {"31"}  # Jakarta: kota/kabupaten administrasi
 # Who appointed the secretariat members first (DOMAIN.md: the Lurah; in a village the Kepala Desa).
 VILLAGE_HEADS = {codes.KELURAHAN: "Lurah", codes.DESA: "Kepala Desa", codes.DESA_ADAT: "Kepala Desa Adat"}
 
@@ -29,6 +35,7 @@ class OfficeWording:
     province_name: str  # "Kalimantan Timur"
     village_kinds: tuple[str, ...] = (codes.KELURAHAN,)  # the kinds of desa/kelurahan in the region
     year: int = 2024
+    province_code: str = ""
 
     @property
     def region(self) -> str:
@@ -37,10 +44,13 @@ class OfficeWording:
 
     @property
     def election(self) -> str:
-        return (
-            f"Pemilihan Gubernur dan Wakil Gubernur {self.province_name} serta "
-            f"{REGIONAL_HEADS[self.regency_kind]} {self.region_name} Tahun {self.year}"
-        )
+        governor = f"Gubernur dan Wakil Gubernur {self.province_name}"
+        regent = f"{REGIONAL_HEADS[self.regency_kind]} {self.region_name}"
+        if self.province_code in NO_REGENT_ELECTION:
+            return f"Pemilihan {governor} Tahun {self.year}"
+        if self.province_code in NO_GOVERNOR_ELECTION:
+            return f"Pemilihan {regent} Tahun {self.year}"
+        return f"Pemilihan {governor} serta {regent} Tahun {self.year}"
 
     @property
     def has_desa(self) -> bool:
@@ -68,4 +78,5 @@ BALIKPAPAN_2024 = OfficeWording(
     region_name="Balikpapan",
     regency_kind=codes.KOTA,
     province_name="Kalimantan Timur",
+    province_code="64",
 )

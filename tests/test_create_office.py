@@ -206,3 +206,18 @@ def test_a_template_without_an_office_s_values_does_not_print_balikpapan():
     blank = DecreeTemplate()
     for field in TEMPLATE_TEXT_FIELDS:
         assert "BALIKPAPAN" not in (getattr(blank, field) or "").upper(), field
+
+
+@pytest.mark.parametrize(
+    "province, code, election",
+    [
+        ("34", "34.71", "PEMILIHAN WALI KOTA DAN WAKIL WALI KOTA YOGYAKARTA TAHUN 2024"),
+        ("31", "31.71", "PEMILIHAN GUBERNUR DAN WAKIL GUBERNUR DAERAH KHUSUS IBUKOTA JAKARTA TAHUN 2024"),
+    ],
+)
+def test_where_only_one_of_the_two_heads_was_elected_the_text_names_only_that_election(
+    province, code, election
+):
+    load(province)
+    create_office(code)
+    assert DecreeTemplate.active(office(code)).title.endswith(f"DALAM {election}")

@@ -32,6 +32,7 @@ def office_wording(office: Office) -> OfficeWording:
         province_name=office.province.name,
         village_kinds=kinds,
         year=_year(),
+        province_code=office.province_id,
     )
 
 
