@@ -231,6 +231,10 @@ def test_a_superuser_of_several_offices_picks_the_issuing_office_in_the_form(sam
     make_appointment(kelurahan="64.71.01.1001")
     page = staff_client.get(reverse("admin:secretariat_decree_issue")).content.decode()
     assert 'name="office"' in page and "KPU Kota Samarinda" in page
+    chosen = staff_client.get(reverse("admin:secretariat_decree_issue"), {"office": samarinda.pk})
+    chosen = chosen.content.decode()
+    assert "Kantor: <strong>Komisi Pemilihan Umum Kota Samarinda</strong>" in chosen
+    assert "Ada <strong>2</strong> pengangkatan aktif" in chosen  # Samarinda's, not Balikpapan's 1
 
     staff_client.post(
         reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-06-01", "office": samarinda.pk}

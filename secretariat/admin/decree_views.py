@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -64,6 +65,12 @@ def issue_view(request):
     period = ElectionPeriod.current()
     form = _issue_form(request, request.POST or None, ask_passphrase=signing_needs_passphrase())
     office = _issuing_office(request, form)
+    office_choices = None
+    if "office" in form.fields:
+        # Chosen above the form (a GET that shows that office's counts and warnings), carried in it hidden.
+        office_choices = form.fields["office"].queryset
+        form.fields["office"].widget = forms.HiddenInput()
+        form.fields["office"].initial = office.pk
     if request.method == "POST" and form.is_valid():
         try:
             decrees = decree_services.decrees_issue_signed(
@@ -107,6 +114,7 @@ def issue_view(request):
             text_gaps=text_gaps(template) if template else [],
             decree_template=template,
             issuing_office=office,
+            office_choices=office_choices,
             signer_missing=template is not None and not template.signer_name.strip(),
         ),
     )
