@@ -6,20 +6,31 @@ import pps_admin.text
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrity', '0008_offices_required'),
+        ("integrity", "0008_offices_required"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ceremony',
-            name='city',
-            field=models.CharField(blank=True, help_text='Kosong: tempat kedudukan kantor.', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='kota (pada pakta)'),
+            model_name="ceremony",
+            name="city",
+            field=models.CharField(
+                blank=True,
+                help_text="Kosong: tempat kedudukan kantor.",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="kota (pada pakta)",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalceremony',
-            name='city',
-            field=models.CharField(blank=True, help_text='Kosong: tempat kedudukan kantor.', max_length=100, validators=[pps_admin.text.validate_single_line], verbose_name='kota (pada pakta)'),
+            model_name="historicalceremony",
+            name="city",
+            field=models.CharField(
+                blank=True,
+                help_text="Kosong: tempat kedudukan kantor.",
+                max_length=100,
+                validators=[pps_admin.text.validate_single_line],
+                verbose_name="kota (pada pakta)",
+            ),
         ),
     ]
