@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from pps_admin.staff_pages import admin_context, file_download, require_perms
 from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
-from secretariat.models import DocumentStatus, GenerationJob, JobKind
+from secretariat.models import DocumentStatus, GenerationJob, JobKind, Office, OfficeKind
+from secretariat.office_admin import acting_office, office_choice_needed
 from secretariat.services.document_jobs import job_overview, job_retry_signed
 from secretariat.services.signing import signing_needs_passphrase
 
@@ -26,6 +27,23 @@ from .services.documents import attendance_sheet_pdf
 
 def _context(request, title, **extra):
     return admin_context(request, title, opts=Pact._meta, **extra)
+
+
+def _office_choices(request):
+    """The offices a superuser of several offices picks from (none for everybody else)."""
+    return Office.objects.filter(kind=OfficeKind.REGENCY) if office_choice_needed(request) else None
+
+
+def _acting_office(request) -> Office:
+    """The office whose pacts this request makes or prints: the user's own, or the superuser's pick."""
+    chosen = None
+    choices = _office_choices(request)
+    if choices is not None:
+        raw = request.POST.get("office") or request.GET.get("office") or ""
+        chosen = choices.filter(pk=raw).first() if raw.isdigit() else None
+        if chosen is None:
+            raise ValidationError("Pilih kantor KPU yang pakta integritasnya dibuat atau dicetak.")
+    return acting_office(request, chosen)
 
 
 def dashboard_view(request):
@@ -42,6 +60,7 @@ def dashboard_view(request):
             ceremony=Ceremony.objects.order_by("-date").first(),
             generate_form=GeneratePactsForm(ask_passphrase=signing_needs_passphrase(), auto_id="generate-%s"),
             retry_form=PactRetryForm(ask_passphrase=signing_needs_passphrase()),
+            office_choices=_office_choices(request),
         ),
     )
 
@@ -84,7 +103,11 @@ def generate_view(request):
     if _form_errors(request, form):
         return redirect("admin:integrity_dashboard")
     try:
-        job = pact_services.pacts_generate(user=request.user, passphrase=form.cleaned_data.get("passphrase"))
+        job = pact_services.pacts_generate(
+            user=request.user,
+            office=_acting_office(request),
+            passphrase=form.cleaned_data.get("passphrase"),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -109,10 +132,11 @@ def bundle_view(request):
     require_perms(request, "integrity.view_pact")
     marks = request.user.has_perm("integrity.change_pact")
     try:
+        office = _acting_office(request)
         if request.method == "POST":
-            data = pact_services.pact_bundle_print(mark_printed=marks, user=request.user)
+            data = pact_services.pact_bundle_print(office=office, mark_printed=marks, user=request.user)
             return file_download(data, "bundel-pakta-integritas.pdf")
-        counts = pact_services.pact_bundle_counts()
+        counts = pact_services.pact_bundle_counts(office=office)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("admin:integrity_dashboard")
@@ -126,6 +150,8 @@ def bundle_view(request):
             waiting_count=counts.waiting,
             to_mark_count=counts.to_mark,
             marks=marks,
+            bundle_office=office,
+            office_choices=_office_choices(request),
         ),
     )
 

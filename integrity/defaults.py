@@ -22,6 +22,8 @@ aloud and signed at their ceremonies, as the press quoted it:
 
 import datetime as dt
 
+from secretariat.office_wording import BALIKPAPAN_2024, OfficeWording
+
 TITLE = "PAKTA INTEGRITAS"
 
 # Paragraphs, one per line; the identity (name, NIK, NIP, role, kelurahan) follows the last one.
@@ -36,12 +38,17 @@ PREAMBLE = "\n".join(
     ]
 )
 
-# Between the identity and the pledges.
-COMMITMENT = (
-    "dengan ini bertekad untuk bekerja keras menyelenggarakan Pemilihan Gubernur dan Wakil Gubernur "
-    "Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024, dan menyatakan janji "
-    "kepada rakyat Indonesia selama dalam jabatan saya untuk:"
-)
+
+# Between the identity and the pledges: the office's own election (secretariat/office_wording.py).
+def commitment(w: OfficeWording) -> str:
+    return (
+        f"dengan ini bertekad untuk bekerja keras menyelenggarakan {w.election}, dan menyatakan janji "
+        "kepada rakyat Indonesia selama dalam jabatan saya untuk:"
+    )
+
+
+# KPU Kota Balikpapan's, as its migration wrote it.
+COMMITMENT = commitment(BALIKPAPAN_2024)
 
 PLEDGES = [
     "Menyelenggarakan Pemilihan berdasarkan asas langsung, umum, bebas, rahasia, jujur, dan adil secara "
@@ -63,6 +70,14 @@ PLEDGES = [
     "Bersedia dikenakan sanksi moral, sanksi administrasi, dan dituntut sesuai ketentuan peraturan "
     "perundang-undangan serta kode etik penyelenggara Pemilu apabila melanggar pakta integritas ini.",
 ]
+
+
+def pledges(w: OfficeWording) -> list[str]:
+    """The pledges, where the office's region has desa saying "di tingkat desa/kelurahan"."""
+    if not w.has_desa:
+        return PLEDGES
+    return [pledge.replace("di tingkat kelurahan", "di tingkat desa/kelurahan") for pledge in PLEDGES]
+
 
 CLOSING = "Demikian pakta integritas ini saya buat dengan sebenar-benarnya tanpa paksaan dari pihak mana pun."
 

@@ -76,11 +76,11 @@ class PactText(models.Model):
         return _lines(self.preamble)
 
     @classmethod
-    def current(cls, office=None) -> "PactText | None":
-        """The newest version of `office`'s text (without an office: a single-office bridge, see
-        DecreeTemplate.active)."""
-        texts = cls.objects.order_by("-version")
-        return (texts.filter(office=office) if office is not None else texts).first()
+    def current(cls, office: Office) -> "PactText | None":
+        """The newest version of `office`'s text (always a named office's, see DecreeTemplate.active)."""
+        if office is None:
+            raise TypeError("PactText.current needs the office whose text it is")
+        return cls.objects.filter(office=office).order_by("-version").first()
 
 
 class Ceremony(models.Model):
@@ -96,7 +96,11 @@ class Ceremony(models.Model):
         "pukul (selesai)", null=True, blank=True, help_text="Kosong: dicetak “selesai”."
     )
     city = models.CharField(
-        "kota (pada pakta)", max_length=100, default="Balikpapan", validators=[validate_single_line]
+        "kota (pada pakta)",
+        max_length=100,
+        validators=[validate_single_line],
+        help_text="Kosong: tempat kedudukan kantor.",
+        blank=True,
     )
     expected = models.ManyToManyField(
         Appointment,

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-admin.site.site_header = "PPS Admin · KPU Kota Balikpapan"
+admin.site.site_header = "PPS Admin"  # the office's name is added per user (templates/admin/base_site.html)
 admin.site.site_title = "PPS Admin"
 admin.site.index_title = "Sekretariat PPS Pilkada 2024"
 

@@ -1,8 +1,11 @@
 """Default legal text of the SK appointing the Sekretariat PPS (shared/DOMAIN.md, "The documents").
 
-This is content, not code: migration 0004 copies it into a DecreeTemplate once, and from then on staff edit
-it in the admin. Every reference below was looked up in a public copy; where it is named, and what could not
-be confirmed, is in docs/LEGAL_SOURCES.md. A promulgation number that could not be confirmed is printed as a
+This is content, not code: an office's template gets it once (migration 0004 for KPU Kota Balikpapan,
+`create_office` for any other office, secretariat/services/office_texts.py), and from then on staff edit it
+in the admin. The parts that name the office, its region and its election are functions of the office's
+words (secretariat/office_wording.py); the laws it cites are the nation's, the same for every office.
+Every reference below was looked up in a public copy; where it is named, and what could not be confirmed,
+is in docs/LEGAL_SOURCES.md. A promulgation number that could not be confirmed is printed as a
 dotted blank (....), never guessed: the SK issue page warns about every dotted blank, so staff fill it in
 from their own JDIH copy before printing.
 
@@ -11,22 +14,24 @@ Placeholders (filled when a decree is issued, services/decrees.py): {mulai_tugas
 template's "Berita Acara Rapat Pleno" fields).
 """
 
-TITLE = (
-    "PENETAPAN SEKRETARIAT PANITIA PEMUNGUTAN SUARA DALAM PEMILIHAN GUBERNUR DAN WAKIL GUBERNUR "
-    "KALIMANTAN TIMUR SERTA WALI KOTA DAN WAKIL WALI KOTA BALIKPAPAN TAHUN 2024"
-)
+from .office_wording import BALIKPAPAN_2024, OfficeWording
 
-CONSIDERATIONS = [
-    "bahwa untuk mendukung kelancaran pelaksanaan tugas, wewenang, dan kewajiban Panitia Pemungutan "
-    "Suara dalam Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali "
-    "Kota Balikpapan Tahun 2024, perlu dibentuk Sekretariat Panitia Pemungutan Suara;",
-    "bahwa Lurah se-Kota Balikpapan telah memilih dan menetapkan Sekretaris dan Staf Sekretariat "
-    "Panitia Pemungutan Suara dengan Keputusan Lurah atas usul Panitia Pemungutan Suara;",
-    "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
-    "Keputusan Komisi Pemilihan Umum Kota Balikpapan tentang Penetapan Sekretariat Panitia Pemungutan "
-    "Suara dalam Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali "
-    "Kota Balikpapan Tahun 2024;",
-]
+
+def title(w: OfficeWording) -> str:
+    return f"PENETAPAN SEKRETARIAT PANITIA PEMUNGUTAN SUARA DALAM {w.election.upper()}"
+
+
+def considerations(w: OfficeWording) -> list[str]:
+    return [
+        "bahwa untuk mendukung kelancaran pelaksanaan tugas, wewenang, dan kewajiban Panitia Pemungutan "
+        f"Suara dalam {w.election}, perlu dibentuk Sekretariat Panitia Pemungutan Suara;",
+        f"bahwa {w.village_heads} se-{w.region} telah memilih dan menetapkan Sekretaris dan Staf Sekretariat "
+        f"Panitia Pemungutan Suara dengan {w.village_decrees} atas usul Panitia Pemungutan Suara;",
+        "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
+        f"Keputusan {w.office_name} tentang Penetapan Sekretariat Panitia Pemungutan Suara dalam "
+        f"{w.election};",
+    ]
+
 
 LEGAL_BASIS = [
     # UU 1/2015: LN 2015/23, TLN 5656; UU 6/2020 (its title, LN 2020/193, TLN 6547): KPU's "Buku Panduan
@@ -77,39 +82,60 @@ LEGAL_BASIS = [
     "Negara Republik Indonesia Tahun 2024 Nomor ....);",
 ]
 
-OBSERVATIONS = [
-    # 476/2022's title and its five amendments (534/2022, 67/2023, 1669/2023, 475/2024, 638/2024 of
-    # 31 May 2024 "Perubahan Kelima"): paralegal.id, page of Keputusan KPU Nomor 638 Tahun 2024.
+# 476/2022's title and its five amendments (534/2022, 67/2023, 1669/2023, 475/2024, 638/2024 of
+# 31 May 2024 "Perubahan Kelima"): paralegal.id, page of Keputusan KPU Nomor 638 Tahun 2024.
+OBSERVATION_476 = (
     "Keputusan Komisi Pemilihan Umum Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc "
     "Penyelenggara Pemilihan Umum dan Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan "
     "Walikota dan Wakil Walikota sebagaimana telah beberapa kali diubah terakhir dengan Keputusan Komisi "
     "Pemilihan Umum Nomor 638 Tahun 2024 tentang Perubahan Kelima atas Keputusan Komisi Pemilihan Umum "
     "Nomor 476 Tahun 2022 tentang Pedoman Teknis Pembentukan Badan Adhoc Penyelenggara Pemilihan Umum dan "
-    "Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan Walikota dan Wakil Walikota;",
-    "Keputusan Lurah se-Kota Balikpapan tentang Penetapan Sekretaris dan Staf Sekretariat Panitia "
-    "Pemungutan Suara;",
-    # Number and date come from the template's Berita Acara fields; empty, they print as dotted blanks
-    # and the issue page warns.
-    "Berita Acara Rapat Pleno Komisi Pemilihan Umum Kota Balikpapan Nomor {ba_pleno_nomor} tanggal "
-    "{ba_pleno_tanggal} tentang Penetapan Sekretariat Panitia Pemungutan Suara.",
-]
+    "Pemilihan Gubernur dan Wakil Gubernur, Bupati dan Wakil Bupati, dan Walikota dan Wakil Walikota;"
+)
 
-DICTUMS = [
-    "Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan "
-    "dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam Pemilihan Gubernur dan Wakil "
-    "Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota Balikpapan Tahun 2024.",
-    "Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu "
-    "Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis "
-    "penyelenggaraan, dan dokumentasi.",
-    "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung "
-    "mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
-    # The grant (hibah APBD, agreed in an NPHD) funds Pilkada: DOMAIN.md "Money". The office's own wording:
-    # [check]; staff edit it here.
-    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran "
-    "Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
-    "Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
-    "Balikpapan Tahun 2024.",
-    # Set on 1 June, the term counts from 26 May: the entry into force says so, or it contradicts KETIGA.
-    "Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana "
-    "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.",
-]
+
+def observations(w: OfficeWording) -> list[str]:
+    return [
+        OBSERVATION_476,
+        f"{w.village_decrees} se-{w.region} tentang Penetapan Sekretaris dan Staf Sekretariat Panitia "
+        "Pemungutan Suara;",
+        # Number and date come from the template's Berita Acara fields; empty, they print as dotted blanks
+        # and the issue page warns.
+        f"Berita Acara Rapat Pleno {w.office_name} Nomor {{ba_pleno_nomor}} tanggal {{ba_pleno_tanggal}} "
+        "tentang Penetapan Sekretariat Panitia Pemungutan Suara.",
+    ]
+
+
+def dictums(w: OfficeWording) -> list[str]:
+    return [
+        "Menetapkan nama-nama sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan "
+        f"dari Keputusan ini sebagai Sekretariat Panitia Pemungutan Suara dalam {w.election}.",
+        "Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU bertugas membantu "
+        "Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, logistik, teknis "
+        "penyelenggaraan, dan dokumentasi.",
+        "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung "
+        "mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
+        # The grant (hibah APBD, agreed in an NPHD) funds Pilkada: DOMAIN.md "Money". The office's own
+        # wording: [check]; staff edit it here.
+        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran "
+        "Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
+        f"{w.election}.",
+        # Set on 1 June, the term counts from 26 May: the entry into force says so, or it contradicts KETIGA.
+        "Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana "
+        "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.",
+    ]
+
+
+# The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it.
+def petikan_dictum(w: OfficeWording) -> str:
+    return (
+        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia Pemungutan Suara "
+        f"dalam {w.election}:"
+    )
+
+
+# KPU Kota Balikpapan's text as its migrations wrote it (migration 0004 reads these names; 0015 froze them).
+TITLE = title(BALIKPAPAN_2024)
+CONSIDERATIONS = considerations(BALIKPAPAN_2024)
+OBSERVATIONS = observations(BALIKPAPAN_2024)
+DICTUMS = dictums(BALIKPAPAN_2024)

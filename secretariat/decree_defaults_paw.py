@@ -11,49 +11,67 @@ Placeholders (filled when the decree is issued, shared/DOMAIN.md "How members ar
 - anywhere: {mulai_tugas}, {akhir_tugas}, {hari_pemungutan}, {periode};
 - PAW: {mulai_tugas_pengganti} (the replacements' first day of duty). A line holding any of
   {nama_diganti}, {jabatan}, {kelurahan}, {kecamatan}, {tanggal_berhenti}, {alasan_berhenti},
-  {keputusan_awal}, {nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah} is written once per replacement
-  the decree lists;
+  {keputusan_awal}, {nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah}, {desa_kelurahan} ("Desa Loa
+  Ipuh", "Kelurahan Manggar"), {kepala_desa_kelurahan} ("Kepala Desa", "Lurah") is written once per
+  replacement the decree lists;
 - revocation: {keputusan_dicabut} (number, year and title of the revoked decree), {tanggal_dicabut},
   {alasan_pencabutan}: the lines are added once per revoked decree.
 """
 
-SCOPE = (
-    "Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
-    "Balikpapan Tahun 2024"
-)
+from .office_wording import BALIKPAPAN_2024, OfficeWording
 
-TITLE = (
-    "PENGGANTIAN ANTARWAKTU SEKRETARIAT PANITIA PEMUNGUTAN SUARA DALAM PEMILIHAN GUBERNUR DAN WAKIL "
-    "GUBERNUR KALIMANTAN TIMUR SERTA WALI KOTA DAN WAKIL WALI KOTA BALIKPAPAN TAHUN 2024"
-)
 
-CONSIDERATIONS = [
-    f"bahwa Sekretariat Panitia Pemungutan Suara dalam {SCOPE} telah ditetapkan dengan {{keputusan_awal}};",
-    "bahwa Saudara {nama_diganti}, {jabatan} Sekretariat Panitia Pemungutan Suara Kelurahan {kelurahan} "
-    "Kecamatan {kecamatan}, berhenti terhitung sejak tanggal {tanggal_berhenti} karena {alasan_berhenti}, "
-    "sehingga perlu dilakukan penggantian antarwaktu;",
-    "bahwa Lurah {kelurahan} dengan Keputusan Lurah Nomor {nomor_sk_lurah} tanggal {tanggal_sk_lurah} "
-    "telah menetapkan Saudara {nama_pengganti} sebagai pengganti antarwaktu {jabatan} Sekretariat "
-    "Panitia Pemungutan Suara Kelurahan {kelurahan};",
-    "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, huruf b, dan huruf c, perlu "
-    "menetapkan Keputusan Komisi Pemilihan Umum Kota Balikpapan tentang Penggantian Antarwaktu "
-    f"Sekretariat Panitia Pemungutan Suara dalam {SCOPE};",
-]
+def paw_title(w: OfficeWording) -> str:
+    return f"PENGGANTIAN ANTARWAKTU SEKRETARIAT PANITIA PEMUNGUTAN SUARA DALAM {w.election.upper()}"
 
-DICTUMS = [
-    "Menetapkan nama sebagaimana tercantum dalam Lampiran Keputusan ini sebagai Pengganti Antarwaktu "
-    f"Sekretariat Panitia Pemungutan Suara dalam {SCOPE}.",
-    "Pengganti Antarwaktu sebagaimana dimaksud dalam Diktum KESATU menggantikan anggota Sekretariat "
-    "Panitia Pemungutan Suara yang berhenti sebagaimana tercantum dalam Lampiran Keputusan ini, dan "
-    "bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, "
-    "logistik, teknis penyelenggaraan, dan dokumentasi.",
-    "Masa kerja Pengganti Antarwaktu sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal "
-    "{mulai_tugas_pengganti} sampai dengan tanggal {akhir_tugas}.",
-    "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah "
-    f"Daerah (NPHD) {SCOPE}.",
-    "Keputusan ini mulai berlaku pada tanggal ditetapkan, dengan ketentuan masa kerja sebagaimana "
-    "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas_pengganti}.",
-]
+
+def paw_considerations(w: OfficeWording) -> list[str]:
+    # Where the region has desa, the replacement's basis is named by its own kind: {desa_kelurahan} is
+    # "Kelurahan Manggar" or "Desa Loa Ipuh", {kepala_desa_kelurahan} "Lurah" or "Kepala Desa". A region of
+    # kelurahan only keeps the words Balikpapan's template has always had.
+    if not w.has_desa:
+        village, head = "Kelurahan {kelurahan}", "Lurah"
+    else:
+        village, head = "{desa_kelurahan}", "{kepala_desa_kelurahan}"
+    return [
+        f"bahwa Sekretariat Panitia Pemungutan Suara dalam {w.election} telah ditetapkan dengan "
+        "{keputusan_awal};",
+        f"bahwa Saudara {{nama_diganti}}, {{jabatan}} Sekretariat Panitia Pemungutan Suara {village} "
+        "Kecamatan {kecamatan}, berhenti terhitung sejak tanggal {tanggal_berhenti} karena "
+        "{alasan_berhenti}, sehingga perlu dilakukan penggantian antarwaktu;",
+        f"bahwa {head} {{kelurahan}} dengan Keputusan {head} Nomor {{nomor_sk_lurah}} tanggal "
+        "{tanggal_sk_lurah} telah menetapkan Saudara {nama_pengganti} sebagai pengganti antarwaktu {jabatan} "
+        f"Sekretariat Panitia Pemungutan Suara {village};",
+        "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, huruf b, dan huruf c, perlu "
+        f"menetapkan Keputusan {w.office_name} tentang Penggantian Antarwaktu Sekretariat Panitia "
+        f"Pemungutan Suara dalam {w.election};",
+    ]
+
+
+def paw_dictums(w: OfficeWording) -> list[str]:
+    return [
+        "Menetapkan nama sebagaimana tercantum dalam Lampiran Keputusan ini sebagai Pengganti Antarwaktu "
+        f"Sekretariat Panitia Pemungutan Suara dalam {w.election}.",
+        "Pengganti Antarwaktu sebagaimana dimaksud dalam Diktum KESATU menggantikan anggota Sekretariat "
+        "Panitia Pemungutan Suara yang berhenti sebagaimana tercantum dalam Lampiran Keputusan ini, dan "
+        "bertugas membantu Panitia Pemungutan Suara dalam urusan fasilitasi, administrasi, keuangan, "
+        "logistik, teknis penyelenggaraan, dan dokumentasi.",
+        "Masa kerja Pengganti Antarwaktu sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal "
+        "{mulai_tugas_pengganti} sampai dengan tanggal {akhir_tugas}.",
+        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah "
+        f"Daerah (NPHD) {w.election}.",
+        "Keputusan ini mulai berlaku pada tanggal ditetapkan, dengan ketentuan masa kerja sebagaimana "
+        "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas_pengganti}.",
+    ]
+
+
+# The Petikan carries no lampiran: its KESATU appoints the person whose row follows.
+def paw_petikan_dictum(w: OfficeWording) -> str:
+    return (
+        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu Sekretariat "
+        f"Panitia Pemungutan Suara dalam {w.election}:"
+    )
+
 
 REVOCATION_CONSIDERATION = (
     "bahwa dalam {keputusan_dicabut} terdapat kekeliruan, yaitu {alasan_pencabutan}, sehingga Keputusan "
@@ -74,28 +92,22 @@ END_REASON_CLAUSES = {
 }
 
 
-# Callables for the model fields' defaults (migrations reference them, not the text).
+# KPU Kota Balikpapan's text, as migrations 0017 and 0019 gave its template (they name these callables as
+# the fields' defaults of their time; no field has a default naming an office any more).
 def title() -> str:
-    return TITLE
+    return paw_title(BALIKPAPAN_2024)
 
 
 def considerations() -> str:
-    return "\n".join(CONSIDERATIONS)
+    return "\n".join(paw_considerations(BALIKPAPAN_2024))
 
 
 def dictums() -> str:
-    return "\n".join(DICTUMS)
-
-
-# The Petikan carries no lampiran: its KESATU appoints the person whose row follows.
-PETIKAN_DICTUM = (
-    "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu Sekretariat "
-    f"Panitia Pemungutan Suara dalam {SCOPE}:"
-)
+    return "\n".join(paw_dictums(BALIKPAPAN_2024))
 
 
 def petikan_dictum() -> str:
-    return PETIKAN_DICTUM
+    return paw_petikan_dictum(BALIKPAPAN_2024)
 
 
 def revocation_consideration() -> str:

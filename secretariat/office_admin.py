@@ -8,6 +8,7 @@ it validates, so the per-office unique rules (one sequence per office and year, 
 office) are form errors, not database errors.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from .models import Office, OfficeKind
@@ -103,3 +104,36 @@ def office_set(request, obj) -> None:
     if office is None:
         raise PermissionDenied("Pilih kantor KPU untuk data ini.")
     obj.office = office
+
+
+# --- pages that issue or print an office's documents (SK issue and preview, pact generation, bundle) ---
+
+
+def office_choice_needed(request) -> bool:
+    """A superuser of a deployment with several kabupaten/kota offices picks the office in the form."""
+    return request.user.is_superuser and office_for_new_row(request) is None
+
+
+def office_choice_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Office.objects.filter(kind=OfficeKind.REGENCY),
+        label="Kantor KPU",
+        empty_label=None,
+        error_messages={"required": "Pilih kantor KPU.", "invalid_choice": "Pilih kantor KPU yang ada."},
+    )
+
+
+def acting_office(request, chosen: Office | None = None) -> Office:
+    """The office whose documents this request issues or prints: the staff member's own; a superuser's
+    choice (`chosen`), else the deployment's only office. Staff of a KPU Provinsi only read."""
+    office = user_office(request.user)
+    if office is not None and office.kind != OfficeKind.REGENCY:
+        raise PermissionDenied(f"{office.short_name} hanya melihat data kantor kabupaten/kota.")
+    if office is not None:
+        return office
+    if not request.user.is_superuser:
+        raise PermissionDenied("Akun ini belum terdaftar pada kantor KPU mana pun.")
+    office = chosen or Office.sole()
+    if office is None:
+        raise ValidationError("Pilih kantor KPU.")
+    return office

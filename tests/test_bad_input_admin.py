@@ -271,7 +271,7 @@ def test_an_uploaded_logo_named_with_a_path_is_stored_inside_its_folder(admin_cl
 
     from .test_decrees import small_png
 
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     url = reverse("admin:secretariat_decreetemplate_change", args=[template.pk])
     data, _ = read_form(admin_client.get(url).content.decode(), "decreetemplate_form")
     logo = SimpleUploadedFile(filename, small_png(), content_type="image/png")

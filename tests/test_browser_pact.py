@@ -34,7 +34,10 @@ def pact():
     job = GenerationJob.objects.create(office=office(), kind="pakta", total=1)
     document = Document.objects.create(job=job, kind=DocumentKind.PAKTA, appointment=appointment)
     pact = Pact.objects.create(
-        appointment=appointment, text=PactText.current(), ceremony=Ceremony.objects.get(), document=document
+        appointment=appointment,
+        text=PactText.current(office()),
+        ceremony=Ceremony.objects.get(),
+        document=document,
     )
     assert document_render_and_store(document.pk).status == "done"
     job_refresh(job.pk)

@@ -7,7 +7,7 @@ from secretariat.services.appointments import appointment_end
 from secretariat.services.demo import demo_csv
 from secretariat.services.importing import members_import
 
-from .factories import make_appointment
+from .factories import make_appointment, office
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_beyond_fifty_kelurahan_the_matrix_is_paged_and_its_totals_count_everyth
     first = make_appointment(kelurahan="64.71.01.1001")
     Pact.objects.create(
         appointment=first,
-        text=PactText.current(),
+        text=PactText.current(office()),
         status="ditandatangani",
         signed_date=dt.date(2024, 6, 1),
         signed_place="Balikpapan",

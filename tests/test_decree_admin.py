@@ -397,7 +397,7 @@ def _template_form_data(template, **changes):
 
 
 def test_decree_template_is_read_only_for_staff_with_view_permission(client, viewer_user):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     client.force_login(viewer_user)
     url = _url("decreetemplate_change", template.pk)
     response = client.get(url)
@@ -414,7 +414,7 @@ def test_decree_template_is_read_only_for_staff_with_view_permission(client, vie
 
 
 def test_decree_template_can_be_edited_by_a_superuser(staff_client):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     url = _url("decreetemplate_change", template.pk)
     body = staff_client.get(url).content.decode()
     assert 'name="title"' in body and 'name="_save"' in body
@@ -427,7 +427,7 @@ def test_decree_template_can_be_edited_by_a_superuser(staff_client):
 
 
 def test_decree_template_admin_refuses_an_invalid_margin(staff_client):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     url = _url("decreetemplate_change", template.pk)
     response = staff_client.post(url, _template_form_data(template, margin_top_mm=2))
     assert response.status_code == 200
@@ -437,7 +437,7 @@ def test_decree_template_admin_refuses_an_invalid_margin(staff_client):
 
 
 def test_decree_template_admin_refuses_a_text_file_as_logo(staff_client):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     url = _url("decreetemplate_change", template.pk)
     logo = SimpleUploadedFile("logo.png", b"ini bukan gambar", content_type="image/png")
     response = staff_client.post(url, {**_template_form_data(template), "logo": logo})
@@ -524,14 +524,14 @@ def test_decrees_cannot_be_added_or_deleted_in_the_admin(staff_client, staff_use
 def test_decree_template_and_number_sequence_cannot_be_deleted(staff_client):
     request = RequestFactory().get("/")
     request.user = get_user_model().objects.get(username="staf")
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     assert not admin.site._registry[DecreeTemplate].has_delete_permission(request, template)
     assert not admin.site._registry[DecreeNumberSequence].has_delete_permission(request)
     assert staff_client.post(_url("decreetemplate_delete", template.pk), {"post": "yes"}).status_code == 403
 
 
 def test_a_template_whose_logo_file_went_missing_shows_an_error_and_the_logo_can_be_cleared(staff_client):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.logo = SimpleUploadedFile("logo.png", small_png(), content_type="image/png")
     template.save()
     Path(template.logo.path).unlink()

@@ -27,7 +27,7 @@ from secretariat.services.decree_coverage import (
 )
 from secretariat.services.decrees import decree_issue, decree_preview_pdf, decree_revoke, decrees_issue
 
-from .factories import make_appointment, make_person, replace_member
+from .factories import make_appointment, make_person, office, replace_member
 from .threads import Held, start, waits_for_a_lock
 
 SK_DATE = dt.date(2024, 6, 1)
@@ -479,7 +479,7 @@ def test_a_pact_is_written_for_a_member_while_their_sk_is_being_issued(committed
     """The issue locks the listed members against changes, not against rows that point at them."""
     member = _appoint(0)
     issuing = Held(lambda: decree_issue(decree_date=SK_DATE))
-    signing = start(lambda: Pact.objects.create(appointment=member, text=PactText.current()))
+    signing = start(lambda: Pact.objects.create(appointment=member, text=PactText.current(office())))
     assert not waits_for_a_lock(signing)
     signing.finish()
     issuing.release()

@@ -19,7 +19,7 @@ from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import render_document_pdf
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 
 SK_DATE = dt.date(2024, 6, 1)
 MIGRATION = importlib.import_module("secretariat.migrations.0015_decree_text_2024_sources")
@@ -96,7 +96,7 @@ def test_the_funding_dictum_names_the_regional_grant(member):
 
 
 def test_unfilled_plenary_minutes_print_as_dotted_blanks_and_are_listed_as_gaps(member):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     gaps = text_gaps(template)
     assert any("Nomor Berita Acara Rapat Pleno belum diisi" in gap for gap in gaps)
     assert any("Tanggal Berita Acara Rapat Pleno belum diisi" in gap for gap in gaps)
@@ -108,7 +108,7 @@ def test_unfilled_plenary_minutes_print_as_dotted_blanks_and_are_listed_as_gaps(
 
 
 def test_filled_plenary_minutes_are_printed_and_no_longer_a_gap(member):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.plenary_minutes_number = "45/PL.02.1-BA/6471/2024"
     template.plenary_minutes_date = dt.date(2024, 5, 30)
     template.full_clean()
@@ -119,7 +119,7 @@ def test_filled_plenary_minutes_are_printed_and_no_longer_a_gap(member):
 
 
 def test_minutes_already_used_by_an_issued_decree_are_flagged_for_the_next_one(member):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.plenary_minutes_number = "45/PL.02.1-BA/6471/2024"
     template.plenary_minutes_date = dt.date(2024, 5, 30)
     template.save()
@@ -130,7 +130,7 @@ def test_minutes_already_used_by_an_issued_decree_are_flagged_for_the_next_one(m
 
 
 def test_unconfirmed_promulgation_numbers_are_gaps_naming_the_mengingat_item(db):
-    gaps = text_gaps(DecreeTemplate.active())
+    gaps = text_gaps(DecreeTemplate.active(office()))
     blanks = [gap for gap in gaps if "titik-titik yang harus dilengkapi" in gap]
     # UU 7/2023 (LN and TLN) and PKPU 2/2024 (BN) could not be confirmed: see LEGAL_SOURCES.md.
     assert [gap.split(" masih")[0] for gap in blanks] == [
@@ -140,7 +140,7 @@ def test_unconfirmed_promulgation_numbers_are_gaps_naming_the_mengingat_item(db)
 
 
 def test_an_unknown_placeholder_is_a_gap(db):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.dictums += "\nBerlaku sampai {akhir_masa}."
     assert any("{akhir_masa}" in gap and "Diktum butir 6" in gap for gap in text_gaps(template))
 
@@ -155,7 +155,7 @@ def test_the_issue_page_lists_the_gaps_before_anything_is_issued(staff_client, m
 
 
 def test_a_complete_template_shows_no_gap_warning(staff_client, member):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.plenary_minutes_number = "45/PL.02.1-BA/6471/2024"
     template.plenary_minutes_date = dt.date(2024, 5, 30)
     template.legal_basis = template.legal_basis.replace("Nomor ....", "Nomor 1")
@@ -177,7 +177,7 @@ def _set_old_defaults(template):
 
 
 def test_the_migration_gives_an_untouched_template_the_new_text(db):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     _set_old_defaults(template)
     history_before = template.history.count()
     MIGRATION.forward(django_apps, None)
@@ -192,7 +192,7 @@ def test_the_migration_gives_an_untouched_template_the_new_text(db):
 
 
 def test_the_migration_leaves_every_field_staff_edited_alone(db):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     _set_old_defaults(template)
     edited_basis = template.legal_basis.replace(
         "Undang-Undang Nomor 1 Tahun 2015", "Undang-Undang Nomor 1 Tahun 2015 (disunting staf)"
@@ -207,7 +207,7 @@ def test_the_migration_leaves_every_field_staff_edited_alone(db):
 
 
 def test_the_migration_reversed_restores_the_old_defaults(db):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     _set_old_defaults(template)
     MIGRATION.forward(django_apps, None)
     MIGRATION.backward(django_apps, None)

@@ -123,7 +123,7 @@ def test_a_sequence_lowered_below_a_taken_number_still_gives_a_new_number(roster
 
 
 def test_the_old_style_number_format_of_the_template_is_used(roster):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.number_format = "{n}/PP.04.2-Kpt/6471/KPU-Kot/{yyyy}"
     template.full_clean()
     template.save()
@@ -145,7 +145,7 @@ def test_the_old_style_number_format_of_the_template_is_used(roster):
     ],
 )
 def test_a_number_format_without_n_or_year_or_with_unknown_fields_is_refused(db, number_format):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.number_format = number_format
     with pytest.raises(ValidationError) as caught:
         template.full_clean()
@@ -216,7 +216,7 @@ def test_editing_the_template_after_issuing_changes_neither_the_decree_text_nor_
     before = _rendered_text(keputusan)
     assert "PENETAPAN SEKRETARIAT PANITIA PEMUNGUTAN SUARA" in before
 
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.title = "JUDUL BARU YANG DIUBAH STAF"
     template.dictums = "Diktum pengganti satu.\nDiktum pengganti dua."
     template.full_clean()
@@ -231,7 +231,7 @@ def test_editing_the_template_after_issuing_changes_neither_the_decree_text_nor_
 
 def test_the_template_edit_is_used_by_the_next_decree(roster):
     first = decree_issue(decree_date=SK_DATE)
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.title = "JUDUL BARU YANG DIUBAH STAF"
     template.save()
     decree_revoke(decree=first, revoked_date=dt.date(2024, 7, 1), reason="Salah tanggal")
@@ -507,7 +507,7 @@ def _member_with_long_name(name):
 )
 def test_long_names_and_kelurahan_still_fit_a_petikan_on_one_page(db, paper, page, logo):
     assert len(LONG_NAME) == 150 and len(LONG_KELURAHAN) == 100
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.paper = paper
     if logo:
         template.logo = SimpleUploadedFile("logo.png", small_png(), content_type="image/png")
@@ -548,7 +548,7 @@ def test_long_names_and_kelurahan_still_fit_a_petikan_on_one_page(db, paper, pag
 
 
 def test_a4_paper_on_the_template_gives_a4_pages(roster):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.paper = "A4"
     template.full_clean()
     template.save()
@@ -570,7 +570,7 @@ def test_the_default_template_prints_on_f4(roster):
 @pytest.mark.parametrize("field", ["margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"])
 @pytest.mark.parametrize("value", [0, 4, 61, 200])
 def test_margins_outside_5_to_60_mm_are_refused(db, field, value):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     setattr(template, field, value)
     with pytest.raises(ValidationError) as caught:
         template.full_clean()
@@ -579,7 +579,7 @@ def test_margins_outside_5_to_60_mm_are_refused(db, field, value):
 
 @pytest.mark.parametrize("value", [5, 60])
 def test_margins_of_5_and_60_mm_are_accepted(db, value):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.margin_top_mm = template.margin_left_mm = value
     template.full_clean()
 
@@ -617,7 +617,7 @@ def test_an_uploaded_png_logo_is_embedded_in_the_documents(roster):
     decree = decree_issue(decree_date=SK_DATE)
     assert _image_xobjects(render_document_pdf(_document(decree))) == []
 
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.logo = SimpleUploadedFile("logo.png", small_png(), content_type="image/png")
     template.full_clean()
     template.save()
@@ -639,7 +639,7 @@ def test_a_logo_that_is_not_a_png_or_jpeg_by_content_is_refused(db, content):
     upload = SimpleUploadedFile("logo.png", content, content_type="image/png")
     with pytest.raises(ValidationError):
         validate_logo(upload)
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.logo = SimpleUploadedFile("logo.png", content, content_type="image/png")
     with pytest.raises(ValidationError) as caught:
         template.full_clean()
@@ -657,13 +657,13 @@ def test_a_jpeg_logo_is_accepted(db):
 
 
 def test_a_missing_logo_file_is_a_validation_error_and_decrees_are_issued_without_it(roster):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.logo = SimpleUploadedFile("logo.png", small_png(), content_type="image/png")
     template.full_clean()
     template.save()
     Path(template.logo.path).unlink()  # e.g. media not restored after moving servers
 
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.title = "JUDUL DIPERBAIKI"
     with pytest.raises(ValidationError) as caught:
         template.full_clean()
@@ -731,7 +731,7 @@ def test_the_petikan_is_authenticated_by_the_sekretaris_kpu_by_default(roster):
 
 
 def test_the_authenticating_official_is_configurable_and_the_nip_is_printed_in_full(roster):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.authenticator_title = "KEPALA SUBBAGIAN TEKNIS DAN HUKUM"
     template.authenticator_name = "Drs. Contoh Pengesah"
     template.authenticator_nip = identity.make_nip(
@@ -745,7 +745,7 @@ def test_the_authenticating_official_is_configurable_and_the_nip_is_printed_in_f
 
 
 def test_an_invalid_authenticator_nip_is_refused(db):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.authenticator_nip = "12345"
     with pytest.raises(ValidationError) as caught:
         template.full_clean()

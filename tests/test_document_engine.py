@@ -27,7 +27,7 @@ from secretariat.services.document_jobs import (
     registered_document_kinds,
 )
 from secretariat.services.letterhead import office_author
-from secretariat.services.page_layout import active_page_css, page_css
+from secretariat.services.page_layout import office_page_css, page_css
 from secretariat.services.title_case import title_case
 
 from .factories import make_appointment, office
@@ -58,18 +58,18 @@ def test_a_document_of_an_unknown_kind_fails_with_its_reason_and_no_file():
 
 @pytest.mark.django_db
 def test_pacts_and_a_decree_issued_now_share_the_template_page_css():
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.paper, template.margin_left_mm, template.margin_top_mm = Paper.A4, 30, 15
     template.save()
     text = text_snapshot(template, ElectionPeriod.current())
-    assert page_css(text["page_mm"], text["margins_mm"]) == active_page_css()
-    assert active_page_css() == "size: 210mm 297mm; margin: 15mm 20mm 20mm 30mm;"
+    assert page_css(text["page_mm"], text["margins_mm"]) == office_page_css(office())
+    assert office_page_css(office()) == "size: 210mm 297mm; margin: 15mm 20mm 20mm 30mm;"
 
 
 @pytest.mark.django_db
 def test_without_a_template_the_page_is_f4_with_the_template_default_margins():
     DecreeTemplate.objects.update(is_active=False)
-    assert active_page_css() == "size: 215mm 330mm; margin: 20mm 20mm 20mm 25mm;"
+    assert office_page_css(office()) == "size: 215mm 330mm; margin: 20mm 20mm 20mm 25mm;"
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_the_pdf_author_is_the_letterhead_cased_line_by_line():
 @pytest.mark.django_db
 def test_a_decree_number_with_codes_keeps_them_in_the_pdf_title():
     make_appointment()
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.number_format = "NOMOR {n}/PP.04.2-KPT/6471/KPU-KOT/{yyyy}"
     template.save()
     decree = decree_issue(decree_date=dt.date(2024, 6, 1))

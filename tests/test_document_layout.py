@@ -24,7 +24,7 @@ from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.importing import members_import
 
 from . import pdf
-from .factories import make_appointment, make_person, replace_member
+from .factories import make_appointment, make_person, office, replace_member
 from .test_decrees import small_png
 
 SK_DATE = dt.date(2024, 6, 1)
@@ -61,7 +61,7 @@ def _path(document) -> str:
 
 
 def _configure(**fields) -> DecreeTemplate:
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     for name, value in fields.items():
         setattr(template, name, value)
     template.full_clean()
@@ -200,7 +200,7 @@ def _last_line(page_text: str) -> str:
 @pytest.mark.parametrize("extra_items", [0, 1, 2, 3])
 def test_no_list_number_or_heading_is_left_alone_at_the_foot_of_a_page(members, extra_items):
     """Mengingat's "4." sat alone at the bottom of page 1; longer legal texts move every break."""
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     padding = (
         "Peraturan Contoh Nomor {} Tahun 2020 tentang Sesuatu yang Cukup Panjang untuk Memindahkan Batas "
         "Halaman (Berita Negara Republik Indonesia Tahun 2020 Nomor 1);"

@@ -585,7 +585,7 @@ def test_attendance_sheet_needs_ceremony_view_permission(client, viewer_user, ce
 
 def test_pact_text_cannot_be_changed_or_added_by_staff_who_are_not_superusers(client, integrity_operator):
     assert integrity_operator.has_perm("integrity.change_pacttext")
-    current = PactText.current()
+    current = PactText.current(office())
     count = PactText.objects.count()
     client.force_login(integrity_operator)
     change_url = reverse("admin:integrity_pacttext_change", args=[current.pk])
@@ -615,7 +615,7 @@ def test_no_one_may_delete_pacts_or_pact_texts(staff_client, pacts):
         {"action": "delete_selected", "_selected_action": [pact.pk], "index": "0", "post": "yes"},
     )
     assert bulk_delete.status_code == 302
-    text = PactText.current()
+    text = PactText.current(office())
     assert staff_client.get(reverse("admin:integrity_pacttext_delete", args=[text.pk])).status_code == 403
     assert Pact.objects.count() == 6 and PactText.objects.count() == 2  # the old default and the standard
     assert staff_client.get(reverse("admin:integrity_pact_add")).status_code == 403

@@ -10,6 +10,7 @@ from secretariat.services.demo import demo_csv
 from secretariat.services.importing import members_import
 
 from . import pdf
+from .factories import office
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
@@ -26,7 +27,7 @@ def test_generate_pacts_wait_renders_102_one_page_f4_pacts_naming_each_member(ce
         )
     )
     assert len(pacts) == 102
-    version = PactText.current()
+    version = PactText.current(office())
     for pact in pacts:
         assert pact.text == version
         assert pact.status == "belum_dicetak"

@@ -19,7 +19,7 @@ from secretariat.models.appointment import roster_order
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 from .test_pacts import minimal_pdf, private_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,10 @@ def test_a_signature_and_its_scan_are_recorded_together(pact, staff_user):
 
 
 def test_the_print_bundle_is_refused_while_no_pdf_is_made_and_marks_nothing(pacts, staff_user):
-    for refused in (pact_bundle_counts, lambda: pact_bundle_print(mark_printed=True, user=staff_user)):
+    for refused in (
+        lambda: pact_bundle_counts(office=office()),
+        lambda: pact_bundle_print(office=office(), mark_printed=True, user=staff_user),
+    ):
         with pytest.raises(ValidationError) as raised:
             refused()
         assert raised.value.messages == [NOTHING_TO_PRINT]
@@ -107,13 +110,13 @@ def test_the_print_bundle_is_refused_while_no_pdf_is_made_and_marks_nothing(pact
 def test_the_print_bundle_holds_and_marks_only_the_pacts_whose_pdf_is_made(pacts, staff_user):
     made, waiting = pacts
     document_render_and_store(made.document_id)
-    assert pact_bundle_counts() == BundleCounts(ready=1, waiting=1, to_mark=1)
+    assert pact_bundle_counts(office=office()) == BundleCounts(ready=1, waiting=1, to_mark=1)
 
-    unmarked = pact_bundle_print(mark_printed=False, user=staff_user)
+    unmarked = pact_bundle_print(office=office(), mark_printed=False, user=staff_user)
     assert len(pdf.read(unmarked).pages) == 1
-    assert pact_bundle_counts().to_mark == 1
+    assert pact_bundle_counts(office=office()).to_mark == 1
 
-    marked = pact_bundle_print(mark_printed=True, user=staff_user)
+    marked = pact_bundle_print(office=office(), mark_printed=True, user=staff_user)
     assert "Rahmat Sekretaris" in pdf.flat(marked) and "Dewi Bendahara" not in pdf.flat(marked)
     assert stored(made)[0] == PactStatus.PRINTED and stored(waiting)[0] == PactStatus.NOT_PRINTED
-    assert pact_bundle_counts().to_mark == 0
+    assert pact_bundle_counts(office=office()).to_mark == 0

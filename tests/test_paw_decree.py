@@ -24,7 +24,7 @@ from secretariat.services.decree_text import indonesian_date
 from secretariat.services.decrees import decree_issue, decrees_issue, lines
 from secretariat.services.document_jobs import render_document_pdf
 
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 from .test_decrees import _document, _rendered_text
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_a_member_replaced_before_any_decree_is_appointed_by_the_main_decree(db)
 
 
 def test_the_paw_text_is_editable_and_the_issued_snapshot_keeps_it(siti):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.paw_title = "PENGGANTIAN ANTARWAKTU SEKRETARIAT PPS KELURAHAN LAMARU"
     template.paw_considerations = "bahwa {nama_diganti} berhenti karena {alasan_berhenti};\nbahwa perlu."
     template.full_clean()
@@ -196,7 +196,7 @@ def test_the_paw_text_is_editable_and_the_issued_snapshot_keeps_it(siti):
 
 
 def test_the_default_template_carries_the_paw_text_and_the_admin_shows_it(staff_client):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     assert lines(template.paw_title)[0].startswith(
         "PENGGANTIAN ANTARWAKTU SEKRETARIAT PANITIA PEMUNGUTAN SUARA"
     )

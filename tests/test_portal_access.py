@@ -20,7 +20,7 @@ from django.utils import timezone
 from integrity.models import Pact
 from integrity.services.pacts import pacts_generate
 from secretariat.models import Appointment, Decree, Document, DocumentStatus, KeyDate
-from secretariat.portal.content import DUTIES
+from secretariat.portal.content import DUTIES, duties_of
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import decree_issue, decree_revoke
 from secretariat.services.document_jobs import document_render_and_store
@@ -336,8 +336,9 @@ def test_home_shows_the_assignment_team_duties_pact_and_key_dates(clients, world
 
     duties = section(html, "duties")
     assert "Tugas Sekretaris" in duties
-    for duty in DUTIES["sekretaris"]:
+    for duty in duties_of("sekretaris", world.member.office):
         assert duty in duties
+    assert "Sekretariat KPU Kota Balikpapan" in duties  # the member's own office
     assert DUTIES["bendahara"][0] not in html
 
     documents = section(html, "documents")

@@ -21,7 +21,7 @@ from secretariat.services.decrees import decree_issue, decree_revoke, lines
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 from .test_decrees import _document, _rendered_text
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_the_corrected_decree_says_it_revokes_the_decree_and_why(revoked, artifa
     (artifacts_dir / "keputusan-pengganti-sk-dicabut.pdf").write_bytes(Path(keputusan.file.path).read_bytes())
     text = _rendered_text(keputusan)
 
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     considerations = text.split("Menimbang", 1)[1].split("Mengingat", 1)[0]
     count = len(lines(template.considerations)) + 1
     revoking_letter = chr(ord("a") + count - 2)  # just before the concluding item
@@ -108,7 +108,7 @@ def test_a_revoked_decree_is_revoked_by_one_corrected_decree_only(revoked):
 
 
 def test_the_revoking_wording_is_editable(revoked):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.revocation_dictum = "Mencabut {keputusan_dicabut} sejak {tanggal_dicabut}."
     template.full_clean()
     template.save()

@@ -148,7 +148,9 @@ def unchanged(pacts):
 # --- the preview ------------------------------------------------------------------------------------
 
 
-def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other_page_listed(rendered):
+def test_each_page_of_one_multi_page_scan_is_matched_to_its_pact_and_every_other_page_listed(
+    rendered, staff_user
+):
     (hendra, siti, rudi, yusuf), petikan = rendered
     other_office = "https://pps.kpu-samarinda.go.id/cek/K7QM-3XPA-9DTR/"
     unknown = f"{settings.SITE_URL}/cek/K7QM-3XPA-9DTR/"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from secretariat.models import DecreeTemplate
 from secretariat.roles import OPERATOR, VIEWER
 
-from .factories import join_office, make_appointment, person_fields
+from .factories import join_office, make_appointment, office, person_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_operator_edits_the_roster_and_issues_decrees_but_not_the_legal_text(cli
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:secretariat_decree_issue")).status_code == 200
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     url = reverse("admin:secretariat_decreetemplate_change", args=[template.pk])
     client.post(url, {"name": "diubah operator"})
     template.refresh_from_db()

@@ -26,7 +26,7 @@ from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.verification import document_stamp
 
 from . import pdf
-from .factories import make_appointment, make_person
+from .factories import make_appointment, make_person, office
 from .verification_helpers import forget_rate_limit, qr_codes
 
 SK_DATE = dt.date(2024, 6, 1)
@@ -168,7 +168,7 @@ def test_the_check_block_names_the_seal_honestly(members):
 
 @pytest.mark.parametrize("value", [5, 17])
 def test_a_bottom_margin_too_small_for_the_check_block_is_refused(db, value):
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office())
     template.margin_bottom_mm = value
     with pytest.raises(ValidationError) as caught:
         template.full_clean()

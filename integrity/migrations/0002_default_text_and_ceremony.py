@@ -34,7 +34,7 @@ CEREMONY_PLACE = "Hotel Novotel Balikpapan"
 def add_defaults(apps, schema_editor):
     import datetime as dt
 
-    from secretariat.migration_support import home_office_fields
+    from secretariat.migration_support import former_defaults, home_office_fields
 
     PactText = apps.get_model("integrity", "PactText")
     Ceremony = apps.get_model("integrity", "Ceremony")
@@ -49,6 +49,7 @@ def add_defaults(apps, schema_editor):
             date=dt.date(2024, 6, 1),
             place=CEREMONY_PLACE,
             **home_office_fields(apps, Ceremony),
+            **former_defaults(Ceremony, {"city": "Balikpapan"}),
         )
 
 

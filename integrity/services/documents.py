@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from kelurahan.models import VillageKind
 from pps_admin.rendering import PdfMetadata, render_document, render_pdf, write_pdf
 from secretariat.models import (
     Appointment,
@@ -20,8 +21,8 @@ from secretariat.models import (
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
 from secretariat.services.document_jobs import document_render_and_store, job_refresh, merge_pdfs
-from secretariat.services.letterhead import current_letterhead, office_author
-from secretariat.services.page_layout import active_page_css
+from secretariat.services.letterhead import office_author, office_letterhead
+from secretariat.services.page_layout import office_page_css
 from secretariat.services.title_case import title_case
 from secretariat.services.verification import document_stamp
 
@@ -32,25 +33,28 @@ def pact_context(pact: Pact) -> dict:
     appointment = pact.appointment
     person = appointment.person
     ceremony = pact.ceremony
+    # The member's office's: its letterhead, paper and seat, whatever office the ceremony's record says.
+    office = appointment.office
     return {
-        "page_css": active_page_css(),
-        "letterhead": current_letterhead(),
+        "page_css": office_page_css(office),
+        "letterhead": office_letterhead(office),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
         "role": post_title(appointment.role),
         "kelurahan": appointment.kelurahan.name,
+        "village_label": appointment.kelurahan.kind.label,  # "Kelurahan", "Desa"
         "kecamatan": appointment.kelurahan.kecamatan.name,
         # An ASN signer's NIP goes under the name (and in the identity); a non-ASN member has none.
         "nip": person.nip if person.is_asn else "",
-        "city": ceremony.city if ceremony else "Balikpapan",
+        "city": (ceremony.city if ceremony else "") or office.city,
         "date": ceremony.date if ceremony else None,
     }
 
 
 def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
-        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
+        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan", "appointment__office"
     ).get(document=document)
     context = {**pact_context(pact), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
@@ -80,7 +84,7 @@ def pact_relative_path(document: Document) -> str:
 def ceremony_appointments(ceremony: Ceremony):
     """Who is expected at the ceremony (everyone active when none were chosen), in roster order."""
     expected = ceremony.expected.all()
-    queryset = expected if expected.exists() else Appointment.objects.active()
+    queryset = expected if expected.exists() else Appointment.objects.active().filter(office=ceremony.office)
     rows = list(queryset.select_related("person", "kelurahan__kecamatan"))
     return sorted(rows, key=roster_key)
 
@@ -92,13 +96,11 @@ def attendance_content(ceremony: Ceremony) -> dict:
     for number, appointment in enumerate(ceremony_appointments(ceremony), start=1):
         kelurahan = appointment.kelurahan
         if not groups or groups[-1]["code"] != kelurahan.code:
-            groups.append(
-                {
-                    "code": kelurahan.code,
-                    "kelurahan": {"name": kelurahan.name, "kecamatan": {"name": kelurahan.kecamatan.name}},
-                    "rows": [],
-                }
-            )
+            place = {"name": kelurahan.name, "kecamatan": {"name": kelurahan.kecamatan.name}}
+            if kelurahan.kind != VillageKind.KELURAHAN:
+                # Only a desa says so: a kelurahan's content stays as it was, so its sheet is the same record.
+                place["kind"] = kelurahan.kind.label
+            groups.append({"code": kelurahan.code, "kelurahan": place, "rows": []})
         groups[-1]["rows"].append(
             {
                 "no": number,
@@ -115,9 +117,9 @@ def attendance_content(ceremony: Ceremony) -> dict:
             "time_label": ceremony.time_label,
         },
         "groups": groups,
-        "validator": attendance_validator(),
-        "letterhead": current_letterhead(),
-        "page_css": active_page_css(),
+        "validator": attendance_validator(ceremony.office),
+        "letterhead": office_letterhead(ceremony.office),
+        "page_css": office_page_css(ceremony.office),
     }
 
 
@@ -171,14 +173,13 @@ def attendance_relative_path(document: Document) -> str:
     return f"documents/daftar-hadir/{sheet.ceremony_id}/daftar-hadir-{document.pk}.pdf"
 
 
-def attendance_validator() -> dict:
+def attendance_validator(office) -> dict:
     """Who signs "Mengetahui" under the attendance sheet (it goes into the spending accountability file):
     the Sekretaris KPU configured on the decree template, whose full NIP is printed (an official's NIP is
     public on documents); blank lines for handwriting when none is configured."""
-    template = DecreeTemplate.active()
+    template = DecreeTemplate.active(office)
     return {
-        "title": (template.authenticator_title if template else "")
-        or "SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
+        "title": (template.authenticator_title if template else "") or f"SEKRETARIS {office.name.upper()}",
         "name": template.authenticator_name if template else "",
         "nip": template.authenticator_nip if template else "",
     }

@@ -24,6 +24,7 @@ from secretariat.models import (
     Office,
 )
 from secretariat.services.document_jobs import job_create
+from secretariat.services.offices import office_by_code
 from secretariat.services.signing import job_passphrase_store, signing_needs_passphrase
 
 from ..models import Ceremony, Pact, PactStatus, PactText
@@ -45,12 +46,11 @@ def pacts_generate(
     passphrase: str | None = None,
 ) -> GenerationJob | None:
     """Queue the pact PDF of every active appointment of `office` that has none yet; None when all have
-    one. Without an office: the deployment's only one. Under a signer that asks a passphrase (BSrE) it is
-    required (without it nothing is made), and kept (encrypted) for the job's life, in this transaction: no
-    worker sees the job before its passphrase."""
-    office = office or Office.sole()
-    if office is None:
-        raise ValidationError("Pilih kantor KPU yang membuat pakta.")
+    one. Without an office: the deployment's only one (refused, naming the offices, when there are
+    several). Under a signer that asks a passphrase (BSrE) it is required (without it nothing is made),
+    and kept (encrypted) for the job's life, in this transaction: no worker sees the job before its
+    passphrase."""
+    office = office or office_by_code(None)
     period = period or ElectionPeriod.current()
     text = PactText.current(office)
     if period is None or text is None:
@@ -166,14 +166,14 @@ class BundleCounts:
     to_mark: int  # of the ready ones, those not printed yet: printing the bundle marks them
 
 
-def _bundle_candidates():
-    return Pact.objects.filter(appointment__end_date__isnull=True)
+def _bundle_candidates(office: Office):
+    return Pact.objects.filter(appointment__end_date__isnull=True, appointment__office=office)
 
 
-def pact_bundle_counts() -> BundleCounts:
+def pact_bundle_counts(*, office: Office) -> BundleCounts:
     """What the print bundle would hold now (nothing changes); refused while no PDF is made."""
     done = Q(document__status=DocumentStatus.DONE)
-    counts = _bundle_candidates().aggregate(
+    counts = _bundle_candidates(office).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=done),
         to_mark=Count("pk", filter=done & Q(status=PactStatus.NOT_PRINTED)),
@@ -183,10 +183,11 @@ def pact_bundle_counts() -> BundleCounts:
     return BundleCounts(counts["ready"], counts["total"] - counts["ready"], counts["to_mark"])
 
 
-def pact_bundle_print(*, mark_printed: bool, user=None) -> bytes:
-    """One PDF of every active member's pact whose PDF is made, in roster order; with `mark_printed`, those
-    pacts (only those: not the ones still being made) become "dicetak". Refused while no PDF is made."""
-    ready = _bundle_candidates().filter(document__status=DocumentStatus.DONE)
+def pact_bundle_print(*, office: Office, mark_printed: bool, user=None) -> bytes:
+    """One PDF of every active member of `office` whose pact PDF is made, in roster order; with
+    `mark_printed`, those pacts (only those: not the ones still being made) become "dicetak". Refused
+    while no PDF is made."""
+    ready = _bundle_candidates(office).filter(document__status=DocumentStatus.DONE)
     pacts = list(ready.select_related("appointment", "document"))
     data = pacts_bundle(pacts)
     if data is None:

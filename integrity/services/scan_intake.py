@@ -124,9 +124,12 @@ def scan_intake_preview(*, token: str, session: MutableMapping, user) -> IntakeP
 
 def intake_signing_defaults(preview: IntakePreview) -> dict:
     """The date and place offered on confirm: those of the ceremony the matched pacts were printed for,
-    else of the latest ceremony."""
+    else of their office's latest ceremony."""
     ceremony = next((page.pact.ceremony for page in preview.matched if page.pact.ceremony_id), None)
-    return signing_defaults(ceremony or Ceremony.objects.order_by("-date").first())
+    if ceremony is None and preview.matched:
+        office_id = preview.matched[0].pact.appointment.office_id
+        ceremony = Ceremony.objects.filter(office_id=office_id).order_by("-date").first()
+    return signing_defaults(ceremony)
 
 
 def scan_intake_confirm(

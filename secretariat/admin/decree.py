@@ -18,7 +18,8 @@ from ..models import (
     GenerationJob,
     JobStatus,
 )
-from ..office_admin import OfficeOwnedAdminMixin
+from ..office_admin import OfficeOwnedAdminMixin, office_for_new_row
+from ..services.office_texts import decree_template_values
 from . import decree_views as views
 from . import receipt_views
 
@@ -93,6 +94,15 @@ class DecreeTemplateAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInput
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_changeform_initial_data(self, request):
+        """A new template starts from its office's own defaults (no field defaults to any office's
+        words); a superuser of several offices, who picks the office in the form, starts empty."""
+        initial = super().get_changeform_initial_data(request)
+        office = office_for_new_row(request)
+        if office is not None and office.regency_id:
+            initial = {**decree_template_values(office), **initial}
+        return initial
 
 
 @admin.register(DecreeNumberSequence)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -21,7 +22,9 @@ from ..models import (
     DocumentKind,
     DocumentStatus,
     ElectionPeriod,
+    Office,
 )
+from ..office_admin import acting_office, office_choice_needed
 from ..services import decrees as decree_services
 from ..services.decree_coverage import uncovered_count
 from ..services.decree_documents import decree_print_bundle
@@ -37,17 +40,45 @@ def _context(request, title, **extra):
     return admin_context(request, title, opts=Decree._meta, **extra)
 
 
+def _issue_form(request, data, **kwargs) -> IssueDecreeForm:
+    ask_office = office_choice_needed(request)
+    form = IssueDecreeForm(data, ask_office=ask_office, **kwargs)
+    if ask_office and data is None and request.GET.get("office"):
+        form.fields["office"].initial = request.GET["office"]  # the page reloaded for another office
+    return form
+
+
+def _issuing_office(request, form: IssueDecreeForm) -> Office | None:
+    """The office the form issues for: the user's own, or the superuser's choice (the submitted one, else
+    the first offered)."""
+    chosen = None
+    if "office" in form.fields:
+        field = form.fields["office"]
+        raw = form.data.get("office") if form.is_bound else field.initial
+        chosen = field.queryset.filter(pk=raw).first() if str(raw or "").isdigit() else None
+        chosen = chosen or field.queryset.first()
+    return acting_office(request, chosen)
+
+
 @sensitive_post_parameters("passphrase")  # never in an error report
 def issue_view(request):
     require_perms(request, "secretariat.add_decree")
     period = ElectionPeriod.current()
-    form = IssueDecreeForm(request.POST or None, ask_passphrase=signing_needs_passphrase())
+    form = _issue_form(request, request.POST or None, ask_passphrase=signing_needs_passphrase())
+    office = _issuing_office(request, form)
+    office_choices = None
+    if "office" in form.fields:
+        # Chosen above the form (a GET that shows that office's counts and warnings), carried in it hidden.
+        office_choices = form.fields["office"].queryset
+        form.fields["office"].widget = forms.HiddenInput()
+        form.fields["office"].initial = office.pk
     if request.method == "POST" and form.is_valid():
         try:
             decrees = decree_services.decrees_issue_signed(
                 decree_date=form.cleaned_data["decree_date"],
                 user=request.user,
                 passphrase=form.cleaned_data.get("passphrase"),
+                office=office,
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -70,8 +101,8 @@ def issue_view(request):
             if len(decrees) > 1:
                 return redirect("admin:secretariat_decree_changelist")
             return redirect("admin:secretariat_decree_change", decrees[0].pk)
-    uncovered = uncovered_count(period) if period else 0
-    template = DecreeTemplate.active()
+    uncovered = uncovered_count(period, office) if period else 0
+    template = DecreeTemplate.active(office)
     return TemplateResponse(
         request,
         "admin/secretariat/decree/issue.html",
@@ -83,6 +114,9 @@ def issue_view(request):
             period=period,
             text_gaps=text_gaps(template) if template else [],
             decree_template=template,
+            issuing_office=office,
+            office_choices=office_choices,
+            signer_missing=template is not None and not template.signer_name.strip(),
         ),
     )
 
@@ -96,14 +130,16 @@ def preview_view(request):
     submits the form here, in a new tab); a plain GET takes ?tanggal= and defaults to the form's date."""
     require_perms(request, "secretariat.view_decree")
     if request.method == "POST":
-        form = IssueDecreeForm(request.POST)
+        form = _issue_form(request, request.POST)
     else:
         given = request.GET.get("tanggal") or request.GET.get("decree_date")
-        form = IssueDecreeForm({"decree_date": given or IssueDecreeForm.base_fields["decree_date"].initial})
-    if not form.is_valid():
+        data = {"decree_date": given or IssueDecreeForm.base_fields["decree_date"].initial}
+        form = _issue_form(request, {**data, "office": request.GET.get("office", "")})
+    if not form.is_valid() and "decree_date" in form.errors:
         return _plain_text_error("Tanggal ditetapkan belum diisi atau tidak valid. Isi tanggal SK dulu.")
     try:
-        pdf = decree_services.decree_preview_pdf(decree_date=form.cleaned_data["decree_date"])
+        office = _issuing_office(request, form)
+        pdf = decree_services.decree_preview_pdf(decree_date=form.cleaned_data["decree_date"], office=office)
     except ValidationError as exc:
         return _plain_text_error(" ".join(exc.messages))
     return file_download(pdf, "pratinjau-sk.pdf", as_attachment=False)
@@ -113,13 +149,15 @@ def _plain_text_error(message: str) -> HttpResponse:
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _decree(pk) -> Decree:
-    return get_object_or_404(Decree.objects.select_related("period", "created_by", "revoked_by"), pk=pk)
+def _decree(request, pk) -> Decree:
+    """The decree, if it is of an office the user may see (another office's is a 404)."""
+    decrees = Decree.objects.visible_to(request.user)
+    return get_object_or_404(decrees.select_related("period", "created_by", "revoked_by"), pk=pk)
 
 
 def detail_view(request, pk):
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     job = decree.jobs.order_by("-created_at").first()
     documents = (
         Document.objects.filter(decree=decree)
@@ -148,7 +186,7 @@ def detail_view(request, pk):
 
 def progress_view(request, pk):
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     job = decree.jobs.order_by("-created_at").first()
     if job is None:
         raise Http404
@@ -160,7 +198,7 @@ def progress_view(request, pk):
 @require_POST
 def retry_view(request, pk):
     require_perms(request, "secretariat.change_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -174,7 +212,7 @@ def retry_view(request, pk):
 
 def revoke_view(request, pk):
     require_perms(request, "secretariat.change_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     form = RevokeDecreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +254,9 @@ def _document_download(document: Document, *, as_attachment: bool):
 def document_view(request, public_id):
     require_perms(request, "secretariat.view_decree")
     document = get_object_or_404(
-        Document.objects.select_related("decree"), public_id=public_id, status=DocumentStatus.DONE
+        Document.objects.visible_to(request.user).select_related("decree"),
+        public_id=public_id,
+        status=DocumentStatus.DONE,
     )
     return _document_download(document, as_attachment=request.GET.get("unduh") == "1")
 
@@ -224,7 +264,7 @@ def document_view(request, public_id):
 def bundle_view(request, pk):
     """All Petikan of the decree in one PDF, in lampiran order, for printing before the ceremony."""
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     data = decree_print_bundle(decree)
     if data is None:
         messages.error(request, "Bundel cetak tersedia setelah semua petikan selesai dibuat.")

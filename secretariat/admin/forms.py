@@ -66,10 +66,11 @@ class ReplaceAppointmentForm(EndAppointmentForm):
         },
     )
     lurah_decree_number = forms.CharField(
-        label="Nomor Keputusan Lurah", max_length=100, validators=[validate_single_line]
+        label="Nomor Keputusan Lurah/Kepala Desa", max_length=100, validators=[validate_single_line]
     )
     lurah_decree_date = forms.DateField(
-        label="Tanggal Keputusan Lurah", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Tanggal Keputusan Lurah/Kepala Desa",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_date = forms.DateField(
         label="Pengganti mulai bertugas",

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..check_code import grouped, parse_check_code
-from ..services.letterhead import current_letterhead, letterhead_of_text
+from ..services.letterhead import deployment_letterhead, letterhead_of_text, office_letterhead
 from ..services.verification import (
     check_path,
     document_by_code,
@@ -45,9 +45,20 @@ def _limited(request):
     return _response(
         request,
         "check/limited.html",
-        {"letterhead": current_letterhead(), "window": settings.CHECK_RATE_WINDOW_SECONDS},
+        {"letterhead": deployment_letterhead(), "window": settings.CHECK_RATE_WINDOW_SECONDS},
         status=429,
     )
+
+
+def _letterhead_of(document):
+    """The letterhead the document was printed under: its decree's snapshot, its attendance sheet's
+    content, else its office's (every document's job names the office that made it)."""
+    if document.decree is not None:
+        return letterhead_of_text(document.decree.text, document.decree.office)
+    sheet = getattr(document, "attendance_sheet", None)  # the integrity app's, by its reverse relation
+    if sheet is not None and "letterhead" in sheet.content:
+        return sheet.content["letterhead"]
+    return office_letterhead(document.job.office)
 
 
 def _uploaded(request):
@@ -76,13 +87,14 @@ def check_document(request, code):
         raise Http404
     form = _uploaded(request)
     result = file_check(document, form.digest) if form.is_bound and form.is_valid() else None
-    letterhead = letterhead_of_text(document.decree.text) if document.decree else current_letterhead()
+    letterhead = _letterhead_of(document)
     return _response(
         request,
         "check/document.html",
         {
             "letterhead": letterhead,
             "facts": document_facts(document),
+            "office_name": document.job.office.name,
             "status": document_status(document),
             "form": form,
             "result": result,
@@ -117,7 +129,7 @@ def check_index(request):
         request,
         "check/index.html",
         {
-            "letterhead": current_letterhead(),
+            "letterhead": deployment_letterhead(),
             "form": form,
             "checked": checked,
             "found_path": check_path(found) if found else "",

@@ -7,10 +7,11 @@ def add_template(apps, schema_editor):
     DecreeTemplate = apps.get_model("secretariat", "DecreeTemplate")
     if DecreeTemplate.objects.exists():
         return
-    from secretariat.migration_support import home_office_fields
+    from secretariat.migration_support import balikpapan_template_defaults, home_office_fields
 
     DecreeTemplate.objects.create(
         **home_office_fields(apps, DecreeTemplate),
+        **balikpapan_template_defaults(DecreeTemplate),
         name="SK Sekretariat PPS Pilkada 2024",
         is_active=True,
         title=d.TITLE,

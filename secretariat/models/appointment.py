@@ -87,13 +87,13 @@ class Appointment(models.Model):
         ElectionPeriod, on_delete=models.PROTECT, related_name="appointments", verbose_name="periode"
     )
     lurah_decree_number = models.CharField(
-        "nomor keputusan lurah",
+        "nomor keputusan lurah/kepala desa",
         max_length=100,
         blank=True,
-        help_text="Dasar pengangkatan: Keputusan Lurah yang memilih anggota ini.",
+        help_text="Dasar pengangkatan: Keputusan Lurah (di desa: Kepala Desa) yang memilih anggota ini.",
         validators=[validate_single_line],
     )
-    lurah_decree_date = models.DateField("tanggal keputusan lurah", null=True, blank=True)
+    lurah_decree_date = models.DateField("tanggal keputusan lurah/kepala desa", null=True, blank=True)
     start_date = models.DateField("mulai bertugas")
     end_date = models.DateField("berhenti bertugas", null=True, blank=True)
     end_reason = models.CharField("alasan berhenti", max_length=24, choices=EndReason.choices, blank=True)
@@ -201,7 +201,8 @@ class Appointment(models.Model):
         if self.end_reason and not self.end_date:
             errors["end_date"] = "Isi tanggal berhenti bila ada alasan berhenti."
         if self.lurah_decree_date and self.start_date and self.lurah_decree_date > self.start_date:
-            errors["lurah_decree_date"] = "Keputusan Lurah harus terbit sebelum mulai bertugas."
+            head = self.kelurahan.head_title() if self.kelurahan_id else "Lurah"
+            errors["lurah_decree_date"] = f"Keputusan {head} harus terbit sebelum mulai bertugas."
         moved = (
             self._loaded_kelurahan_id
             and self.kelurahan_id

@@ -1,4 +1,4 @@
-"""Appointment decrees (Keputusan) of KPU Kota Balikpapan: their editable legal text and issued records."""
+"""Appointment decrees (Keputusan) of a KPU office: their editable legal text and issued records."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,12 +27,6 @@ class Paper(models.TextChoices):
 MIN_BOTTOM_MARGIN_MM = 18
 PAPER_SIZES_MM = {Paper.F4: (215, 330), Paper.A4: (210, 297)}
 NUMBER_PLACEHOLDERS = {"n": 1, "yyyy": 2024}
-# The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it.
-PETIKAN_DICTUM = (
-    "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia Pemungutan Suara "
-    "dalam Pemilihan Gubernur dan Wakil Gubernur Kalimantan Timur serta Wali Kota dan Wakil Wali Kota "
-    "Balikpapan Tahun 2024:"
-)
 
 
 def validate_number_format(value: str) -> None:
@@ -76,7 +70,6 @@ class DecreeTemplate(models.Model):
     issuer = models.CharField(
         "nama lembaga",
         max_length=150,
-        default="KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
         validators=[validate_single_line],
     )
     title = models.TextField("tentang (judul)", max_length=1000, validators=[validate_multi_line])
@@ -103,16 +96,15 @@ class DecreeTemplate(models.Model):
         help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
     )
     # A replacement (PAW) decree: its own title, Menimbang and dictums (secretariat/decree_defaults_paw.py);
-    # Mengingat, Memperhatikan, signer and layout are shared with the main decree above.
+    # Mengingat, Memperhatikan, signer and layout are shared with the main decree above. Fields that name
+    # the office have no model default: a new template takes its office's (services/office_texts.py).
     paw_title = models.TextField(
         "tentang (judul) SK penggantian antarwaktu",
         max_length=1000,
-        default=paw_defaults.title,
         validators=[validate_multi_line],
     )
     paw_considerations = models.TextField(
         "menimbang SK penggantian antarwaktu (satu butir per baris)",
-        default=paw_defaults.considerations,
         validators=[validate_multi_line],
         help_text="Butir yang memuat {nama_diganti}, {alasan_berhenti}, {tanggal_berhenti}, "
         "{nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah}, {keputusan_awal}, {jabatan}, {kelurahan} "
@@ -120,13 +112,11 @@ class DecreeTemplate(models.Model):
     )
     paw_petikan_dictum = models.TextField(
         "diktum KESATU pada petikan SK penggantian antarwaktu",
-        default=paw_defaults.petikan_dictum,
         validators=[validate_multi_line],
         help_text="Seperti diktum KESATU petikan SK utama, untuk pengganti antarwaktu.",
     )
     paw_dictums = models.TextField(
         "diktum SK penggantian antarwaktu (satu diktum per baris)",
-        default=paw_defaults.dictums,
         validators=[validate_multi_line],
         help_text="{mulai_tugas_pengganti} = tanggal mulai bertugas pengganti; "
         "{akhir_tugas} = akhir masa kerja.",
@@ -152,27 +142,24 @@ class DecreeTemplate(models.Model):
         "dipergunakan sebagaimana mestinya.",
         validators=[validate_multi_line],
     )
-    place = models.CharField(
-        "tempat ditetapkan", max_length=100, default="Balikpapan", validators=[validate_single_line]
-    )
+    place = models.CharField("tempat ditetapkan", max_length=100, validators=[validate_single_line])
     signer_title = models.CharField(
         "jabatan penanda tangan",
         max_length=200,
-        default="KETUA KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
         validators=[validate_single_line],
     )
     signer_name = models.CharField(
         "nama penanda tangan",
         max_length=150,
-        default="PRAKOSO YUDHO LELONO",
+        blank=True,
         validators=[validate_single_line],
+        help_text="Nama Ketua yang menandatangani SK. Kosong: SK belum dapat diterbitkan.",
     )
     # "Petikan sesuai dengan aslinya" is authenticated by the secretariat (usually the Sekretaris KPU),
     # not by the chair who signs the decree.
     authenticator_title = models.CharField(
         "jabatan pengesah petikan",
         max_length=200,
-        default="SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN",
         help_text="Pejabat yang menandatangani “Petikan sesuai dengan aslinya”.",
         validators=[validate_single_line],
     )
@@ -193,7 +180,6 @@ class DecreeTemplate(models.Model):
     )
     petikan_dictum = models.TextField(
         "diktum KESATU pada petikan",
-        default=PETIKAN_DICTUM,
         help_text="Petikan tidak memuat lampiran: diktum KESATU menetapkan yang bersangkutan, dan "
         "datanya dicetak di bawahnya. Placeholder sama dengan diktum.",
         validators=[validate_multi_line],
@@ -209,7 +195,6 @@ class DecreeTemplate(models.Model):
     letterhead_name = models.TextField(
         "nama kantor pada kop",
         max_length=300,
-        default="KOMISI PEMILIHAN UMUM\nKOTA BALIKPAPAN",
         help_text="Satu baris per baris kop, di bawah logo; dicetak pada SK, petikan, pakta, daftar hadir.",
         validators=[validate_multi_line],
     )
@@ -223,7 +208,6 @@ class DecreeTemplate(models.Model):
     office_short_name = models.CharField(
         "nama singkat kantor",
         max_length=100,
-        default="KPU Kota Balikpapan",
         help_text="Untuk judul dan penulis pada properti berkas PDF.",
         validators=[validate_single_line],
     )
@@ -272,11 +256,12 @@ class DecreeTemplate(models.Model):
                 ) from None
 
     @classmethod
-    def active(cls, office=None) -> "DecreeTemplate | None":
-        """The template `office` issues with. Without an office: the deployment's only office's (a bridge
-        for single-office callers; every caller is to name its office)."""
-        templates = cls.objects.filter(is_active=True)
-        return (templates.filter(office=office) if office is not None else templates).first()
+    def active(cls, office: Office) -> "DecreeTemplate | None":
+        """The template `office` issues with: always a named office's, so that no document can print
+        another office's letterhead."""
+        if office is None:
+            raise TypeError("DecreeTemplate.active needs the office whose template it is")
+        return cls.objects.filter(is_active=True, office=office).first()
 
 
 class DecreeNumberSequence(models.Model):

@@ -6,7 +6,7 @@ DUTIES = {
         "Memimpin sekretariat dan membantu PPS dalam urusan administrasi, keuangan, dan logistik.",
         "Menyiapkan rapat, surat-menyurat, dan laporan kegiatan PPS.",
         "Mempertanggungjawabkan penggunaan anggaran bersama bendahara.",
-        "Berkoordinasi dengan Sekretariat PPK dan Sekretariat KPU Kota Balikpapan.",
+        "Berkoordinasi dengan Sekretariat PPK dan Sekretariat {office}.",
     ],
     "bendahara": [
         "Mengelola keuangan PPS: menerima, menyimpan, membayarkan, dan mencatat dana.",
@@ -22,3 +22,8 @@ DUTIES = {
         "Membantu pengoperasian aplikasi dan sistem informasi KPU di tingkat kelurahan.",
     ],
 }
+
+
+def duties_of(role: str, office) -> list[str]:
+    """The role's duties, naming the member's own office."""
+    return [duty.replace("{office}", office.short_name) for duty in DUTIES.get(role, [])]

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from ..models import Appointment, Document, DocumentKind, DocumentStatus, KeyDate, Person
 from ..models.appointment import roster_key
-from .content import DUTIES
+from .content import duties_of
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Overview:
 
 def member_overview(person: Person) -> Overview:
     appointments = list(
-        person.appointments.select_related("kelurahan__kecamatan", "period", "replaces__person")
+        person.appointments.select_related("kelurahan__kecamatan", "period", "replaces__person", "office")
         .prefetch_related("decree_entries__decree")
         .order_by("-start_date", "-pk")
     )
@@ -67,6 +67,6 @@ def member_overview(person: Person) -> Overview:
             .select_related("person"),
             key=roster_key,
         )
-        duties = DUTIES.get(appointment.role, [])
-        key_dates = list(appointment.period.key_dates.all())
+        duties = duties_of(appointment.role, appointment.office)
+        key_dates = list(appointment.period.key_dates.filter(office_id=appointment.office_id))
     return Overview(person, current, [v for v in views if v is not current], teammates, duties, key_dates)

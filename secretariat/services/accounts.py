@@ -16,10 +16,10 @@ from kelurahan.models import Kelurahan
 from pps_admin.rendering import PdfMetadata, render_pdf
 
 from ..hashers import OneTimePasswordHasher
-from ..models import Appointment, Paper, Person
+from ..models import Appointment, Office, Paper, Person
 from ..models.appointment import Role, roster_order
 from ..models.decree import PAPER_SIZES_MM
-from .letterhead import current_letterhead, office_author
+from .letterhead import deployment_letterhead, office_author, office_letterhead
 from .page_layout import page_css
 
 # No look-alike characters (0/O, 1/l/I): the password is read off paper and typed on a phone.
@@ -143,6 +143,13 @@ def portal_password_set_by_member(*, user, password: str, by_email: bool = False
         person.save(update_fields=["must_change_password", "updated_at"])
 
 
+def _handover_letterhead(rows: list[HandoverRow]) -> dict:
+    """The office of the members on the sheet (one office's: staff hand over their own office's)."""
+    codes = {row.kode_kelurahan[:5] for row in rows}
+    office = Office.objects.filter(regency_id=codes.pop()).first() if len(codes) == 1 else None
+    return office_letterhead(office) if office is not None else deployment_letterhead()
+
+
 def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=None) -> bytes:
     """The same handover sheet as a PDF of cut-out slips, one per member; `generated` (printed on it):
     now, unless a caller fixes it (the fidelity guard, tests/test_render_fidelity.py)."""
@@ -155,7 +162,7 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=No
         for row in rows
     ]
     generated = timezone.localtime(generated)
-    letterhead = current_letterhead()
+    letterhead = _handover_letterhead(rows)
     metadata = PdfMetadata(
         title=f"Serah Terima Akun Portal Sekretariat PPS {letterhead['short_name']}",
         author=office_author(letterhead),
@@ -165,6 +172,7 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=No
     return render_pdf(
         "documents/serah_terima_akun.html",
         {
+            "letterhead": letterhead,
             "rows": context_rows,
             "portal_url": portal_url,
             "generated": generated,

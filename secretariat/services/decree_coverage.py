@@ -34,10 +34,11 @@ def uncovered_appointments(period: ElectionPeriod) -> QuerySet[Appointment]:
     )
 
 
-def uncovered_count(period: ElectionPeriod) -> int:
-    """How many appointments the next decree would list: `uncovered_appointments(period).count()`, read
-    from the flag (appointment_awaiting_sk_idx)."""
-    return Appointment.objects.active().filter(period=period, in_issued_decree=False).count()
+def uncovered_count(period: ElectionPeriod, office=None) -> int:
+    """How many appointments the next decree of `office` (None: of all offices) would list:
+    `uncovered_appointments(period).count()`, read from the flag (appointment_awaiting_sk_idx)."""
+    appointments = Appointment.objects.active().filter(period=period, in_issued_decree=False)
+    return (appointments.filter(office=office) if office is not None else appointments).count()
 
 
 def listing_refresh(appointments: QuerySet[Appointment]) -> None:

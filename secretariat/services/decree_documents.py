@@ -64,9 +64,7 @@ def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
             for appointment_id in entries
         ),
     ]
-    return job_create(
-        kind=JobKind.SK, office=decree.office, documents=documents, decree=decree, user=user
-    )
+    return job_create(kind=JobKind.SK, office=decree.office, documents=documents, decree=decree, user=user)
 
 
 # --- what the documents show ------------------------------------------------------------------------
@@ -76,16 +74,17 @@ def _lurah_decree_note(appointment) -> str:
     """The member's basis, as the lampiran's Keterangan states it; '' until staff record it."""
     if not appointment.lurah_decree_number:
         return ""
-    # The kelurahan is in its own column (lampiran) or the role (Petikan): "Keputusan Lurah" suffices.
-    note = f"Keputusan Lurah Nomor {appointment.lurah_decree_number}"
+    # The kelurahan is in its own column (lampiran) or the role (Petikan): "Keputusan Lurah" suffices;
+    # in a desa the basis is the Kepala Desa's.
+    note = f"Keputusan {appointment.kelurahan.head_title()} Nomor {appointment.lurah_decree_number}"
     if appointment.lurah_decree_date:
         note += f" tanggal {indonesian_date(appointment.lurah_decree_date)}"
     return note
 
 
-def role_with_kelurahan(role: str, kelurahan: str) -> str:
-    """ "Sekretaris PPS Kelurahan Manggar", "Bendahara Sekretariat PPS Kelurahan Manggar"."""
-    return f"{post_title(role)} Kelurahan {kelurahan}"
+def role_with_kelurahan(role: str, kelurahan: str, kind: str = "Kelurahan") -> str:
+    """ "Sekretaris PPS Kelurahan Manggar", "Bendahara Sekretariat PPS Desa Loa Ipuh"."""
+    return f"{post_title(role)} {kind} {kelurahan}"
 
 
 def _entry_row(entry: DecreeEntry) -> dict:
@@ -101,7 +100,10 @@ def _entry_row(entry: DecreeEntry) -> dict:
         # of the kind the NIK is; it is never shown masked on KPU decrees).
         "nip": person.nip if person.is_asn else "",
         "role": ROLE_LABELS[appointment.role],
-        "role_full": role_with_kelurahan(appointment.role, appointment.kelurahan.name),
+        "role_full": role_with_kelurahan(
+            appointment.role, appointment.kelurahan.name, appointment.kelurahan.kind.label
+        ),
+        "village_kind": appointment.kelurahan.kind.label,
         "kelurahan": appointment.kelurahan.name,
         "kecamatan": appointment.kelurahan.kecamatan.name,
         "unsur": "ASN" if person.is_asn else "Non-ASN",
@@ -129,7 +131,7 @@ def _base_context(decree: Decree) -> dict:
     return {
         "decree": decree,
         "text": text,
-        "letterhead": letterhead_of_text(text),
+        "letterhead": letterhead_of_text(text, decree.office),
         "number": decree.number,
         "title": text["title"],
         "dictums": list(zip(_ordinals(len(text["dictums"])), text["dictums"], strict=True)),
@@ -152,12 +154,23 @@ def _groups(rows: list[dict]) -> list[dict]:
     return groups
 
 
+def village_heading(rows: list[dict]) -> str:
+    """The lampiran's column of places: "Kelurahan", "Desa", or "Desa/Kelurahan" when it lists both."""
+    kinds = sorted({row["village_kind"] for row in rows}, key=["Desa", "Desa Adat", "Kelurahan"].index)
+    return "/".join(kinds) or "Kelurahan"
+
+
 def keputusan_context(decree: Decree, *, salinan: bool = False) -> dict:
     """The Keputusan with its lampiran; `salinan`: the authenticated copy (SALINAN, "ttd.", and the
     "Salinan sesuai dengan aslinya" block) that is sent to others. A decree not saved (a preview with
     nobody to list) has an empty lampiran."""
     rows = [_entry_row(entry) for entry in _entries(decree)] if decree.pk else []
-    context = {**_base_context(decree), "groups": _groups(rows), "count": len(rows)}
+    context = {
+        **_base_context(decree),
+        "groups": _groups(rows),
+        "count": len(rows),
+        "village_heading": village_heading(rows),
+    }
     if salinan:
         context.update(salinan=True, authentic_label="Salinan")
     return context
@@ -182,7 +195,7 @@ def petikan_context(decree: Decree, entry: DecreeEntry) -> dict:
 def decree_pdf_metadata(decree: Decree, label: str) -> rendering.PdfMetadata:
     """`label` names the document ("Petikan Keputusan"), never the person (issue #14: a Petikan's title
     named its member)."""
-    letterhead = letterhead_of_text(decree.text)
+    letterhead = letterhead_of_text(decree.text, decree.office)
     number = title_case(decree.number) if decree.number.startswith("NOMOR") else f"Nomor {decree.number}"
     return rendering.PdfMetadata(
         title=f"{label} {letterhead['short_name']} {number}",

@@ -27,6 +27,8 @@ PER_REPLACEMENT = (
     "{nama_pengganti}",
     "{nomor_sk_lurah}",
     "{tanggal_sk_lurah}",
+    "{desa_kelurahan}",
+    "{kepala_desa_kelurahan}",
 )
 
 
@@ -52,6 +54,8 @@ def replacement_values(appointment: Appointment) -> dict[str, str]:
         "{jabatan}": ROLE_LABELS[appointment.role],
         "{kelurahan}": appointment.kelurahan.name,
         "{kecamatan}": appointment.kelurahan.kecamatan.name,
+        "{desa_kelurahan}": f"{appointment.kelurahan.kind.label} {appointment.kelurahan.name}",
+        "{kepala_desa_kelurahan}": appointment.kelurahan.head_title(),
         "{tanggal_berhenti}": indonesian_date(replaced.end_date),
         "{alasan_berhenti}": END_REASON_CLAUSES.get(replaced.end_reason, replaced.get_end_reason_display()),
         "{keputusan_awal}": decree_citation(founding) if founding else "Keputusan Komisi Pemilihan Umum",

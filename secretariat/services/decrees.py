@@ -23,6 +23,7 @@ from .decree_coverage import listing_refresh, uncovered_appointments
 from .decree_documents import job_create_for_decree, keputusan_pdf
 from .decree_text import fill, indonesian_date, placeholders
 from .letterhead import letterhead_snapshot
+from .offices import office_by_code
 from .page_layout import paper_snapshot
 from .signing import job_passphrase_store
 
@@ -179,11 +180,19 @@ def decree_issue(
 
 
 def issuing_office(office: Office | None, template: DecreeTemplate | None = None) -> Office:
-    """The office that issues: the one named, else the template's, else the deployment's only office."""
-    office = office or (template.office if template is not None else None) or Office.sole()
-    if office is None:
-        raise ValidationError("Pilih kantor KPU yang menerbitkan SK.")
-    return office
+    """The office that issues: the one named, else the template's, else the deployment's only office
+    (refused, naming the offices, when there are several)."""
+    return office or (template.office if template is not None else None) or office_by_code(None)
+
+
+def _check_signer(template: DecreeTemplate) -> None:
+    # A new office's template starts without its Ketua's name (services/office_texts.py): a decree issued
+    # so would carry an unsigned signature block for good.
+    if not template.signer_name.strip():
+        raise ValidationError(
+            f"Nama penanda tangan (Ketua) pada Templat SK {template.office.short_name} belum diisi. "
+            "Isi di menu Templat SK sebelum menerbitkan SK."
+        )
 
 
 def _decree_write(*, decree_date: dt.date, user, template, period, office=None) -> Decree | None:
@@ -201,6 +210,7 @@ def _decree_write(*, decree_date: dt.date, user, template, period, office=None) 
     template = template or DecreeTemplate.active(office)
     if template is None or template.office_id != office.pk:
         raise ValidationError("Belum ada templat SK yang dipakai kantor ini. Buat di menu Templat SK.")
+    _check_signer(template)
     appointments = ordered(uncovered_appointments(period).filter(office=office))
     if not appointments:
         return None

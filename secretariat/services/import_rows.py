@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kelurahan.models import Kelurahan
+from kelurahan.codes import VILLAGE_CODE_RE, village_kind
+from kelurahan.models import HEAD_TITLES, Kelurahan, VillageKind, normalize_kelurahan_code
 from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Person
@@ -266,28 +267,31 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
 
 
 def _lurah_decree(cells, problem) -> tuple[str, dt.date | None]:
-    """The optional nomor_sk_lurah / tanggal_sk_lurah: both or neither, a date that can be a decree's."""
+    """The optional nomor_sk_lurah / tanggal_sk_lurah: both or neither, a date that can be a decree's. In a
+    desa the columns hold the Kepala Desa's decree, and the messages say so."""
+    code = normalize_kelurahan_code(cells.get("kode_kelurahan", "")) or ""
+    sk = f"SK {HEAD_TITLES[VillageKind(village_kind(code))]}" if VILLAGE_CODE_RE.match(code) else "SK Lurah"
     number = cells.get("nomor_sk_lurah", "")
     raw_date = cells.get("tanggal_sk_lurah", "")
     if len(number) > fmt.LURAH_DECREE_NUMBER_MAX:
-        problem("nomor_sk_lurah", f"Nomor SK Lurah paling banyak {fmt.LURAH_DECREE_NUMBER_MAX} karakter.")
+        problem("nomor_sk_lurah", f"Nomor {sk} paling banyak {fmt.LURAH_DECREE_NUMBER_MAX} karakter.")
     decree_date = fmt.parse_date(raw_date) if raw_date else None
     if raw_date and decree_date is None:
         problem("tanggal_sk_lurah", DATE_FORMATS)
     elif decree_date and decree_date < fmt.LURAH_DECREE_EARLIEST:
         problem(
             "tanggal_sk_lurah",
-            f"Tanggal SK Lurah {indonesian_date(decree_date)} sebelum tahun "
+            f"Tanggal {sk} {indonesian_date(decree_date)} sebelum tahun "
             f"{fmt.LURAH_DECREE_EARLIEST.year}; periksa tahunnya.",
         )
     elif decree_date and decree_date > timezone.localdate():
         problem(
             "tanggal_sk_lurah",
-            f"Tanggal SK Lurah {indonesian_date(decree_date)} belum tiba; SK yang menjadi dasar "
+            f"Tanggal {sk} {indonesian_date(decree_date)} belum tiba; SK yang menjadi dasar "
             "pengangkatan harus sudah terbit.",
         )
     if number and not raw_date:
-        problem("tanggal_sk_lurah", "Isi tanggal SK Lurah (nomornya sudah diisi).")
+        problem("tanggal_sk_lurah", f"Isi tanggal {sk} (nomornya sudah diisi).")
     if raw_date and not number:
-        problem("nomor_sk_lurah", "Isi nomor SK Lurah (tanggalnya sudah diisi).")
+        problem("nomor_sk_lurah", f"Isi nomor {sk} (tanggalnya sudah diisi).")
     return number, decree_date

@@ -1,6 +1,6 @@
 """Paper and margins of the printed documents, as the decree template sets them: one rule for all."""
 
-from ..models import DecreeTemplate
+from ..models import DecreeTemplate, Office
 from ..models.decree import PAPER_SIZES_MM
 
 # In the order CSS takes them.
@@ -26,7 +26,8 @@ def page_css(page_mm, margins_mm) -> str:
     return f"size: {int(width)}mm {int(height)}mm; margin: {margins};"
 
 
-def active_page_css() -> str:
-    """For documents made now (pacts, attendance sheets); an issued decree prints on its own snapshot."""
-    paper = paper_snapshot(DecreeTemplate.active())
+def office_page_css(office: Office) -> str:
+    """For `office`'s documents made now (pacts, attendance sheets); an issued decree prints on its own
+    snapshot."""
+    paper = paper_snapshot(DecreeTemplate.active(office))
     return page_css(paper["page_mm"], paper["margins_mm"])

@@ -77,7 +77,7 @@ def document_by_code(text: str) -> Document | None:
         return None
     return (
         Document.objects.select_related(
-            "decree", "appointment__person", "appointment__kelurahan__kecamatan", "job"
+            "decree__office", "appointment__person", "appointment__kelurahan__kecamatan", "job__office"
         )
         .filter(check_code=code)
         .first()
@@ -157,7 +157,8 @@ def document_facts(document: Document) -> dict:
     if appointment is not None and issued:
         facts["member"] = {
             "name": appointment.person.name,
-            "role": f"{post_title(appointment.role)} Kelurahan {appointment.kelurahan.name}",
+            "role": f"{post_title(appointment.role)} {appointment.kelurahan.kind.label} "
+            f"{appointment.kelurahan.name}",
             "kecamatan": appointment.kelurahan.kecamatan.name,
         }
         pact = getattr(document, "pact", None)  # the integrity app's reverse relation, if it is a pact

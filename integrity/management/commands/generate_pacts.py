@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from integrity.services.pacts import pacts_generate
 from secretariat.management.job_wait import wait_and_report
 from secretariat.management.passphrase import add_passphrase_argument, command_passphrase
+from secretariat.services.offices import office_by_code
 
 
 class Command(BaseCommand):
@@ -17,11 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="Tunggu sampai semua PDF selesai.")
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
         add_passphrase_argument(parser)
+        parser.add_argument(
+            "--office",
+            help="Kode kantor KPU Kabupaten/Kota, mis. 64.72 (wajib bila ada lebih dari satu kantor).",
+        )
 
-    def handle(self, *args, wait, timeout, passphrase_stdin, **options):
+    def handle(self, *args, wait, timeout, passphrase_stdin, office=None, **options):
         passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
-            job = pacts_generate(passphrase=passphrase)
+            job = pacts_generate(office=office_by_code(office), passphrase=passphrase)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if job is None:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from secretariat.management.job_wait import wait_and_report
 from secretariat.management.passphrase import add_passphrase_argument, command_passphrase
 from secretariat.services.decrees import decrees_issue_signed
+from secretariat.services.offices import office_by_code
 
 
 class Command(BaseCommand):
@@ -23,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=1800, help="Batas tunggu (detik) untuk --wait.")
         parser.add_argument("--user", help="Nama pengguna staf yang dicatat sebagai penerbit.")
         add_passphrase_argument(parser)
+        parser.add_argument(
+            "--office",
+            help="Kode kantor KPU Kabupaten/Kota yang menerbitkan, mis. 64.72 (wajib bila ada lebih dari "
+            "satu kantor).",
+        )
 
-    def handle(self, *args, date, wait, timeout, user, passphrase_stdin, **options):
+    def handle(self, *args, date, wait, timeout, user, passphrase_stdin, office=None, **options):
         try:
             decree_date = dt.date.fromisoformat(date)
         except ValueError as exc:
@@ -37,7 +43,10 @@ class Command(BaseCommand):
         # Asked (or refused) before any number is used: under BSrE, once for every document of the SK.
         passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
-            decrees = decrees_issue_signed(decree_date=decree_date, user=actor, passphrase=passphrase)
+            issuer = office_by_code(office)
+            decrees = decrees_issue_signed(
+                decree_date=decree_date, user=actor, passphrase=passphrase, office=issuer
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if not decrees:
