@@ -24,7 +24,13 @@ from pps_admin.staff_pages import admin_context
 
 from ..models import Office
 from ..models.scoping import offices_visible_to, user_office
-from ..office_rollups import last_activity, offices_with_rollups, posts_expected, provinces_with_rollups
+from ..office_rollups import (
+    last_activity,
+    offices_with_rollups,
+    posts_expected,
+    province_rollups_add,
+    provinces_with_offices,
+)
 
 IDENTITY_FIELDS = ["code", "kind", "province", "regency", "parent"]
 PROVINCES_PER_PAGE = 50
@@ -109,9 +115,10 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, admin.ModelAdmin):
         office = user_office(request.user)
         if not (request.user.is_superuser or (office is not None and office.is_provincial)):
             raise PermissionDenied
-        page = Paginator(provinces_with_rollups(request.user), PROVINCES_PER_PAGE).get_page(
-            request.GET.get("p")
-        )
+        provinces = Paginator(provinces_with_offices(request.user), PROVINCES_PER_PAGE)
+        page = provinces.get_page(request.GET.get("p"))
+        page.object_list = list(page.object_list)
+        province_rollups_add(request.user, page.object_list)
         changelist = reverse("admin:secretariat_office_changelist")
         rows = [
             {
