@@ -227,6 +227,8 @@ def test_a_superuser_edits_the_address_not_the_code(admin_client, offices):
         "website": "",
     }
     assert admin_client.post(url, form).status_code == 302
+    # Offices are added by `create_office` (with their region's defaults), never by this form.
+    assert admin_client.get(reverse("admin:secretariat_office_add")).status_code == 403
     samarinda.refresh_from_db()
     assert (samarinda.code, samarinda.address) == ("64.72", "Jl. Basuki Rahmat No. 1")
     assert samarinda.history.count() == 2  # created, then changed: audited

@@ -2,7 +2,8 @@
 
 - A provincial viewer sees the province's kabupaten/kota offices (and the provincial office itself) with
   their figures; a kabupaten/kota operator or viewer sees their own office. Nobody but a superuser changes an
-  office; superusers edit its name, address, city and contacts (its code and region stay as created).
+  office; superusers edit its name, address, city and contacts (its code and region stay as created by
+  `create_office`, which is also the only way to add one).
 - A superuser (national) also has "Ringkasan per provinsi": the same figures summed per province, each
   province linking to its offices in this list.
 The figures are subqueries of the list's one query (secretariat/office_rollups.py), scoped by the rule in
@@ -18,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 
+from pps_admin.admin_history import ReadableHistoryAdmin
 from pps_admin.admin_scope import ScopedAdminMixin
 from pps_admin.admin_widgets import WideTextInputsMixin
 from pps_admin.staff_pages import admin_context
@@ -55,7 +57,7 @@ def moment_cell(row) -> str:
 
 
 @admin.register(Office)
-class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, admin.ModelAdmin):
+class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     list_display = [
         "code",
         "short_name",
@@ -83,10 +85,10 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, admin.ModelAdmin):
         return [path("provinsi/", view, name="secretariat_office_provinces"), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
-        return IDENTITY_FIELDS if obj is not None else []
+        return IDENTITY_FIELDS
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return False  # `manage.py create_office KODE` makes an office with its region's defaults
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
