@@ -61,7 +61,6 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     list_display = [
         "code",
         "short_name",
-        "kind",
         "province",
         "posts_filled",
         "pacts_signed",
