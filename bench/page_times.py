@@ -9,9 +9,14 @@ created and seeded when missing (bench/synthetic.py: 34 real kelurahan with the 
 synthetic; three appointments, a pact and a Petikan each). Then every admin changelist (plain, and with a
 search where the page has a search box), the change pages, the autocomplete endpoint, the completeness
 matrix, the dashboards and the member portal home page are requested through Django's test Client (DEBUG
-off, logged in as a superuser or as a member): median and p95 over --requests requests after 2 warm-ups,
+off, logged in as staff or as a member): median and p95 over --requests requests after 2 warm-ups,
 the number of SQL queries of one request and, for lists, the rows shown. The first scale is the baseline of
 the ratio columns.
+
+Staff (`--staff`): a superuser (the default), or the operator of KPU Kota Balikpapan (`--staff operator`,
+a StaffMembership of office 64.71 in the "Operator KPU" group, issue #17.6): every page then goes through
+the office scoping, and the objects of the change pages are Balikpapan's. At national scale the synthetic
+kelurahan belong to 514 other offices, so the operator's pages read one office's rows out of 515 offices'.
 Figures go to stdout as a Markdown table and to bench/results/page_times-<date>.json.
 """
 
@@ -46,6 +51,7 @@ def pages(
     kelurahan_code,
     pact_pk,
     decree_pk,
+    superuser: bool = True,
 ):
     """(label, url, persona) of every page to time."""
     from django.urls import reverse
@@ -125,10 +131,33 @@ def pages(
         ("decree issue page", reverse("admin:secretariat_decree_issue"), "staff"),
         ("member portal home", reverse("portal:home"), "member"),
     ]
+    if superuser:  # the national overview; an office's operator is refused it (403)
+        found.append(("office overview per province", reverse("admin:secretariat_office_provinces"), "staff"))
     return found
 
 
-def measure_scale(database_url: str, scale: int, requests: int, only: list[str]) -> dict:
+def staff_account(kind: str):
+    """The superuser, or the operator of KPU Kota Balikpapan (64.71)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from secretariat.models import Office, StaffMembership
+    from secretariat.roles import OPERATOR
+
+    User = get_user_model()
+    if kind == "superuser":
+        return User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+            "bench-admin", "bench@kpu.test", None
+        )
+    operator, _ = User.objects.get_or_create(username="bench-operator-6471", defaults={"is_staff": True})
+    operator.groups.add(Group.objects.get(name=OPERATOR))
+    StaffMembership.objects.update_or_create(
+        user=operator, defaults={"office": Office.objects.get(code="64.71")}
+    )
+    return operator
+
+
+def measure_scale(database_url: str, scale: int, requests: int, only: list[str], staff_kind: str) -> dict:
     import synthetic
 
     synthetic.create_database(database_url)
@@ -157,11 +186,13 @@ def measure_scale(database_url: str, scale: int, requests: int, only: list[str])
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
     User = get_user_model()
-    staff = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
-        "bench-admin", "bench@kpu.test", None
-    )
-    # The member: the last appointment created (a synthetic one at scale, a Balikpapan one at 34).
-    appointment = Appointment.objects.select_related("person").order_by("-pk").first()
+    staff = staff_account(staff_kind)
+    # The member: the last appointment created (a synthetic one at scale, a Balikpapan one at 34); for an
+    # office's operator, the last one of that office.
+    appointments = Appointment.objects.select_related("person").order_by("-pk")
+    if staff_kind != "superuser":
+        appointments = appointments.visible_to(staff)
+    appointment = appointments.first()
     person = appointment.person
     if person.user_id is None:
         person.user = User.objects.create_user(f"bench-member-{person.pk}", password=None)
@@ -179,7 +210,8 @@ def measure_scale(database_url: str, scale: int, requests: int, only: list[str])
         appointment_pk=appointment.pk,
         kelurahan_code=appointment.kelurahan_id,
         pact_pk=Pact.objects.filter(appointment=appointment).values_list("pk", flat=True).first(),
-        decree_pk=Decree.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        decree_pk=Decree.objects.visible_to(staff).order_by("-pk").values_list("pk", flat=True).first(),
+        superuser=staff.is_superuser,
     ):
         if only and not any(word in label for word in only):
             continue
@@ -207,8 +239,12 @@ def measure_scale(database_url: str, scale: int, requests: int, only: list[str])
         print(
             f"  {label:45} {results[label]['median_ms']:8.1f} ms  {results[label]['queries']:3} q", flush=True
         )
+    from secretariat.models import Office
+
     return {
         "scale": scale,
+        "staff": staff_kind,
+        "offices": Office.objects.filter(kind="kabkota").count(),
         "seeded_in_s": round(seeded_in, 1),
         "load_average": os.getloadavg(),
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -258,6 +294,9 @@ def main() -> None:
     parser.add_argument("--scales", default="34,30000,83763")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument(
+        "--staff", choices=["superuser", "operator"], default="superuser", help="who requests the staff pages"
+    )
+    parser.add_argument(
         "--pages", default="", help="comma-separated words: time only the pages whose label contains one"
     )
     parser.add_argument("--only-scale", type=int, help=argparse.SUPPRESS)
@@ -266,7 +305,7 @@ def main() -> None:
     if args.only_scale is not None:
         only = [word for word in args.pages.split(",") if word]
         run = measure_scale(
-            scale_url(args.database_url, args.only_scale), args.only_scale, args.requests, only
+            scale_url(args.database_url, args.only_scale), args.only_scale, args.requests, only, args.staff
         )
         Path(args.output).write_text(json.dumps(run, indent=1))
         return
@@ -288,6 +327,8 @@ def main() -> None:
                 str(args.requests),
                 "--pages",
                 args.pages,
+                "--staff",
+                args.staff,
                 "--output",
                 str(output),
             ],
@@ -299,6 +340,10 @@ def main() -> None:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     (out_dir / f"page_times-{stamp}.json").write_text(json.dumps(runs, indent=1))
     print()
+    print(
+        f"staff pages requested as: {args.staff}; kabupaten/kota offices: "
+        + ", ".join(f"{run['offices']} at {run['scale']:,}" for run in runs)
+    )
     print(
         "load average during runs: "
         + ", ".join(str(tuple(round(x, 2) for x in run["load_average"])) for run in runs)

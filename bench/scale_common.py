@@ -79,10 +79,10 @@ def manage(database_url: str, *args: str) -> Run:
 
 def counts(database_url: str) -> dict[str, int]:
     queries = {
-        # Synthetic rows by their reserved codes (bench/loadtest/codes.py): regions 00, NIKs 99.
-        "kecamatan (sintetis)": "SELECT count(*) FROM kelurahan_kecamatan WHERE code LIKE '00.%'",
-        "kelurahan (sintetis)": "SELECT count(*) FROM kelurahan_kelurahan WHERE code LIKE '00.%'",
-        "kelurahan (nyata)": "SELECT count(*) FROM kelurahan_kelurahan WHERE code NOT LIKE '00.%'",
+        # Synthetic rows by their reserved codes (bench/loadtest/codes.py): regions 00-09, NIKs 99.
+        "kecamatan (sintetis)": "SELECT count(*) FROM kelurahan_kecamatan WHERE code LIKE '0%'",
+        "kelurahan (sintetis)": "SELECT count(*) FROM kelurahan_kelurahan WHERE code LIKE '0%'",
+        "kelurahan (nyata)": "SELECT count(*) FROM kelurahan_kelurahan WHERE code NOT LIKE '0%'",
         "orang (sintetis)": "SELECT count(*) FROM secretariat_person WHERE nik LIKE '99%'",
         "orang (nyata)": "SELECT count(*) FROM secretariat_person WHERE nik NOT LIKE '99%'",
         "pengangkatan aktif": "SELECT count(*) FROM secretariat_appointment WHERE end_date IS NULL",

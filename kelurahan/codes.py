@@ -28,9 +28,18 @@ LEVEL_PATTERNS = {
     VILLAGE: VILLAGE_CODE_RE,
 }
 
-# Synthetic regions (`seed_synthetic`, load tests at national scale) live under province "00": Kemendagri
-# province codes run from 11 to 96 and are never 00, so a synthetic code can never collide with a real one.
-SYNTHETIC_PROVINCE = "00"
+# Synthetic regions (`seed_synthetic`, load tests at national scale) live under provinces "00" to "09":
+# Kemendagri province codes run from 11 to 96, so a code that starts with 0 is never a real region's. Ten
+# provinces of up to 99 kabupaten/kota each hold the nation's 514 synthetic offices.
+SYNTHETIC_PROVINCE = "00"  # the first of them
+SYNTHETIC_CODE_PREFIX = "0"
+SYNTHETIC_PROVINCES = tuple(f"{SYNTHETIC_CODE_PREFIX}{digit}" for digit in range(10))
+
+
+def is_synthetic(code: str) -> bool:
+    """Whether a region code (of any level) is a synthetic one."""
+    return code.startswith(SYNTHETIC_CODE_PREFIX)
+
 
 KABUPATEN, KOTA = "kabupaten", "kota"
 FIRST_KOTA_NUMBER = 71

@@ -97,11 +97,11 @@ def _wanted_provinces(asked: list[str] | None, known: list[str]) -> list[str]:
     if not asked:
         return known
     cleaned = list(dict.fromkeys(code.strip() for code in asked))
-    synthetic = [code for code in cleaned if code == codes.SYNTHETIC_PROVINCE]
+    synthetic = [code for code in cleaned if code in codes.SYNTHETIC_PROVINCES]
     if synthetic:
         raise RegionsLoadError(
-            "Provinsi 00 hanya untuk data sintetis (seed_synthetic); tidak ada di berkas wilayah. "
-            "Tidak ada yang dimuat."
+            f"Provinsi {', '.join(synthetic)} hanya untuk data sintetis (seed_synthetic, kode 00-09); "
+            "tidak ada di berkas wilayah. Tidak ada yang dimuat."
         )
     unknown = [code for code in cleaned if code not in known]
     if unknown:

@@ -20,9 +20,9 @@ from . import codes
 from .codes import KECAMATAN_CODE_RE, KELURAHAN_CODE_RE
 from .scope import region_scoped
 
-# Synthetic regions (load tests, bench/loadtest) live under province "00": Kemendagri province codes
-# run from 11 to 96 and are never 00, so a synthetic code can never collide with a real one.
-SYNTHETIC_PROVINCE = codes.SYNTHETIC_PROVINCE  # "00"
+# Synthetic regions (load tests, bench/loadtest) live under provinces "00" to "09" (kelurahan.codes):
+# Kemendagri province codes run from 11 to 96, so a synthetic code can never collide with a real one.
+SYNTHETIC_PROVINCE = codes.SYNTHETIC_PROVINCE  # "00", the first
 
 
 def normalize_kelurahan_code(raw: str) -> str | None:

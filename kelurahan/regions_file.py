@@ -164,8 +164,8 @@ def _problem(row: list[str], seen: set[str]) -> str | None:
     level = codes.level_of(code)
     if level is None:
         return f"kode wilayah tidak dikenal: {code!r}"
-    if code.startswith(codes.SYNTHETIC_PROVINCE):
-        return f"kode {code}: provinsi 00 hanya untuk data sintetis"
+    if codes.is_synthetic(code):
+        return f"kode {code}: provinsi {code[:2]} hanya untuk data sintetis (00-09)"
     if code in seen:
         return f"kode {code} muncul dua kali"
     parent = codes.parent_of(code)

@@ -158,6 +158,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # No JIT compilation: this is short-query (OLTP) work, and PostgreSQL compiles any query whose
+    # estimated cost passes jit_above_cost. The office overview's correlated subqueries pass it and spent
+    # 3-4 s compiling for 0.4 s of execution at national scale (bench/RESULTS.md, "#17 offices").
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

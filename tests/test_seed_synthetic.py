@@ -3,8 +3,8 @@ import round trip.
 
 Small N here (the national size is measured in bench/, never timed in tests). The fictional demo roster
 stands for the real data that seeding and removal must never touch. Synthetic rows are told apart by their
-reserved codes alone (regions of province 00, NIKs of province 99); the queries below spell those rules out
-on their own rather than reuse the tooling's, so a change to either shows here.
+reserved codes alone (regions of provinces 00-09, NIKs of province 99); the queries below spell those rules
+out on their own rather than reuse the tooling's, so a change to either shows here.
 """
 
 import csv
@@ -21,12 +21,23 @@ from django.db import connection
 from django.db.models import Q
 
 from bench.loadtest.codes import SYNTHETIC_APPOINTMENT
-from bench.loadtest.seeding import synthetic_members
-from integrity.models import Ceremony, Pact
+from bench.loadtest.seeding import NATIONAL_KELURAHAN, place, synthetic_members
+from integrity.models import Ceremony, Pact, PactText
 from integrity.services.pacts import pacts_generate
 from kelurahan.models import Kecamatan, Kelurahan
 from secretariat import identity
-from secretariat.models import Appointment, Decree, DecreeEntry, Document, GenerationJob, Person, Role
+from secretariat.models import (
+    Appointment,
+    Decree,
+    DecreeEntry,
+    DecreeTemplate,
+    Document,
+    GenerationJob,
+    Office,
+    OfficeKind,
+    Person,
+    Role,
+)
 from secretariat.services.accounts import portal_accounts_create
 from secretariat.services.decrees import decree_issue
 from secretariat.services.roster_format import HEADER
@@ -37,9 +48,9 @@ pytestmark = pytest.mark.django_db
 
 N = 50
 ROOT = Path(__file__).resolve().parent.parent
-SYNTHETIC_REGION = Q(code__startswith="00.")
+SYNTHETIC_REGION = Q(code__startswith="0")  # provinces 00-09: real ones are 11-96
 SYNTHETIC_NIK = Q(nik__startswith="99")
-IN_SYNTHETIC_KELURAHAN = Q(kelurahan__code__startswith="00.")
+IN_SYNTHETIC_KELURAHAN = Q(kelurahan__code__startswith="0")
 
 
 @pytest.fixture(autouse=True)
@@ -170,10 +181,55 @@ def test_replace_removes_the_old_synthetic_rows_and_seeds_anew(demo_roster):
 
 
 def test_kelurahan_count_outside_the_code_space_is_refused():
-    with pytest.raises(CommandError, match="harus 1-117.612"):
-        seed(117_613)
+    with pytest.raises(CommandError, match="harus 1-114.100"):
+        seed(114_101)
     with pytest.raises(CommandError):
         seed(0)
+
+
+def test_national_scale_is_514_kabupaten_kota_in_the_ten_reserved_provinces():
+    places = [place(index) for index in range(NATIONAL_KELURAHAN)]
+    codes = [p.kelurahan_code for p in places]
+    assert len(set(codes)) == NATIONAL_KELURAHAN
+    regencies = {code[:5] for code in codes}
+    assert len(regencies) == 514
+    provinces = {code[:2] for code in regencies}
+    assert provinces == {f"0{digit}" for digit in range(10)}
+    per_province = [sum(code.startswith(p) for code in regencies) for p in sorted(provinces)]
+    assert min(per_province) == 51 and max(per_province) == 52
+    kecamatan = {p.kecamatan_code: p.kecamatan_number for p in places}
+    assert len(kecamatan) == 7194  # 513 x 14 + the last kabupaten/kota's 12 (national: 7,277)
+    assert max(sum(code.startswith(r) for code in kecamatan) for r in regencies) == 14
+    # The NIK's region part (99 KK CC) numbers the kecamatan: one number each, within 99 x 99.
+    assert len(set(kecamatan.values())) == len(kecamatan) and max(kecamatan.values()) < 99 * 99
+    assert all(code.startswith(p.kecamatan_code + ".") for code, p in zip(codes, places, strict=True))
+
+
+def test_each_synthetic_kabupaten_kota_is_an_office_under_its_provincial_office(demo_roster):
+    seed(400)  # 163 kelurahan per kabupaten/kota: 00.01, 01.01 and 02.01
+    offices = Office.objects.filter(code__startswith="0")
+    regency_offices = offices.filter(kind=OfficeKind.REGENCY)
+    assert sorted(regency_offices.values_list("code", flat=True)) == ["00.01", "01.01", "02.01"]
+    assert sorted(offices.filter(kind=OfficeKind.PROVINCE).values_list("code", flat=True)) == [
+        "00",
+        "01",
+        "02",
+    ]
+    for regency_office in regency_offices.select_related("parent", "regency"):
+        assert regency_office.parent.code == regency_office.code[:2] == regency_office.regency.province_id
+        kelurahan = Kelurahan.objects.filter(kecamatan__regency=regency_office.regency)
+        assert kelurahan.count() == {"00.01": 163, "01.01": 163, "02.01": 74}[regency_office.code]
+        held = Appointment.objects.filter(kelurahan__in=kelurahan)
+        assert held.count() == 3 * kelurahan.count()
+        assert set(held.values_list("office_id", "person__office_id").distinct()) == {
+            (regency_office.pk, regency_office.pk)
+        }
+    assert Appointment.objects.filter(office=office()).count() == 102  # Balikpapan's own, untouched
+    # Removal leaves the (now empty) offices and regions above the kecamatan, for the next seed.
+    call_command("seed_synthetic", remove=True)
+    assert offices.count() == 6 and not Appointment.objects.filter(office__in=offices).exists()
+    seed(400)
+    assert offices.count() == 6
 
 
 def test_remove_deletes_exactly_the_synthetic_rows_and_their_history(demo_roster):
@@ -204,11 +260,18 @@ def test_remove_keeps_the_history_of_real_rows_even_where_it_once_named_a_synthe
 def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of_synthetic_members(
     demo_roster,
 ):
-    real_decree = decree_issue(decree_date=dt.date(2024, 6, 1))
+    real_decree = decree_issue(decree_date=dt.date(2024, 6, 1), office=office())
     real_user = portal_accounts_create(people=Person.objects.exclude(SYNTHETIC_NIK)[:1])[0].username
     seed(5)
-    synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2))  # lists the 15 synthetic members only
-    pacts_generate()  # one job for all 117 pacts
+    # The synthetic office 00.01 issues with texts of its own (copies of Balikpapan's).
+    synthetic_office = Office.objects.get(code="00.01")
+    for model in (DecreeTemplate, PactText):
+        text = model.objects.filter(office=office()).order_by("-pk").first()
+        text.pk, text.office = None, synthetic_office
+        text.save()
+    synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2), office=synthetic_office)  # the 15
+    pacts_generate(office=office())  # one job per office: 102 pacts
+    pacts_generate(office=synthetic_office)  # and 15
     ceremony = Ceremony.objects.create(office=office(), name="Uji", date=dt.date(2024, 6, 1), place="Aula")
     ceremony.expected.set(Appointment.objects.filter(kelurahan_id__in=["64.71.01.1001", "00.01.01.1001"]))
     synthetic_user = portal_accounts_create(people=Person.objects.filter(SYNTHETIC_NIK)[:1])[0].username
@@ -222,7 +285,7 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
     assert Pact.objects.count() == 102
     assert Document.objects.filter(kind="pakta").count() == 102
     assert Document.objects.filter(decree=real_decree).count() == 104  # keputusan, salinan + 102 petikan
-    assert GenerationJob.objects.count() == 2  # the real decree's and the (now 102-pact) pact job
+    assert GenerationJob.objects.count() == 2  # the real decree's and Balikpapan's pact job
     assert ceremony.expected.count() == 3
     users = get_user_model().objects
     assert users.filter(username=real_user).exists()

@@ -1,28 +1,47 @@
-"""The province and kabupaten/kota above synthetic kecamatan (`seed_synthetic`'s 00.KK.CC).
+"""The provinces and kabupaten/kota above synthetic kecamatan (`seed_synthetic`'s 0P.KK.CC), and their
+KPU offices.
 
-Every kecamatan belongs to a kabupaten/kota, synthetic ones too: province 00 ("Sintetis") and its regencies
-00.01 .. 00.99, created when first needed and then left in place (empty after a removal, reused by the
-next seed). Their codes can never be a real region's (kelurahan/codes.py).
+Every kecamatan belongs to a kabupaten/kota, synthetic ones too: provinces 00 .. 09 ("Sintetis 00" ...)
+and their regencies 0P.01 .. 0P.99, each with its KPU office as a real one has (a KPU Kabupaten/Kota under
+the province's KPU Provinsi), created when first needed and then left in place (empty after a removal,
+reused by the next seed). Their codes can never be a real region's (kelurahan/codes.py).
 """
 
 from collections.abc import Iterable
 
-from kelurahan.codes import SYNTHETIC_PROVINCE
 from kelurahan.models import Province, Regency
 from secretariat.models import Office, OfficeKind
+
+from .codes import REGION_PREFIX
 
 
 def synthetic_parents_create(regency_codes: Iterable[str]) -> None:
     regency_codes = sorted(set(regency_codes))
-    Province.objects.get_or_create(code=SYNTHETIC_PROVINCE, defaults={"name": "Sintetis"})
+    province_codes = sorted({code[:2] for code in regency_codes})
+    Province.objects.bulk_create(
+        [Province(code=code, name=f"Sintetis {code}") for code in province_codes], ignore_conflicts=True
+    )
     Regency.objects.bulk_create(
+        [Regency(code=code, province_id=code[:2], name=f"Sintetis {code}") for code in regency_codes],
+        ignore_conflicts=True,
+    )
+    Office.objects.bulk_create(
         [
-            Regency(code=code, province_id=SYNTHETIC_PROVINCE, name=f"Sintetis {code}")
-            for code in regency_codes
+            Office(
+                code=code,
+                kind=OfficeKind.PROVINCE,
+                name=f"Komisi Pemilihan Umum Provinsi Sintetis {code}",
+                short_name=f"KPU Provinsi Sintetis {code}",
+                province_id=code,
+                city="Sintetis",
+            )
+            for code in province_codes
         ],
         ignore_conflicts=True,
     )
-    # Each synthetic kabupaten/kota is a KPU office of its own, as a real one is.
+    parents = dict(
+        Office.objects.filter(kind=OfficeKind.PROVINCE, code__in=province_codes).values_list("code", "pk")
+    )
     Office.objects.bulk_create(
         [
             Office(
@@ -30,8 +49,9 @@ def synthetic_parents_create(regency_codes: Iterable[str]) -> None:
                 kind=OfficeKind.REGENCY,
                 name=f"Komisi Pemilihan Umum Sintetis {code}",
                 short_name=f"KPU Sintetis {code}",
-                province_id=SYNTHETIC_PROVINCE,
+                province_id=code[:2],
                 regency_id=code,
+                parent_id=parents[code[:2]],
                 city="Sintetis",
             )
             for code in regency_codes
@@ -42,4 +62,5 @@ def synthetic_parents_create(regency_codes: Iterable[str]) -> None:
 
 def synthetic_office_ids() -> dict[str, int]:
     """Kabupaten/kota code -> office id, for the synthetic regencies."""
-    return dict(Office.objects.filter(province_id=SYNTHETIC_PROVINCE).values_list("regency_id", "pk"))
+    offices = Office.objects.filter(kind=OfficeKind.REGENCY, code__startswith=REGION_PREFIX)
+    return dict(offices.values_list("regency_id", "pk"))

@@ -4,9 +4,14 @@ Indonesia counted about 83,700 villages and kelurahan in 2024; this module makes
 each with a full secretariat (sekretaris, bendahara, staf teknis), so pages, imports and documents can be
 measured at the size the product must survive. Nothing here is real, and its codes say so (`codes`):
 
-- Regions live under province ``00`` (``00.KK.CC`` kecamatan, ``00.KK.CC.1001`` kelurahan).
+- Regions live under provinces ``00`` to ``09`` (``0P.KK.CC`` kecamatan, ``0P.KK.CC.1001`` kelurahan), laid
+  out as the nation is: 163 kelurahan per kabupaten/kota (83,763 / 514), in kecamatan of 12 (the last of
+  each kabupaten/kota has 7), so national scale gives 514 kabupaten/kota and as many KPU offices (issue
+  #17.6). Kabupaten/kota are dealt to the ten provinces in turn (the first to 00.01, the second to
+  01.01 ...), about 51 each at national scale.
 - People have NIKs of province ``99`` and names such as "Budi Sintetis Bcd" (the name validator refuses
-  digits, so the serial is written in letters). The region part is unique per synthetic kecamatan and the
+  digits, so the serial is written in letters). The region part is unique per synthetic kecamatan (its
+  number among all of them, not its code, which has a province digit more than a NIK can hold) and the
   serial is unique within it, so synthetic NIKs never repeat; the few stored people whose NIK already
   starts with 99 are loaded in one query and skipped. Sekretaris are ASN with a NIP (birth date +
   appointment + gender + serial); the serial is chosen so that no NIP repeats, checked against every NIP
@@ -39,13 +44,16 @@ from secretariat.services import roster_format as fmt
 from secretariat.services.bulk_copy import analyze, copy_available, copy_insert, create_with_history
 from secretariat.services.demo import FIRST_FEMALE, FIRST_MALE
 
-from .codes import NIK_PROVINCE, REGION_PROVINCE, SYNTHETIC_REGION, SyntheticError
+from .codes import NIK_PROVINCE, REGION_PROVINCES, SYNTHETIC_REGION, SyntheticError
 from .regions import synthetic_office_ids, synthetic_parents_create
 from .removal import synthetic_remove
 
 KELURAHAN_PER_KECAMATAN = 12  # the national average is about 11.5
-MAX_KECAMATAN = 99 * 99  # 00.01.01 .. 00.99.99
-MAX_KELURAHAN = MAX_KECAMATAN * KELURAHAN_PER_KECAMATAN  # 117,612: more than Indonesia's 83,763
+KELURAHAN_PER_REGENCY = 163  # 83,763 / 514 kabupaten/kota = 162.96
+KECAMATAN_PER_REGENCY = -(-KELURAHAN_PER_REGENCY // KELURAHAN_PER_KECAMATAN)  # 14 (national: 14.2)
+# A synthetic NIK's region part (99 KK CC) numbers the kecamatan: at most 99 x 99 of them.
+MAX_REGENCIES = 99 * 99 // KECAMATAN_PER_REGENCY  # 700, 70 in each of the ten provinces
+MAX_KELURAHAN = MAX_REGENCIES * KELURAHAN_PER_REGENCY  # 114,100: more than Indonesia's 83,763
 NATIONAL_KELURAHAN = 83_763
 PEOPLE_PER_KECAMATAN = KELURAHAN_PER_KECAMATAN * len(Role)
 NIK_SERIAL_LIMIT = 9999
@@ -98,14 +106,27 @@ class SeedResult:
     appointments: int
 
 
-def kecamatan_code(index: int) -> str:
-    kota, kecamatan = divmod(index, 99)
-    return f"{REGION_PROVINCE}.{kota + 1:02d}.{kecamatan + 1:02d}"
+@dataclass(frozen=True)
+class Place:
+    """Where the synthetic kelurahan number `index` lies."""
+
+    kelurahan_code: str
+    kecamatan_code: str
+    kecamatan_number: int  # among all synthetic kecamatan, from 0: the NIK's region part
+    position: int  # in its kecamatan, from 0
 
 
-def kelurahan_code(index: int) -> str:
-    kecamatan, position = divmod(index, KELURAHAN_PER_KECAMATAN)
-    return f"{kecamatan_code(kecamatan)}.{1001 + position}"  # 1xxx: kelurahan in Kemendagri's numbering
+def place(index: int) -> Place:
+    regency, within = divmod(index, KELURAHAN_PER_REGENCY)
+    kecamatan, position = divmod(within, KELURAHAN_PER_KECAMATAN)
+    turn, province = divmod(regency, len(REGION_PROVINCES))
+    kecamatan_code = f"{REGION_PROVINCES[province]}.{turn + 1:02d}.{kecamatan + 1:02d}"
+    return Place(
+        kelurahan_code=f"{kecamatan_code}.{1001 + position}",  # 1xxx: kelurahan in Kemendagri's numbering
+        kecamatan_code=kecamatan_code,
+        kecamatan_number=regency * KECAMATAN_PER_REGENCY + kecamatan,
+        position=position,
+    )
 
 
 def letters(number: int) -> str:
@@ -119,19 +140,20 @@ def letters(number: int) -> str:
 
 
 def synthetic_regions(count: int) -> tuple[list[Kecamatan], list[Kelurahan]]:
-    kecamatan = [
-        Kecamatan(code=kecamatan_code(k), regency_id=kecamatan_code(k)[:5], name=f"Sintetis K{k + 1:04d}")
-        for k in range(-(-count // KELURAHAN_PER_KECAMATAN))
-    ]
-    kelurahan = [
-        Kelurahan(
-            code=kelurahan_code(i),
-            kecamatan_id=kelurahan_code(i)[:8],
-            name=f"Sintetis {i + 1:06d}",
+    places = [place(i) for i in range(count)]
+    kecamatan = {
+        p.kecamatan_code: Kecamatan(
+            code=p.kecamatan_code,
+            regency_id=p.kecamatan_code[:5],
+            name=f"Sintetis K{p.kecamatan_number + 1:04d}",
         )
-        for i in range(count)
+        for p in places
+    }
+    kelurahan = [
+        Kelurahan(code=p.kelurahan_code, kecamatan_id=p.kecamatan_code, name=f"Sintetis {i + 1:06d}")
+        for i, p in enumerate(places)
     ]
-    return kecamatan, kelurahan
+    return list(kecamatan.values()), kelurahan
 
 
 class _Numbers:
@@ -144,6 +166,7 @@ class _Numbers:
         self.taken_nips = set(Person.objects.exclude(nip="").values_list("nip", flat=True))
 
     def nik(self, *, kecamatan: int, position: int, birth_date: dt.date, gender: str) -> str:
+        """`kecamatan`: its number among the synthetic ones; `position`: the person's in it."""
         kota, kec = divmod(kecamatan, 99)
         region = f"{NIK_PROVINCE}{kota + 1:02d}{kec + 1:02d}"
         # Serials position+1, +PEOPLE_PER_KECAMATAN ...: the first is free unless a stored NIK has it.
@@ -171,16 +194,16 @@ def synthetic_members(count: int, *, seed: int = 7) -> Iterator[SyntheticMember]
     numbers = _Numbers()
     first_day, days = BIRTH_FIRST.toordinal(), (BIRTH_LAST - BIRTH_FIRST).days
     for index in range(count):
-        kecamatan, position = divmod(index, KELURAHAN_PER_KECAMATAN)
-        code = kelurahan_code(index)
+        where = place(index)
+        code = where.kelurahan_code
         tag = letters(index)
         for offset, role in enumerate(Role):
             gender = rng.choice((identity.MALE, identity.FEMALE))
             birth_date = dt.date.fromordinal(first_day + rng.randint(0, days))
             first = rng.choice(FIRST_MALE if gender == identity.MALE else FIRST_FEMALE)
             nik = numbers.nik(
-                kecamatan=kecamatan,
-                position=position * len(Role) + offset,
+                kecamatan=where.kecamatan_number,
+                position=where.position * len(Role) + offset,
                 birth_date=birth_date,
                 gender=gender,
             )

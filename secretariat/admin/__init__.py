@@ -1,5 +1,6 @@
 from .appointment import AppointmentAdmin
 from .decree import DecreeAdmin, DecreeNumberSequenceAdmin, DecreeTemplateAdmin
+from .office import OfficeAdmin
 from .period import ElectionPeriodAdmin
 from .person import PersonAdmin
 
@@ -9,5 +10,6 @@ __all__ = [
     "DecreeNumberSequenceAdmin",
     "DecreeTemplateAdmin",
     "ElectionPeriodAdmin",
+    "OfficeAdmin",
     "PersonAdmin",
 ]

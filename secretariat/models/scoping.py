@@ -97,3 +97,11 @@ def office_scoped(path: str, base: type[models.QuerySet] = models.QuerySet) -> t
     bases = (OfficeScopedQuerySet,) if base is models.QuerySet else (OfficeScopedQuerySet, base)
     name = "OfficeScoped" + "".join(part.title() for part in path.split("__")) + base.__name__
     return type(name, bases, {"office_path": path})
+
+
+def offices_visible_to(user) -> models.QuerySet:
+    """The offices themselves that `user` may see (the Office list, the overviews), by the same rule."""
+    ids = visible_office_ids(user)
+    if ids is None:
+        return Office.objects.all()
+    return Office.objects.filter(pk__in=sorted(ids))
