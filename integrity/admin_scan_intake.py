@@ -42,13 +42,15 @@ def scan_intake_view(request):
     if not form.is_valid():
         return _page(request, form=form)
     try:
-        preview = scan_intake.scan_intake_preview(uploads=form.cleaned_data["scans"], session=request.session)
+        preview = scan_intake.scan_intake_preview(
+            uploads=form.cleaned_data["scans"], session=request.session, user=request.user
+        )
     except ValidationError as exc:
         form.add_error("scans", " ".join(exc.messages))
         return _page(request, form=form)
     confirm_form = None
     if preview.token:
-        initial = {**scan_intake.intake_signing_defaults(preview), "token": preview.token}
+        initial = {**scan_intake.intake_signing_defaults(preview, user=request.user), "token": preview.token}
         confirm_form = ScanIntakeConfirmForm(initial=initial)
     return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
 
@@ -61,7 +63,7 @@ def scan_intake_confirm_view(request):
     token = request.POST.get("token", "")
     try:
         if not confirm_form.is_valid():
-            preview = scan_intake.scan_intake_staged(token=token, session=request.session)
+            preview = scan_intake.scan_intake_staged(token=token, session=request.session, user=request.user)
             return _page(request, form=ScanIntakeForm(), preview=preview, confirm_form=confirm_form)
         data = confirm_form.cleaned_data
         outcome = scan_intake.scan_intake_confirm(

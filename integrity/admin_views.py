@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from pps_admin.staff_pages import admin_context, file_download, require_perms
 from secretariat.job_messages import job_summary, report_retry, warn_if_not_dispatched
 from secretariat.models import DocumentStatus, GenerationJob, JobKind
+from secretariat.models.scoping import user_office
 from secretariat.services.document_jobs import job_overview, job_retry
 
 from .forms import RecordSignatureForm, ScanForm, SignForm
@@ -26,18 +27,23 @@ def _context(request, title, **extra):
     return admin_context(request, title, opts=Pact._meta, **extra)
 
 
+def _latest_ceremony(request):
+    return Ceremony.objects.visible_to(request.user).order_by("-date").first()
+
+
 def dashboard_view(request):
     require_perms(request, "integrity.view_pact")
-    job = GenerationJob.objects.filter(kind=JobKind.PAKTA).order_by("-created_at").first()
+    jobs = GenerationJob.objects.visible_to(request.user).filter(kind=JobKind.PAKTA)
+    job = jobs.order_by("-created_at").first()
     return TemplateResponse(
         request,
         "admin/integrity/dashboard.html",
         _context(
             request,
             "Dasbor pakta integritas",
-            dashboard=signing_dashboard(page=request.GET.get("p", 1)),
+            dashboard=signing_dashboard(page=request.GET.get("p", 1), user=request.user),
             **job_overview(job),
-            ceremony=Ceremony.objects.order_by("-date").first(),
+            ceremony=_latest_ceremony(request),
         ),
     )
 
@@ -45,7 +51,7 @@ def dashboard_view(request):
 def job_progress_view(request, job_id):
     """Progress of a pact generation job, polled by the dashboard's progress bar."""
     require_perms(request, "integrity.view_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
+    job = get_object_or_404(GenerationJob.objects.visible_to(request.user), pk=job_id, kind=JobKind.PAKTA)
     return JsonResponse(job.progress())
 
 
@@ -53,7 +59,7 @@ def job_progress_view(request, job_id):
 def job_retry_view(request, job_id):
     """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost)."""
     require_perms(request, "integrity.change_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
+    job = get_object_or_404(GenerationJob.objects.visible_to(request.user), pk=job_id, kind=JobKind.PAKTA)
     report_retry(request, [job_retry(job=job)])
     return redirect("admin:integrity_dashboard")
 
@@ -62,7 +68,7 @@ def job_retry_view(request, job_id):
 def generate_view(request):
     require_perms(request, "integrity.add_pact", "integrity.change_pact")
     try:
-        job = pact_services.pacts_generate(user=request.user)
+        job = pact_services.pacts_generate(user=request.user, office=user_office(request.user))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -90,7 +96,7 @@ def bundle_view(request):
         if request.method == "POST":
             data = pact_services.pact_bundle_print(mark_printed=marks, user=request.user)
             return file_download(data, "bundel-pakta-integritas.pdf")
-        counts = pact_services.pact_bundle_counts()
+        counts = pact_services.pact_bundle_counts(user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("admin:integrity_dashboard")
@@ -110,7 +116,7 @@ def bundle_view(request):
 
 def attendance_view(request, pk):
     require_perms(request, "integrity.view_ceremony")
-    ceremony = get_object_or_404(Ceremony, pk=pk)
+    ceremony = get_object_or_404(Ceremony.objects.visible_to(request.user), pk=pk)
     # A record since issue #16: stored with its check code; the same content serves the same record.
     return file_download(
         attendance_sheet_pdf(ceremony, user=request.user), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf"
@@ -132,7 +138,7 @@ def bulk_sign_view(request, queryset):
                 messages.success(request, f"{count} pakta ditandai sudah ditandatangani.")
                 return None
     else:
-        form = SignForm(initial=pact_services.signing_defaults(Ceremony.objects.order_by("-date").first()))
+        form = SignForm(initial=pact_services.signing_defaults(_latest_ceremony(request)))
     return TemplateResponse(
         request,
         "admin/integrity/pact/bulk_sign.html",
@@ -146,9 +152,10 @@ def bulk_sign_view(request, queryset):
     )
 
 
-def _pact(pk) -> Pact:
+def _pact(request, pk) -> Pact:
+    """The pact, if it is one of the user's office(s); another office's is a 404."""
     return get_object_or_404(
-        Pact.objects.select_related(
+        Pact.objects.visible_to(request.user).select_related(
             "appointment__person",
             "appointment__kelurahan__kecamatan",
             "text",
@@ -162,7 +169,7 @@ def _pact(pk) -> Pact:
 
 def pact_detail_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     can_change = request.user.has_perm("integrity.change_pact")
     form_class = ScanForm if pact.status == PactStatus.SIGNED else RecordSignatureForm
     if request.method == "POST":
@@ -198,7 +205,7 @@ def pact_detail_view(request, pk):
 
 def scan_download_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     if not pact.scan:
         raise Http404
     return file_download(pact.scan.open("rb"), Path(pact.scan.name).name)
@@ -206,7 +213,7 @@ def scan_download_view(request, pk):
 
 def pact_pdf_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     if not pact.document_id or pact.document.status != DocumentStatus.DONE:
         raise Http404
     path = Path(pact.document.file.path)

@@ -9,8 +9,10 @@ by the admin's `history_masked_fields` (NIK, NIP: the full value is never needed
 import datetime as dt
 from collections.abc import Callable
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -69,10 +71,26 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._require_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _require_visible(self, request, object_id) -> None:
+        """simple-history finds an object missing from the admin's queryset in its historical records and
+        shows it; a row outside the user's scope (another office's) must be a 404 there too, as on its
+        change page. A deleted record's history is therefore no longer reachable from the admin."""
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            raise Http404
 
     def history_view_title(self, request, obj):
         return f"Riwayat perubahan: {obj}"

@@ -150,14 +150,17 @@ class BundleCounts:
     to_mark: int  # of the ready ones, those not printed yet: printing the bundle marks them
 
 
-def _bundle_candidates():
-    return Pact.objects.filter(appointment__end_date__isnull=True)
+def _bundle_candidates(user):
+    """The pacts of active members that `user` may see (all without a user: commands, tests)."""
+    pacts = Pact.objects.all() if user is None else Pact.objects.visible_to(user)
+    return pacts.filter(appointment__end_date__isnull=True)
 
 
-def pact_bundle_counts() -> BundleCounts:
-    """What the print bundle would hold now (nothing changes); refused while no PDF is made."""
+def pact_bundle_counts(*, user=None) -> BundleCounts:
+    """What the print bundle of `user`'s office(s) would hold now (nothing changes); refused while no PDF is
+    made."""
     done = Q(document__status=DocumentStatus.DONE)
-    counts = _bundle_candidates().aggregate(
+    counts = _bundle_candidates(user).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=done),
         to_mark=Count("pk", filter=done & Q(status=PactStatus.NOT_PRINTED)),
@@ -168,9 +171,10 @@ def pact_bundle_counts() -> BundleCounts:
 
 
 def pact_bundle_print(*, mark_printed: bool, user=None) -> bytes:
-    """One PDF of every active member's pact whose PDF is made, in roster order; with `mark_printed`, those
-    pacts (only those: not the ones still being made) become "dicetak". Refused while no PDF is made."""
-    ready = _bundle_candidates().filter(document__status=DocumentStatus.DONE)
+    """One PDF of every active member's pact whose PDF is made, of the office(s) `user` may see, in roster
+    order; with `mark_printed`, those pacts (only those: not the ones still being made) become "dicetak" by
+    `user`. Refused while no PDF is made."""
+    ready = _bundle_candidates(user).filter(document__status=DocumentStatus.DONE)
     pacts = list(ready.select_related("appointment", "document"))
     data = pacts_bundle(pacts)
     if data is None:

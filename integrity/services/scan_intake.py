@@ -126,13 +126,21 @@ def _result(page: ScanPage, verdict: str, pact: Pact | None = None, **details) -
     return PageResult(page.number, page.label, verdict, VERDICTS[verdict].format(**details), pact)
 
 
-def pages_classify(pages: list[ScanPage]) -> list[PageResult]:
+def _documents(user):
+    """The documents whose codes `user` may match: their office's (all without a user). Another office's
+    code is "tidak dikenal", as if it did not exist."""
+    return Document.objects.all() if user is None else Document.objects.visible_to(user)
+
+
+def pages_classify(pages: list[ScanPage], *, user=None) -> list[PageResult]:
     """Each page's verdict against the database as it is now (the caller locks the pacts if it writes)."""
     found = {page.number: _page_code(page) for page in pages}
     codes = {code for code, _ in found.values() if code}
     documents = {
         document.check_code: document
-        for document in Document.objects.filter(check_code__in=codes).select_related(
+        for document in _documents(user)
+        .filter(check_code__in=codes)
+        .select_related(
             "pact__appointment__person", "pact__appointment__kelurahan__kecamatan", "pact__ceremony"
         )
     }
@@ -232,28 +240,29 @@ def _forget(token: str, folder: Path, session: MutableMapping) -> None:
 # --- the two steps ----------------------------------------------------------------------------------
 
 
-def scan_intake_preview(*, uploads, session: MutableMapping) -> IntakePreview:
+def scan_intake_preview(*, uploads, session: MutableMapping, user=None) -> IntakePreview:
     """Read and classify every page of `uploads` without storing anything on a pact; when some page would
     be attached, the pages are kept for `scan_intake_confirm` under a token recorded in `session`.
     Hostile or oversized input raises a ValidationError in Indonesian and keeps nothing."""
     scan_intake_sweep()
     pages = upload_pages(uploads)
-    results = pages_classify(pages)
+    results = pages_classify(pages, user=user)
     token = _stage(pages, session) if any(result.attaches for result in results) else None
     return IntakePreview(results, token)
 
 
-def scan_intake_staged(*, token: str, session: MutableMapping) -> IntakePreview:
+def scan_intake_staged(*, token: str, session: MutableMapping, user=None) -> IntakePreview:
     """The preview kept under `token`, classified again (shown again when the confirm form is refused)."""
     _, pages = _staged(token, session)
-    return IntakePreview(pages_classify(pages), token)
+    return IntakePreview(pages_classify(pages, user=user), token)
 
 
-def intake_signing_defaults(preview: IntakePreview) -> dict:
+def intake_signing_defaults(preview: IntakePreview, *, user=None) -> dict:
     """The date and place offered on confirm: those of the ceremony the matched pacts were printed for,
-    else of the latest ceremony."""
+    else of the latest ceremony `user` may see."""
     ceremony = next((page.pact.ceremony for page in preview.matched if page.pact.ceremony_id), None)
-    return signing_defaults(ceremony or Ceremony.objects.order_by("-date").first())
+    ceremonies = Ceremony.objects.all() if user is None else Ceremony.objects.visible_to(user)
+    return signing_defaults(ceremony or ceremonies.order_by("-date").first())
 
 
 def scan_intake_confirm(
@@ -268,7 +277,7 @@ def scan_intake_confirm(
         codes = {code for code in (_page_code(page)[0] for page in pages) if code}
         # Locked before classifying, so what is checked is what is written.
         list(Pact.objects.select_for_update().filter(document__check_code__in=codes))
-        results = pages_classify(pages)
+        results = pages_classify(pages, user=user)
         by_number = {page.number: page for page in pages}
         for result in results:
             if result.attaches:

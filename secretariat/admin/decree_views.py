@@ -112,13 +112,15 @@ def _plain_text_error(message: str) -> HttpResponse:
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _decree(pk) -> Decree:
-    return get_object_or_404(Decree.objects.select_related("period", "created_by", "revoked_by"), pk=pk)
+def _decree(request, pk) -> Decree:
+    """The decree, if it is one of the user's office(s); another office's is a 404, as if it did not exist."""
+    decrees = Decree.objects.visible_to(request.user).select_related("period", "created_by", "revoked_by")
+    return get_object_or_404(decrees, pk=pk)
 
 
 def detail_view(request, pk):
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     job = decree.jobs.order_by("-created_at").first()
     documents = (
         Document.objects.filter(decree=decree)
@@ -146,7 +148,7 @@ def detail_view(request, pk):
 
 def progress_view(request, pk):
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     job = decree.jobs.order_by("-created_at").first()
     if job is None:
         raise Http404
@@ -158,7 +160,7 @@ def progress_view(request, pk):
 @require_POST
 def retry_view(request, pk):
     require_perms(request, "secretariat.change_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -172,7 +174,7 @@ def retry_view(request, pk):
 
 def revoke_view(request, pk):
     require_perms(request, "secretariat.change_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     form = RevokeDecreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +216,9 @@ def _document_download(document: Document, *, as_attachment: bool):
 def document_view(request, public_id):
     require_perms(request, "secretariat.view_decree")
     document = get_object_or_404(
-        Document.objects.select_related("decree"), public_id=public_id, status=DocumentStatus.DONE
+        Document.objects.visible_to(request.user).select_related("decree"),
+        public_id=public_id,
+        status=DocumentStatus.DONE,
     )
     return _document_download(document, as_attachment=request.GET.get("unduh") == "1")
 
@@ -222,7 +226,7 @@ def document_view(request, public_id):
 def bundle_view(request, pk):
     """All Petikan of the decree in one PDF, in lampiran order, for printing before the ceremony."""
     require_perms(request, "secretariat.view_decree")
-    decree = _decree(pk)
+    decree = _decree(request, pk)
     data = decree_print_bundle(decree)
     if data is None:
         messages.error(request, "Bundel cetak tersedia setelah semua petikan selesai dibuat.")

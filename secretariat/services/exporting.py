@@ -8,17 +8,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kelurahan.models import Kelurahan
 
 from ..identity import mask_nik
-from ..models import Appointment, ElectionPeriod
+from ..models import ElectionPeriod, Office
+from ..selectors import scoped_appointments
 from . import roster_format as fmt
 from .spreadsheet import neutralize_formula, text_columns, write_csv, write_xlsx
 
 
-def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = False) -> list[list[str]]:
-    """Active appointments of the period, in kecamatan / kelurahan / role order. With `full_nik` off the
-    NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
+def roster_rows(
+    period: ElectionPeriod | None = None,
+    *,
+    full_nik: bool = False,
+    user=None,
+    offices: list[Office] | None = None,
+) -> list[list[str]]:
+    """Active appointments of the period, in kecamatan / kelurahan / role order: those `user` may see and,
+    with `offices`, of those offices only (everything without either: a single-office command). With
+    `full_nik` off the NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
     period = period or ElectionPeriod.current()
+    appointments = scoped_appointments(user)
+    if offices is not None:
+        appointments = appointments.filter(office__in=offices)
     appointments = (
-        Appointment.objects.active()
+        appointments.active()
         .filter(period=period)
         .select_related("person", "kelurahan")
         .order_by("kelurahan_id")
@@ -46,12 +57,14 @@ def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = False)
     ]
 
 
-def roster_csv(period=None, *, full_nik: bool = False) -> bytes:
-    return write_csv(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik))
+def roster_csv(period=None, *, full_nik: bool = False, user=None, offices=None) -> bytes:
+    rows = roster_rows(period, full_nik=full_nik, user=user, offices=offices)
+    return write_csv(fmt.FULL_HEADER, rows)
 
 
-def roster_xlsx(period=None, *, full_nik: bool = False) -> bytes:
-    return write_xlsx(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
+def roster_xlsx(period=None, *, full_nik: bool = False, user=None, offices=None) -> bytes:
+    rows = roster_rows(period, full_nik=full_nik, user=user, offices=offices)
+    return write_xlsx(fmt.FULL_HEADER, rows, sheet_title="Anggota")
 
 
 EXAMPLE_ROW = fmt.EXAMPLE_ROW
@@ -78,8 +91,9 @@ COLUMN_HELP = [
 ]
 
 
-def template_xlsx() -> bytes:
-    """Header, one example row and drop-down lists so staff never guess the format."""
+def template_xlsx(*, user=None) -> bytes:
+    """Header, one example row and drop-down lists so staff never guess the format; the kelurahan listed
+    are those of `user`'s office(s) (all without a user)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Anggota"
@@ -91,7 +105,8 @@ def template_xlsx() -> bytes:
     reference.append(
         ["kode_kelurahan", "kelurahan", "kecamatan", "jabatan", "jenis_kelamin", "status_kepegawaian"]
     )
-    kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("code"))
+    regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
+    kelurahan = list(regions.select_related("kecamatan").order_by("code"))
     lists = [fmt.ROLE_VALUES, fmt.GENDER_VALUES, fmt.STATUS_VALUES]
     for index in range(max(len(kelurahan), *(len(values) for values in lists))):
         k = kelurahan[index] if index < len(kelurahan) else None
