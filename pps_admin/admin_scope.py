@@ -12,6 +12,7 @@ This module imports no app (shared/ARCHITECTURE.md).
 
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
+from django.http import Http404
 
 
 def scoped(queryset, user):
@@ -44,6 +45,14 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """A 404 for an object outside the scope, as for one that does not exist: Django's change and
+        delete pages would otherwise redirect to the index saying "... tidak ada", a page of its own."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def get_list_filter(self, request):
         return [

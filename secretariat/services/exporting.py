@@ -91,22 +91,32 @@ COLUMN_HELP = [
 ]
 
 
+def _example_row(kelurahan: list[Kelurahan]) -> list[str]:
+    """The example row, in one of the listed kelurahan (an office elsewhere gets an example of its own)."""
+    row = list(EXAMPLE_ROW)
+    code = fmt.HEADER.index("kode_kelurahan")
+    if kelurahan and row[code] not in {k.code for k in kelurahan}:
+        row[code] = kelurahan[0].code
+        row[fmt.HEADER.index("alamat")] = f"Jl. Contoh No. 1, {kelurahan[0].name}"
+    return row
+
+
 def template_xlsx(*, user=None) -> bytes:
     """Header, one example row and drop-down lists so staff never guess the format; the kelurahan listed
     are those of `user`'s office(s) (all without a user)."""
+    regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
+    kelurahan = list(regions.select_related("kecamatan").order_by("code"))
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Anggota"
     sheet.append(fmt.FULL_HEADER)
-    sheet.append([neutralize_formula(value) for value in EXAMPLE_ROW])
+    sheet.append([neutralize_formula(value) for value in _example_row(kelurahan)])
     text_columns(sheet, len(fmt.FULL_HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36, 13: 30, 14: 18})
 
     reference = workbook.create_sheet("Referensi")
     reference.append(
         ["kode_kelurahan", "kelurahan", "kecamatan", "jabatan", "jenis_kelamin", "status_kepegawaian"]
     )
-    regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
-    kelurahan = list(regions.select_related("kecamatan").order_by("code"))
     lists = [fmt.ROLE_VALUES, fmt.GENDER_VALUES, fmt.STATUS_VALUES]
     for index in range(max(len(kelurahan), *(len(values) for values in lists))):
         k = kelurahan[index] if index < len(kelurahan) else None
