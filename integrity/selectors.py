@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from secretariat.models import ElectionPeriod
 from secretariat.models.appointment import roster_key
-from secretariat.models.scoping import scope_key, scope_label
+from secretariat.models.scoping import scope_key
 from secretariat.selectors import KelurahanWindow, cached_totals, kelurahan_window, scoped_appointments
 
 from .models import PactStatus
@@ -46,7 +46,7 @@ def signing_dashboard(*, page=1, user=None) -> Dashboard:
         .select_related("person", "kelurahan__kecamatan", "pact"),
         key=roster_key,
     )
-    overall = Tally(scope_label(user))
+    overall = Tally("Keseluruhan")  # of what `user` sees: their office, or every office
     by_kecamatan: dict[str, Tally] = {}
     by_kelurahan: dict[str, Tally] = {}
     printed = with_scan = 0

@@ -452,3 +452,37 @@ def test_every_admin_and_inline_of_our_apps_applies_the_scope():
             if not issubclass(inline, ScopedAdminMixin):
                 unscoped.append(inline.__name__)
     assert not unscoped, unscoped
+
+
+def test_region_filter_choices_are_the_users_own_regions(rf):
+    """With the whole province loaded (105 kecamatan: more than a list of links), a Balikpapan operator's
+    kecamatan filter still lists Balikpapan's six as links, and no other office's."""
+    samarinda_office()
+    from kelurahan.models import Province
+    from secretariat.models import Appointment
+
+    Province.objects.create(code="63", name="Kalimantan Selatan")  # a province without our office
+
+    model_admin = admin.site.get_model_admin(Appointment)
+    kecamatan_filter = next(
+        f for f in model_admin.list_filter if getattr(f, "parameter_name", "") == "kecamatan"
+    )
+    request = rf.get("/admin/secretariat/appointment/")
+    request.user = _staff("operator-filter", BALIKPAPAN, "operator")
+    choices = kecamatan_filter(request, {}, Appointment, model_admin).lookup_choices
+    assert len(choices) == Kecamatan.objects.filter(regency_id=BALIKPAPAN).count() == 6
+    assert all(code.startswith("64.71.") for code, _ in choices)
+    assert Kecamatan.objects.filter(code__startswith="64.").count() > 100
+
+    regency_admin = admin.site.get_model_admin(Regency)
+    province_filter = regency_admin.get_list_filter(request)[0]
+    assert province_filter[0] == "province"
+    shown = [
+        choice["display"]
+        for choice in province_filter[1](
+            Regency._meta.get_field("province"), request, {}, Regency, regency_admin, "province"
+        ).choices(regency_admin.get_changelist_instance(request))
+    ]
+    assert "Kalimantan Timur" in " ".join(map(str, shown))
+    assert "Kalimantan Selatan" not in " ".join(map(str, shown))
+    assert len(shown) == 2  # "Semua" and the one province

@@ -54,14 +54,6 @@ def scope_key(user) -> str:
     return "all" if ids is None else "-".join(map(str, sorted(ids))) or "none"
 
 
-def scope_label(user) -> str:
-    """What the figures of a page scoped to `user` cover: their office's short name ("KPU Kota Balikpapan"),
-    the only office of a single-office deployment, or all offices."""
-    everything = user is None or visible_office_ids(user) is None
-    office = (user_office(user) if user is not None else None) or (Office.sole() if everything else None)
-    return office.short_name if office else "Semua kantor KPU"
-
-
 def visible_regency_codes(user) -> frozenset[str] | None:
     """The kabupaten/kota codes of the offices `user` may see (None: all), for the regions' own lists."""
     ids = visible_office_ids(user)
