@@ -96,6 +96,7 @@ def test_rows_outside_the_office_are_named_and_nothing_is_written(tmp_path, sama
         "KPU Kota Samarinda." in err
     )
     assert err.count("bukan wilayah") == 1  # the rows inside the office are fine
+    assert "Peringatan" not in err  # NIKs first issued in Samarinda are no remark for KPU Kota Samarinda
     assert "1 masalah ditemukan; tidak ada data yang disimpan." in err
     assert state() == before
 
@@ -105,9 +106,16 @@ def test_an_import_for_an_office_writes_its_people_and_appointments_there(
 ):
     inside = samarinda_kelurahan[0].code
     path = tmp_path / "samarinda.csv"
-    path.write_bytes(csv_of([row(inside, "sekretaris", "Sumarni Mahakamwati", 1, "P")]))
+    newcomer = row(inside, "bendahara", "Pendatang Dari Balikpapan", 2)
+    newcomer[HEADER.index("nik")] = identity.make_nik(region="647101", birth_date=BIRTH, gender="L", serial=2)
+    path.write_bytes(csv_of([row(inside, "sekretaris", "Sumarni Mahakamwati", 1, "P"), newcomer]))
     code, out, err = run(path, "--office", "64.72")
     assert code == 0, err
+    [warning] = err.strip().splitlines()
+    assert warning.startswith(
+        "Peringatan - Baris 3 (Pendatang Dari Balikpapan), kolom nik: NIK tidak diawali 6472"
+    )
+    assert "(diterbitkan di luar Samarinda)" in warning
     assert "Impor selesai" in out
     appointment = Appointment.objects.get(person__name="Sumarni Mahakamwati")
     assert appointment.office == samarinda == appointment.person.office

@@ -263,6 +263,8 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
 
     if len(errors) > errors_before:
         return None
+    if office is not None:
+        person.office = office  # whose kabupaten/kota the NIK is compared with
     for warning in person.warnings():
         warnings.append(Problem(number, "nik", warning))
     return Candidate(number, person, kelurahan, role, decree_number, decree_date)
