@@ -221,3 +221,26 @@ def test_export_members_gives_one_offices_roster(tmp_path, samarinda, samarinda_
     assert "Sumarni Mahakamwati" in province and "Rusdianto Bukitpapan" in province
     with pytest.raises(CommandError, match="64.71, 64.72"):
         _exported(tmp_path)
+
+
+def test_a_national_file_goes_row_by_row_to_each_kelurahans_office(tmp_path, samarinda, samarinda_kelurahan):
+    path = tmp_path / "nasional.csv"
+    rows = [
+        row("64.71.01.1001", "sekretaris", "Rusdianto Bukitpapan", 1),
+        row(samarinda_kelurahan[0].code, "sekretaris", "Sumarni Mahakamwati", 2, "P"),
+        row("64.02.01.2001", "sekretaris", "Tanpa Kantor Paser", 3),
+    ]
+    path.write_bytes(csv_of(rows))
+    code, _, err = run(path, "--all-offices")
+    assert code == 1
+    assert (
+        "Baris 4 (Tanpa Kantor Paser), kolom kode_kelurahan: Kabupaten/kota 64.02 belum punya kantor KPU"
+        in err
+    )
+    assert Person.objects.count() == 0
+    path.write_bytes(csv_of(rows[:2]))
+    code, _, err = run(path, "--all-offices")
+    assert code == 0, err
+    offices = dict(Appointment.objects.values_list("person__name", "office__code"))
+    assert offices == {"Rusdianto Bukitpapan": "64.71", "Sumarni Mahakamwati": "64.72"}
+    assert dict(Person.objects.values_list("name", "office__code")) == offices

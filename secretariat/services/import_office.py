@@ -31,3 +31,20 @@ def import_office(office: Office | None) -> Office:
             "Kabupaten/Kota."
         )
     return office
+
+
+class RowOffices:
+    """The office each row is for: the one importing, or (`None`: a national file) its kelurahan's."""
+
+    def __init__(self, office: Office | None):
+        self.office = office
+        self.by_regency = (
+            None
+            if office
+            else {o.regency_id: o for o in Office.objects.filter(kind=OfficeKind.REGENCY).select_related()}
+        )
+
+    def of(self, kelurahan) -> Office | None:
+        if self.office is not None:
+            return self.office
+        return self.by_regency.get(kelurahan.kecamatan.regency_id)

@@ -20,7 +20,7 @@ from ..models.appointment import ROLE_LABELS
 from . import roster_format as fmt
 from .bulk_copy import analyze, create_with_history
 from .import_conflicts import conflict_problem
-from .import_office import OTHER_OFFICE, import_office
+from .import_office import OTHER_OFFICE, RowOffices, import_office
 from .import_rows import (
     MAX_CELL_LENGTH,
     Candidate,
@@ -51,6 +51,7 @@ class PlannedRow:
     lurah_decree_number: str = ""  # as written on the appointment; "" = not recorded
     lurah_decree_date: object = None
     appointment_pk: int | None = None  # the existing appointment, when there is one
+    office: Office | None = None  # whose row it is (the kelurahan's kabupaten/kota's office)
 
     @property
     def masked_nik(self):
@@ -95,17 +96,20 @@ def members_import(
     reason: str = "impor anggota",
     max_rows: int | None = None,
     office: Office | None = None,
+    every_office: bool = False,
 ) -> ImportResult:
     """Validate `data` (CSV or XLSX bytes) for `office` (without one: the deployment's only office); write
     it only when every row is valid and not dry_run. A row whose kelurahan lies outside the office's
     kabupaten/kota, or whose NIK belongs to a person of another office, is an error of that row.
+    `every_office` (a national file, `import_members --all-offices`): each row is its kelurahan's office's,
+    and a row of a kabupaten/kota without an office is an error.
 
     `max_rows`: refuse a file with more data rows, before checking any (the admin's upload: a national file
     of 251k rows takes far longer and more memory to check and write than a web request may have;
     bench/RESULTS.md, "Import")."""
     result = ImportResult()
     try:
-        office = import_office(office)
+        offices = RowOffices(None if every_office else import_office(office))
     except ValidationError as exc:
         result.errors.append(Problem(None, None, " ".join(exc.messages)))
         return result
@@ -116,9 +120,9 @@ def members_import(
     names: dict[int, str] = {}  # row -> its nama as written, to name each row's problems
     try:
         with transaction.atomic():
-            _plan(data, period, result, max_rows, names, office)
+            _plan(data, period, result, max_rows, names, offices)
             if result.ok and not dry_run and result.rows:
-                _apply(result, period, office, user=user, reason=reason)
+                _apply(result, period, user=user, reason=reason)
                 result.written = True
     except SpreadsheetError as exc:
         result.errors.append(Problem(exc.row, None, str(exc)))
@@ -138,7 +142,7 @@ def _named(problems: list[Problem], names: dict[int, str]) -> list[Problem]:
     ]
 
 
-def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[int, str], office) -> None:
+def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[int, str], offices) -> None:
     _, parsed = read_table(data, result.errors, max_rows, names)
     if not parsed and not result.errors:
         # Only when nothing at all was found: a file whose one row is a formula has a row, and its problem.
@@ -156,13 +160,13 @@ def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[
             warnings=result.warnings,
             duplicate_of=duplicate_of.get(number),
             names=names,
-            office=office,
+            office=offices.office,
         )
         if candidate:
             candidates.append(candidate)
     del parsed  # the raw cells: hundreds of MB in a national-scale file
 
-    _check_against_file_and_database(candidates, period, result, office)
+    _check_against_file_and_database(candidates, period, result, offices)
 
 
 def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
@@ -177,7 +181,7 @@ def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
     return found
 
 
-def _check_against_file_and_database(candidates: list[Candidate], period, result, office):
+def _check_against_file_and_database(candidates: list[Candidate], period, result, offices: RowOffices):
     niks = [c.person.nik for c in candidates]
     existing = {}
     for start in range(0, len(niks), CHUNK):
@@ -197,6 +201,13 @@ def _check_against_file_and_database(candidates: list[Candidate], period, result
         def problem(column, message, number=number):
             result.errors.append(Problem(number, column, message))
 
+        office = offices.of(kelurahan)
+        if office is None:
+            problem(
+                "kode_kelurahan",
+                f"Kabupaten/kota {kelurahan.kecamatan.regency_id} belum punya kantor KPU di aplikasi.",
+            )
+            continue
         current = existing.get(person.nik)
         if current is not None and current.office_id != office.pk:
             # Nothing more about them: their posts are another office's business.
@@ -251,10 +262,10 @@ def _check_against_file_and_database(candidates: list[Candidate], period, result
                 setattr(current, f, getattr(person, f))
             person_action = "diperbarui" if changed else "tetap"
             record = current
-        result.rows.append(_planned(candidate, record, person_action, held))
+        result.rows.append(_planned(candidate, record, person_action, held, office))
 
 
-def _planned(candidate: Candidate, record: Person, person_action: str, held) -> PlannedRow:
+def _planned(candidate: Candidate, record: Person, person_action: str, held, office: Office) -> PlannedRow:
     """The row's plan. A Lurah decree left blank keeps what the appointment has (an import never erases
     a recorded basis); one written in the file is recorded."""
     decree = (candidate.lurah_decree_number, candidate.lurah_decree_date)
@@ -267,7 +278,7 @@ def _planned(candidate: Candidate, record: Person, person_action: str, held) -> 
         elif decree != (held.lurah_decree_number, held.lurah_decree_date):
             action = "diperbarui"
     return PlannedRow(
-        candidate.row, record, candidate.kelurahan, candidate.role, person_action, action, *decree, pk
+        candidate.row, record, candidate.kelurahan, candidate.role, person_action, action, *decree, pk, office
     )
 
 
@@ -320,11 +331,12 @@ def _active_holders(candidates: list[Candidate], period):
     return by_post, by_nik
 
 
-def _apply(result: ImportResult, period: ElectionPeriod, office: Office, *, user, reason: str) -> None:
-    # Every row's kelurahan lies in the office's kabupaten/kota (parse_row), every known person is its own.
+def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
+    # Every row's kelurahan lies in its office's kabupaten/kota, every known person is that office's.
+    for row in result.rows:
+        if row.person_action == "baru":
+            row.person.office = row.office
     new_people = [row.person for row in result.rows if row.person_action == "baru"]
-    for person in new_people:
-        person.office = office
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)
@@ -346,7 +358,7 @@ def _apply(result: ImportResult, period: ElectionPeriod, office: Office, *, user
             person=row.person,
             kelurahan=row.kelurahan,
             role=row.role,
-            office=office,
+            office=row.office,
             period=period,
             start_date=period.term_start,
             lurah_decree_number=row.lurah_decree_number,

@@ -25,8 +25,13 @@ class Command(BaseCommand):
             help="Kode kantor KPU Kabupaten/Kota yang mengimpor, mis. 64.72; setiap baris harus berada di "
             "wilayahnya. Tanpa ini: satu-satunya kantor, bila hanya ada satu.",
         )
+        parser.add_argument(
+            "--all-offices",
+            action="store_true",
+            help="Berkas nasional atau provinsi: setiap baris untuk kantor KPU kabupaten/kota kelurahannya.",
+        )
 
-    def handle(self, *args, file, dry_run, user, office, **options):
+    def handle(self, *args, file, dry_run, user, office, all_offices, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Berkas tidak ditemukan: {file}")
@@ -35,8 +40,10 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
+        if all_offices and office:
+            raise CommandError("Pilih salah satu: --office KODE atau --all-offices.")
         try:
-            office = import_office(office_of_code(office))
+            office = None if all_offices else import_office(office_of_code(office))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         result = members_import(
@@ -45,6 +52,7 @@ class Command(BaseCommand):
             user=actor,
             reason=f"import_members {path.name}",
             office=office,
+            every_office=all_offices,
         )
         # Warnings are advice, not errors: a national-scale file would print one per row, so show the first
         # ones and count the rest. Errors are always listed in full.
