@@ -59,12 +59,12 @@ def main() -> None:
             print(f"    {rows:,} rows, {path.stat().st_size / 2**20:.1f} MiB")
 
             bad_row = break_one_row(path, bad_path)
-            rejected = manage(url, "import_members", str(bad_path))
+            rejected = manage(url, "import_members", str(bad_path), "--all-offices")
             report(rejected)
             assert rejected.status == 1 and f"Baris {bad_row} (" in rejected.err, rejected.err[-500:]
             assert counts(url)["orang (sintetis)"] == 0, "a rejected import wrote rows"
 
-            imported = manage(url, "import_members", str(path))
+            imported = manage(url, "import_members", str(path), "--all-offices")
             report(imported)
             assert imported.status == 0, imported.err[-2000:]
             after = counts(url)

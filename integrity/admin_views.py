@@ -46,18 +46,23 @@ def _acting_office(request) -> Office:
     return acting_office(request, chosen)
 
 
+def _latest_ceremony(request):
+    return Ceremony.objects.visible_to(request.user).order_by("-date").first()
+
+
 def dashboard_view(request):
     require_perms(request, "integrity.view_pact")
-    job = GenerationJob.objects.filter(kind=JobKind.PAKTA).order_by("-created_at").first()
+    jobs = GenerationJob.objects.visible_to(request.user).filter(kind=JobKind.PAKTA)
+    job = jobs.order_by("-created_at").first()
     return TemplateResponse(
         request,
         "admin/integrity/dashboard.html",
         _context(
             request,
             "Dasbor pakta integritas",
-            dashboard=signing_dashboard(page=request.GET.get("p", 1)),
+            dashboard=signing_dashboard(page=request.GET.get("p", 1), user=request.user),
             **job_overview(job),
-            ceremony=Ceremony.objects.order_by("-date").first(),
+            ceremony=_latest_ceremony(request),
             generate_form=GeneratePactsForm(ask_passphrase=signing_needs_passphrase(), auto_id="generate-%s"),
             retry_form=PactRetryForm(ask_passphrase=signing_needs_passphrase()),
             office_choices=_office_choices(request),
@@ -68,7 +73,7 @@ def dashboard_view(request):
 def job_progress_view(request, job_id):
     """Progress of a pact generation job, polled by the dashboard's progress bar."""
     require_perms(request, "integrity.view_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
+    job = get_object_or_404(GenerationJob.objects.visible_to(request.user), pk=job_id, kind=JobKind.PAKTA)
     return JsonResponse(job.progress())
 
 
@@ -88,7 +93,7 @@ def job_retry_view(request, job_id):
     """The dashboard's retry: the job's failed pact PDFs, and those stalled (their tasks were lost); under
     BSrE with the passphrase typed again."""
     require_perms(request, "integrity.change_pact")
-    job = get_object_or_404(GenerationJob, pk=job_id, kind=JobKind.PAKTA)
+    job = get_object_or_404(GenerationJob.objects.visible_to(request.user), pk=job_id, kind=JobKind.PAKTA)
     form = PactRetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
     if not _form_errors(request, form):
         report_retry(request, [job_retry_signed(job=job, passphrase=form.cleaned_data.get("passphrase"))])
@@ -158,7 +163,7 @@ def bundle_view(request):
 
 def attendance_view(request, pk):
     require_perms(request, "integrity.view_ceremony")
-    ceremony = get_object_or_404(Ceremony, pk=pk)
+    ceremony = get_object_or_404(Ceremony.objects.visible_to(request.user), pk=pk)
     # A record since issue #16: stored with its check code; the same content serves the same record.
     return file_download(
         attendance_sheet_pdf(ceremony, user=request.user), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf"
@@ -180,7 +185,7 @@ def bulk_sign_view(request, queryset):
                 messages.success(request, f"{count} pakta ditandai sudah ditandatangani.")
                 return None
     else:
-        form = SignForm(initial=pact_services.signing_defaults(Ceremony.objects.order_by("-date").first()))
+        form = SignForm(initial=pact_services.signing_defaults(_latest_ceremony(request)))
     return TemplateResponse(
         request,
         "admin/integrity/pact/bulk_sign.html",
@@ -194,9 +199,10 @@ def bulk_sign_view(request, queryset):
     )
 
 
-def _pact(pk) -> Pact:
+def _pact(request, pk) -> Pact:
+    """The pact, if it is one of the user's office(s); another office's is a 404."""
     return get_object_or_404(
-        Pact.objects.select_related(
+        Pact.objects.visible_to(request.user).select_related(
             "appointment__person",
             "appointment__kelurahan__kecamatan",
             "text",
@@ -210,7 +216,7 @@ def _pact(pk) -> Pact:
 
 def pact_detail_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     can_change = request.user.has_perm("integrity.change_pact")
     form_class = ScanForm if pact.status == PactStatus.SIGNED else RecordSignatureForm
     if request.method == "POST":
@@ -246,7 +252,7 @@ def pact_detail_view(request, pk):
 
 def scan_download_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     if not pact.scan:
         raise Http404
     return file_download(pact.scan.open("rb"), Path(pact.scan.name).name)
@@ -254,7 +260,7 @@ def scan_download_view(request, pk):
 
 def pact_pdf_view(request, pk):
     require_perms(request, "integrity.view_pact")
-    pact = _pact(pk)
+    pact = _pact(request, pk)
     if not pact.document_id or pact.document.status != DocumentStatus.DONE:
         raise Http404
     path = Path(pact.document.file.path)

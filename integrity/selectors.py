@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from secretariat.models import Appointment, ElectionPeriod
+from secretariat.models import ElectionPeriod
 from secretariat.models.appointment import roster_key
-from secretariat.selectors import KelurahanWindow, cached_totals, kelurahan_window
+from secretariat.models.scoping import scope_key
+from secretariat.selectors import KelurahanWindow, cached_totals, kelurahan_window, scoped_appointments
 
 from .models import PactStatus
 
@@ -34,16 +35,18 @@ class Dashboard:
     window: KelurahanWindow | None = None
 
 
-def signing_dashboard(*, page=1) -> Dashboard:
+def signing_dashboard(*, page=1, user=None) -> Dashboard:
+    """The signing progress of what `user` may see (their office's kelurahan; everything without a user)."""
     period = ElectionPeriod.current()
-    window = kelurahan_window(page)
+    window = kelurahan_window(page, user=user)
     appointments = sorted(
-        Appointment.objects.active()
+        scoped_appointments(user)
+        .active()
         .filter(period=period, kelurahan__in=[k.code for k in window.kelurahan])
         .select_related("person", "kelurahan__kecamatan", "pact"),
         key=roster_key,
     )
-    overall = Tally("Kota Balikpapan")
+    overall = Tally("Keseluruhan")  # of what `user` sees: their office, or every office
     by_kecamatan: dict[str, Tally] = {}
     by_kelurahan: dict[str, Tally] = {}
     printed = with_scan = 0
@@ -64,17 +67,17 @@ def signing_dashboard(*, page=1) -> Dashboard:
         printed += pact is not None and pact.status != PactStatus.NOT_PRINTED
         with_scan += pact is not None and bool(pact.scan)
     if not window.is_everything:
-        overall.signed, overall.total, printed, with_scan = cached_totals(
-            f"pact-dashboard-totals-{period and period.pk}", lambda: _totals(period)
-        )
+        key = f"pact-dashboard-totals-{period and period.pk}-{scope_key(user) if user else 'all'}"
+        overall.signed, overall.total, printed, with_scan = cached_totals(key, lambda: _totals(period, user))
     return Dashboard(
         overall, list(by_kecamatan.values()), list(by_kelurahan.values()), printed, with_scan, window
     )
 
 
-def _totals(period) -> tuple[int, int, int, int]:
+def _totals(period, user) -> tuple[int, int, int, int]:
     totals = (
-        Appointment.objects.active()
+        scoped_appointments(user)
+        .active()
         .filter(period=period)
         .aggregate(
             signed=Count("pk", filter=Q(pact__status=PactStatus.SIGNED)),

@@ -22,13 +22,14 @@ class _RegionFilter(admin.SimpleListFilter):
     example = "64.71.01"
 
     def lookups(self, request, model_admin):
-        choices = self.choice_rows()
+        choices = self.choice_rows(self.region_model.objects.visible_to(request.user))
         self.as_input = len(choices) > MAX_LINKS
         return [] if self.as_input else choices
 
-    def choice_rows(self) -> list[tuple[str, str]]:
-        """Up to MAX_LINKS + 1 (code, label) pairs: one more than shown tells that there are too many."""
-        return list(self.region_model.objects.order_by("code").values_list("code", "name")[: MAX_LINKS + 1])
+    def choice_rows(self, regions) -> list[tuple[str, str]]:
+        """Up to MAX_LINKS + 1 (code, label) pairs of `regions` (those the user may see, kelurahan.scope):
+        one more than shown tells that there are too many."""
+        return list(regions.order_by("code").values_list("code", "name")[: MAX_LINKS + 1])
 
     def has_output(self):
         return True
@@ -70,8 +71,8 @@ class RegencyFilter(_RegionFilter):
     region_model = Regency
     example = "64.71"
 
-    def choice_rows(self):
-        return [(r.code, str(r)) for r in Regency.objects.order_by("code")[: MAX_LINKS + 1]]  # "Kota ..."
+    def choice_rows(self, regions):
+        return [(r.code, str(r)) for r in regions.order_by("code")[: MAX_LINKS + 1]]  # "Kota ..."
 
     def region_codes(self):
         # Also "Kota Balikpapan" / "Kabupaten Paser": the stored name has no kind, the code says it.

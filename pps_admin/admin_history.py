@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import formats, timezone
@@ -71,21 +72,25 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
         return True
 
     def history_view(self, request, object_id, extra_context=None):
-        self._visible_or_404(request, object_id)
+        self._require_visible(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        self._visible_or_404(request, object_id)
+        self._require_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def _visible_or_404(self, request, object_id) -> None:
-        """simple-history finds a record's versions by id alone (and falls back to the last version of an
-        object it cannot find): the history of a row outside the user's scope (another office's) must not
-        be reachable by typing its id. Records here are never deleted, so there is no fallback to keep."""
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404("Data tidak ditemukan.")
+    def _require_visible(self, request, object_id) -> None:
+        """simple-history finds an object missing from the admin's queryset in its historical records and
+        shows it; a row outside the user's scope (another office's) must be a 404 there too, as on its
+        change page. A deleted record's history is therefore no longer reachable from the admin."""
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            raise Http404
 
     def history_view_title(self, request, obj):
         return f"Riwayat perubahan: {obj}"

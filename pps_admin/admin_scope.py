@@ -4,10 +4,15 @@ The rule itself lives with the models (a queryset method `visible_to(user)`: off
 secretariat.models.scoping, regions in kelurahan.scope); this module applies it, for any model whose default
 queryset has that method, to what the admin reads: the changelist and its search, the change/history/delete
 pages (an object outside the scope is a 404, as if it did not exist), autocomplete (which asks the related
-model's admin for its queryset) and the choices of foreign-key and many-to-many form fields. Custom admin
-views and services call `visible_to` themselves. tests/test_office_scoping.py checks that every admin of our
-apps applies it. This module imports no app (shared/ARCHITECTURE.md).
+model's admin for its queryset), the choices of foreign-key and many-to-many form fields and those of
+the list filters on a relation (`list_filter = ["province"]`). Custom admin views and services call
+`visible_to` themselves. tests/test_office_isolation.py checks that every admin of our apps applies it.
+This module imports no app (shared/ARCHITECTURE.md).
 """
+
+from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
+from django.http import Http404
 
 
 def scoped(queryset, user):
@@ -35,6 +40,25 @@ def sees_everything(queryset, user) -> bool:
     return check(user) if check is not None else True
 
 
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A list filter on a relation whose choices are only the related rows the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = scoped(field.related_model._default_manager.all(), request.user)
+        related = related.complex_filter(field.get_limit_choices_to())
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(row.pk, str(row)) for row in related]
+
+
+def _is_relation(model, path: str) -> bool:
+    try:
+        return get_fields_from_path(model, path)[-1].is_relation
+    except Exception:  # not a field path (the system checks report those)
+        return False
+
+
 class ScopedAdminMixin:
     """Put first in an admin's bases, before ModelAdmin."""
 
@@ -54,6 +78,22 @@ class ScopedAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return may_write(request.user) and super().has_delete_permission(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        """A 404 for an object outside the scope, as for one that does not exist: Django's change and
+        delete pages would otherwise redirect to the index saying "... tidak ada", a page of its own."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_list_filter(self, request):
+        return [
+            (item, ScopedRelatedFieldListFilter)
+            if isinstance(item, str) and _is_relation(self.model, item)
+            else item
+            for item in super().get_list_filter(request)
+        ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -91,11 +91,12 @@ def parse_nik(value: str, *, today: dt.date | None = None) -> NikInfo:
     return NikInfo(region=nik[0:6], birth_date=birth_date, gender=gender, serial=nik[12:16])
 
 
-def nik_warnings(nik: str) -> list[str]:
-    """Things worth a second look that are not errors (e.g. a NIK first issued outside Balikpapan)."""
-    if nik and not nik.startswith(BALIKPAPAN_NIK_PREFIX):
+def nik_warnings(nik: str, *, prefix: str = BALIKPAPAN_NIK_PREFIX, place: str = "Balikpapan") -> list[str]:
+    """Things worth a second look that are not errors: a NIK first issued outside the office's kabupaten/kota
+    (`prefix`, its code without the dot: "6472"; `place`, its name: "Samarinda")."""
+    if nik and not nik.startswith(prefix):
         return [
-            f"NIK tidak diawali {BALIKPAPAN_NIK_PREFIX} (diterbitkan di luar Balikpapan); "
+            f"NIK tidak diawali {prefix} (diterbitkan di luar {place}); "
             "periksa kembali bila orang ini bukan pendatang."
         ]
     return []

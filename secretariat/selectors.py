@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from kelurahan.models import Kecamatan, Kelurahan
 
 from .models import Appointment, ElectionPeriod, Role
+from .models.scoping import scope_key
 
 
 @dataclass
@@ -55,14 +56,16 @@ class KelurahanWindow:
         return self.number == 1 and not self.has_next
 
 
-def kelurahan_window(page) -> KelurahanWindow:
+def kelurahan_window(page, *, user=None) -> KelurahanWindow:
+    """With `user`: only the kelurahan of their office(s) (kelurahan.scope); without (commands): all."""
     try:
         number = max(1, int(page))
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * KELURAHAN_PER_PAGE
+    kelurahan = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
     rows = list(
-        Kelurahan.objects.select_related("kecamatan").order_by("code")[start : start + KELURAHAN_PER_PAGE + 1]
+        kelurahan.select_related("kecamatan").order_by("code")[start : start + KELURAHAN_PER_PAGE + 1]
     )
     return KelurahanWindow(rows[:KELURAHAN_PER_PAGE], number, len(rows) > KELURAHAN_PER_PAGE)
 
@@ -110,15 +113,22 @@ def _signed(cell) -> bool:
     return cell is not None and getattr(getattr(cell, "pact", None), "is_signed", False)
 
 
-def completeness_matrix(*, page=1) -> Completeness:
+def scoped_appointments(user=None):
+    """Appointments `user` may see (all without a user: commands, tests)."""
+    return Appointment.objects.all() if user is None else Appointment.objects.visible_to(user)
+
+
+def completeness_matrix(*, page=1, user=None) -> Completeness:
     """Kelurahan x role matrix of the current period's active appointments, grouped by kecamatan,
-    KELURAHAN_PER_PAGE kelurahan at a time; totals over everything."""
+    KELURAHAN_PER_PAGE kelurahan at a time; totals over everything `user` may see (their office's
+    kelurahan and appointments; everything without a user)."""
     period = ElectionPeriod.current()
     roles = list(Role)
-    window = kelurahan_window(page)
+    window = kelurahan_window(page, user=user)
     kelurahan = window.kelurahan
     appointments = (
-        Appointment.objects.active()
+        scoped_appointments(user)
+        .active()
         .filter(period=period, kelurahan__in=[k.code for k in kelurahan])
         .select_related("person")
     )
@@ -141,8 +151,10 @@ def completeness_matrix(*, page=1) -> Completeness:
             counts = {"filled": Count("pk")}
             if pact_model is not None:
                 counts["signed"] = Count("pk", filter=Q(pact__status=pact_model.Status.SIGNED))
-            totals = Appointment.objects.active().filter(period=period).aggregate(**counts)
-            return totals["filled"], Kelurahan.objects.count() * len(roles), totals.get("signed", 0)
+            totals = scoped_appointments(user).active().filter(period=period).aggregate(**counts)
+            regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
+            return totals["filled"], regions.count() * len(roles), totals.get("signed", 0)
 
-        filled, expected, signed = cached_totals(f"completeness-totals-{period and period.pk}", compute)
+        key = f"completeness-totals-{period and period.pk}-{scope_key(user) if user else 'all'}"
+        filled, expected, signed = cached_totals(key, compute)
     return Completeness(period, roles, groups_list, window, filled, expected, signed)

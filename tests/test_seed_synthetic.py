@@ -331,7 +331,7 @@ def test_csv_file_round_trips_through_import_members_and_remove_takes_the_import
     before = real_state()
     path = tmp_path / "sintetis.csv"
     seed(csv=str(path))
-    call_command("import_members", str(path))
+    call_command("import_members", str(path), "--all-offices")
     assert Person.objects.filter(SYNTHETIC_NIK).count() == 3 * N  # the file's NIKs are of province 99
     assert Appointment.objects.active().filter(IN_SYNTHETIC_KELURAHAN).count() == 3 * N
     assert Person.history.filter(SYNTHETIC_NIK, history_type="+").count() == 3 * N
@@ -348,7 +348,7 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_row(demo_roster, t
     with open(path, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     with pytest.raises(SystemExit) as exit_info:
-        call_command("import_members", str(path))
+        call_command("import_members", str(path), "--all-offices")
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert f"Baris 78 ({rows[bad][3]}), kolom nik" in err  # the row's person is named beside its number

@@ -83,8 +83,11 @@ def pact_relative_path(document: Document) -> str:
 
 def ceremony_appointments(ceremony: Ceremony):
     """Who is expected at the ceremony (everyone active when none were chosen), in roster order."""
-    expected = ceremony.expected.all()
-    queryset = expected if expected.exists() else Appointment.objects.active().filter(office=ceremony.office)
+    # The ceremony's office's members only: "everyone" is everyone of that office, never of the deployment.
+    expected = ceremony.expected.filter(office_id=ceremony.office_id)
+    queryset = (
+        expected if expected.exists() else Appointment.objects.active().filter(office_id=ceremony.office_id)
+    )
     rows = list(queryset.select_related("person", "kelurahan__kecamatan"))
     return sorted(rows, key=roster_key)
 

@@ -122,7 +122,7 @@ def scan_intake_preview(*, token: str, session: MutableMapping, user) -> IntakeP
     return scans_preview(token=token, purpose=PURPOSE, session=session, classify=classify)
 
 
-def intake_signing_defaults(preview: IntakePreview) -> dict:
+def intake_signing_defaults(preview: IntakePreview, *, user=None) -> dict:
     """The date and place offered on confirm: those of the ceremony the matched pacts were printed for,
     else of their office's latest ceremony."""
     ceremony = next((page.pact.ceremony for page in preview.matched if page.pact.ceremony_id), None)

@@ -24,9 +24,8 @@ from .forms import (
 
 def _appointment_form_view(request, pk, form_class, title, action, *, needs_active=True):
     require_perms(request, "secretariat.change_appointment")
-    appointment = get_object_or_404(
-        Appointment.objects.select_related("person", "kelurahan__kecamatan"), pk=pk
-    )
+    appointments = Appointment.objects.visible_to(request.user)  # another office's: 404
+    appointment = get_object_or_404(appointments.select_related("person", "kelurahan__kecamatan"), pk=pk)
     if needs_active and not appointment.is_active:
         messages.error(request, "Pengangkatan ini sudah berakhir.")
         return redirect("admin:secretariat_appointment_change", pk)
@@ -127,7 +126,9 @@ def replacement_search_view(request):
     term = request.GET.get("term", "").strip()
     page = None
     if max(map(len, term.split()), default=0) >= REPLACEMENT_MIN_CHARACTERS:
-        people, _ = admin.site.get_model_admin(Person).get_search_results(request, Person.objects.all(), term)
+        people, _ = admin.site.get_model_admin(Person).get_search_results(
+            request, Person.objects.visible_to(request.user), term
+        )
         free = ~Exists(Appointment.objects.active().filter(person=OuterRef("pk")))
         paginator = LookaheadPaginator(numbered(people.filter(free), ["name", "pk"]), 20)
         try:

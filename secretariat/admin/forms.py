@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pps_admin.text import validate_multi_line, validate_single_line
 
-from ..models import Appointment, EndReason, Person
+from ..models import Appointment, EndReason, Office, OfficeKind, Person
 
 
 class ImportUploadForm(forms.Form):
@@ -14,6 +14,18 @@ class ImportUploadForm(forms.Form):
         label="Berkas roster (.xlsx atau .csv)",
         help_text="Header harus tepat seperti templat. Berkas diperiksa dulu; belum ada yang disimpan.",
     )
+
+    def __init__(self, *args, ask_office: bool = False, **kwargs):
+        """`ask_office`: a superuser of a deployment with several offices names the importing one (staff
+        import for their own office, without asking)."""
+        super().__init__(*args, **kwargs)
+        if ask_office:
+            self.fields["office"] = forms.ModelChoiceField(
+                label="Kantor KPU",
+                queryset=Office.objects.filter(kind=OfficeKind.REGENCY).order_by("code"),
+                help_text="Setiap baris harus berada di wilayah kantor ini.",
+                error_messages={"required": "Pilih kantor KPU yang mengimpor."},
+            )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -85,6 +97,8 @@ class ReplaceAppointmentForm(EndAppointmentForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         if request is not None:
+            # Only people of the user's office may replace (another office's id is "not found").
+            self.fields["replacement"].queryset = Person.objects.visible_to(request.user)
             person_field = Appointment._meta.get_field("person")
             self.fields["replacement"].widget = RelatedFieldWidgetWrapper(
                 ReplacementSelect(

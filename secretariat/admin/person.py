@@ -165,6 +165,14 @@ class PersonAdmin(
     def masked_nip_display(self, obj):
         return obj.masked_nip or "-"
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # The masked numbers get_fieldsets shows them are no form fields (simple-history's version page
+            # builds its form from the fieldsets and failed on them).
+            fields += ["masked_nik_display", "masked_nip_display"]
+        return fields
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):

@@ -148,4 +148,8 @@ class Person(models.Model):
             raise ValidationError(errors)
 
     def warnings(self) -> list[str]:
-        return identity.nik_warnings(self.nik)
+        """Against the kabupaten/kota of the person's office (Balikpapan's until they have one)."""
+        regency = self.office.regency if self.office_id and self.office.regency_id else None
+        if regency is None:
+            return identity.nik_warnings(self.nik)
+        return identity.nik_warnings(self.nik, prefix=regency.code.replace(".", ""), place=regency.name)

@@ -64,6 +64,12 @@ def may_write(user) -> bool:
     return office is not None and office.kind == OfficeKind.REGENCY
 
 
+def scope_key(user) -> str:
+    """A short text naming `user`'s scope, for caches of figures computed over that scope ("all", "3-7")."""
+    ids = visible_office_ids(user)
+    return "all" if ids is None else "-".join(map(str, sorted(ids))) or "none"
+
+
 def visible_regency_codes(user) -> frozenset[str] | None:
     """The kabupaten/kota codes of the offices `user` may see (None: all), for the regions' own lists."""
     ids = visible_office_ids(user)

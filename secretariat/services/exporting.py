@@ -8,17 +8,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kelurahan.models import Kelurahan
 
 from ..identity import mask_nik
-from ..models import Appointment, ElectionPeriod
+from ..models import ElectionPeriod, Office
+from ..selectors import scoped_appointments
 from . import roster_format as fmt
 from .spreadsheet import neutralize_formula, text_columns, write_csv, write_xlsx
 
 
-def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = False) -> list[list[str]]:
-    """Active appointments of the period, in kecamatan / kelurahan / role order. With `full_nik` off the
-    NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
+def roster_rows(
+    period: ElectionPeriod | None = None,
+    *,
+    full_nik: bool = False,
+    user=None,
+    offices: list[Office] | None = None,
+) -> list[list[str]]:
+    """Active appointments of the period, in kecamatan / kelurahan / role order: those `user` may see and,
+    with `offices`, of those offices only (everything without either: a single-office command). With
+    `full_nik` off the NIKs are masked (6471********0001): a copy for reading, which the import refuses."""
     period = period or ElectionPeriod.current()
+    appointments = scoped_appointments(user)
+    if offices is not None:
+        appointments = appointments.filter(office__in=offices)
     appointments = (
-        Appointment.objects.active()
+        appointments.active()
         .filter(period=period)
         .select_related("person", "kelurahan")
         .order_by("kelurahan_id")
@@ -46,12 +57,14 @@ def roster_rows(period: ElectionPeriod | None = None, *, full_nik: bool = False)
     ]
 
 
-def roster_csv(period=None, *, full_nik: bool = False) -> bytes:
-    return write_csv(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik))
+def roster_csv(period=None, *, full_nik: bool = False, user=None, offices=None) -> bytes:
+    rows = roster_rows(period, full_nik=full_nik, user=user, offices=offices)
+    return write_csv(fmt.FULL_HEADER, rows)
 
 
-def roster_xlsx(period=None, *, full_nik: bool = False) -> bytes:
-    return write_xlsx(fmt.FULL_HEADER, roster_rows(period, full_nik=full_nik), sheet_title="Anggota")
+def roster_xlsx(period=None, *, full_nik: bool = False, user=None, offices=None) -> bytes:
+    rows = roster_rows(period, full_nik=full_nik, user=user, offices=offices)
+    return write_xlsx(fmt.FULL_HEADER, rows, sheet_title="Anggota")
 
 
 EXAMPLE_ROW = fmt.EXAMPLE_ROW
@@ -78,20 +91,32 @@ COLUMN_HELP = [
 ]
 
 
-def template_xlsx() -> bytes:
-    """Header, one example row and drop-down lists so staff never guess the format."""
+def _example_row(kelurahan: list[Kelurahan]) -> list[str]:
+    """The example row, in one of the listed kelurahan (an office elsewhere gets an example of its own)."""
+    row = list(EXAMPLE_ROW)
+    code = fmt.HEADER.index("kode_kelurahan")
+    if kelurahan and row[code] not in {k.code for k in kelurahan}:
+        row[code] = kelurahan[0].code
+        row[fmt.HEADER.index("alamat")] = f"Jl. Contoh No. 1, {kelurahan[0].name}"
+    return row
+
+
+def template_xlsx(*, user=None) -> bytes:
+    """Header, one example row and drop-down lists so staff never guess the format; the kelurahan listed
+    are those of `user`'s office(s) (all without a user)."""
+    regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
+    kelurahan = list(regions.select_related("kecamatan").order_by("code"))
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Anggota"
     sheet.append(fmt.FULL_HEADER)
-    sheet.append([neutralize_formula(value) for value in EXAMPLE_ROW])
+    sheet.append([neutralize_formula(value) for value in _example_row(kelurahan)])
     text_columns(sheet, len(fmt.FULL_HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36, 13: 30, 14: 18})
 
     reference = workbook.create_sheet("Referensi")
     reference.append(
         ["kode_kelurahan", "kelurahan", "kecamatan", "jabatan", "jenis_kelamin", "status_kepegawaian"]
     )
-    kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("code"))
     lists = [fmt.ROLE_VALUES, fmt.GENDER_VALUES, fmt.STATUS_VALUES]
     for index in range(max(len(kelurahan), *(len(values) for values in lists))):
         k = kelurahan[index] if index < len(kelurahan) else None

@@ -176,10 +176,11 @@ def first_rows_of_nik(parsed) -> dict[int, int]:
     return repeated
 
 
-def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_of=None, names):
+def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_of=None, names, office=None):
     """A Candidate, or None after appending this row's problems to `errors`.
 
-    `duplicate_of`: the earlier row holding this row's NIK, if any; `names`: {row: nama} for naming it."""
+    `duplicate_of`: the earlier row holding this row's NIK, if any; `names`: {row: nama} for naming it;
+    `office`: the KPU office importing, whose kabupaten/kota every row's kelurahan must lie in."""
     errors_before = len(errors)
 
     def problem(column, message):
@@ -216,6 +217,8 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
         problem("kode_kelurahan", "Kode harus berbentuk 64.71.01.1001 atau 6471011001.")
     elif kelurahan is None:
         problem("kode_kelurahan", f"Kelurahan dengan kode {code} tidak dikenal.")
+    elif office is not None and kelurahan.kecamatan.regency_id != office.regency_id:
+        problem("kode_kelurahan", f"Kelurahan {code} bukan wilayah {office.short_name}.")
     role = fmt.parse_role(cells["jabatan"])
     if role is None:
         problem("jabatan", "Jabatan harus salah satu dari: " + ", ".join(fmt.ROLE_VALUES) + ".")
@@ -247,7 +250,7 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
     )
     already = {p.column for p in errors[errors_before:]}
     try:
-        # The office is the row's kelurahan's, given when the import writes (importing._offices_of_rows).
+        # The office is the importing office, given when the import writes.
         person.full_clean(exclude=["office"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
@@ -261,6 +264,8 @@ def parse_row(number, cells, *, kelurahan_by_code, errors, warnings, duplicate_o
 
     if len(errors) > errors_before:
         return None
+    if office is not None:
+        person.office = office  # whose kabupaten/kota the NIK is compared with
     for warning in person.warnings():
         warnings.append(Problem(number, "nik", warning))
     return Candidate(number, person, kelurahan, role, decree_number, decree_date)

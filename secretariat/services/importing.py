@@ -6,7 +6,6 @@ Importing the same file twice changes nothing the second time.
 """
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,8 @@ from ..models import Appointment, ElectionPeriod, Office, Person
 from ..models.appointment import ROLE_LABELS
 from . import roster_format as fmt
 from .bulk_copy import analyze, create_with_history
+from .import_conflicts import conflict_problem
+from .import_office import OTHER_OFFICE, RowOffices, import_office
 from .import_rows import (
     MAX_CELL_LENGTH,
     Candidate,
@@ -32,7 +33,7 @@ from .import_rows import (
 )
 from .spreadsheet import SpreadsheetError
 
-__all__ = ["MAX_CELL_LENGTH", "ImportResult", "PlannedRow", "Problem", "members_import"]
+__all__ = ["MAX_CELL_LENGTH", "ImportResult", "PlannedRow", "Problem", "import_office", "members_import"]
 
 ANALYZE_AFTER_ROWS = 10_000
 PERSON_FIELDS = list(fmt.PERSON_FIELD_COLUMNS)
@@ -50,6 +51,7 @@ class PlannedRow:
     lurah_decree_number: str = ""  # as written on the appointment; "" = not recorded
     lurah_decree_date: object = None
     appointment_pk: int | None = None  # the existing appointment, when there is one
+    office: Office | None = None  # whose row it is (the kelurahan's kabupaten/kota's office)
 
     @property
     def masked_nik(self):
@@ -87,14 +89,30 @@ class ImportResult:
 
 
 def members_import(
-    *, data: bytes, dry_run: bool, user=None, reason: str = "impor anggota", max_rows: int | None = None
+    *,
+    data: bytes,
+    dry_run: bool,
+    user=None,
+    reason: str = "impor anggota",
+    max_rows: int | None = None,
+    office: Office | None = None,
+    every_office: bool = False,
 ) -> ImportResult:
-    """Validate `data` (CSV or XLSX bytes); write it only when every row is valid and not dry_run.
+    """Validate `data` (CSV or XLSX bytes) for `office` (without one: the deployment's only office); write
+    it only when every row is valid and not dry_run. A row whose kelurahan lies outside the office's
+    kabupaten/kota, or whose NIK belongs to a person of another office, is an error of that row.
+    `every_office` (a national file, `import_members --all-offices`): each row is its kelurahan's office's,
+    and a row of a kabupaten/kota without an office is an error.
 
     `max_rows`: refuse a file with more data rows, before checking any (the admin's upload: a national file
     of 251k rows takes far longer and more memory to check and write than a web request may have;
     bench/RESULTS.md, "Import")."""
     result = ImportResult()
+    try:
+        offices = RowOffices(None if every_office else import_office(office))
+    except ValidationError as exc:
+        result.errors.append(Problem(None, None, " ".join(exc.messages)))
+        return result
     period = ElectionPeriod.current()
     if period is None:
         result.errors.append(Problem(None, None, "Belum ada periode pemilihan yang berjalan."))
@@ -102,7 +120,7 @@ def members_import(
     names: dict[int, str] = {}  # row -> its nama as written, to name each row's problems
     try:
         with transaction.atomic():
-            _plan(data, period, result, max_rows, names)
+            _plan(data, period, result, max_rows, names, offices)
             if result.ok and not dry_run and result.rows:
                 _apply(result, period, user=user, reason=reason)
                 result.written = True
@@ -111,7 +129,7 @@ def members_import(
     except IntegrityError as exc:
         # Someone changed the roster between our checks and the write: nothing was written.
         result.written = False
-        result.errors.append(_conflict_problem(exc, result.rows))
+        result.errors.append(conflict_problem(exc, result.rows))
     result.errors = _named(result.errors, names)
     result.warnings = _named(result.warnings, names)
     return result
@@ -124,42 +142,7 @@ def _named(problems: list[Problem], names: dict[int, str]) -> list[Problem]:
     ]
 
 
-RACE = "(data berubah saat impor ini berjalan). Tidak ada yang disimpan; periksa lalu ulangi impor."
-KEY_DETAIL = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\) already exists")
-
-
-def _conflict_problem(exc: IntegrityError, rows: list[PlannedRow]) -> Problem:
-    """Name the row whose write collided with a concurrent change, from the unique key PostgreSQL
-    reports ("Key (nik)=(...) already exists"). The key holds a NIK at times: it is only matched,
-    never shown or logged."""
-    diag = getattr(exc.__cause__, "diag", None)
-    match = KEY_DETAIL.search(getattr(diag, "message_detail", None) or "")
-    if match:
-        key = dict(zip(match["columns"].split(", "), match["values"].split(", "), strict=False))
-        for row in rows:
-            conflict = _row_conflict(row, key)
-            if conflict:
-                column, what = conflict
-                return Problem(row.row, column, f"{what} {RACE}")
-    return Problem(None, None, "Data berubah saat impor ini berjalan. " + RACE.split(". ", 1)[1])
-
-
-def _row_conflict(row: PlannedRow, key: dict[str, str]) -> tuple[str, str] | None:
-    if key.keys() == {"nik"} and row.person.nik == key["nik"]:
-        return "nik", f"NIK {row.person.masked_nik} baru saja didaftarkan"
-    if key.keys() == {"nip"} and row.person.nip == key["nip"]:
-        return "nip", f"NIP {row.person.masked_nip} baru saja didaftarkan untuk orang lain"
-    if key.keys() == {"person_id"} and str(row.person.pk) == key["person_id"]:
-        return "nik", f"{row.person.name} baru saja diangkat pada jabatan lain"
-    if {"kelurahan_id", "role"} <= key.keys() and (row.kelurahan.code, row.role) == (
-        key["kelurahan_id"],
-        key["role"],
-    ):
-        return "jabatan", f"{row.role_label} Kelurahan {row.kelurahan.name} baru saja diisi orang lain"
-    return None
-
-
-def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[int, str]) -> None:
+def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[int, str], offices) -> None:
     _, parsed = read_table(data, result.errors, max_rows, names)
     if not parsed and not result.errors:
         # Only when nothing at all was found: a file whose one row is a formula has a row, and its problem.
@@ -177,12 +160,13 @@ def _plan(data, period, result: ImportResult, max_rows: int | None, names: dict[
             warnings=result.warnings,
             duplicate_of=duplicate_of.get(number),
             names=names,
+            office=offices.office,
         )
         if candidate:
             candidates.append(candidate)
     del parsed  # the raw cells: hundreds of MB in a national-scale file
 
-    _check_against_file_and_database(candidates, period, result)
+    _check_against_file_and_database(candidates, period, result, offices)
 
 
 def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
@@ -197,7 +181,7 @@ def _kelurahan_in_file(parsed) -> dict[str, Kelurahan]:
     return found
 
 
-def _check_against_file_and_database(candidates: list[Candidate], period, result):
+def _check_against_file_and_database(candidates: list[Candidate], period, result, offices: RowOffices):
     niks = [c.person.nik for c in candidates]
     existing = {}
     for start in range(0, len(niks), CHUNK):
@@ -217,6 +201,18 @@ def _check_against_file_and_database(candidates: list[Candidate], period, result
         def problem(column, message, number=number):
             result.errors.append(Problem(number, column, message))
 
+        office = offices.of(kelurahan)
+        if office is None:
+            problem(
+                "kode_kelurahan",
+                f"Kabupaten/kota {kelurahan.kecamatan.regency_id} belum punya kantor KPU di aplikasi.",
+            )
+            continue
+        current = existing.get(person.nik)
+        if current is not None and current.office_id != office.pk:
+            # Nothing more about them: their posts are another office's business.
+            problem("nik", OTHER_OFFICE)
+            continue
         post = (kelurahan.code, role)
         role_label = ROLE_LABELS[role]
         if person.nip and person.nip in seen_nip:
@@ -257,7 +253,6 @@ def _check_against_file_and_database(candidates: list[Candidate], period, result
         if len(result.errors) > problems_before:
             continue
 
-        current = existing.get(person.nik)
         if current is None:
             person_action = "baru"
             record = person
@@ -267,10 +262,10 @@ def _check_against_file_and_database(candidates: list[Candidate], period, result
                 setattr(current, f, getattr(person, f))
             person_action = "diperbarui" if changed else "tetap"
             record = current
-        result.rows.append(_planned(candidate, record, person_action, held))
+        result.rows.append(_planned(candidate, record, person_action, held, office))
 
 
-def _planned(candidate: Candidate, record: Person, person_action: str, held) -> PlannedRow:
+def _planned(candidate: Candidate, record: Person, person_action: str, held, office: Office) -> PlannedRow:
     """The row's plan. A Lurah decree left blank keeps what the appointment has (an import never erases
     a recorded basis); one written in the file is recorded."""
     decree = (candidate.lurah_decree_number, candidate.lurah_decree_date)
@@ -283,7 +278,7 @@ def _planned(candidate: Candidate, record: Person, person_action: str, held) -> 
         elif decree != (held.lurah_decree_number, held.lurah_decree_date):
             action = "diperbarui"
     return PlannedRow(
-        candidate.row, record, candidate.kelurahan, candidate.role, person_action, action, *decree, pk
+        candidate.row, record, candidate.kelurahan, candidate.role, person_action, action, *decree, pk, office
     )
 
 
@@ -336,24 +331,12 @@ def _active_holders(candidates: list[Candidate], period):
     return by_post, by_nik
 
 
-def _offices_of_rows(rows) -> dict[str, int]:
-    """Kabupaten/kota code -> its office's id, for every row's kelurahan (each must have an office)."""
-    regencies = {row.kelurahan.pk[:5] for row in rows if row.kelurahan is not None}
-    offices = dict(Office.objects.filter(regency_id__in=regencies).values_list("regency_id", "pk"))
-    missing = sorted(regencies - offices.keys())
-    if missing:
-        raise ValidationError(
-            "Kabupaten/kota berikut belum punya kantor KPU di aplikasi: " + ", ".join(missing) + "."
-        )
-    return offices
-
-
 def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -> None:
-    new_people = [row.person for row in result.rows if row.person_action == "baru"]
-    office_ids = _offices_of_rows(result.rows)
+    # Every row's kelurahan lies in its office's kabupaten/kota, every known person is that office's.
     for row in result.rows:
         if row.person_action == "baru":
-            row.person.office_id = office_ids[row.kelurahan.pk[:5]]
+            row.person.office = row.office
+    new_people = [row.person for row in result.rows if row.person_action == "baru"]
     changed_people = [row.person for row in result.rows if row.person_action == "diperbarui"]
     if new_people:
         create_with_history(new_people, Person, user=user, reason=reason)
@@ -375,7 +358,7 @@ def _apply(result: ImportResult, period: ElectionPeriod, *, user, reason: str) -
             person=row.person,
             kelurahan=row.kelurahan,
             role=row.role,
-            office_id=office_ids[row.kelurahan.pk[:5]],
+            office=row.office,
             period=period,
             start_date=period.term_start,
             lurah_decree_number=row.lurah_decree_number,

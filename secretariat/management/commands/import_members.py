@@ -1,9 +1,11 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from secretariat.services.importing import members_import
+from secretariat.management.office_arg import office_of_code
+from secretariat.services.importing import import_office, members_import
 
 MAX_WARNINGS_SHOWN = 50
 
@@ -18,8 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Berkas .csv atau .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="Periksa saja, jangan simpan.")
         parser.add_argument("--user", help="Nama pengguna staf yang dicatat di jejak audit.")
+        parser.add_argument(
+            "--office",
+            help="Kode kantor KPU Kabupaten/Kota yang mengimpor, mis. 64.72; setiap baris harus berada di "
+            "wilayahnya. Tanpa ini: satu-satunya kantor, bila hanya ada satu.",
+        )
+        parser.add_argument(
+            "--all-offices",
+            action="store_true",
+            help="Berkas nasional atau provinsi: setiap baris untuk kantor KPU kabupaten/kota kelurahannya.",
+        )
 
-    def handle(self, *args, file, dry_run, user, **options):
+    def handle(self, *args, file, dry_run, user, office, all_offices, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Berkas tidak ditemukan: {file}")
@@ -28,8 +40,19 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
+        if all_offices and office:
+            raise CommandError("Pilih salah satu: --office KODE atau --all-offices.")
+        try:
+            office = None if all_offices else import_office(office_of_code(office))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         result = members_import(
-            data=path.read_bytes(), dry_run=dry_run, user=actor, reason=f"import_members {path.name}"
+            data=path.read_bytes(),
+            dry_run=dry_run,
+            user=actor,
+            reason=f"import_members {path.name}",
+            office=office,
+            every_office=all_offices,
         )
         # Warnings are advice, not errors: a national-scale file would print one per row, so show the first
         # ones and count the rest. Errors are always listed in full.

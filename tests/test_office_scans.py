@@ -1,0 +1,58 @@
+"""The ceremony's scan upload matches only the uploader's office's pacts (issue #17): a page whose QR code
+is another office's pact is "tidak dikenal", as a code that does not exist, and is never attached."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from integrity.services.scan_pages import ScanPage
+
+from integrity.models import Pact, PactStatus
+from integrity.services import scan_intake
+from integrity.services.pacts import pacts_generate
+from secretariat.models import Document, DocumentStatus
+from secretariat.services.staff_accounts import staff_account_set
+
+from .factories import make_appointment, make_person, office
+from .test_decrees import small_png
+from .test_office_isolation import samarinda_office
+
+pytestmark = pytest.mark.django_db
+
+
+def _issued_pact(office_code: str, kelurahan: str, name: str) -> Pact:
+    appointment = make_appointment(
+        person=make_person(office_code=office_code, name=name, region=kelurahan.replace(".", "")[:6]),
+        kelurahan=kelurahan,
+    )
+    pacts_generate(office=office(office_code))
+    # Stored as if rendered: the match reads the row, not the file.
+    Document.objects.filter(pact__appointment=appointment).update(
+        status=DocumentStatus.DONE, file="pakta.pdf", sha256="0" * 64
+    )
+    return Pact.objects.select_related("document").get(appointment=appointment)
+
+
+def _page(number: int, pact: Pact) -> ScanPage:
+    return ScanPage(number, f"foto-{number}.png", small_png(), "png", [pact.document.check_code])
+
+
+def test_another_offices_pact_is_an_unknown_code_and_stays_unsigned():
+    samarinda = samarinda_office()
+    kelurahan = samarinda.regency.kecamatan.order_by("code").first().kelurahan.order_by("code").first()
+    ours = _issued_pact("64.71", "64.71.01.1001", "Rusdianto Bukitpapan")
+    theirs = _issued_pact("64.72", kelurahan.code, "Sumarni Mahakamwati")
+    operator = staff_account_set(username="operator-bpp", office=office("64.71"), role="operator").user
+
+    verdicts = scan_intake.pages_classify([_page(1, ours), _page(2, theirs)], user=operator)
+    assert [v.verdict for v in verdicts] == [scan_intake.ATTACH, "tidak_dikenal"]
+    assert "Sumarni" not in verdicts[1].message and verdicts[1].pact is None
+
+    # Confirming a staged upload (as its preview would have kept it) attaches our page only.
+    session = SessionStore()
+    pages = [_page(1, ours), _page(2, theirs)]
+    token = scan_intake._stage(pages, session)
+    outcome = scan_intake.scan_intake_confirm(
+        token=token, session=session, signed_date=ours.ceremony.date, signed_place="Balikpapan", user=operator
+    )
+    assert [r.pact for r in outcome.attached] == [ours]
+    theirs.refresh_from_db()
+    assert theirs.status != PactStatus.SIGNED and not theirs.scan
