@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.signals import task_retry, worker_ready
 from django.db import InterfaceError, OperationalError
 
-from .models import Document
+from .models import Document, GenerationJob
 from .services import document_jobs as jobs
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,21 @@ def render_document(document_id: int) -> str:
         log.exception("Rendering document %s failed", document_id)
         document = Document.objects.get(pk=document_id)
     job = jobs.job_refresh(document.job_id)
+    if jobs.job_has_on_done(job):
+        jobs.job_finish_send(job.pk)
+    return document.status
+
+
+@shared_task(name=jobs.FINISH_JOB_TASK, acks_late=True, **DATABASE_RETRY)
+def finish_job(job_id: int) -> None:
+    """A done job's finishing step (the decree's print bundle), queued by the task that finished it."""
+    job = GenerationJob.objects.get(pk=job_id)
     try:
         jobs.job_on_done(job)
+    except (OperationalError, InterfaceError):
+        raise  # retried (DATABASE_RETRY)
     except Exception:  # e.g. the print bundle, a convenience: its download builds it again if this failed
         log.exception("The finishing step of job %s failed", job.pk)
-    return document.status
 
 
 @shared_task

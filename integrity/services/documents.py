@@ -19,7 +19,12 @@ from secretariat.models import (
     JobKind,
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
-from secretariat.services.document_jobs import document_render_and_store, job_refresh, merge_pdfs
+from secretariat.services.document_jobs import (
+    RenderedPdf,
+    document_render_and_store,
+    job_refresh,
+    merge_pdfs,
+)
 from secretariat.services.letterhead import current_letterhead, office_author
 from secretariat.services.page_layout import active_page_css
 from secretariat.services.title_case import title_case
@@ -56,7 +61,7 @@ def pact_pdf(document: Document) -> bytes:
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
-    return write_pdf(rendered, pact_pdf_metadata(context, document))
+    return RenderedPdf(write_pdf(rendered, pact_pdf_metadata(context, document)), pages=len(rendered.pages))
 
 
 def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:

@@ -13,10 +13,12 @@ kinds, storage <- render; status <- dispatch <- recovery.
 
 from .dispatch import (
     DISPATCH_JOB_TASK,
+    FINISH_JOB_TASK,
     RENDER_DOCUMENT_TASK,
     document_send,
     job_create,
     job_dispatch_on_commit,
+    job_finish_send,
     job_send,
     job_start,
     jobs_dispatch_pending,
@@ -24,6 +26,7 @@ from .dispatch import (
 from .kinds import (
     document_download_name,
     document_relative_path,
+    job_has_on_done,
     job_on_done,
     register_document_kind,
     register_job_kind,
@@ -44,12 +47,14 @@ from .recovery import (
 )
 from .render import document_render_and_store
 from .status import job_failed_documents, job_refresh, job_wait, job_written_paths
-from .storage import DocumentStorageError, merge_pdfs, pdf_page_count, write_once
+from .storage import DocumentStorageError, RenderedPdf, merge_pdfs, pdf_page_count, write_once
 
 __all__ = [
     "DISPATCH_JOB_TASK",
     "RENDER_DOCUMENT_TASK",
     "DocumentStorageError",
+    "FINISH_JOB_TASK",
+    "RenderedPdf",
     "Requeued",
     "abandoned_cutoff",
     "document_download_name",
@@ -61,6 +66,8 @@ __all__ = [
     "job_create",
     "job_dispatch_on_commit",
     "job_failed_documents",
+    "job_finish_send",
+    "job_has_on_done",
     "job_on_done",
     "job_overview",
     "job_refresh",

@@ -20,6 +20,7 @@ from .status import job_refresh
 
 DISPATCH_JOB_TASK = "secretariat.tasks.dispatch_job"
 RENDER_DOCUMENT_TASK = "secretariat.tasks.render_document"
+FINISH_JOB_TASK = "secretariat.tasks.finish_job"
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,22 @@ def document_send(document_id: int, *, retry: bool = True) -> None:
     """Queue the rendering of one document. `retry=False` raises at once when the broker is unreachable
     (for a caller that keeps the document's row as it was, to try again later)."""
     current_app.tasks[RENDER_DOCUMENT_TASK].apply_async((document_id,), retry=retry)
+
+
+def job_finish_send(job_id: int) -> bool:
+    """Queue a done job's finishing step (`job_on_done`, e.g. the decree's print bundle) as a task of its
+    own, behind the documents already queued: it is a convenience made from the job's documents, and laying
+    out a bundle in the render task that finished the job held that process for seconds while other jobs'
+    documents waited (bench/RESULTS.md "#18 pipeline"). If it is lost, the bundle's first download builds
+    it. False when the broker is unreachable."""
+    try:
+        current_app.tasks[FINISH_JOB_TASK].apply_async((job_id,), retry=False)
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        log.warning(
+            "Broker unreachable (%s): the finishing step of job %s is left", type(exc).__name__, job_id
+        )
+        return False
+    return True
 
 
 def job_start(job_id: int) -> int:
