@@ -163,6 +163,10 @@ def run_once(args, concurrency: int) -> dict:
         "on_done_in_render": sum(t["on_done"] for t in renders),
         "dispatch": sum(t["seconds"] for t in tasks if t["task"] == "dispatch_job"),
         "render_tasks": len(renders),
+        "steps": {
+            part: sum(t.get(part, 0.0) for t in renders)
+            for part in ("store", "refresh", "seal", "write_once", "page_count", "sql", "commit")
+        },
         "bad": len(bad),
         "mismatched": len(mismatched),
         "per_kind": _per_kind(renders, {d[0]: d[1] for d in documents}),
@@ -174,11 +178,14 @@ def run_once(args, concurrency: int) -> dict:
 
 
 def _bundle_done(probe: Path) -> bool:
-    return any(
-        '"on_done": 0.0}' not in line and line.endswith("}")
-        for path in probe.glob("tasks-*.jsonl")
-        for line in path.read_text().splitlines()
-    )
+    for path in probe.glob("tasks-*.jsonl"):
+        for line in path.read_text().splitlines():
+            try:
+                if json.loads(line)["on_done"] > 0:
+                    return True
+            except ValueError:  # a line being written
+                continue
+    return False
 
 
 def _core(task: dict) -> float:
@@ -206,6 +213,8 @@ def _per_kind(renders, kind_of) -> dict:
             "n": len(tasks),
             "task_ms": 1000 * statistics.median(t["seconds"] for t in tasks),
             "core_ms": 1000 * statistics.median(_core(t) for t in tasks),
+            "context_ms": 1000 * statistics.median(t["handler"] - _core(t) for t in tasks),
+            "beyond_ms": 1000 * statistics.median(t["seconds"] - t["handler"] - t["on_done"] for t in tasks),
         }
         for kind, tasks in sorted(kinds.items())
     }
@@ -234,9 +243,12 @@ def print_run(result: dict, baseline: dict | None) -> None:
         f"(in render tasks {r['on_done_in_render']:.1f} s); dispatch {r['dispatch']:.2f} s; "
         f"idle {r['concurrency'] * r['wall_documents'] - r['task']:.1f} process-seconds"
     )
-    for kind, figures in r["per_kind"].items():
+    steps = ", ".join(f"{part} {1000 * seconds / r['render_tasks']:.1f}" for part, seconds in r["steps"].items())
+    print(f"    mean ms per document: {steps} (store: render, seal and store; sql and commit: of all steps)")
+    for kind, f in r["per_kind"].items():
         print(
-            f"      {kind}: {figures['n']}, median task {figures['task_ms']:.0f} ms, core {figures['core_ms']:.0f} ms"
+            f"      {kind}: {f['n']}, medians: task {f['task_ms']:.0f} ms, core {f['core_ms']:.0f} ms, context "
+            f"{f['context_ms']:.1f} ms, beyond the handler {f['beyond_ms']:.1f} ms"
         )
 
 

@@ -25,8 +25,12 @@ from pps_admin.celery import app
 __all__ = ["app"]
 
 OUT = Path(os.environ.get("PIPELINE_PROBE_DIR", "/tmp/pipeline-probe"))  # noqa: S108 - bench only
-PARTS = ("handler", "template", "parse", "layout", "write", "on_done")
-_task = {"start": 0.0, "parts": dict.fromkeys(PARTS, 0.0), "html": None, "depth": 0}
+PARTS = (
+    *("handler", "template", "parse", "layout", "write", "on_done"),
+    # beyond the handler: the engine's steps, SQL statements and commits
+    *("store", "refresh", "seal", "write_once", "page_count", "sql", "commit"),
+)
+_task = {"start": 0.0, "parts": dict.fromkeys(PARTS, 0.0), "html": None, "depth": 0, "sql_timer": None}
 _wrapped = False
 
 
@@ -76,11 +80,34 @@ def _wrap_once():
         )
     for kind, on_done in list(kinds._JOB_DONE.items()):
         kinds._JOB_DONE[kind] = _timed(on_done, "on_done")
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from secretariat.services import document_jobs
+    from secretariat.services.document_jobs import render
+
+    document_jobs.document_render_and_store = _timed(document_jobs.document_render_and_store, "store")
+    document_jobs.job_refresh = _timed(document_jobs.job_refresh, "refresh")
+    for name, part in (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count")):
+        setattr(render, name, _timed(getattr(render, name), part))
+    BaseDatabaseWrapper._commit = _timed(BaseDatabaseWrapper._commit, "commit")
+
+    def sql_timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            _task["parts"]["sql"] += time.perf_counter() - started
+
+    _task["sql_timer"] = sql_timer
 
 
 @task_prerun.connect
 def _started(task_id=None, task=None, args=None, **kwargs):
     _wrap_once()
+    from django.db import connection
+
+    if _task["sql_timer"] not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_task["sql_timer"])
     _task.update(
         start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, depth=0, clock=time.perf_counter()
     )

@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.signals import task_retry, worker_ready
 from django.db import InterfaceError, OperationalError
 
-from .models import Document, GenerationJob
+from .models import Document
 from .services import document_jobs as jobs
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,14 @@ def render_document(document_id: int) -> str:
 
 
 @shared_task(name=jobs.FINISH_JOB_TASK, acks_late=True, **DATABASE_RETRY)
-def finish_job(job_id: int) -> None:
-    """A done job's finishing step (the decree's print bundle), queued by the task that finished it."""
-    job = GenerationJob.objects.get(pk=job_id)
+def finish_job(job_id: int, deferred: int = 0) -> None:
+    """A done job's finishing step (the decree's print bundle), queued by the task that finished the job."""
     try:
-        jobs.job_on_done(job)
+        jobs.job_finish(job_id, deferred=deferred)
     except (OperationalError, InterfaceError):
         raise  # retried (DATABASE_RETRY)
     except Exception:  # e.g. the print bundle, a convenience: its download builds it again if this failed
-        log.exception("The finishing step of job %s failed", job.pk)
+        log.exception("The finishing step of job %s failed", job_id)
 
 
 @shared_task

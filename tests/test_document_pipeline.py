@@ -5,6 +5,7 @@ finishing step (the print bundle) queued as a task of its own. bench/pipeline.py
 import datetime as dt
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -16,11 +17,13 @@ from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import (
     RenderedPdf,
     document_render_and_store,
+    job_finish,
     job_has_on_done,
     job_refresh,
     pdf_page_count,
     render_document_pdf,
 )
+from secretariat.services.document_jobs.dispatch import FINISH_DEFERRALS
 
 from .factories import make_appointment, make_person
 
@@ -132,3 +135,46 @@ def test_only_a_done_job_of_a_kind_with_a_finishing_step_has_one(two_members):
         assert job_has_on_done(sk) is expected
     pacts.status = JobStatus.DONE
     assert pacts.kind == JobKind.PAKTA and not job_has_on_done(pacts)  # pacts have no print bundle step
+
+
+def _bundle_path(decree):
+    from django.conf import settings
+
+    from secretariat.services.decree_documents import _decree_folder
+
+    name = _decree_folder(decree).rsplit("/", 1)[1]
+    return Path(settings.MEDIA_ROOT) / f"documents/bundel-sk/{decree.year}/{name}.pdf"
+
+
+@pytest.mark.django_db
+def test_the_print_bundle_waits_behind_documents_still_to_be_made(two_members, own_queue):
+    """The SK done while the pacts issued with it still wait: its bundle goes behind them in the queue, at
+    most FINISH_DEFERRALS times."""
+    import redis
+    from django.conf import settings
+
+    decree = decree_issue(decree_date=SK_DATE)
+    pacts = pacts_generate()
+    GenerationJob.objects.filter(pk=pacts.pk).update(status=JobStatus.RUNNING)
+    sk = decree.jobs.get()
+    for document in sk.documents.all():
+        assert document_render_and_store(document.pk).status == DocumentStatus.DONE
+    sk = job_refresh(sk.pk)
+    assert sk.status == JobStatus.DONE and job_has_on_done(sk)
+    queue = redis.Redis.from_url(settings.REDIS_URL)
+
+    assert job_finish(sk.pk) is False
+    assert queue.llen(own_queue) == 1  # sent again, to the back of the queue
+    assert not _bundle_path(decree).exists()
+    assert job_finish(sk.pk, deferred=FINISH_DEFERRALS) is True  # waited long enough: built now
+    assert _bundle_path(decree).is_file() and queue.llen(own_queue) == 1
+
+
+@pytest.mark.django_db
+def test_the_print_bundle_is_built_at_once_when_nothing_waits(two_members, own_queue):
+    decree = decree_issue(decree_date=SK_DATE)
+    sk = decree.jobs.get()
+    for document in sk.documents.all():
+        document_render_and_store(document.pk)
+    assert job_finish(job_refresh(sk.pk).pk) is True
+    assert _bundle_path(decree).is_file()

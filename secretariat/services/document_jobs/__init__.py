@@ -8,7 +8,7 @@ again. The engine names no kind of document: each kind registers how it is rende
 (`register_document_kind`), from its app's `ready()`.
 
 Callers import from this package; its modules, each named for what it holds, import one another one way:
-kinds, storage <- render; status <- dispatch <- recovery.
+kinds, storage <- render; kinds, status <- dispatch <- recovery.
 """
 
 from .dispatch import (
@@ -18,6 +18,7 @@ from .dispatch import (
     document_send,
     job_create,
     job_dispatch_on_commit,
+    job_finish,
     job_finish_send,
     job_send,
     job_start,
@@ -66,6 +67,7 @@ __all__ = [
     "job_create",
     "job_dispatch_on_commit",
     "job_failed_documents",
+    "job_finish",
     "job_finish_send",
     "job_has_on_done",
     "job_on_done",
