@@ -25,7 +25,7 @@ from secretariat.services.document_jobs import (
     job_refresh,
     merge_pdfs,
 )
-from secretariat.services.letterhead import current_letterhead, office_author
+from secretariat.services.letterhead import current_letterhead, letterhead_snapshot, office_author
 from secretariat.services.page_layout import active_page_css
 from secretariat.services.title_case import title_case
 from secretariat.services.verification import document_stamp
@@ -37,9 +37,10 @@ def pact_context(pact: Pact) -> dict:
     appointment = pact.appointment
     person = appointment.person
     ceremony = pact.ceremony
+    template = DecreeTemplate.active()  # read once for the page and the letterhead (a query fewer a pact)
     return {
-        "page_css": active_page_css(),
-        "letterhead": current_letterhead(),
+        "page_css": active_page_css(template),
+        "letterhead": letterhead_snapshot(template),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
@@ -55,13 +56,15 @@ def pact_context(pact: Pact) -> dict:
 
 def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
-        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan"
+        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan", "document__job"
     ).get(document=document)
     context = {**pact_context(pact), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
-    return RenderedPdf(write_pdf(rendered, pact_pdf_metadata(context, document)), pages=len(rendered.pages))
+    # pact.document: the same row as `document`, with its job read in the query above.
+    metadata = pact_pdf_metadata(context, pact.document)
+    return RenderedPdf(write_pdf(rendered, metadata), pages=len(rendered.pages))
 
 
 def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:

@@ -26,7 +26,9 @@ def page_css(page_mm, margins_mm) -> str:
     return f"size: {int(width)}mm {int(height)}mm; margin: {margins};"
 
 
-def active_page_css() -> str:
-    """For documents made now (pacts, attendance sheets); an issued decree prints on its own snapshot."""
-    paper = paper_snapshot(DecreeTemplate.active())
+def active_page_css(template: DecreeTemplate | None = None) -> str:
+    """For documents made now (pacts, attendance sheets); an issued decree prints on its own snapshot.
+    `template`: the active one, when the caller has it already (a pact reads it once for its letterhead
+    and its paper)."""
+    paper = paper_snapshot(template or DecreeTemplate.active())
     return page_css(paper["page_mm"], paper["margins_mm"])
