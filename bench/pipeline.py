@@ -1,6 +1,7 @@
 """The ceremony's 205 documents end to end through a real worker (issue #18, goal 2), with render-only rows.
 
-    SECRET_KEY=bench-only .venv/bin/python bench/pipeline.py [--concurrency 1 2] [--rounds 1] [--no-render-only]
+    SECRET_KEY=bench-only .venv/bin/python bench/pipeline.py [--concurrency 1 2] [--rounds 1]
+        [--no-render-only] [--signer none|local]
 
 Once: a PostgreSQL database `pps_bench_pipeline_seed` with the migrations and `seed_demo`'s fictional 102
 members. Per round and worker size: a copy of it (`pps_bench_pipeline`), a real Celery worker on Redis
@@ -225,7 +226,8 @@ def print_run(result: dict, baseline: dict | None) -> None:
     overhead = (r["task"] - r["on_done_in_render"] - r["core"]) / r["core"]
     context = (r["handler"] - r["core"]) / r["core"]
     print(
-        f"  -c {r['concurrency']}: {r['documents']} documents {r['kinds']}, {r['render_tasks']} render tasks; "
+        f"  -c {r['concurrency']}: {r['documents']} documents {r['kinds']}, "
+        f"{r['render_tasks']} render tasks; "
         f"not done once: {r['bad']}, hash mismatches: {r['mismatched']}"
     )
     speedup = ""
@@ -239,15 +241,18 @@ def print_run(result: dict, baseline: dict | None) -> None:
     print(
         f"    summed per document: task {r['task']:.1f} s, handler {r['handler']:.1f} s, core "
         f"{r['core']:.1f} s (layout {r['layout']:.1f} s); overhead beyond the core, on_done apart: "
-        f"{100 * overhead:.1f} % (of it context building {100 * context:.1f} %); on_done {r['on_done']:.1f} s; "
+        f"{100 * overhead:.1f} % (of it context building {100 * context:.1f} %); "
+        f"on_done {r['on_done']:.1f} s; "
         f"(in render tasks {r['on_done_in_render']:.1f} s); dispatch {r['dispatch']:.2f} s; "
         f"idle {r['concurrency'] * r['wall_documents'] - r['task']:.1f} process-seconds"
     )
-    steps = ", ".join(f"{part} {1000 * seconds / r['render_tasks']:.1f}" for part, seconds in r["steps"].items())
+    count = r["render_tasks"]
+    steps = ", ".join(f"{part} {1000 * seconds / count:.1f}" for part, seconds in r["steps"].items())
     print(f"    mean ms per document: {steps} (store: render, seal and store; sql and commit: of all steps)")
     for kind, f in r["per_kind"].items():
         print(
-            f"      {kind}: {f['n']}, medians: task {f['task_ms']:.0f} ms, core {f['core_ms']:.0f} ms, context "
+            f"      {kind}: {f['n']}, medians: task {f['task_ms']:.0f} ms, core {f['core_ms']:.0f} ms, "
+            "context "
             f"{f['context_ms']:.1f} ms, beyond the handler {f['beyond_ms']:.1f} ms"
         )
 

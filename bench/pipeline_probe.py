@@ -5,9 +5,10 @@
 The product code runs unchanged. In each worker child, on its first task, the timers wrap: every
 registered document kind's render handler (context building + template + layout + PDF), the rendering
 core's template step (`pps_admin.rendering.render_html`), WeasyPrint's parsing (`HTML()`), layout
-(`HTML.render`) and PDF writing (`Document.write_pdf`), and every job kind's `on_done`. Each task then appends one JSON line to
-`tasks-<pid>.jsonl`: its name and id, its start and end (wall clock, the database's clock on this host),
-and the seconds spent in each timed part. The HTML each document was laid out from (its last layout, for a
+(`HTML.render`) and PDF writing (`Document.write_pdf`), and every job kind's `on_done`; beyond the
+handler the engine's steps (store, refresh, seal, write_once, page count), SQL and commits. Each task then
+appends one JSON line to `tasks-<pid>.jsonl`: its name and id, its start and end (wall clock, the
+database's clock on this host), and the seconds spent in each timed part. The HTML each document was laid out from (its last layout, for a
 Petikan that needed a tighter one) is kept as `html/<document id>.html` for the render-only rows
 (WeasyPrint and Chromium on the same HTML). Not part of the product: the production image has no bench/.
 """
@@ -87,7 +88,8 @@ def _wrap_once():
 
     document_jobs.document_render_and_store = _timed(document_jobs.document_render_and_store, "store")
     document_jobs.job_refresh = _timed(document_jobs.job_refresh, "refresh")
-    for name, part in (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count")):
+    steps = (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count"))
+    for name, part in steps:
         setattr(render, name, _timed(getattr(render, name), part))
     BaseDatabaseWrapper._commit = _timed(BaseDatabaseWrapper._commit, "commit")
 
