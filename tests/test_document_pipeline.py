@@ -178,3 +178,24 @@ def test_the_print_bundle_is_built_at_once_when_nothing_waits(two_members, own_q
         document_render_and_store(document.pk)
     assert job_finish(job_refresh(sk.pk).pk) is True
     assert _bundle_path(decree).is_file()
+
+
+@pytest.mark.django_db
+def test_the_task_that_stores_the_last_document_queues_the_finishing_step_and_a_redelivery_does_not(
+    two_members, own_queue
+):
+    import redis
+    from django.conf import settings
+
+    from secretariat import tasks
+
+    decree = decree_issue(decree_date=SK_DATE)
+    *first, last = decree.jobs.get().documents.order_by("pk")
+    queue = redis.Redis.from_url(settings.REDIS_URL)
+    for document in first:
+        assert tasks.render_document.run(document.pk) == DocumentStatus.DONE
+    assert queue.llen(own_queue) == 0  # the job is not done yet
+    assert tasks.render_document.run(last.pk) == DocumentStatus.DONE
+    assert queue.llen(own_queue) == 1  # its finishing step
+    assert tasks.render_document.run(last.pk) == DocumentStatus.DONE  # delivered again: nothing to do
+    assert queue.llen(own_queue) == 1
