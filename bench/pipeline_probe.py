@@ -8,9 +8,10 @@ core's template step (`pps_admin.rendering.render_html`), WeasyPrint's parsing (
 (`HTML.render`) and PDF writing (`Document.write_pdf`), and every job kind's `on_done`; beyond the
 handler the engine's steps (store, refresh, seal, write_once, page count), SQL and commits. Each task then
 appends one JSON line to `tasks-<pid>.jsonl`: its name and id, its start and end (wall clock, the
-database's clock on this host), and the seconds spent in each timed part. The HTML each document was laid out from (its last layout, for a
-Petikan that needed a tighter one) is kept as `html/<document id>.html` for the render-only rows
-(WeasyPrint and Chromium on the same HTML). Not part of the product: the production image has no bench/.
+database's clock on this host), and the seconds spent in each timed part. The HTML each document was laid
+out from (its last layout, for a Petikan that needed a tighter one) is kept as `html/<document id>.html`
+for the render-only rows (WeasyPrint and Chromium on the same HTML). Not part of the product: the
+production image has no bench/.
 """
 
 import json
