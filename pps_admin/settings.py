@@ -234,7 +234,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task is acknowledged only after it finished, and given back if its worker dies mid-way.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Messages a worker process holds besides the one it runs. More than 1 saves the round trip to the broker
+# between two short tasks; what a killed worker held but had not begun is sent again at the next worker's
+# start (`documents_resend_pending_of_running_jobs`). Measured in bench/RESULTS.md "#18 pipeline".
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 1)
+if CELERY_WORKER_PREFETCH_MULTIPLIER < 1:  # Celery reads 0 as "no limit": one worker would take the queue
+    raise ImproperlyConfigured("CELERY_PREFETCH_MULTIPLIER must be 1 or more.")
 # Bound memory: a worker child is replaced after this many tasks or this much resident memory (KiB).
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_MAX_TASKS_PER_CHILD", 500)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 300_000)

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.signals import task_retry, worker_ready
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from .models import Document
 from .services import document_jobs as jobs
@@ -33,6 +34,7 @@ def dispatch_job(job_id: int) -> int:
 
 @shared_task(name=jobs.RENDER_DOCUMENT_TASK, acks_late=True, **DATABASE_RETRY)
 def render_document(document_id: int) -> str:
+    started = timezone.now()
     try:
         document = jobs.document_render_and_store(document_id)
     except (OperationalError, InterfaceError):
@@ -41,11 +43,23 @@ def render_document(document_id: int) -> str:
         log.exception("Rendering document %s failed", document_id)
         document = Document.objects.get(pk=document_id)
     job = jobs.job_refresh(document.job_id)
-    try:
-        jobs.job_on_done(job)
-    except Exception:  # e.g. the print bundle, a convenience: its download builds it again if this failed
-        log.exception("The finishing step of job %s failed", job.pk)
+    # The task that stored the job's last document queues its finishing step; a message delivered again for
+    # a document made earlier (the broker's redelivery, a job sent again) does not queue it once more.
+    stored_now = document.finished_at is not None and document.finished_at >= started
+    if stored_now and jobs.job_has_on_done(job):
+        jobs.job_finish_send(job.pk)
     return document.status
+
+
+@shared_task(name=jobs.FINISH_JOB_TASK, acks_late=True, **DATABASE_RETRY)
+def finish_job(job_id: int, deferred: int = 0) -> None:
+    """A done job's finishing step (the decree's print bundle), queued by the task that finished the job."""
+    try:
+        jobs.job_finish(job_id, deferred=deferred)
+    except (OperationalError, InterfaceError):
+        raise  # retried (DATABASE_RETRY)
+    except Exception:  # e.g. the print bundle, a convenience: its download builds it again if this failed
+        log.exception("The finishing step of job %s failed", job_id)
 
 
 @shared_task

@@ -54,3 +54,22 @@ def test_demo_admin_is_created_once_and_its_login_printed(settings, tmp_path, ca
     assert password in capsys.readouterr().out
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.check_password(password)
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("2", True), ("0", False), ("dua", False)])
+def test_the_prefetch_multiplier_is_a_positive_integer(value, accepted):
+    """0 would be Celery's "no limit" (one worker taking the whole queue); a typo is refused, not guessed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CELERY_PREFETCH_MULTIPLIER": value, "SECRET_KEY": "test-only"}
+    code = "from django.conf import settings; print(settings.CELERY_WORKER_PREFETCH_MULTIPLIER)"
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "pps_admin.settings"}, capture_output=True, text=True,
+    )  # fmt: skip
+    if accepted:
+        assert (run.returncode, run.stdout.strip()) == (0, value), run.stderr[-500:]
+    else:
+        assert run.returncode != 0 and "CELERY_PREFETCH_MULTIPLIER" in run.stderr

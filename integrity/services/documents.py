@@ -20,7 +20,12 @@ from secretariat.models import (
     JobKind,
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
-from secretariat.services.document_jobs import document_render_and_store, job_refresh, merge_pdfs
+from secretariat.services.document_jobs import (
+    RenderedPdf,
+    document_render_and_store,
+    job_refresh,
+    merge_pdfs,
+)
 from secretariat.services.letterhead import office_author, office_letterhead
 from secretariat.services.page_layout import office_page_css
 from secretariat.services.title_case import title_case
@@ -54,13 +59,20 @@ def pact_context(pact: Pact) -> dict:
 
 def pact_pdf(document: Document) -> bytes:
     pact = Pact.objects.select_related(
-        "text", "ceremony", "appointment__person", "appointment__kelurahan__kecamatan", "appointment__office"
+        "text",
+        "ceremony",
+        "appointment__person",
+        "appointment__kelurahan__kecamatan",
+        "appointment__office",
+        "document__job",
     ).get(document=document)
     context = {**pact_context(pact), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
-    return write_pdf(rendered, pact_pdf_metadata(context, document))
+    # pact.document: the same row as `document`, with its job read in the query above.
+    metadata = pact_pdf_metadata(context, pact.document)
+    return RenderedPdf(write_pdf(rendered, metadata), pages=len(rendered.pages))
 
 
 def pact_pdf_metadata(context: dict, document: Document) -> PdfMetadata:

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models.appointment import ROLE_LABELS, post_title
 from .decree_text import indonesian_date
-from .document_jobs import job_create, write_once
+from .document_jobs import RenderedPdf, job_create, write_once
 from .letterhead import letterhead_of_text, office_author
 from .page_layout import page_css
 from .title_case import title_case
@@ -233,9 +233,9 @@ def petikan_document(context: dict):
 
 
 def petikan_pdf(context: dict) -> bytes:
-    return rendering.write_pdf(
-        petikan_document(context), decree_pdf_metadata(context["decree"], "Petikan Keputusan")
-    )
+    document = petikan_document(context)
+    data = rendering.write_pdf(document, decree_pdf_metadata(context["decree"], "Petikan Keputusan"))
+    return RenderedPdf(data, pages=len(document.pages))
 
 
 def keputusan_render(document: Document) -> bytes:

@@ -8,16 +8,19 @@ again. The engine names no kind of document: each kind registers how it is rende
 (`register_document_kind`), from its app's `ready()`.
 
 Callers import from this package; its modules, each named for what it holds, import one another one way:
-status, first_signature <- dispatch <- recovery; claim <- recovery; kinds, storage, claim, dispatch,
+kinds, status, first_signature <- dispatch <- recovery; claim <- recovery; kinds, storage, claim, dispatch,
 first_signature <- render.
 """
 
 from .dispatch import (
     DISPATCH_JOB_TASK,
+    FINISH_JOB_TASK,
     RENDER_DOCUMENT_TASK,
     document_send,
     job_create,
     job_dispatch_on_commit,
+    job_finish,
+    job_finish_send,
     job_send,
     job_start,
     jobs_dispatch_pending,
@@ -25,6 +28,7 @@ from .dispatch import (
 from .kinds import (
     document_download_name,
     document_relative_path,
+    job_has_on_done,
     job_on_done,
     register_document_kind,
     register_job_kind,
@@ -45,12 +49,14 @@ from .recovery import (
 )
 from .render import document_render_and_store
 from .status import job_failed_documents, job_refresh, job_wait, job_written_paths
-from .storage import DocumentStorageError, merge_pdfs, pdf_page_count, write_once
+from .storage import DocumentStorageError, RenderedPdf, merge_pdfs, pdf_page_count, write_once
 
 __all__ = [
     "DISPATCH_JOB_TASK",
     "RENDER_DOCUMENT_TASK",
     "DocumentStorageError",
+    "FINISH_JOB_TASK",
+    "RenderedPdf",
     "Requeued",
     "abandoned_cutoff",
     "document_download_name",
@@ -62,6 +68,9 @@ __all__ = [
     "job_create",
     "job_dispatch_on_commit",
     "job_failed_documents",
+    "job_finish",
+    "job_finish_send",
+    "job_has_on_done",
     "job_on_done",
     "job_overview",
     "job_refresh",

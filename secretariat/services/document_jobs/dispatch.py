@@ -17,10 +17,14 @@ from django.utils import timezone
 
 from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
 from .first_signature import job_documents_to_send
+from .kinds import job_on_done
 from .status import job_refresh
 
 DISPATCH_JOB_TASK = "secretariat.tasks.dispatch_job"
 RENDER_DOCUMENT_TASK = "secretariat.tasks.render_document"
+FINISH_JOB_TASK = "secretariat.tasks.finish_job"
+# How often a finishing step goes back behind documents waiting to be made (see `job_finish`).
+FINISH_DEFERRALS = 3
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,34 @@ def document_send(document_id: int, *, retry: bool = True) -> None:
     """Queue the rendering of one document. `retry=False` raises at once when the broker is unreachable
     (for a caller that keeps the document's row as it was, to try again later)."""
     current_app.tasks[RENDER_DOCUMENT_TASK].apply_async((document_id,), retry=retry)
+
+
+def job_finish_send(job_id: int, *, deferred: int = 0) -> bool:
+    """Queue a done job's finishing step (`job_finish`) as a task of its own. False when the broker is
+    unreachable: the step is then left (the bundle's first download builds it)."""
+    try:
+        current_app.tasks[FINISH_JOB_TASK].apply_async((job_id,), {"deferred": deferred}, retry=False)
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        name = type(exc).__name__
+        log.warning("Broker unreachable (%s): the finishing step of job %s is left", name, job_id)
+        return False
+    return True
+
+
+def job_finish(job_id: int, *, deferred: int = 0) -> bool:
+    """In the worker: a done job's finishing step (`job_on_done`: the decree's print bundle, which lays out
+    every Petikan again), after the documents waiting to be made. It is a convenience made of records, and
+    run in the render task that finished the job it held a process for seconds while the pacts issued with
+    the decree waited (bench/RESULTS.md "#18 pipeline"). While documents of jobs in progress are pending it
+    goes to the back of the queue again, at most FINISH_DEFERRALS times (a job stalled with pending
+    documents must not keep it waiting for ever). True when it ran."""
+    waiting = Document.objects.filter(
+        status=DocumentStatus.PENDING, job__status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
+    ).exists()
+    if waiting and deferred < FINISH_DEFERRALS and job_finish_send(job_id, deferred=deferred + 1):
+        return False
+    job_on_done(GenerationJob.objects.get(pk=job_id))
+    return True
 
 
 def job_start(job_id: int) -> int:

@@ -27,8 +27,8 @@ def register_document_kind(kind: str, *, render, path, download_name=None) -> No
 
 
 def register_job_kind(kind: str, *, on_done: Callable[[GenerationJob], None]) -> None:
-    """`on_done(job)` runs in the worker that finished the job's last document (e.g. the decree's print
-    bundle, built once there instead of on staff's first download)."""
+    """`on_done(job)` runs in a worker once the job's last document is made, in a task of its own queued
+    then (e.g. the decree's print bundle, built once there instead of on staff's first download)."""
     _JOB_DONE[kind] = on_done
 
 
@@ -55,6 +55,10 @@ def document_download_name(document: Document) -> str:
     """The file name a download of the stored document is offered under."""
     name = _handlers(document).download_name
     return name(document) if name else PurePosixPath(document.file.name).name
+
+
+def job_has_on_done(job: GenerationJob) -> bool:
+    return job.kind in _JOB_DONE and job.status == JobStatus.DONE
 
 
 def job_on_done(job: GenerationJob) -> None:

@@ -3,16 +3,30 @@
 import time
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from ...models import DocumentStatus, GenerationJob, JobStatus
+from ...models import Document, DocumentStatus, GenerationJob, JobStatus
 from ..signing import job_passphrase_forget
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 
 
 def job_refresh(job_id: int) -> GenerationJob:
-    """Derive the job's status from its documents (idempotent; safe to call from any task)."""
+    """Derive the job's status from its documents (idempotent; safe to call from any task).
+
+    While a running job still has documents to make there is nothing to derive, and the row is not locked:
+    every render task calls this after storing its document, and two processes locking the job row for each
+    of its documents wait on each other. This holds for the job's last documents too: each caller's own
+    document is committed before it looks, so of two finishing at once at least the later one finds none
+    left and takes the lock."""
+    unfinished = Document.objects.filter(
+        job=OuterRef("pk"), status__in=(DocumentStatus.PENDING, DocumentStatus.RUNNING)
+    )
+    moving = GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).filter(Exists(unfinished))
+    job = moving.first()
+    if job is not None:
+        return job
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().get(pk=job_id)
         statuses = set(job.documents.values_list("status", flat=True).distinct())

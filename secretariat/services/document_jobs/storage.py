@@ -44,7 +44,23 @@ def write_once(relative: str, data: bytes) -> Path:
     return target
 
 
+class RenderedPdf(bytes):
+    """A PDF's bytes that know their page count, given by the renderer that laid the pages out, so that
+    storing the document needs no parse of the file (pypdf: about 7 ms a Petikan, 5 % of its render;
+    bench/RESULTS.md "#18 pipeline"). Bytes like any other: a signer's output is plain bytes again, and
+    counted by parsing."""
+
+    pages: int
+
+    def __new__(cls, data: bytes, *, pages: int):
+        pdf = super().__new__(cls, data)
+        pdf.pages = pages
+        return pdf
+
+
 def pdf_page_count(data: bytes) -> int:
+    if isinstance(data, RenderedPdf):
+        return data.pages
     # pypdf is loaded on first use, on purpose: only workers and downloads need it, not every process.
     from pypdf import PdfReader
 

@@ -1,0 +1,136 @@
+"""The Celery app of bench/pipeline.py's worker: the product's own app (`pps_admin.celery.app`), plus timings.
+
+    celery -A bench.pipeline_probe worker ...   (PIPELINE_PROBE_DIR names the folder the timings go to)
+
+The product code runs unchanged. In each worker child, on its first task, the timers wrap: every
+registered document kind's render handler (context building + template + layout + PDF), the rendering
+core's template step (`pps_admin.rendering.render_html`), WeasyPrint's parsing (`HTML()`), layout
+(`HTML.render`) and PDF writing (`Document.write_pdf`), and every job kind's `on_done`; beyond the
+handler the engine's steps (store, refresh, seal, write_once, page count), SQL and commits. Each task then
+appends one JSON line to `tasks-<pid>.jsonl`: its name and id, its start and end (wall clock, the
+database's clock on this host), and the seconds spent in each timed part. The HTML each document was laid
+out from (its last layout, for a Petikan that needed a tighter one) is kept as `html/<document id>.html`
+for the render-only rows (WeasyPrint and Chromium on the same HTML). Not part of the product: the
+production image has no bench/.
+"""
+
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from celery.signals import task_postrun, task_prerun
+
+from pps_admin.celery import app
+
+__all__ = ["app"]
+
+OUT = Path(os.environ.get("PIPELINE_PROBE_DIR", "/tmp/pipeline-probe"))  # noqa: S108 - bench only
+PARTS = (
+    *("handler", "template", "parse", "layout", "write", "on_done"),
+    # beyond the handler: the engine's steps, SQL statements and commits
+    *("store", "refresh", "seal", "write_once", "page_count", "sql", "commit"),
+)
+_task = {"start": 0.0, "parts": dict.fromkeys(PARTS, 0.0), "html": None, "depth": 0, "sql_timer": None}
+_wrapped = False
+
+
+def _timed(function, part, *, in_handler_only=False, handler=False):
+    def wrapper(*args, **kwargs):
+        counted = not in_handler_only or _task["depth"] > 0
+        started = time.perf_counter()
+        if handler:
+            _task["depth"] += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if handler:
+                _task["depth"] -= 1
+            if counted:
+                _task["parts"][part] += time.perf_counter() - started
+
+    return wrapper
+
+
+def _wrap_once():
+    global _wrapped
+    if _wrapped:
+        return
+    _wrapped = True
+    from weasyprint import HTML, Document
+
+    from pps_admin import rendering
+    from secretariat.services.document_jobs import kinds
+
+    HTML.__init__ = _timed(HTML.__init__, "parse", in_handler_only=True)
+    HTML.render = _timed(HTML.render, "layout", in_handler_only=True)
+    Document.write_pdf = _timed(Document.write_pdf, "write", in_handler_only=True)
+    render_html = rendering.render_html
+
+    def keep_html(template_name, context):
+        html = render_html(template_name, context)
+        if _task["depth"] > 0:
+            _task["html"] = html
+        return html
+
+    rendering.render_html = _timed(keep_html, "template", in_handler_only=True)
+    # The registry's own tables: a bench may reach in where the product offers no hook.
+    for kind, handlers in list(kinds._DOCUMENT_KINDS.items()):
+        kinds._DOCUMENT_KINDS[kind] = replace(
+            handlers, render=_timed(handlers.render, "handler", handler=True)
+        )
+    for kind, on_done in list(kinds._JOB_DONE.items()):
+        kinds._JOB_DONE[kind] = _timed(on_done, "on_done")
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from secretariat.services import document_jobs
+    from secretariat.services.document_jobs import render
+
+    document_jobs.document_render_and_store = _timed(document_jobs.document_render_and_store, "store")
+    document_jobs.job_refresh = _timed(document_jobs.job_refresh, "refresh")
+    steps = (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count"))
+    for name, part in steps:
+        setattr(render, name, _timed(getattr(render, name), part))
+    BaseDatabaseWrapper._commit = _timed(BaseDatabaseWrapper._commit, "commit")
+
+    def sql_timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            _task["parts"]["sql"] += time.perf_counter() - started
+
+    _task["sql_timer"] = sql_timer
+
+
+@task_prerun.connect
+def _started(task_id=None, task=None, args=None, **kwargs):
+    _wrap_once()
+    from django.db import connection
+
+    if _task["sql_timer"] not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_task["sql_timer"])
+    _task.update(
+        start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, depth=0, clock=time.perf_counter()
+    )
+
+
+@task_postrun.connect
+def _finished(task_id=None, task=None, args=None, retval=None, **kwargs):
+    seconds = time.perf_counter() - _task["clock"]
+    record = {
+        "task": task.name.rsplit(".", 1)[-1],
+        "id": args[0] if args else None,
+        "start": _task["start"],
+        "end": _task["start"] + seconds,
+        "seconds": seconds,
+        "result": retval if isinstance(retval, (str, int)) else repr(retval)[:80],
+        **_task["parts"],
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / f"tasks-{os.getpid()}.jsonl", "a") as handle:
+        handle.write(json.dumps(record) + "\n")
+    if _task["html"] is not None and record["id"] is not None:
+        (OUT / "html").mkdir(exist_ok=True)
+        (OUT / "html" / f"{record['id']}.html").write_text(_task["html"])
