@@ -380,3 +380,17 @@ def test_generate_pacts_asks_for_the_passphrase_or_refuses_without_one(bsre, mem
     assert sorted(paths) == sorted(d.file.path for d in _pact_documents()) and len(paths) == 2
     assert all(d.signature_certified for d in _pact_documents())
     assert {(c.nik, c.passphrase) for c in _sign_calls(bsre)} == {(NIK, PASSPHRASE)}
+
+
+def test_under_bsre_the_attendance_sheet_prints_unsigned_and_asks_no_passphrase(staff_client, bsre, members):
+    """The daftar hadir is a form signed by hand, printed when staff need it: under the Ketua's personal
+    certificate it is stored unsigned (its check code still records it) instead of failing."""
+    from integrity.models import Ceremony
+
+    ceremony = Ceremony.objects.first()
+    before = _sign_calls(bsre)
+    response = staff_client.get(reverse("admin:integrity_attendance", args=[ceremony.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    sheet = Document.objects.get(kind="daftar_hadir")
+    assert sheet.status == "done" and sheet.signed_by == "" and not sheet.signature_certified
+    assert _sign_calls(bsre) == before

@@ -15,12 +15,19 @@ from pps_admin.signing import Credentials, SigningError, get_signer
 from pps_admin.signing.pades import check_pdf
 from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 
-from ..models import Document, GenerationJob, JobPassphrase
+from ..models import Document, DocumentKind, GenerationJob, JobPassphrase
 
 MISSING_PASSPHRASE = (
     "Passphrase TTE untuk pekerjaan ini tidak ada lagi (ditolak BSrE, kedaluwarsa, atau pekerjaan sudah "  # noqa: S105
     "selesai). Tekan “Coba lagi” dan masukkan passphrase."
 )
+
+
+# Under a signer who types a passphrase (BSrE: the Ketua's own certificate) the attendance sheet is not
+# signed: it is a blank form that the members sign by hand, printed whenever staff need it (no Ketua stands
+# by to type a passphrase), and its check code still makes it a stored record. The office's seal (local
+# PKCS#12) signs it like every other document.
+UNSIGNED_UNDER_PERSONAL_SIGNER = frozenset({DocumentKind.DAFTAR_HADIR})
 
 
 def signing_needs_passphrase() -> bool:
@@ -70,6 +77,8 @@ def document_seal(document: Document, data: bytes, *, relative: str) -> tuple[by
         signed, check = stored
         return signed, _fields(described, check.signed_at or timezone.now())
     credentials = None
+    if signer.needs_passphrase and document.kind in UNSIGNED_UNDER_PERSONAL_SIGNER:
+        return data, {}
     if signer.needs_passphrase:
         credentials = _job_credentials(document.job_id)
         if credentials is None:
