@@ -377,7 +377,7 @@ def test_the_import_and_the_appointment_name_a_desa_s_basis_the_kepala_desa_s(ku
         "tanggal_sk_lurah": "",
     }
     data = (",".join(FULL_HEADER) + "\n" + ",".join(row.get(c, "") for c in FULL_HEADER) + "\n").encode()
-    result = members_import(data=data, dry_run=False)
+    result = members_import(data=data, dry_run=False, office=kutai_kartanegara)
     assert [str(error) for error in result.errors] == [
         "Baris 2 (Yohanes Perian), kolom tanggal_sk_lurah: Isi tanggal SK Kepala Desa (nomornya sudah diisi)."
     ]
