@@ -106,7 +106,3 @@ class ScopedAdminMixin:
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scoped(field.queryset, request.user)
         return field
-
-
-class ScopedInlineMixin(ScopedAdminMixin):
-    """The same for inlines (their rows and their form fields' choices)."""

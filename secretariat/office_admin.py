@@ -23,11 +23,10 @@ def office_for_new_row(request) -> Office | None:
     without a kabupaten/kota office adds nothing). Asked once per request."""
     if not hasattr(request, _REQUEST_ATTR):
         user = request.user
-        if user.is_superuser:
-            office = user_office(user) or Office.sole()
-        else:
-            office = user_office(user)
-            office = office if office is not None and office.kind == OfficeKind.REGENCY else None
+        office = user_office(user)
+        office = office if office is not None and office.kind == OfficeKind.REGENCY else None
+        if office is None and user.is_superuser:
+            office = Office.sole()
         setattr(request, _REQUEST_ATTR, office)
     return getattr(request, _REQUEST_ATTR)
 

@@ -106,10 +106,6 @@ class Office(models.Model):
         offices = list(cls.objects.filter(kind=OfficeKind.REGENCY)[:2])
         return offices[0] if len(offices) == 1 else None
 
-    @classmethod
-    def for_regency(cls, regency_code: str) -> "Office | None":
-        return cls.objects.filter(regency_id=regency_code).first()
-
 
 class StaffMembership(models.Model):
     """The office a staff account works for. What they may do there comes from their group (roles.py): an

@@ -17,19 +17,25 @@ from django.db import models
 from .office import Office, OfficeKind, StaffMembership
 
 _CACHE_ATTR = "_pps_visible_office_ids"
+_OFFICE_ATTR = "_pps_user_office"
+_REGENCIES_ATTR = "_pps_visible_regency_codes"
 
 
 def forget_scope(user) -> None:
     """Drop what `visible_office_ids` cached on this user object (after their membership changed)."""
-    user.__dict__.pop(_CACHE_ATTR, None)
+    for attr in (_CACHE_ATTR, _OFFICE_ATTR, _REGENCIES_ATTR):
+        user.__dict__.pop(attr, None)
 
 
 def user_office(user) -> Office | None:
-    """The office `user` works for (their membership), or None (superusers without one, portal members)."""
+    """The office `user` works for (their membership), or None (superusers without one, portal members).
+    Cached on the user object like `visible_office_ids`: the admin asks it for every permission check."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    membership = StaffMembership.objects.select_related("office").filter(user_id=user.pk).first()
-    return membership.office if membership else None
+    if _OFFICE_ATTR not in user.__dict__:
+        membership = StaffMembership.objects.select_related("office").filter(user_id=user.pk).first()
+        user.__dict__[_OFFICE_ATTR] = membership.office if membership else None
+    return user.__dict__[_OFFICE_ATTR]
 
 
 def visible_office_ids(user) -> frozenset[int] | None:
@@ -75,9 +81,12 @@ def visible_regency_codes(user) -> frozenset[str] | None:
     ids = visible_office_ids(user)
     if ids is None:
         return None
-    return frozenset(
-        Office.objects.filter(pk__in=ids, regency__isnull=False).values_list("regency_id", flat=True)
-    )
+    if _REGENCIES_ATTR not in user.__dict__:
+        regencies = Office.objects.filter(pk__in=ids, regency__isnull=False).values_list(
+            "regency_id", flat=True
+        )
+        user.__dict__[_REGENCIES_ATTR] = frozenset(regencies)
+    return user.__dict__[_REGENCIES_ATTR]
 
 
 class OfficeScopedQuerySet(models.QuerySet):

@@ -47,11 +47,12 @@ def _next_probe(job_id: int, pending_ids: list[int]) -> list[int]:
     return pending_ids[:1]
 
 
-def first_signature_settled(document_id: int, failure: Exception | None) -> list[int]:
+def first_signature_settled(job_id: int, failure: Exception | None) -> list[int]:
     """After a document was stored (`failure` None) or failed: the ids of the job's documents now to be
     sent (the caller sends them, after this commits); [] when the job was not waiting on it."""
+    if not GenerationJob.objects.filter(pk=job_id, awaiting_first_signature=True).exists():
+        return []  # every job but a BSrE one's first document: no lock, no transaction
     with transaction.atomic():
-        job_id = Document.objects.filter(pk=document_id).values_list("job_id", flat=True).first()
         job = (
             GenerationJob.objects.select_for_update().filter(pk=job_id, awaiting_first_signature=True).first()
         )

@@ -34,12 +34,12 @@ def document_render_and_store(document_id: int) -> Document:
         return Document.objects.get(pk=document_id)
     with document_claimed(document_id):
         document = Document.objects.select_related(
-            "decree", "appointment__kelurahan", "appointment__person"
+            "decree__office", "appointment__kelurahan", "appointment__person"
         ).get(pk=document_id)
         if document.status in SETTLED:
             return document  # another delivery made it while this one waited for the claim
         failure = _make_and_store(document)
-    for later in first_signature_settled(document_id, failure):
+    for later in first_signature_settled(document.job_id, failure):
         document_send(later)
     if failure is not None:
         raise failure
