@@ -72,11 +72,17 @@ PLEDGES = [
 ]
 
 
+BODIES = "KPU, KPU Provinsi, dan KPU Kabupaten/Kota"
+
+
 def pledges(w: OfficeWording) -> list[str]:
-    """The pledges, where the office's region has desa saying "di tingkat desa/kelurahan"."""
-    if not w.has_desa:
-        return PLEDGES
-    return [pledge.replace("di tingkat kelurahan", "di tingkat desa/kelurahan") for pledge in PLEDGES]
+    """The pledges, where the office's region has desa saying "di tingkat desa/kelurahan", and in Aceh
+    naming its KIP (secretariat/office_names.py): "KPU, KIP Aceh, dan KIP Kabupaten/Kota"."""
+    bodies = f"KPU, {w.province_body}, dan {w.regency_bodies}"
+    result = [pledge.replace(BODIES, bodies) for pledge in PLEDGES]
+    if w.has_desa:
+        result = [pledge.replace("di tingkat kelurahan", "di tingkat desa/kelurahan") for pledge in result]
+    return result
 
 
 CLOSING = "Demikian pakta integritas ini saya buat dengan sebenar-benarnya tanpa paksaan dari pihak mana pun."

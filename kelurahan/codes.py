@@ -47,6 +47,20 @@ FIRST_KOTA_NUMBER = 71
 KELURAHAN, DESA, DESA_ADAT = "kelurahan", "desa", "desa_adat"
 VILLAGE_KINDS = {"1": KELURAHAN, "2": DESA, "3": DESA_ADAT}
 
+ACEH = "11"
+# Who heads a desa/kelurahan and issues its basis decree (DOMAIN.md: the Lurah; in a desa the Kepala Desa).
+VILLAGE_HEADS = {KELURAHAN: "Lurah", DESA: "Kepala Desa", DESA_ADAT: "Kepala Desa Adat"}
+# In Aceh a desa is a gampong headed by a Keuchik: UU 11/2006 tentang Pemerintahan Aceh, Pasal 1 angka 20
+# ("Gampong atau nama lain ... dipimpin oleh keuchik", quoted by Nuribadah, studylibid.com/doc/1150086, and
+# by Perbawaslu 3/2016 Pasal 1 angka 6, pasal.id). The Keuchik, not a "Kepala Desa", issues the SK of the
+# gampong's Sekretariat PPS that KIP then confirms (KIP Pidie Jaya, liputangampongnews.id, 2023).
+ACEH_VILLAGE_HEADS = {**VILLAGE_HEADS, DESA: "Keuchik"}
+
+
+def village_head(kind: str, province_code: str) -> str:
+    """ "Lurah", "Kepala Desa", "Keuchik" (a gampong of Aceh): the title of a village's head."""
+    return (ACEH_VILLAGE_HEADS if province_code == ACEH else VILLAGE_HEADS)[kind]
+
 
 def level_of(code: str) -> str | None:
     level = LEVEL_BY_LENGTH.get(len(code))

@@ -66,12 +66,9 @@ class VillageKind(models.TextChoices):
     DESA_ADAT = codes.DESA_ADAT, "Desa Adat"
 
 
-# Who issues the basis decree of an appointment (the "SK Lurah" of a kelurahan, a Kepala Desa's in a desa).
-HEAD_TITLES = {
-    VillageKind.KELURAHAN: "Lurah",
-    VillageKind.DESA: "Kepala Desa",
-    VillageKind.DESA_ADAT: "Kepala Desa Adat",
-}
+# Who issues the basis decree of an appointment (the "SK Lurah" of a kelurahan, a Kepala Desa's in a desa);
+# by province: codes.village_head (a Keuchik in Aceh).
+HEAD_TITLES = codes.VILLAGE_HEADS
 
 
 class Province(models.Model):
@@ -225,5 +222,5 @@ class Kelurahan(models.Model):
 
     def head_title(self) -> str:
         """The title of whoever heads this desa/kelurahan and issues its basis decree ("Keputusan Lurah",
-        "Keputusan Kepala Desa")."""
-        return HEAD_TITLES[self.kind]
+        "Keputusan Kepala Desa", "Keputusan Keuchik" in a gampong of Aceh)."""
+        return codes.village_head(self.kind, self.code[:2])

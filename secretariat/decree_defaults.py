@@ -82,6 +82,22 @@ LEGAL_BASIS = [
     "Negara Republik Indonesia Tahun 2024 Nomor ....);",
 ]
 
+# Aceh's offices (KIP, secretariat/office_names.py) first cite the law that makes them: UU 11/2006, Bab IX
+# Pasal 56 (KIP Aceh and KIP kabupaten/kota, id.wikisource.org, UU Nomor 11 Tahun 2006.pdf page 44). Title,
+# LN 2006/62 and TLN 4633 as Qanun Aceh 9/2013 cites it in its Mengingat 3 (id.scribd.com/doc/269623538) and
+# KIP Aceh's own decree form in its Mengingat 2 (id.scribd.com/document/321481036); also Peraturan Walikota
+# Banda Aceh 58/2021, Mengingat 2 (id.scribd.com/document/669204204). It comes first: the oldest law.
+LAW_OF_ACEH = (
+    "Undang-Undang Nomor 11 Tahun 2006 tentang Pemerintahan Aceh (Lembaran Negara Republik Indonesia Tahun "
+    "2006 Nomor 62, Tambahan Lembaran Negara Republik Indonesia Nomor 4633);"
+)
+
+
+def legal_basis(w: OfficeWording) -> list[str]:
+    """The Mengingat: the nation's laws, and in Aceh the law on the Government of Aceh before them."""
+    return [LAW_OF_ACEH, *LEGAL_BASIS] if w.is_aceh else list(LEGAL_BASIS)
+
+
 # 476/2022's title and its five amendments (534/2022, 67/2023, 1669/2023, 475/2024, 638/2024 of
 # 31 May 2024 "Perubahan Kelima"): paralegal.id, page of Keputusan KPU Nomor 638 Tahun 2024.
 OBSERVATION_476 = (

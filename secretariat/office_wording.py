@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 from kelurahan import codes
 
+from . import office_names
+
 REGIONAL_HEADS = {
     codes.KABUPATEN: "Bupati dan Wakil Bupati",
     codes.KOTA: "Wali Kota dan Wakil Wali Kota",
 }
 NO_GOVERNOR_ELECTION = {"34"}  # Daerah Istimewa Yogyakarta
 NO_REGENT_ELECTION = {"31"}  # Jakarta: kota/kabupaten administrasi
-# Who appointed the secretariat members first (DOMAIN.md: the Lurah; in a village the Kepala Desa).
-VILLAGE_HEADS = {codes.KELURAHAN: "Lurah", codes.DESA: "Kepala Desa", codes.DESA_ADAT: "Kepala Desa Adat"}
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,32 @@ class OfficeWording:
     @property
     def village_heads(self) -> str:
         """ "Lurah", "Kepala Desa", "Lurah dan Kepala Desa": who issued the members' basis decrees."""
-        return " dan ".join(VILLAGE_HEADS[kind] for kind in self._kinds())
+        return " dan ".join(self._head(kind) for kind in self._kinds())
 
     @property
     def village_decrees(self) -> str:
         """ "Keputusan Lurah", "Keputusan Lurah dan Keputusan Kepala Desa"."""
-        return " dan ".join(f"Keputusan {VILLAGE_HEADS[kind]}" for kind in self._kinds())
+        return " dan ".join(f"Keputusan {self._head(kind)}" for kind in self._kinds())
+
+    @property
+    def is_aceh(self) -> bool:
+        """Aceh's offices are KIP and cite UU 11/2006 tentang Pemerintahan Aceh (office_names.py)."""
+        return self.province_code == codes.ACEH
+
+    @property
+    def province_body(self) -> str:
+        """ "KPU Provinsi"; in Aceh "KIP Aceh"."""
+        return office_names.province_body(self.province_code)
+
+    @property
+    def regency_bodies(self) -> str:
+        """ "KPU Kabupaten/Kota"; in Aceh "KIP Kabupaten/Kota"."""
+        return office_names.regency_bodies(self.province_code)
+
+    def _head(self, kind: str) -> str:
+        # Who appointed the secretariat members first (DOMAIN.md: the Lurah; in a desa the Kepala Desa,
+        # in a gampong of Aceh the Keuchik): kelurahan/codes.py.
+        return codes.village_head(kind, self.province_code)
 
     def _kinds(self) -> list[str]:
         order = [codes.KELURAHAN, codes.DESA, codes.DESA_ADAT]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kelurahan.codes import VILLAGE_CODE_RE, village_kind
-from kelurahan.models import HEAD_TITLES, Kelurahan, VillageKind, normalize_kelurahan_code
+from kelurahan.codes import VILLAGE_CODE_RE, village_head, village_kind
+from kelurahan.models import Kelurahan, normalize_kelurahan_code
 from pps_admin.text import MULTI_LINE_FORBIDDEN, SINGLE_LINE_FORBIDDEN
 
 from ..models import Person
@@ -275,7 +275,7 @@ def _lurah_decree(cells, problem) -> tuple[str, dt.date | None]:
     """The optional nomor_sk_lurah / tanggal_sk_lurah: both or neither, a date that can be a decree's. In a
     desa the columns hold the Kepala Desa's decree, and the messages say so."""
     code = normalize_kelurahan_code(cells.get("kode_kelurahan", "")) or ""
-    sk = f"SK {HEAD_TITLES[VillageKind(village_kind(code))]}" if VILLAGE_CODE_RE.match(code) else "SK Lurah"
+    sk = f"SK {village_head(village_kind(code), code[:2])}" if VILLAGE_CODE_RE.match(code) else "SK Lurah"
     number = cells.get("nomor_sk_lurah", "")
     raw_date = cells.get("tanggal_sk_lurah", "")
     if len(number) > fmt.LURAH_DECREE_NUMBER_MAX:

@@ -8,9 +8,8 @@ from kelurahan.models import Kelurahan
 from .. import decree_defaults as defaults
 from .. import decree_defaults_paw as paw_defaults
 from ..models import ElectionPeriod, Office
+from ..office_names import letterhead_lines as name_lines
 from ..office_wording import OfficeWording
-
-INSTITUTION = "Komisi Pemilihan Umum"
 
 
 def _year() -> int:
@@ -37,11 +36,9 @@ def office_wording(office: Office) -> OfficeWording:
 
 
 def letterhead_lines(office: Office) -> list[str]:
-    """ "KOMISI PEMILIHAN UMUM" / "KOTA SAMARINDA": the institution, then the rest of the office's name."""
-    name = office.name.strip()
-    if name.lower().startswith(INSTITUTION.lower() + " "):
-        return [INSTITUTION.upper(), name[len(INSTITUTION) :].strip().upper()]
-    return [name.upper()]
+    """ "KOMISI PEMILIHAN UMUM" / "KOTA SAMARINDA" ("KOMISI INDEPENDEN PEMILIHAN" / "KOTA BANDA ACEH"): the
+    institution, then the rest of the office's name (secretariat/office_names.py)."""
+    return name_lines(office.name)
 
 
 def letterhead_address(office: Office) -> str:
@@ -61,7 +58,7 @@ def decree_template_values(office: Office) -> dict:
         "issuer": upper_name,
         "title": defaults.title(w),
         "considerations": "\n".join(defaults.considerations(w)),
-        "legal_basis": "\n".join(defaults.LEGAL_BASIS),
+        "legal_basis": "\n".join(defaults.legal_basis(w)),
         "observations": "\n".join(defaults.observations(w)),
         "dictums": "\n".join(defaults.dictums(w)),
         "petikan_dictum": defaults.petikan_dictum(w),

@@ -13,6 +13,7 @@ from kelurahan import codes
 from kelurahan.models import Province, Regency
 
 from ..models import DecreeTemplate, ElectionPeriod, KeyDate, Office, OfficeKind
+from ..office_names import office_place_name, province_office_name, regency_office_name
 from ..signals import office_created
 from .office_texts import decree_template_values
 
@@ -85,19 +86,19 @@ def office_create(*, code: str) -> OfficeCreation:
     parent = _provincial_office(regency.province, result)
     office = Office.objects.filter(regency=regency).first()
     if office is None:
-        kind = regency.kind.label  # "Kota", "Kabupaten"
+        names = regency_office_name(code=regency.code, name=regency.name)
         office = _saved(
             Office(
                 code=regency.code,
                 kind=OfficeKind.REGENCY,
-                name=f"Komisi Pemilihan Umum {kind} {regency.name}",
-                short_name=f"KPU {kind} {regency.name}",
+                name=names.name,
+                short_name=names.short_name,
                 province=regency.province,
                 regency=regency,
                 parent=parent,
                 # A kota's name is its seat; a kabupaten's seat (ibu kota) is not in the region list:
                 # [check] and edit (the command says so).
-                city=regency.name,
+                city=office_place_name(regency.name, regency.province_id),
             )
         )
         result.created.append(f"kantor {office.short_name}")
@@ -119,12 +120,13 @@ def _provincial_office(province: Province, result: OfficeCreation) -> Office:
     office = Office.objects.filter(code=province.code).first()
     if office is not None:
         return office
+    names = province_office_name(code=province.code, name=province.name)
     office = _saved(
         Office(
             code=province.code,
             kind=OfficeKind.PROVINCE,
-            name=f"Komisi Pemilihan Umum Provinsi {province.name}",
-            short_name=f"KPU Provinsi {province.name}",
+            name=names.name,
+            short_name=names.short_name,
             province=province,
             city=PROVINCE_SEATS.get(province.code, province.name),
         )
