@@ -10,6 +10,8 @@ The rules, in the order the brief for issue #17 gives them:
   to the new file's spelling.
   Provinces and kabupaten/kota are read-only in the admin, so their names simply follow the file.
 - A postal code is filled in where none is stored; one that is stored (staff may correct it) is kept.
+- A kabupaten's seat (ibu kota) follows the seats file (kelurahan/data/seats.csv.xz) like a regency's name;
+  a kabupaten the file does not know keeps what it has (create_office then asks staff to check the place).
 - All or nothing: the file is read and checked whole, the province codes asked for are checked, and only
   then is anything written, in one transaction.
 
@@ -28,6 +30,8 @@ from django.db.models import Q
 from . import codes
 from .models import Kecamatan, Kelurahan, Province, Regency
 from .regions_file import DEFAULT_PATH, LEVELS, Region, RegionsFileError, read_regions
+from .seats_file import DEFAULT_PATH as DEFAULT_SEATS_PATH
+from .seats_file import SeatsFileError, read_seats
 
 BATCH_SIZE = 2000
 LOCK_BATCH = 500  # codes per locking read (SQLite allows a limited number of query parameters)
@@ -59,21 +63,36 @@ class LevelResult:
 
 
 @dataclass
+class SeatResult:
+    set: int = 0  # seat written (new or changed)
+    unchanged: int = 0
+    unknown: int = 0  # kabupaten of the loaded provinces the seats file does not know
+
+
+@dataclass
 class LoadResult:
     provinces: list[str]
     notes: list[str]
     levels: dict[str, LevelResult] = field(default_factory=dict)
+    seats: SeatResult = field(default_factory=SeatResult)
 
     @property
     def changed(self) -> bool:
-        return any(level.changed for level in self.levels.values())
+        return any(level.changed for level in self.levels.values()) or bool(self.seats.set)
 
 
-def regions_load(*, provinces: list[str] | None = None, path: Path = DEFAULT_PATH) -> LoadResult:
-    """Load the regions of `provinces` (2-digit codes; None: all) from the file at `path`."""
+def regions_load(
+    *,
+    provinces: list[str] | None = None,
+    path: Path = DEFAULT_PATH,
+    seats_path: Path = DEFAULT_SEATS_PATH,
+) -> LoadResult:
+    """Load the regions of `provinces` (2-digit codes; None: all) from the file at `path`, and the seats of
+    their kabupaten from the file at `seats_path`."""
     try:
         regions_file = read_regions(path)
-    except RegionsFileError as exc:
+        seats = read_seats(seats_path)
+    except (RegionsFileError, SeatsFileError) as exc:
         raise RegionsLoadError(str(exc)) from None
     wanted = _wanted_provinces(provinces, regions_file.province_codes())
     selected = regions_file.of_provinces(wanted)
@@ -85,11 +104,31 @@ def regions_load(*, provinces: list[str] | None = None, path: Path = DEFAULT_PAT
                 result.levels[level] = _load_level(
                     model, selected[level], wanted, named=model in (Kecamatan, Kelurahan)
                 )
+            result.seats = _load_seats(seats, selected[codes.REGENCY])
     except DatabaseError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RegionsLoadError(
             f"Basis data menolak pemuatan wilayah: {first_line}. Tidak ada yang dimuat."
         ) from exc
+    return result
+
+
+def _load_seats(seats: dict[str, str], regencies: list[Region]) -> SeatResult:
+    result = SeatResult()
+    kabupaten = [r.code for r in regencies if codes.regency_kind(r.code) == codes.KABUPATEN]
+    result.unknown = sum(1 for code in kabupaten if code not in seats)
+    known = [code for code in kabupaten if code in seats]
+    changed = []
+    for start in range(0, len(known), LOCK_BATCH):
+        batch = known[start : start + LOCK_BATCH]
+        for regency in Regency.objects.select_for_update().filter(code__in=batch).order_by("code"):
+            if regency.seat == seats[regency.code]:
+                result.unchanged += 1
+                continue
+            regency.seat = seats[regency.code]
+            changed.append(regency)
+    Regency.objects.bulk_update(changed, ["seat"], batch_size=BATCH_SIZE)
+    result.set = len(changed)
     return result
 
 

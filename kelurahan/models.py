@@ -104,6 +104,12 @@ class Regency(models.Model):
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name="provinsi"
     )
     name = models.CharField("nama", max_length=100, validators=[validate_single_line])
+    # Where a kabupaten's government sits, printed as the place of its office's documents ("Tanah Grogot,
+    # 1 Agustus 2024"); from kelurahan/data/seats.csv.xz (load_regions). Empty for a kota (its seat is its
+    # name) and for a kabupaten the file does not know.
+    seat = models.CharField(
+        "ibu kota", max_length=100, blank=True, default="", validators=[validate_single_line]
+    )
 
     objects = region_scoped("code").as_manager()
 

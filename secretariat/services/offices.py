@@ -42,6 +42,7 @@ PERIOD_KEY_DATES = [
 class OfficeCreation:
     office: Office
     created: list[str] = field(default_factory=list)  # what this run made, in Indonesian
+    seat_unknown: bool = False  # a new kabupaten office whose seat is not loaded: its place is a guess
 
     @property
     def changed(self) -> bool:
@@ -96,18 +97,25 @@ def office_create(*, code: str) -> OfficeCreation:
                 province=regency.province,
                 regency=regency,
                 parent=parent,
-                # A kota's name is its seat; a kabupaten's seat (ibu kota) is not in the region list:
-                # [check] and edit (the command says so).
-                city=office_place_name(regency.name, regency.province_id),
+                city=regency_seat(regency) or office_place_name(regency.name, regency.province_id),
             )
         )
         result.created.append(f"kantor {office.short_name}")
+        result.seat_unknown = not regency_seat(regency)
     result.office = office
     _template(office, result)
     _key_dates(office, result)
     for _, made in office_created.send(sender=Office, office=office):
         result.created.extend(made or [])
     return result
+
+
+def regency_seat(regency: Regency) -> str:
+    """Where the office sits: a kota's name ("Samarinda"), a kabupaten's seat ("Tanah Grogot", loaded by
+    load_regions); "" for a kabupaten whose seat is not known (create_office says to check it)."""
+    if regency.kind == codes.KOTA:
+        return office_place_name(regency.name, regency.province_id)
+    return regency.seat
 
 
 def _saved(obj):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kelurahan.loading import LoadResult, RegionsLoadError, regions_load
 from kelurahan.regions_file import DEFAULT_PATH
+from kelurahan.seats_file import DEFAULT_PATH as DEFAULT_SEATS_PATH
 
 
 def number(n: int) -> str:
@@ -23,11 +24,17 @@ class Command(BaseCommand):
             "provinces", nargs="*", metavar="KODE_PROVINSI", help="mis. 64 (Kalimantan Timur)"
         )
         parser.add_argument("--file", type=Path, default=DEFAULT_PATH, help="berkas wilayah (.csv.xz)")
+        parser.add_argument(
+            "--seats-file",
+            type=Path,
+            default=DEFAULT_SEATS_PATH,
+            help="berkas ibu kota kabupaten (.csv.xz)",
+        )
 
-    def handle(self, *args, provinces, file, **options):
+    def handle(self, *args, provinces, file, seats_file, **options):
         started = time.monotonic()
         try:
-            result = regions_load(provinces=provinces or None, path=file)
+            result = regions_load(provinces=provinces or None, path=file, seats_path=seats_file)
         except RegionsLoadError as exc:
             raise CommandError(str(exc)) from exc
         self.report(result, time.monotonic() - started)
@@ -50,6 +57,11 @@ class Command(BaseCommand):
             if counts.not_in_file:
                 parts.append(f"{number(counts.not_in_file)} tidak ada di berkas (dibiarkan)")
             self.stdout.write(f"  {level}: " + ", ".join(parts))
+        seats = result.seats
+        line = f"  ibu kota kabupaten: {number(seats.set)} diisi/diperbarui, {number(seats.unchanged)} tetap"
+        if seats.unknown:
+            line += f", {number(seats.unknown)} tidak diketahui (periksa tempat kedudukan kantornya)"
+        self.stdout.write(line)
         elapsed = f"{seconds:.1f}".replace(".", ",")
         if result.changed:
             self.stdout.write(self.style.SUCCESS(f"Wilayah dimuat dalam {elapsed} detik."))

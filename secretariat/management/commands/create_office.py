@@ -27,6 +27,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{office.name} ({office.code}): dibuat {', '.join(result.created)}.")
         if office.kind == OfficeKind.REGENCY:
             self.stdout.write(
-                f"Lengkapi di admin sebelum menerbitkan SK: nama Ketua (Templat SK), alamat kop, dan "
-                f"tempat kedudukan (sekarang “{office.city}”)."
+                f"Lengkapi di admin sebelum menerbitkan SK: nama Ketua (Templat SK) dan alamat kop. "
+                f"Tempat kedudukan: “{office.city}”."
+            )
+        if result.seat_unknown:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"PERHATIAN: ibu kota {office.regency} tidak diketahui; tempat kedudukan sementara "
+                    f"“{office.city}” (nama kabupaten). Periksa dan ubah di admin (Kantor dan Templat SK: "
+                    "tempat ditetapkan) sebelum menerbitkan SK atau pakta."
+                )
             )
