@@ -1,7 +1,9 @@
 """Staff roles as Django groups, kept in step after every migrate.
 
 - Operator KPU: keeps the roster, imports, issues and revokes decrees, prepares and records pacts, creates
-  portal accounts. Cannot edit the legal text (decree and pact templates: superusers only) or delete records.
+  portal accounts, keeps their own office's facts on its decree template (signer, place, letterhead,
+  authenticating official, plenary minutes, layout: DecreeTemplate.OFFICE_FACT_FIELDS). Cannot edit the
+  legal text (the rest of the decree template, the pact text: superusers only) or delete records.
   Only operators export the roster with full NIKs (Person's export_full_nik permission).
 - Pengamat KPU: reads everything, changes nothing; roster exports show masked NIKs.
 Superusers can do everything. Assign people to a group under Autentikasi → Pengguna.
@@ -15,7 +17,10 @@ VIEWER = "Pengamat KPU"
 APPS = ("kelurahan", "secretariat", "integrity")
 # Legal text is the superusers' (their admin classes also refuse everyone else), and so is what all offices
 # share or what decides who works where: the election period, the offices, staff memberships.
-SUPERUSER_ONLY_MODELS = ("decreetemplate", "pacttext", "electionperiod", "office", "staffmembership")
+SUPERUSER_ONLY_MODELS = ("pacttext", "electionperiod", "office", "staffmembership")
+# An operator changes their own office's template (its office facts only: the admin keeps the legal text
+# read-only for them); only superusers add one.
+SUPERUSER_ADDS_MODELS = ("decreetemplate",)
 
 
 def ensure_staff_groups(**kwargs) -> None:
@@ -27,6 +32,7 @@ def ensure_staff_groups(**kwargs) -> None:
         | Q(codename__startswith="change_")
         | Q(codename="export_full_nik")
     ).exclude(content_type__model__in=SUPERUSER_ONLY_MODELS, codename__regex=r"^(add|change)_")
+    operate = operate.exclude(content_type__model__in=SUPERUSER_ADDS_MODELS, codename__startswith="add_")
     operator, _ = Group.objects.get_or_create(name=OPERATOR)
     operator.permissions.set(operate)
     viewer, _ = Group.objects.get_or_create(name=VIEWER)

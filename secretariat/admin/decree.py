@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, JSONObject
@@ -26,7 +27,11 @@ from . import receipt_views
 
 @admin.register(DecreeTemplate)
 class DecreeTemplateAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
-    """Legal text: everyone with view permission may read it; only superusers may change it."""
+    """Everyone with view permission reads it. Superusers change all of it; an office's operator (change
+    permission, roles.py) changes their own office's template, and of it only the office's facts
+    (DecreeTemplate.OFFICE_FACT_FIELDS): the legal text is read-only for them, so a value POSTed for it is
+    not a form field and is ignored. Another office's template is a 404 (the scoping rule, admin_scope.py).
+    Every change is in the template's history like any other."""
 
     list_display = ["name", "is_active", "number_format", "paper", "signer_name", "updated_at"]
     change_form_template = "admin/secretariat/decreetemplate/change_form.html"
@@ -87,13 +92,25 @@ class DecreeTemplateAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInput
     ]
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        # ScopedAdminMixin: staff of a kabupaten/kota office with the change permission (operators).
+        return request.user.is_superuser or super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        legal_text = [
+            name
+            for name in flatten_fieldsets(self.fieldsets)
+            if name not in DecreeTemplate.OFFICE_FACT_FIELDS and name not in readonly
+        ]
+        return readonly + legal_text
 
     def get_changeform_initial_data(self, request):
         """A new template starts from its office's own defaults (no field defaults to any office's

@@ -55,6 +55,29 @@ class DecreeTemplate(models.Model):
     fields staff fill before issuing; unfilled they print as a dotted blank and the issue page warns.
     """
 
+    # The office's own facts, which its operator keeps (the admin, secretariat/admin/decree.py): who signs
+    # and authenticates, where, the letterhead, the plenary minutes, the layout. Everything else is legal
+    # text: a superuser's to change, read-only for operators.
+    OFFICE_FACT_FIELDS = (
+        "place",
+        "signer_title",
+        "signer_name",
+        "authenticator_title",
+        "authenticator_name",
+        "authenticator_nip",
+        "logo",
+        "letterhead_name",
+        "letterhead_address",
+        "office_short_name",
+        "plenary_minutes_number",
+        "plenary_minutes_date",
+        "paper",
+        "margin_top_mm",
+        "margin_bottom_mm",
+        "margin_left_mm",
+        "margin_right_mm",
+    )
+
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="decree_templates", verbose_name="kantor"
     )
