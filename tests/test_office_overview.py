@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from integrity.models import Pact, PactText
+from integrity.models import Ceremony, Pact, PactText
 from integrity.services.pacts import pacts_generate, pacts_mark_signed
 from kelurahan.models import Kecamatan, Kelurahan, Province, Regency
 from secretariat.models import Decree, DecreeTemplate, Office, OfficeKind
@@ -76,6 +76,10 @@ def fill(kelurahan_codes, *, office_code: str) -> None:
 
 
 def sign(office_code: str, count: int) -> None:
+    # Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py).
+    Ceremony.objects.get_or_create(
+        office=office(office_code), defaults={"name": "Uji", "date": dt.date(2024, 6, 1), "place": "Aula"}
+    )
     pacts_generate(office=office(office_code))
     pacts = Pact.objects.filter(appointment__office__code=office_code).order_by("pk")[:count]
     pacts_mark_signed(pacts=list(pacts), signed_date=dt.date(2024, 6, 1), signed_place="Kota Uji")

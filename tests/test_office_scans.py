@@ -1,9 +1,11 @@
 """The ceremony's scan upload matches only the uploader's office's pacts (issue #17): a page whose QR code
 is another office's pact is "tidak dikenal", as a code that does not exist, and is never attached."""
 
+import datetime as dt
+
 import pytest
 
-from integrity.models import Pact
+from integrity.models import Ceremony, Pact
 from integrity.services import scan_intake
 from integrity.services.pacts import pacts_generate
 from pps_admin.scans.pages import ScanPage
@@ -21,6 +23,10 @@ def _issued_pact(office_code: str, kelurahan: str, name: str) -> Pact:
     appointment = make_appointment(
         person=make_person(office_code=office_code, name=name, region=kelurahan.replace(".", "")[:6]),
         kelurahan=kelurahan,
+    )
+    # Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py).
+    Ceremony.objects.get_or_create(
+        office=office(office_code), defaults={"name": "Uji", "date": dt.date(2024, 6, 1), "place": "Aula"}
     )
     pacts_generate(office=office(office_code))
     # Stored as if rendered: the match reads the row, not the file.

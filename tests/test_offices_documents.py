@@ -44,6 +44,13 @@ def new_office(code, chair):
     return office(code)
 
 
+def ceremony_of(office_obj):
+    """Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py)."""
+    return Ceremony.objects.create(
+        office=office_obj, name="Penandatanganan", date=DECREE_DATE, place="Aula KPU", city=office_obj.city
+    )
+
+
 @pytest.fixture
 def samarinda(db):
     quiet("load_regions", "64")
@@ -146,6 +153,7 @@ def test_a_samarinda_keputusan_and_petikan_are_samarinda_s_from_letterhead_to_si
 def test_a_samarinda_pact_is_under_samarinda_s_letterhead_and_signed_in_samarinda(samarinda):
     member, _ = samarinda_members()
     make_appointment(kelurahan="64.71.01.1001")
+    ceremony_of(samarinda)
     job = pacts_generate(office=samarinda)
     assert job.office == samarinda and job.total == 2
     pact = Pact.objects.get(appointment=member)
@@ -153,7 +161,7 @@ def test_a_samarinda_pact_is_under_samarinda_s_letterhead_and_signed_in_samarind
     text = rendered_text(pact.document)
     assert "KOMISI PEMILIHAN UMUM KOTA SAMARINDA" in text
     assert "Wali Kota dan Wakil Wali Kota Samarinda Tahun 2024" in text
-    assert "Samarinda," in text  # place and date above the signature: no ceremony yet, the office's seat
+    assert "Samarinda, 1 Juni 2024" in text  # above the signature: the ceremony's place and date
     no_other_office(text)
 
 
@@ -214,6 +222,7 @@ def test_generate_sk_and_generate_pacts_refuse_without_office_when_there_are_sev
 
 def test_generate_sk_and_generate_pacts_with_office_issue_only_that_office_s(samarinda):
     samarinda_members()
+    ceremony_of(samarinda)
     make_appointment(kelurahan="64.71.01.1001")
     quiet("generate_sk", "--date", "2024-06-01", "--office", "64.72")
     decree = Decree.objects.get()
@@ -244,6 +253,7 @@ def test_a_superuser_of_several_offices_picks_the_issuing_office_in_the_form(sam
 
 def test_the_operator_s_pact_generation_and_bundle_are_their_own_office_s(samarinda, client):
     samarinda_members()
+    ceremony_of(samarinda)
     make_appointment(kelurahan="64.71.01.1001")
     operator = join_office(
         get_user_model().objects.create_user("op.smd", password="x", is_staff=True), "64.72"
@@ -326,6 +336,7 @@ def test_a_desa_member_s_documents_say_desa_and_keputusan_kepala_desa(kutai_kart
     assert "Lurah dan Kepala Desa se-Kabupaten Kutai Kartanegara" in keputusan
     no_other_office(keputusan)
 
+    ceremony_of(kutai_kartanegara)
     pacts_generate(office=kutai_kartanegara)
     pact = rendered_text(Pact.objects.get(appointment=desa).document)
     assert "Desa : Perian" in pact or "Desa: Perian" in pact

@@ -271,6 +271,8 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
         text.save()
     synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2), office=synthetic_office)  # the 15
     pacts_generate(office=office())  # one job per office: 102 pacts
+    # Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py).
+    Ceremony.objects.create(office=synthetic_office, name="Uji", date=dt.date(2024, 6, 1), place="Aula")
     pacts_generate(office=synthetic_office)  # and 15
     ceremony = Ceremony.objects.create(office=office(), name="Uji", date=dt.date(2024, 6, 1), place="Aula")
     ceremony.expected.set(Appointment.objects.filter(kelurahan_id__in=["64.71.01.1001", "00.01.01.1001"]))

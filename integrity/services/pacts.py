@@ -31,6 +31,16 @@ from ..models import Ceremony, Pact, PactStatus, PactText
 from .documents import pacts_bundle
 
 NOTHING_TO_PRINT = "Belum ada PDF pakta yang selesai dibuat."
+
+
+def no_ceremony_message(office: Office) -> str:
+    """Why pacts are not made for an office without a signing ceremony: its place and date are printed
+    above every member's signature ("Samarinda, ......" otherwise)."""
+    return (
+        f"{office.short_name} belum punya kegiatan penandatanganan pakta integritas: tempat dan tanggalnya "
+        "dicetak di atas tanda tangan setiap pakta. Tambahkan dulu di Pakta integritas → Kegiatan "
+        "penandatanganan; tidak ada pakta yang dibuat."
+    )
 PASSPHRASE_REQUIRED = (
     "Masukkan passphrase TTE penanda tangan (BSrE) untuk menandatangani pakta integritas; tidak ada "  # noqa: S105
     "pakta yang dibuat."
@@ -49,7 +59,7 @@ def pacts_generate(
     one. Without an office: the deployment's only one (refused, naming the offices, when there are
     several). Under a signer that asks a passphrase (BSrE) it is required (without it nothing is made),
     and kept (encrypted) for the job's life, in this transaction: no worker sees the job before its
-    passphrase."""
+    passphrase. Refused, before anything is made, for an office with no signing ceremony."""
     office = office or office_by_code(None)
     period = period or ElectionPeriod.current()
     text = PactText.current(office)
@@ -58,6 +68,8 @@ def pacts_generate(
     # One generation at a time per office; NO KEY UPDATE lets its appointments be written meanwhile.
     Office.objects.select_for_update(no_key=True).get(pk=office.pk)
     ceremony = Ceremony.objects.filter(office=office).order_by("-date").first()
+    if ceremony is None:
+        raise ValidationError(no_ceremony_message(office))
     appointments = list(
         Appointment.objects.active()
         .filter(period=period, office=office)
