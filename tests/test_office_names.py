@@ -13,9 +13,12 @@ from secretariat import decree_defaults
 from secretariat.models import DecreeTemplate, Office
 from secretariat.office_names import letterhead_lines, province_office_name, regency_office_name
 
+from . import pdf
+
 pytestmark = pytest.mark.django_db
 
 UUPA = "Undang-Undang Nomor 11 Tahun 2006 tentang Pemerintahan Aceh"
+LONG_NUMBER = "141/07/KPTS/KB/2024"
 
 
 def quiet(*args) -> str:
@@ -144,3 +147,61 @@ def test_jakarta_s_office_drops_administrasi_while_the_legal_text_keeps_the_regi
     assert template.signer_title == "KETUA KOMISI PEMILIHAN UMUM KOTA JAKARTA PUSAT"
     assert template.letterhead_name == "KOMISI PEMILIHAN UMUM\nKOTA JAKARTA PUSAT"
     assert "Lurah se-Kota Administrasi Jakarta Pusat" in template.considerations
+
+
+def test_a_banda_aceh_keputusan_petikan_and_pact_are_kip_s_from_letterhead_to_signature(artifacts_dir):
+    import datetime as dt
+    import shutil
+
+    from integrity.models import Ceremony, Pact
+    from integrity.services.pacts import pacts_generate
+    from secretariat.models import DocumentKind
+    from secretariat.services.decrees import decree_issue
+
+    from .factories import make_appointment, make_person
+    from .test_offices_documents import rendered_text
+
+    quiet("load_regions", "11")
+    quiet("create_office", "11.71")
+    banda_aceh = Office.objects.get(code="11.71")
+    template = DecreeTemplate.active(banda_aceh)
+    template.signer_name = "KETUA UJI BANDA ACEH"
+    template.save()
+    member = make_appointment(
+        person=make_person(office_code="11.71", name="Cut Nyak Kampung Baru", gender="P", region="117101"),
+        kelurahan="11.71.01.2001",  # Gampong Kampung Baru
+        lurah_decree_number=LONG_NUMBER,
+        lurah_decree_date=dt.date(2024, 5, 20),
+    )
+    decree = decree_issue(decree_date=dt.date(2024, 6, 1), office=banda_aceh)
+    keputusan_doc = decree.documents.get(kind=DocumentKind.KEPUTUSAN)
+    keputusan = rendered_text(keputusan_doc)
+    assert "KEPUTUSAN KOMISI INDEPENDEN PEMILIHAN KOTA BANDA ACEH" in keputusan
+    assert "KETUA KOMISI INDEPENDEN PEMILIHAN KOTA BANDA ACEH" in keputusan
+    assert "Undang-Undang Nomor 11 Tahun 2006 tentang Pemerintahan Aceh" in keputusan
+    assert "Keuchik se-Kota Banda Aceh" in keputusan
+    assert "Komisi Pemilihan Umum Kota" not in keputusan and "KOMISI PEMILIHAN UMUM KOTA" not in keputusan
+    petikan_doc = decree.documents.get(kind=DocumentKind.PETIKAN, appointment=member)
+    petikan = rendered_text(petikan_doc)
+    assert f"Keputusan Keuchik Nomor {LONG_NUMBER} tanggal 20 Mei 2024" in petikan
+    # The basis decree's number is one unbroken run on the page (it broke at "KPTS/" before).
+    petikan_doc.refresh_from_db()
+    layout = pdf.poppler_text(petikan_doc.file.path)
+    assert any(LONG_NUMBER in line for line in layout.splitlines()), layout
+
+    Ceremony.objects.create(
+        office=banda_aceh,
+        name="Penandatanganan",
+        date=dt.date(2024, 6, 1),
+        place="Aula KIP",
+        city="Banda Aceh",
+    )
+    pacts_generate(office=banda_aceh)
+    pact_doc = Pact.objects.get(appointment=member).document
+    pact = rendered_text(pact_doc)
+    assert "KOMISI INDEPENDEN PEMILIHAN" in pact and "KOTA BANDA ACEH" in pact
+    assert "KPU, KIP Aceh, dan KIP Kabupaten/Kota" in pact
+    assert "Banda Aceh, 1 Juni 2024" in pact
+    for name, document in (("keputusan", keputusan_doc), ("petikan", petikan_doc), ("pakta", pact_doc)):
+        document.refresh_from_db()
+        shutil.copy(document.file.path, artifacts_dir / f"banda-aceh-{name}.pdf")

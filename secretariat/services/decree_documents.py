@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.html import format_html
 
 # The module, not its names: tests replace `rendering.render_pdf` to hold a preview mid-render.
 from pps_admin import rendering
@@ -70,16 +71,32 @@ def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
 # --- what the documents show ------------------------------------------------------------------------
 
 
-def _lurah_decree_note(appointment) -> str:
-    """The member's basis, as the lampiran's Keterangan states it; '' until staff record it."""
+class DecreeNote(str):
+    """ "Keputusan Lurah Nomor 100.3.3.2/07/KEL-RM tanggal 20 Mei 2024": plain text as a str; in a document
+    (a template calls __html__ on a str that has one) the number is one unbreakable span (class "nowrap"),
+    so a long number never breaks at a "/"."""
+
+    def __new__(cls, *, head: str, number: str, tail: str = ""):
+        note = super().__new__(cls, f"{head} {number}{tail}")
+        note.head, note.number, note.tail = head, number, tail  # "Keputusan Lurah Nomor", ..., " tanggal ..."
+        return note
+
+    def __html__(self) -> str:
+        return format_html('{} <span class="nowrap">{}</span>{}', self.head, self.number, self.tail)
+
+
+def _lurah_decree_note(appointment) -> DecreeNote | None:
+    """The member's basis, as the lampiran's Keterangan states it; None until staff record it."""
     if not appointment.lurah_decree_number:
-        return ""
+        return None
     # The kelurahan is in its own column (lampiran) or the role (Petikan): "Keputusan Lurah" suffices;
-    # in a desa the basis is the Kepala Desa's.
-    note = f"Keputusan {appointment.kelurahan.head_title()} Nomor {appointment.lurah_decree_number}"
-    if appointment.lurah_decree_date:
-        note += f" tanggal {indonesian_date(appointment.lurah_decree_date)}"
-    return note
+    # in a desa the basis is the Kepala Desa's (a Keuchik's in a gampong of Aceh).
+    date = appointment.lurah_decree_date
+    return DecreeNote(
+        head=f"Keputusan {appointment.kelurahan.head_title()} Nomor",
+        number=appointment.lurah_decree_number,
+        tail=f" tanggal {indonesian_date(date)}" if date else "",
+    )
 
 
 def role_with_kelurahan(role: str, kelurahan: str, kind: str = "Kelurahan") -> str:
