@@ -58,7 +58,7 @@ def replacement_values(appointment: Appointment) -> dict[str, str]:
         "{kepala_desa_kelurahan}": appointment.kelurahan.head_title(),
         "{tanggal_berhenti}": indonesian_date(replaced.end_date),
         "{alasan_berhenti}": END_REASON_CLAUSES.get(replaced.end_reason, replaced.get_end_reason_display()),
-        "{keputusan_awal}": decree_citation(founding) if founding else "Keputusan Komisi Pemilihan Umum",
+        "{keputusan_awal}": decree_citation(founding) if founding else f"Keputusan {appointment.office.name}",
         "{nama_pengganti}": appointment.person.name,
         # Blank as a form leaves it (the Ganti form asks for both; older rows may lack them).
         "{nomor_sk_lurah}": appointment.lurah_decree_number or BLANK,
