@@ -94,17 +94,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{office.short_name} ({office.code}): {office_seal_status(office)}")
 
     def _secret(self, stdin, from_stdin, variable, label, option, *, allow_empty=False) -> str:
+        label = label[0].upper() + label[1:]
         if from_stdin:
             value = stdin.readline().rstrip("\r\n")
         else:
             value = os.environ.get(variable)
             if value is None:
                 raise CommandError(
-                    f"{label.capitalize()} diperlukan: berikan lewat {option} atau variabel lingkungan "
+                    f"{label} diperlukan: berikan lewat {option} atau variabel lingkungan "
                     f"{variable} (tidak pernah di baris perintah). Tidak ada yang disimpan."
                 )
         if not value and not allow_empty:
-            raise CommandError(f"{label.capitalize()} kosong. Tidak ada yang disimpan.")
+            raise CommandError(f"{label} kosong. Tidak ada yang disimpan.")
         return value
 
 
