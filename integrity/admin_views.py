@@ -46,6 +46,16 @@ def _acting_office(request) -> Office:
     return acting_office(request, chosen)
 
 
+def _asks_passphrase(request) -> bool:
+    """Whether the dashboard's forms ask for the signer's passphrase: when the acting office signs with
+    BSrE (a superuser who has not chosen an office yet: when any office might)."""
+    try:
+        office = _acting_office(request)
+    except (ValidationError, PermissionDenied):
+        office = None
+    return signing_needs_passphrase(office)
+
+
 def _latest_ceremony(request):
     return Ceremony.objects.visible_to(request.user).order_by("-date").first()
 
@@ -63,8 +73,8 @@ def dashboard_view(request):
             dashboard=signing_dashboard(page=request.GET.get("p", 1), user=request.user),
             **job_overview(job),
             ceremony=_latest_ceremony(request),
-            generate_form=GeneratePactsForm(ask_passphrase=signing_needs_passphrase(), auto_id="generate-%s"),
-            retry_form=PactRetryForm(ask_passphrase=signing_needs_passphrase()),
+            generate_form=GeneratePactsForm(ask_passphrase=_asks_passphrase(request), auto_id="generate-%s"),
+            retry_form=PactRetryForm(ask_passphrase=signing_needs_passphrase(job.office) if job else False),
             office_choices=_office_choices(request),
         ),
     )
@@ -94,9 +104,14 @@ def job_retry_view(request, job_id):
     BSrE with the passphrase typed again."""
     require_perms(request, "integrity.change_pact")
     job = get_object_or_404(GenerationJob.objects.visible_to(request.user), pk=job_id, kind=JobKind.PAKTA)
-    form = PactRetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    form = PactRetryForm(request.POST, ask_passphrase=signing_needs_passphrase(job.office))
     if not _form_errors(request, form):
-        report_retry(request, [job_retry_signed(job=job, passphrase=form.cleaned_data.get("passphrase"))])
+        try:
+            requeued = job_retry_signed(job=job, passphrase=form.cleaned_data.get("passphrase"))
+        except ValidationError as exc:  # e.g. the office has no seal (any more): nothing was sent
+            messages.error(request, " ".join(exc.messages))
+        else:
+            report_retry(request, [requeued])
     return redirect("admin:integrity_dashboard")
 
 
@@ -104,14 +119,17 @@ def job_retry_view(request, job_id):
 @require_POST
 def generate_view(request):
     require_perms(request, "integrity.add_pact", "integrity.change_pact")
-    form = GeneratePactsForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    try:
+        office = _acting_office(request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("admin:integrity_dashboard")
+    form = GeneratePactsForm(request.POST, ask_passphrase=signing_needs_passphrase(office))
     if _form_errors(request, form):
         return redirect("admin:integrity_dashboard")
     try:
         job = pact_services.pacts_generate(
-            user=request.user,
-            office=_acting_office(request),
-            passphrase=form.cleaned_data.get("passphrase"),
+            user=request.user, office=office, passphrase=form.cleaned_data.get("passphrase")
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -165,9 +183,12 @@ def attendance_view(request, pk):
     require_perms(request, "integrity.view_ceremony")
     ceremony = get_object_or_404(Ceremony.objects.visible_to(request.user), pk=pk)
     # A record since issue #16: stored with its check code; the same content serves the same record.
-    return file_download(
-        attendance_sheet_pdf(ceremony, user=request.user), f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf"
-    )
+    try:
+        data = attendance_sheet_pdf(ceremony, user=request.user)
+    except ValidationError as exc:  # the office has no seal to sign it with: nothing was made
+        messages.error(request, " ".join(exc.messages))
+        return redirect("admin:integrity_ceremony_change", ceremony.pk)
+    return file_download(data, f"daftar-hadir-{ceremony.date:%Y%m%d}.pdf")
 
 
 def bulk_sign_view(request, queryset):

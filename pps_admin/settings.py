@@ -293,6 +293,10 @@ SEAL_TSA_TIMEOUT = env_int("SEAL_TSA_TIMEOUT", 10)
 SIGNER = env_str("SIGNER", "local" if SEAL_PKCS12_PATH else "none").lower()
 if SIGNER not in ("local", "bsre", "none"):
     raise ImproperlyConfigured(f"SIGNER must be local, bsre or none, got {SIGNER!r}")
+# Each office signs with its own seal (secretariat/services/office_seals.py, `manage.py set_office_seal`);
+# the seal configured here belongs to one office only: SEAL_OFFICE (a code like 64.71). Unset: the only
+# kabupaten/kota office when there is one, else 64.71.
+SEAL_OFFICE = (env_str("SEAL_OFFICE") or "").strip()
 BSRE_URL = env_str("BSRE_URL")
 BSRE_USER = env_str("BSRE_USER", "")
 BSRE_PASSWORD = env_str("BSRE_PASSWORD", "")

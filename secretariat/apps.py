@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -15,6 +16,7 @@ class SecretariatConfig(AppConfig):
         from .models import DocumentKind, JobKind
         from .models.scoping import may_write, visible_regency_codes
         from .roles import ensure_staff_groups
+        from .seal_checks import office_seal_check
         from .services import decree_documents as decree
         from .services.document_jobs import register_document_kind, register_job_kind
 
@@ -23,6 +25,7 @@ class SecretariatConfig(AppConfig):
         # Staff see the regions of their own office(s) only (kelurahan.scope).
         register_region_rule(visible_regency_codes)
         register_write_rule(may_write)
+        checks.register(office_seal_check)
         register_document_kind(
             DocumentKind.KEPUTUSAN,
             render=decree.keputusan_render,

@@ -78,3 +78,11 @@ def replace_member(appointment, *, name="Pengganti Uji"):
         lurah_decree_number="100.3.3.2/12/KEL-MGR",
         lurah_decree_date=dt.date(2024, 6, 28),
     )
+
+
+def install_local_seal(office_obj: Office):
+    """Give `office_obj` a local seal of its own (set_office_seal --create-local): its documents are signed
+    with a certificate in its own name instead of being refused for want of a seal."""
+    from secretariat.services.office_seals import office_seal_create_local
+
+    return office_seal_create_local(office=office_obj)

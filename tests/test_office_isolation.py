@@ -40,7 +40,7 @@ from secretariat.services.document_jobs import document_render_and_store
 from secretariat.services.staff_accounts import staff_account_set
 
 from . import pdf
-from .factories import make_appointment, make_person, office
+from .factories import install_local_seal, make_appointment, make_person, office
 from .test_decrees import small_png
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,7 @@ def samarinda_office() -> Office:
         source.office = samarinda
         source.save()
         assert model.objects.filter(office=samarinda).count() == 1
+    install_local_seal(samarinda)  # its documents are signed with its own seal
     return samarinda
 
 

@@ -22,7 +22,7 @@ from secretariat.models import Decree, DecreeTemplate, Office, OfficeKind
 from secretariat.roles import OPERATOR, VIEWER
 from secretariat.services.decrees import decree_issue, decree_revoke
 
-from .factories import join_office, make_appointment, make_person, office
+from .factories import install_local_seal, join_office, make_appointment, make_person, office
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def region_office(code: str, name: str, *, kelurahan: int = 2) -> Office:
         text = model.objects.filter(office=office()).order_by("-pk").first()
         text.pk, text.office = None, new
         text.save()
+    install_local_seal(new)  # its documents are signed with its own seal
     return new
 
 

@@ -24,7 +24,7 @@ from secretariat.services.decrees import decree_issue, decrees_issue
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import join_office, make_appointment, make_person, office
+from .factories import install_local_seal, join_office, make_appointment, make_person, office
 
 DECREE_DATE = dt.date(2024, 6, 1)
 RAWA_MAKMUR, HANDIL_BAKTI = "64.72.01.1001", "64.72.01.1002"  # kelurahan of Kota Samarinda
@@ -41,6 +41,7 @@ def new_office(code, chair):
     template = DecreeTemplate.active(office(code))
     template.signer_name = chair
     template.save()
+    install_local_seal(office(code))  # its own seal, in its own name (tests/test_office_seals.py)
     return office(code)
 
 
@@ -77,13 +78,12 @@ def rendered_text(document: Document) -> str:
     return pdf.flat(document.file.path)
 
 
-# The deployment's electronic seal names its certificate's holder (tests/conftest.py makes one for KPU
-# Kota Balikpapan); per-office seals are not part of this change, so that sentence is left out here.
-SEAL_NOTE = re.compile(r"Ditandatangani secara elektronik oleh .*? \(PP 71/2019\)")
+# Each office signs with its own seal, so not even the signature note names another office.
+SEAL_NOTE = re.compile(r"Ditandatangani secara elektronik oleh (.*?) dengan segel elektronik")
 
 
 def no_other_office(text: str):
-    assert "balikpapan" not in SEAL_NOTE.sub("", text).lower()
+    assert "balikpapan" not in text.lower()
 
 
 # --- create_office's template may not issue before the office names its Ketua ----------------------
@@ -144,6 +144,7 @@ def test_a_samarinda_keputusan_and_petikan_are_samarinda_s_from_letterhead_to_si
     assert "PETIKAN" in petikan and "KOMISI PEMILIHAN UMUM KOTA SAMARINDA" in petikan
     assert "Sekretaris PPS Kelurahan Rawa Makmur" in petikan
     assert "SEKRETARIS KOMISI PEMILIHAN UMUM KOTA SAMARINDA" in petikan
+    assert SEAL_NOTE.search(petikan)[1] == "Komisi Pemilihan Umum Kota Samarinda"
     no_other_office(petikan)
     petikan_document.refresh_from_db()
     author = pdf.read(petikan_document.file.path).metadata["/Author"]
@@ -162,6 +163,7 @@ def test_a_samarinda_pact_is_under_samarinda_s_letterhead_and_signed_in_samarind
     assert "KOMISI PEMILIHAN UMUM KOTA SAMARINDA" in text
     assert "Wali Kota dan Wakil Wali Kota Samarinda Tahun 2024" in text
     assert "Samarinda, 1 Juni 2024" in text  # above the signature: the ceremony's place and date
+    assert SEAL_NOTE.search(text)[1] == "Komisi Pemilihan Umum Kota Samarinda"
     no_other_office(text)
 
 

@@ -15,7 +15,7 @@ from django.core import checks
 from django.core.management import call_command
 from django.urls import reverse
 
-from pps_admin.signing import seal_note
+from pps_admin.signing import get_signer, seal_note
 from pps_admin.signing.blocking import call_blocking
 from pps_admin.signing.checks import signing_check
 from secretariat.models import Document, DocumentKind, DocumentStatus
@@ -121,7 +121,7 @@ def test_with_signing_off_the_document_is_stored_unsigned(settings, members):
     assert document.status == DocumentStatus.DONE
     assert document.signed_by == "" and document.signed_at is None
     assert b"/ByteRange" not in Path(document.file.path).read_bytes()
-    assert seal_note() == ""
+    assert seal_note(get_signer()) == ""
 
 
 @pytest.mark.django_db
@@ -186,13 +186,13 @@ def test_with_a_timestamp_authority_the_seal_carries_its_rfc3161_timestamp(
 
 
 def test_seal_note_says_honestly_whether_the_signature_is_certified(settings):
-    assert seal_note() == (
+    assert seal_note(get_signer()) == (
         "Ditandatangani secara elektronik oleh KPU Kota Balikpapan dengan segel elektronik tidak "
         "tersertifikasi (PP 71/2019)"
     )
     settings.SIGNER, settings.BSRE_URL, settings.BSRE_NIK = "bsre", "http://127.0.0.1:9", "6471010101800001"
     settings.BSRE_SIGNER_NAME = "Ketua KPU Kota Balikpapan"
-    assert seal_note() == (
+    assert seal_note(get_signer()) == (
         "Ditandatangani secara elektronik oleh Ketua KPU Kota Balikpapan dengan sertifikat elektronik "
         "BSrE (tersertifikasi)"
     )

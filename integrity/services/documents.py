@@ -27,6 +27,7 @@ from secretariat.services.document_jobs import (
     merge_pdfs,
 )
 from secretariat.services.letterhead import office_author, office_letterhead
+from secretariat.services.office_seals import office_seal_require
 from secretariat.services.page_layout import office_page_css
 from secretariat.services.title_case import title_case
 from secretariat.services.verification import document_stamp
@@ -142,6 +143,7 @@ def attendance_sheet_document(ceremony: Ceremony, *, user=None) -> Document:
     """The daftar hadir of the ceremony as a record: stored with its SHA-256 and check code. Rendered here
     (staff wait for it, as before it was a record), through the same store as every document; a sheet
     whose content is unchanged is the same record, so printing it again issues nothing new."""
+    office_seal_require(ceremony.office)  # refused up front when it could not be signed
     content = attendance_content(ceremony)
     fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     with transaction.atomic():

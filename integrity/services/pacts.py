@@ -85,7 +85,7 @@ def pacts_generate(
             todo.append(pact)
     if not todo:
         return None
-    asks_passphrase = signing_needs_passphrase()
+    asks_passphrase = signing_needs_passphrase(office)
     if asks_passphrase and not passphrase:
         raise ValidationError(PASSPHRASE_REQUIRED)  # the pacts made above are rolled back with it
     documents = [Document(kind=DocumentKind.PAKTA, appointment_id=pact.appointment_id) for pact in todo]

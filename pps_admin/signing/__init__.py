@@ -3,7 +3,9 @@
 - `local`: the office's own PKCS#12 seal (local.py), an uncertified electronic signature;
 - `bsre`: BSrE's Esign Client Service (bsre.py), the Ketua's certified signature, passphrase per job;
 - `none`: documents are not signed.
-The project package imports no app: the document engine (secretariat) calls `get_signer()`."""
+`get_signer()` is the environment's seal (SEAL_PKCS12_PATH, or BSRE_NIK/BSRE_SIGNER_NAME); `local_signer` and
+`bsre_signer` make an office's own seal from what the secretariat keeps for it (secretariat/services/
+office_seals.py decides which office signs with which). The project package imports no app."""
 
 import functools
 
@@ -17,7 +19,9 @@ __all__ = [
     "Signer",
     "SignerDescription",
     "SigningError",
+    "bsre_signer",
     "get_signer",
+    "local_signer",
     "seal_note",
 ]
 
@@ -73,12 +77,40 @@ def get_signer() -> Signer | None:
         ) from exc
 
 
-def seal_note() -> str:
-    """The sentence a document's QR block prints about its signature; "" when documents are not signed."""
-    signer = get_signer()
+def local_signer(pkcs12_data: bytes, passphrase: str) -> Signer:
+    """A local PKCS#12 seal from its bytes, timestamped as the environment's seal is (SEAL_TSA_URL);
+    ValueError when the bytes do not open with `passphrase`."""
+    from .local import LocalSealSigner
+
+    return LocalSealSigner(
+        pkcs12_data=pkcs12_data,
+        passphrase=passphrase,
+        tsa_url=settings.SEAL_TSA_URL,
+        timeout=settings.SEAL_TSA_TIMEOUT,
+    )
+
+
+def bsre_signer(*, nik: str, signer_name: str) -> Signer:
+    """A BSrE signer (`nik`'s certificate, printed as `signer_name`) through the deployment's Esign Client
+    Service (BSRE_URL, BSRE_USER, BSRE_PASSWORD): one installation serves every office."""
+    from .bsre import BsreSigner
+
+    return BsreSigner(
+        url=settings.BSRE_URL or "",
+        user=settings.BSRE_USER,
+        password=settings.BSRE_PASSWORD,
+        nik=nik,
+        signer_name=signer_name,
+        timeout=settings.BSRE_TIMEOUT,
+    )
+
+
+def seal_note(signer: Signer | SignerDescription | None) -> str:
+    """The sentence a document's QR block prints about its signature, naming the seal that signs it (a
+    signer, or the description a stored document recorded); "" for an unsigned document."""
     if signer is None:
         return ""
-    described = signer.describe()
+    described = signer if isinstance(signer, SignerDescription) else signer.describe()
     if described.certified:
         return (
             f"Ditandatangani secara elektronik oleh {described.name} dengan sertifikat elektronik "

@@ -21,7 +21,12 @@ FIELD_NAME = "SegelElektronik"
 
 def load_pkcs12(path: str | Path, passphrase: str | None) -> "KeptKeySigner":
     """pyHanko's signer from the file; ValueError (wrong passphrase, not a PKCS#12) or OSError."""
-    data = Path(path).read_bytes()
+    return load_pkcs12_data(Path(path).read_bytes(), passphrase)
+
+
+def load_pkcs12_data(data: bytes, passphrase: str | None) -> "KeptKeySigner":
+    """pyHanko's signer from PKCS#12 bytes (an office's seal kept in the database); ValueError when the
+    passphrase is wrong or the bytes are no PKCS#12 with a key and its certificate."""
     loaded = SimpleSigner.load_pkcs12_data(
         data, other_certs=(), passphrase=(passphrase or "").encode() or None
     )
@@ -50,9 +55,18 @@ class KeptKeySigner(SimpleSigner):
 
 class LocalSealSigner(Signer):
     def __init__(
-        self, *, pkcs12_path: str, passphrase: str | None, tsa_url: str | None = None, timeout: int = 10
+        self,
+        *,
+        pkcs12_path: str | None = None,
+        pkcs12_data: bytes | None = None,
+        passphrase: str | None,
+        tsa_url: str | None = None,
+        timeout: int = 10,
     ):
-        self._signer = load_pkcs12(pkcs12_path, passphrase)
+        if pkcs12_data is None:
+            self._signer = load_pkcs12(pkcs12_path, passphrase)
+        else:
+            self._signer = load_pkcs12_data(pkcs12_data, passphrase)
         self._timestamper = self._make_timestamper(tsa_url, timeout)
         certificate = self._signer.signing_cert
         subject = certificate.subject.native

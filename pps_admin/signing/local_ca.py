@@ -103,6 +103,21 @@ def issue_certificates(
     return ca_key, ca_cert, seal_key, seal_cert
 
 
+def local_seal_bundle(*, organization: str) -> tuple[bytes, str, x509.Certificate]:
+    """A fresh seal of `organization` (its certificate's O, e.g. "Komisi Pemilihan Umum Kota Samarinda"):
+    the PKCS#12 bytes (key, certificate and its local CA), their random passphrase, and the CA certificate."""
+    _, ca_cert, seal_key, seal_cert = issue_certificates(organization=organization)
+    passphrase = secrets.token_urlsafe(24)
+    bundle = pkcs12.serialize_key_and_certificates(
+        name=NOT_CERTIFIED_SEAL.encode(),
+        key=seal_key,
+        cert=seal_cert,
+        cas=[ca_cert],
+        encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode()),
+    )
+    return bundle, passphrase, ca_cert
+
+
 def create_local_seal(
     directory: Path, *, organization: str = "KPU Kota Balikpapan"
 ) -> tuple[LocalSeal, bool]:
@@ -113,15 +128,7 @@ def create_local_seal(
     if files.pkcs12_path.exists():
         return files, False
     directory.mkdir(parents=True, exist_ok=True)
-    _, ca_cert, seal_key, seal_cert = issue_certificates(organization=organization)
-    passphrase = secrets.token_urlsafe(24)
-    bundle = pkcs12.serialize_key_and_certificates(
-        name=NOT_CERTIFIED_SEAL.encode(),
-        key=seal_key,
-        cert=seal_cert,
-        cas=[ca_cert],
-        encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode()),
-    )
+    bundle, passphrase, ca_cert = local_seal_bundle(organization=organization)
     _write_private(files.passphrase_path, passphrase.encode() + b"\n")
     _write_private(files.pkcs12_path, bundle)
     files.ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))

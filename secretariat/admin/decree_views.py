@@ -64,8 +64,10 @@ def _issuing_office(request, form: IssueDecreeForm) -> Office | None:
 def issue_view(request):
     require_perms(request, "secretariat.add_decree")
     period = ElectionPeriod.current()
-    form = _issue_form(request, request.POST or None, ask_passphrase=signing_needs_passphrase())
+    form = _issue_form(request, request.POST or None)
     office = _issuing_office(request, form)
+    if signing_needs_passphrase(office):  # the issuing office's signer types it (BSrE)
+        form = _issue_form(request, request.POST or None, ask_passphrase=True)
     office_choices = None
     if "office" in form.fields:
         # Chosen above the form (a GET that shows that office's counts and warnings), carried in it hidden.
@@ -179,7 +181,7 @@ def detail_view(request, pk):
             entry_count=decree.entries.count(),
             receipts=receipt_counts(decree),
             can_change=request.user.has_perm("secretariat.change_decree"),
-            retry_form=RetryForm(ask_passphrase=signing_needs_passphrase()),
+            retry_form=RetryForm(ask_passphrase=signing_needs_passphrase(decree.office)),
         ),
     )
 
@@ -199,14 +201,19 @@ def progress_view(request, pk):
 def retry_view(request, pk):
     require_perms(request, "secretariat.change_decree")
     decree = _decree(request, pk)
-    form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase())
+    form = RetryForm(request.POST, ask_passphrase=signing_needs_passphrase(decree.office))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("admin:secretariat_decree_change", decree.pk)
     passphrase = form.cleaned_data.get("passphrase")
-    report_retry(request, [job_retry_signed(job=job, passphrase=passphrase) for job in decree.jobs.all()])
+    try:
+        requeued = [job_retry_signed(job=job, passphrase=passphrase) for job in decree.jobs.all()]
+    except ValidationError as exc:  # e.g. the office has no seal (any more): nothing was sent
+        messages.error(request, " ".join(exc.messages))
+    else:
+        report_retry(request, requeued)
     return redirect("admin:secretariat_decree_change", decree.pk)
 
 

@@ -33,6 +33,7 @@ from ..office_rollups import (
     province_rollups_add,
     provinces_with_offices,
 )
+from ..services.office_seals import office_seal_status
 
 IDENTITY_FIELDS = ["code", "kind", "province", "regency", "parent"]
 PROVINCES_PER_PAGE = 50
@@ -72,7 +73,17 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     list_select_related = ["province"]
     list_per_page = 50
     search_fields = ["code", "name", "short_name"]
-    fields = [*IDENTITY_FIELDS, "name", "short_name", "city", "address", "phone", "email", "website"]
+    fields = [
+        *IDENTITY_FIELDS,
+        "name",
+        "short_name",
+        "city",
+        "address",
+        "phone",
+        "email",
+        "website",
+        "seal_status",
+    ]
     change_list_template = "admin/secretariat/office/change_list.html"
 
     def get_queryset(self, request):
@@ -84,7 +95,7 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
         return [path("provinsi/", view, name="secretariat_office_provinces"), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
-        return IDENTITY_FIELDS
+        return [*IDENTITY_FIELDS, "seal_status"]
 
     def has_add_permission(self, request):
         return False  # `manage.py create_office KODE` makes an office with its region's defaults
@@ -106,6 +117,11 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
     @admin.display(description="SK berlaku", ordering="rollup_decrees")
     def decrees_in_force(self, obj):
         return number(obj.rollup_decrees)
+
+    @admin.display(description="segel elektronik")
+    def seal_status(self, obj):
+        """Kind, holder and validity (never a secret); set with `manage.py set_office_seal`."""
+        return office_seal_status(obj) if obj is not None and obj.pk else "–"
 
     @admin.display(description="aktivitas terakhir")
     def last_activity(self, obj):

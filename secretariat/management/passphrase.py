@@ -26,12 +26,15 @@ def add_passphrase_argument(parser) -> None:
     )
 
 
-def command_passphrase(command: BaseCommand, *, from_stdin: bool, stdin=None) -> str | None:
-    """The passphrase when signing needs one (from stdin, the environment, or asked on the terminal), None
-    when it does not; CommandError when it is needed and none was given."""
-    if not signing_needs_passphrase():
+def command_passphrase(command: BaseCommand, *, office, from_stdin: bool, stdin=None) -> str | None:
+    """The passphrase when signing `office`'s documents needs one (from stdin, the environment, or asked
+    on the terminal), None when it does not; CommandError when it is needed and none was given."""
+    if not signing_needs_passphrase(office):
         if from_stdin:
-            command.stderr.write("SIGNER bukan bsre: passphrase tidak diperlukan dan tidak dipakai.")
+            command.stderr.write(
+                f"{office.short_name} tidak menandatangani dengan BSrE: passphrase tidak diperlukan dan "
+                "tidak dipakai."
+            )
         return None
     stdin = stdin or sys.stdin
     if from_stdin:

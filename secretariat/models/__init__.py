@@ -18,6 +18,7 @@ from .documents import (
     JobStatus,
 )
 from .office import Office, OfficeKind, StaffMembership
+from .office_seal import OfficeSeal, SealKind
 from .period import ElectionPeriod, KeyDate
 from .person import EmploymentStatus, Gender, Person
 from .receipt import PetikanReceipt
@@ -39,6 +40,8 @@ __all__ = [
     "KeyDate",
     "Office",
     "OfficeKind",
+    "OfficeSeal",
+    "SealKind",
     "StaffMembership",
     "Paper",
     "PetikanReceipt",

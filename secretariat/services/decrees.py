@@ -195,9 +195,12 @@ def _check_signer(template: DecreeTemplate) -> None:
         )
 
 
-def _decree_write(*, decree_date: dt.date, user, template, period, office=None) -> Decree | None:
+def _decree_write(
+    *, decree_date: dt.date, user, template, period, office=None, preview: bool = False
+) -> Decree | None:
     """`decree_issue` but for the listed members' `in_issued_decree`, which the preview leaves alone: it
-    rolls the decree back, and writing the flag would lock every member it lists while its PDF renders."""
+    rolls the decree back, and writing the flag would lock every member it lists while its PDF renders.
+    Nor does the preview make the generation job (it renders only the Keputusan, unsigned, here)."""
     period = period or ElectionPeriod.current()
     if period is None:
         raise ValidationError("Belum ada periode pemilihan yang berjalan.")
@@ -242,7 +245,8 @@ def _decree_write(*, decree_date: dt.date, user, template, period, office=None) 
         DecreeEntry(decree=decree, appointment=appointment, position=index)
         for index, appointment in enumerate(appointments, start=1)
     )
-    job_create_for_decree(decree=decree, user=user)
+    if not preview:
+        job_create_for_decree(decree=decree, user=user)
     return decree
 
 
@@ -294,7 +298,7 @@ def decree_preview_pdf(
     """How the Keputusan would look if issued now, without issuing anything (rolled back)."""
     with transaction.atomic():
         decree = _decree_write(
-            decree_date=decree_date, user=None, template=template, period=None, office=office
+            decree_date=decree_date, user=None, template=template, period=None, office=office, preview=True
         )
         if decree is None:  # nobody to list: the text alone, on an unsaved decree
             office = issuing_office(office, template)

@@ -1,5 +1,8 @@
 """The signing step of the document engine, and the passphrase a job's signer types once for all of it.
 
+Every document is signed by its own office's seal (office_seals.py: `office_signer`), the office being
+its job's.
+
 `document_seal` runs in the worker on the rendered bytes, before the file is written and its hash
 stored, so the stored SHA-256 and size are those of the signed file. A refusal raises SigningError: the
 document fails with its Indonesian reason and nothing is written; a retry signs it again."""
@@ -11,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pps_admin.signing import Credentials, SigningError, get_signer
+from pps_admin.signing import Credentials, Signer, SignerDescription, SigningError
 from pps_admin.signing.pades import check_pdf
 from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 
-from ..models import Document, DocumentKind, GenerationJob, JobPassphrase
+from ..models import Document, DocumentKind, DocumentStatus, GenerationJob, JobPassphrase, Office
+from .office_seals import office_signer, office_signers_may_ask
 
 MISSING_PASSPHRASE = (
     "Passphrase TTE untuk pekerjaan ini tidak ada lagi (ditolak BSrE, kedaluwarsa, atau pekerjaan sudah "  # noqa: S105
@@ -30,13 +34,38 @@ MISSING_PASSPHRASE = (
 UNSIGNED_UNDER_PERSONAL_SIGNER = frozenset({DocumentKind.DAFTAR_HADIR})
 
 
-def signing_needs_passphrase() -> bool:
-    """Whether issuing (and retrying) asks the signer for a passphrase: BSrE yes, the office's seal no."""
+def signing_needs_passphrase(office: Office | None) -> bool:
+    """Whether issuing (and retrying) `office`'s documents asks the signer for a passphrase: its BSrE
+    signer yes, a seal no (nor an office without any: it is refused before it asks). Without an office
+    (a form shown before one is chosen): whether any office may need one."""
+    if office is None:
+        return office_signers_may_ask()
     try:
-        signer = get_signer()
+        signer = office_signer(office)
     except SigningError:
         return False  # a local seal that cannot be opened: it would ask for nothing either
     return bool(signer and signer.needs_passphrase)
+
+
+def document_signer(document: Document) -> Signer | None:
+    """Who signs `document`: its office's signer, except under a personal signer for the kinds left
+    unsigned there; None when it is stored unsigned. SigningError when the seal cannot be opened."""
+    signer = office_signer(document.job.office)
+    if signer is not None and signer.needs_passphrase and document.kind in UNSIGNED_UNDER_PERSONAL_SIGNER:
+        return None
+    return signer
+
+
+def document_signature(document: Document) -> Signer | SignerDescription | None:
+    """The signature the document's QR block names: for a stored document the one it was stored with
+    (its record), so a layout made again later (the print bundle) says what the file says; otherwise the
+    signer about to sign it."""
+    if document.status == DocumentStatus.DONE:
+        if not document.signed_by:
+            return None
+        kind = "bsre" if document.signature_certified else "local"
+        return SignerDescription(kind=kind, name=document.signed_by, certified=document.signature_certified)
+    return document_signer(document)
 
 
 def job_passphrase_store(*, job: GenerationJob, passphrase: str) -> None:
@@ -68,7 +97,7 @@ def _reason_and_location(document: Document) -> tuple[str, str]:
 
 def document_seal(document: Document, data: bytes, *, relative: str) -> tuple[bytes, dict]:
     """The signed bytes and the Document fields that record the signature ({} when SIGNER=none)."""
-    signer = get_signer()
+    signer = document_signer(document)
     if signer is None:
         return data, {}
     described = signer.describe()
@@ -77,8 +106,6 @@ def document_seal(document: Document, data: bytes, *, relative: str) -> tuple[by
         signed, check = stored
         return signed, _fields(described, check.signed_at or timezone.now())
     credentials = None
-    if signer.needs_passphrase and document.kind in UNSIGNED_UNDER_PERSONAL_SIGNER:
-        return data, {}
     if signer.needs_passphrase:
         credentials = _job_credentials(document.job_id)
         if credentials is None:

@@ -20,6 +20,7 @@ from pps_admin.signing import seal_note
 from ..check_code import grouped, parse_check_code
 from ..models import Document, DocumentKind, DocumentStatus
 from ..models.appointment import post_title
+from .signing import document_signature
 
 CHECK_PATH = "/cek/{code}/"
 # The document kinds as the check page names them (a pact is a registered kind of the integrity app).
@@ -50,21 +51,23 @@ def qr_data_uri(payload: str) -> str:
 def document_stamp(document: Document) -> dict:
     """What a template prints in its check block: `check_code` (grouped), `url` ('' without SITE_URL), the
     QR image (`qr_data_uri`, of the URL, or of the code alone without one) and `seal_note`, the sentence
-    naming the electronic signature (pps_admin.signing; '' while documents are not sealed)."""
+    naming the document's own office's seal (pps_admin.signing; '' for a document stored unsigned)."""
     url = check_url(document)
     code = grouped(document.check_code)
     return {
         "check_code": code,
         "url": url,
         "qr_data_uri": qr_data_uri(url or code),
-        "seal_note": seal_note(),
+        "seal_note": seal_note(document_signature(document)),
     }
 
 
 def petikan_stamps(decree) -> dict:
     """The check block of each Petikan of `decree`, by appointment id (the print bundle lays them out
     again exactly as stored)."""
-    documents = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN)
+    documents = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).select_related(
+        "job__office"
+    )
     return {document.appointment_id: document_stamp(document) for document in documents}
 
 

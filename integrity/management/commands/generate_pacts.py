@@ -24,9 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wait, timeout, passphrase_stdin, office=None, **options):
-        passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
-            job = pacts_generate(office=office_by_code(office), passphrase=passphrase)
+            issuer = office_by_code(office)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        passphrase = command_passphrase(
+            self, office=issuer, from_stdin=passphrase_stdin, stdin=options.get("stdin")
+        )
+        try:
+            job = pacts_generate(office=issuer, passphrase=passphrase)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if job is None:

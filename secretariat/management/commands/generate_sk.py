@@ -40,10 +40,15 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak dikenal: {user}")
-        # Asked (or refused) before any number is used: under BSrE, once for every document of the SK.
-        passphrase = command_passphrase(self, from_stdin=passphrase_stdin, stdin=options.get("stdin"))
         try:
             issuer = office_by_code(office)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        # Asked (or refused) before any number is used: under BSrE, once for every document of the SK.
+        passphrase = command_passphrase(
+            self, office=issuer, from_stdin=passphrase_stdin, stdin=options.get("stdin")
+        )
+        try:
             decrees = decrees_issue_signed(
                 decree_date=decree_date, user=actor, passphrase=passphrase, office=issuer
             )

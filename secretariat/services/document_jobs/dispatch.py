@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
+from ..office_seals import office_seal_require
 from .first_signature import job_documents_to_send
 from .kinds import job_on_done
 from .status import job_refresh
@@ -33,7 +34,9 @@ def job_create(
     *, kind: str, office, documents: Iterable[Document], user=None, decree: Decree | None = None
 ) -> GenerationJob:
     """`office`'s job of `kind` for the unsaved `documents` (saved here, with their ids set), sent after
-    commit."""
+    commit. Refused (ValidationError) when documents are signed and `office` has no seal: nothing is
+    queued, instead of every document failing on it (the caller's transaction undoes the rest)."""
+    office_seal_require(office)
     documents = list(documents)
     job = GenerationJob.objects.create(
         kind=kind, office=office, decree=decree, total=len(documents), requested_by=user

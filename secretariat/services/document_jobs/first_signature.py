@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from pps_admin.signing import SigningError
 
-from ...models import Document, DocumentStatus, GenerationJob
+from ...models import Document, DocumentStatus, GenerationJob, Office
 from ..signing import signing_needs_passphrase
 
 HELD_BACK = (
@@ -31,7 +31,7 @@ def job_documents_to_send(job: GenerationJob, pending_ids: list[int], *, fresh: 
     """Of the job's pending documents (by id, in order), those `job_start` sends now. `fresh`: the job was
     queued (new, or put back by a retry), not a second delivery of a job already running."""
     if fresh:
-        hold = len(pending_ids) > 1 and signing_needs_passphrase()
+        hold = len(pending_ids) > 1 and signing_needs_passphrase(Office.objects.get(jobs=job.pk))
         GenerationJob.objects.filter(pk=job.pk).update(awaiting_first_signature=hold)
         return _next_probe(job.pk, pending_ids) if hold else pending_ids
     job.refresh_from_db(fields=["awaiting_first_signature"])

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ...models import Document, DocumentStatus, GenerationJob, JobStatus
+from ..office_seals import office_seal_require
 from ..signing import job_passphrase_forget, job_passphrase_store
 from .claim import unclaimed
 from .dispatch import document_send, job_dispatch_on_commit
@@ -114,7 +115,9 @@ def jobs_resend_stalled(*, older_than: dt.timedelta | None = None) -> int:
 
 
 def job_retry(*, job: GenerationJob) -> Requeued:
-    """The admin's retry: failed documents, and stalled pending or running ones, back in the queue."""
+    """The admin's retry: failed documents, and stalled pending or running ones, back in the queue.
+    Refused (ValidationError) while the job's office has no seal to sign them with."""
+    office_seal_require(job.office)
     return _job_requeue(job.pk, cutoff=timezone.now() - stuck_after(), failed=True)
 
 

@@ -34,7 +34,7 @@ def document_render_and_store(document_id: int) -> Document:
         return Document.objects.get(pk=document_id)
     with document_claimed(document_id):
         document = Document.objects.select_related(
-            "decree__office", "appointment__kelurahan", "appointment__person"
+            "decree__office", "appointment__kelurahan", "appointment__person", "job__office"
         ).get(pk=document_id)
         if document.status in SETTLED:
             return document  # another delivery made it while this one waited for the claim

@@ -1,0 +1,34 @@
+"""Secrets kept for good in the database, encrypted (Fernet): an office's seal (its PKCS#12 and that file's
+passphrase) and its BSrE signer's NIK (secretariat/models/office_seal.py).
+
+The same keys as the passphrase box (PASSPHRASE_KEY, else SECRET_KEY and its fallbacks; the first encrypts,
+each one decrypts), under a label of its own, so a token of one box never opens in the other. Unlike a job's
+passphrase these tokens do not expire: rotating the key means keeping the old one configured (second) until
+each office's seal was saved again (`manage.py set_office_seal`)."""
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from .passphrase_box import passphrase_key_texts
+
+_LABEL = b"pps-admin/office-seal\x00"
+
+
+def _fernet() -> MultiFernet:
+    keys = [hashlib.sha256(_LABEL + text.encode()).digest() for text in passphrase_key_texts()]
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in keys])
+
+
+def secret_seal(data: bytes) -> bytes:
+    return _fernet().encrypt(data)
+
+
+def secret_open(token: bytes) -> bytes | None:
+    """The secret, or None when no configured key opens the token (the key was changed without keeping the
+    old one)."""
+    try:
+        return _fernet().decrypt(bytes(token))
+    except InvalidToken:
+        return None
