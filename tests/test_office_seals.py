@@ -503,7 +503,7 @@ def test_under_bsre_each_office_sends_its_own_signer_s_nik_and_never_logs_it(
     office_seal_set_bsre(office=samarinda, signer_name="Ketua KPU Kota Samarinda", nik="6472015505850004")
     samarinda_member(name="Joko Handil Bakti", kelurahan=HANDIL_BAKTI)
     job = pacts_generate(office=samarinda, passphrase=BSRE_PASSPHRASE)
-    with pytest.raises(Exception, match="tidak terdaftar"):
+    with pytest.raises(Exception, match=r"NIK penanda tangan \(segel KPU Kota Samarinda\) tidak terdaftar"):
         document_render_and_store(job.documents.get().pk)
     failed = job.documents.get()
     assert failed.status == DocumentStatus.FAILED and "6472015505850004" not in failed.error

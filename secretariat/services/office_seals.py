@@ -100,7 +100,12 @@ def _load(seal: OfficeSeal) -> Signer:
         nik = secret_open(seal.nik_token)
         if nik is None:
             raise unreadable
-        return bsre_signer(nik=nik.decode(), signer_name=seal.holder_name)
+        return bsre_signer(
+            nik=nik.decode(),
+            signer_name=seal.holder_name,
+            nik_source=f"segel {name}",
+            nik_fix=f"NIK-nya dengan `manage.py set_office_seal {seal.office.code} --bsre-name ...`",
+        )
     data, passphrase = secret_open(seal.pkcs12_token), secret_open(seal.passphrase_token)
     if data is None or passphrase is None:
         raise unreadable
