@@ -260,6 +260,21 @@ def test_a_retry_is_refused_while_the_office_has_no_seal_and_the_documents_stay_
 
 
 @pytest.mark.django_db
+def test_an_office_whose_seal_certificate_expired_is_refused_up_front(own_queue):
+    samarinda = samarinda_office(seal=True)
+    samarinda_member()
+    OfficeSeal.objects.filter(office=samarinda).update(valid_until=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    with pytest.raises(ValidationError) as raised:
+        decree_issue(decree_date=DECREE_DATE, office=samarinda)
+    message = str(raised.value)
+    assert "Sertifikat segel elektronik KPU Kota Samarinda sudah kedaluwarsa pada 2 Januari 2025" in message
+    assert "set_office_seal 64.72 --pkcs12" in message
+    assert not Decree.objects.exists() and not GenerationJob.objects.exists()
+    [warning] = [problem for problem in office_seal_check(None) if problem.id == "secretariat.W032"]
+    assert "64.72" in warning.msg
+
+
+@pytest.mark.django_db
 def test_with_signing_off_an_office_without_a_seal_issues_unsigned_documents(settings, own_queue):
     settings.SIGNER = "none"
     samarinda = samarinda_office(seal=False)
@@ -451,7 +466,7 @@ def test_the_system_check_warns_of_offices_without_a_seal_and_of_seals_the_key_c
     assert office_seal_check(None) == []
     settings.PASSPHRASE_KEYS = ["kunci-lain-tanpa-kunci-lama-yang-panjang-sekali"]
     [error] = office_seal_check(None)
-    assert error.level == checks.ERROR and error.id == "secretariat.E031" and "64.72" in error.msg
+    assert error.level == checks.WARNING and error.id == "secretariat.W031" and "64.72" in error.msg
     with pytest.raises(Exception, match="tidak dapat dibuka dengan kunci PASSPHRASE_KEY"):
         office_signer(samarinda)
 
