@@ -240,6 +240,12 @@ def test_the_issue_page_and_the_commands_say_which_command_gives_the_office_its_
     response = client.post(reverse("admin:integrity_generate"), {}, follow=True)
     assert REFUSAL in response.content.decode()
 
+    ceremony = Ceremony.objects.create(
+        office=office(SAMARINDA), name="Penandatanganan", date=DECREE_DATE, place="Aula", city="Samarinda"
+    )
+    response = client.get(reverse("admin:integrity_attendance", args=[ceremony.pk]), follow=True)
+    assert response.redirect_chain and REFUSAL in response.content.decode()
+
     with pytest.raises(CommandError, match=COMMAND):
         quiet("generate_sk", "--date", "2024-06-01", "--office", SAMARINDA)
     with pytest.raises(CommandError, match=COMMAND):
@@ -405,6 +411,16 @@ def test_a_bad_bsre_signer_is_refused_and_nothing_is_saved(samarinda, monkeypatc
     assert not OfficeSeal.objects.exists()
     if stdin:
         assert stdin.strip() not in str(raised.value)
+
+
+def test_remove_takes_the_seal_away_and_the_office_is_refused_again(samarinda):
+    assert "tidak punya segel sendiri; tidak ada yang diubah" in run(SAMARINDA, "--remove")
+    run(SAMARINDA, "--create-local")
+    assert "Segel lokal (PKCS#12)" in run(SAMARINDA)  # no option: what the office signs with
+    assert "Segel KPU Kota Samarinda dihapus." in run(SAMARINDA, "--remove")
+    assert not OfficeSeal.objects.exists()
+    assert "Belum ada segel elektronik" in run(SAMARINDA)
+    assert "Segel dari pengaturan server (SEAL_OFFICE): KPU Kota Balikpapan" in run("64.71")
 
 
 # --- the secrets --------------------------------------------------------------------------------------
