@@ -540,3 +540,51 @@ def test_under_bsre_each_office_sends_its_own_signer_s_nik_and_never_logs_it(
     assert failed.status == DocumentStatus.FAILED and "6472015505850004" not in failed.error
     assert SAMARINDA_NIK not in caplog.text and "6472015505850004" not in caplog.text
     assert BSRE_PASSPHRASE not in caplog.text
+
+
+@pytest.fixture
+def bsre_office_worker(django_db_setup, media_root, tmp_path_factory, celery_queue, standin, settings):
+    """A worker of its own (its log at DEBUG) that reaches the BSrE stand-in; the environment's seal stays
+    the local one (Balikpapan's): only an office's own BSrE signer goes to BSrE."""
+    import uuid
+
+    from pps_admin.celery import app
+
+    from .conftest import start_worker, stop_worker
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (make test sets it)")
+    settings.BSRE_URL, settings.BSRE_USER, settings.BSRE_PASSWORD = (
+        standin.url,
+        standin.user,
+        standin.password,
+    )
+    queue = f"{celery_queue}-seals-{uuid.uuid4().hex[:6]}"
+    log = tmp_path_factory.mktemp("seal-worker") / "worker.log"
+    env = {"BSRE_URL": standin.url, "BSRE_USER": standin.user, "BSRE_PASSWORD": standin.password}
+    process = start_worker(queue, media_root, log, LOG_LEVEL="DEBUG", **env)
+    app.conf.task_default_queue = queue
+    yield log
+    app.conf.task_default_queue = celery_queue
+    stop_worker(process)
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_the_worker_signs_an_office_s_pacts_with_its_bsre_signer_and_logs_no_nik(
+    standin, bsre_office_worker, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    samarinda = samarinda_office(seal=False)
+    office_seal_set_bsre(office=samarinda, signer_name="Ketua KPU Kota Samarinda", nik=SAMARINDA_NIK)
+    samarinda_member()
+    samarinda_member(name="Joko Handil Bakti", kelurahan=HANDIL_BAKTI)
+    job = wait_for_job(pacts_generate(office=samarinda, passphrase=BSRE_PASSPHRASE), timeout=120)
+    assert job.status == "done", job.progress()
+    documents = list(Document.objects.filter(job=job))
+    assert all(d.signature_certified and d.signed_by == "Ketua KPU Kota Samarinda" for d in documents)
+    calls = [call for call in standin.calls if call.path == "/api/v2/sign/pdf"]
+    assert [(call.nik, call.passphrase) for call in calls] == [(SAMARINDA_NIK, BSRE_PASSPHRASE)] * 2
+    worker_log = bsre_office_worker.read_text()
+    assert "render_document" in worker_log  # the log is there, at DEBUG
+    for secret in (SAMARINDA_NIK, BSRE_PASSPHRASE):
+        assert secret not in worker_log and secret not in caplog.text
