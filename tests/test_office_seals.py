@@ -233,6 +233,8 @@ def test_the_issue_page_and_the_commands_say_which_command_gives_the_office_its_
     )
     operator.groups.add(Group.objects.get(name=OPERATOR))
     client.force_login(operator)
+    page = client.get(reverse("admin:secretariat_decree_issue")).content.decode()
+    assert 'id="seal-missing"' in page and COMMAND in page  # said before anyone presses the button
     response = client.post(reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-06-01"})
     page = response.content.decode()
     assert response.status_code == 200 and REFUSAL in page and COMMAND in page
