@@ -3,8 +3,9 @@ environment's seal checks (pps_admin/signing/checks.py): under SIGNER=local or b
 no seal (their documents are refused until they get one), seals the configured key no longer opens,
 expired local seals, and BSrE signers without the Esign Client Service to sign through. Warnings, not
 errors: each concerns the offices it names, which are refused up front, and must not stop the deployment's
-other offices (an error would stop `migrate` and the server's start). Asked of the database, so it says
-nothing before the tables exist (a fresh `migrate`)."""
+other offices (an error would stop `migrate` and the server's start). They ask the database, so, as
+Django's own database checks, they run only when a database is named: `manage.py check --database default`
+and every `migrate`; and they say nothing before the tables exist (a fresh `migrate`)."""
 
 from django.conf import settings
 from django.core import checks
@@ -14,8 +15,8 @@ from django.utils import timezone
 LISTED = 10  # offices named in a message; the rest are counted
 
 
-def office_seal_check(app_configs, **kwargs):
-    if settings.SIGNER not in ("local", "bsre"):
+def office_seal_check(app_configs, databases=None, **kwargs):
+    if settings.SIGNER not in ("local", "bsre") or "default" not in (databases or ()):
         return []
     try:
         return _missing() + _unopenable() + _expired() + _bsre_without_service() + _key_derived()

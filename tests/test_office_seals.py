@@ -278,7 +278,11 @@ def test_an_office_whose_seal_certificate_expired_is_refused_up_front(own_queue)
     assert "Sertifikat segel elektronik KPU Kota Samarinda sudah kedaluwarsa pada 2 Januari 2025" in message
     assert "set_office_seal 64.72 --pkcs12" in message
     assert not Decree.objects.exists() and not GenerationJob.objects.exists()
-    [warning] = [problem for problem in office_seal_check(None) if problem.id == "secretariat.W032"]
+    [warning] = [
+        problem
+        for problem in office_seal_check(None, databases=["default"])
+        if problem.id == "secretariat.W032"
+    ]
     assert "64.72" in warning.msg
 
 
@@ -291,7 +295,7 @@ def test_with_signing_off_an_office_without_a_seal_issues_unsigned_documents(set
     petikan = stored(decree.documents.get(kind=DocumentKind.PETIKAN))
     assert petikan.signed_by == "" and b"/ByteRange" not in Path(petikan.file.path).read_bytes()
     assert "Ditandatangani secara elektronik" not in printed(petikan)
-    assert office_seal_check(None) == []
+    assert office_seal_check(None, databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -476,14 +480,15 @@ def test_the_office_page_shows_the_seal_s_kind_holder_and_validity_and_never_a_s
 def test_the_system_check_warns_of_offices_without_a_seal_and_of_seals_the_key_cannot_open(
     samarinda, settings
 ):
-    [warning] = office_seal_check(None)
+    assert office_seal_check(None) == []  # a database check: only when `check --database default` asks
+    [warning] = office_seal_check(None, databases=["default"])
     assert warning.level == checks.WARNING and warning.id == "secretariat.W030"
     assert "64.72" in warning.msg and COMMAND in warning.hint
     settings.PASSPHRASE_KEYS = ["kunci-segel-kantor-uji-yang-panjang-sekali-0123"]
     office_seal_create_local(office=samarinda)
-    assert office_seal_check(None) == []
+    assert office_seal_check(None, databases=["default"]) == []
     settings.PASSPHRASE_KEYS = ["kunci-lain-tanpa-kunci-lama-yang-panjang-sekali"]
-    [error] = office_seal_check(None)
+    [error] = office_seal_check(None, databases=["default"])
     assert error.level == checks.WARNING and error.id == "secretariat.W031" and "64.72" in error.msg
     with pytest.raises(Exception, match="tidak dapat dibuka dengan kunci PASSPHRASE_KEY"):
         office_signer(samarinda)
