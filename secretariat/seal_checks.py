@@ -1,8 +1,11 @@
 """`manage.py check` about the offices' own seals (secretariat/services/office_seals.py), beside the
 environment's seal checks (pps_admin/signing/checks.py): under SIGNER=local or bsre, the offices that have
 no seal (their documents are refused until they get one), seals the configured key no longer opens,
-expired local seals, and BSrE signers without the Esign Client Service to sign through. Asked of the
-database, so it says nothing before the tables exist (a fresh `migrate`)."""
+expired local seals, and BSrE signers without the Esign Client Service to sign through. Warnings, not
+errors: each concerns the offices it names, which are refused up front, and must not stop the deployment's
+other offices (an error would stop `migrate` and the server's start). They ask the database, so, as
+Django's own database checks, they run only when a database is named: `manage.py check --database default`
+and every `migrate`; and they say nothing before the tables exist (a fresh `migrate`)."""
 
 from django.conf import settings
 from django.core import checks
@@ -12,8 +15,8 @@ from django.utils import timezone
 LISTED = 10  # offices named in a message; the rest are counted
 
 
-def office_seal_check(app_configs, **kwargs):
-    if settings.SIGNER not in ("local", "bsre"):
+def office_seal_check(app_configs, databases=None, **kwargs):
+    if settings.SIGNER not in ("local", "bsre") or "default" not in (databases or ()):
         return []
     try:
         return _missing() + _unopenable() + _expired() + _bsre_without_service() + _key_derived()
@@ -65,12 +68,12 @@ def _unopenable():
     if not codes:
         return []
     return [
-        checks.Error(
+        checks.Warning(
             f"Segel elektronik {len(codes)} kantor tidak dapat dibuka dengan PASSPHRASE_KEY/SECRET_KEY yang "
             f"sekarang ({_codes(codes)}). Office seals cannot be decrypted with the configured key.",
             hint="Kembalikan kunci lama sebagai kunci kedua PASSPHRASE_KEY (kunci baru di depan), atau atur "
             "ulang segelnya dengan `manage.py set_office_seal KODE`.",
-            id="secretariat.E031",
+            id="secretariat.W031",
         )
     ]
 
@@ -86,11 +89,11 @@ def _expired():
     if not codes:
         return []
     return [
-        checks.Error(
+        checks.Warning(
             f"Sertifikat segel {len(codes)} kantor sudah kedaluwarsa ({_codes(codes)}). "
             "Office seal certificates have expired.",
             hint="Pasang segel baru dengan `manage.py set_office_seal KODE --pkcs12 BERKAS`.",
-            id="secretariat.E032",
+            id="secretariat.W032",
         )
     ]
 
@@ -101,10 +104,10 @@ def _bsre_without_service():
     if settings.BSRE_URL or not OfficeSeal.objects.filter(kind=SealKind.BSRE).exists():
         return []
     return [
-        checks.Error(
+        checks.Warning(
             "Ada kantor yang menandatangani dengan BSrE, tetapi BSRE_URL tidak diatur. Office BSrE signers "
             "need BSRE_URL (the Esign Client Service).",
-            id="secretariat.E033",
+            id="secretariat.W033",
         )
     ]
 

@@ -233,12 +233,20 @@ def test_the_issue_page_and_the_commands_say_which_command_gives_the_office_its_
     )
     operator.groups.add(Group.objects.get(name=OPERATOR))
     client.force_login(operator)
+    page = client.get(reverse("admin:secretariat_decree_issue")).content.decode()
+    assert 'id="seal-missing"' in page and COMMAND in page  # said before anyone presses the button
     response = client.post(reverse("admin:secretariat_decree_issue"), {"decree_date": "2024-06-01"})
     page = response.content.decode()
     assert response.status_code == 200 and REFUSAL in page and COMMAND in page
 
     response = client.post(reverse("admin:integrity_generate"), {}, follow=True)
     assert REFUSAL in response.content.decode()
+
+    ceremony = Ceremony.objects.create(
+        office=office(SAMARINDA), name="Penandatanganan", date=DECREE_DATE, place="Aula", city="Samarinda"
+    )
+    response = client.get(reverse("admin:integrity_attendance", args=[ceremony.pk]), follow=True)
+    assert response.redirect_chain and REFUSAL in response.content.decode()
 
     with pytest.raises(CommandError, match=COMMAND):
         quiet("generate_sk", "--date", "2024-06-01", "--office", SAMARINDA)
@@ -260,6 +268,25 @@ def test_a_retry_is_refused_while_the_office_has_no_seal_and_the_documents_stay_
 
 
 @pytest.mark.django_db
+def test_an_office_whose_seal_certificate_expired_is_refused_up_front(own_queue):
+    samarinda = samarinda_office(seal=True)
+    samarinda_member()
+    OfficeSeal.objects.filter(office=samarinda).update(valid_until=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    with pytest.raises(ValidationError) as raised:
+        decree_issue(decree_date=DECREE_DATE, office=samarinda)
+    message = str(raised.value)
+    assert "Sertifikat segel elektronik KPU Kota Samarinda sudah kedaluwarsa pada 2 Januari 2025" in message
+    assert "set_office_seal 64.72 --pkcs12" in message
+    assert not Decree.objects.exists() and not GenerationJob.objects.exists()
+    [warning] = [
+        problem
+        for problem in office_seal_check(None, databases=["default"])
+        if problem.id == "secretariat.W032"
+    ]
+    assert "64.72" in warning.msg
+
+
+@pytest.mark.django_db
 def test_with_signing_off_an_office_without_a_seal_issues_unsigned_documents(settings, own_queue):
     settings.SIGNER = "none"
     samarinda = samarinda_office(seal=False)
@@ -268,7 +295,7 @@ def test_with_signing_off_an_office_without_a_seal_issues_unsigned_documents(set
     petikan = stored(decree.documents.get(kind=DocumentKind.PETIKAN))
     assert petikan.signed_by == "" and b"/ByteRange" not in Path(petikan.file.path).read_bytes()
     assert "Ditandatangani secara elektronik" not in printed(petikan)
-    assert office_seal_check(None) == []
+    assert office_seal_check(None, databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -392,6 +419,16 @@ def test_a_bad_bsre_signer_is_refused_and_nothing_is_saved(samarinda, monkeypatc
         assert stdin.strip() not in str(raised.value)
 
 
+def test_remove_takes_the_seal_away_and_the_office_is_refused_again(samarinda):
+    assert "tidak punya segel sendiri; tidak ada yang diubah" in run(SAMARINDA, "--remove")
+    run(SAMARINDA, "--create-local")
+    assert "Segel lokal (PKCS#12)" in run(SAMARINDA)  # no option: what the office signs with
+    assert "Segel KPU Kota Samarinda dihapus." in run(SAMARINDA, "--remove")
+    assert not OfficeSeal.objects.exists()
+    assert "Belum ada segel elektronik" in run(SAMARINDA)
+    assert "Segel dari pengaturan server (SEAL_OFFICE): KPU Kota Balikpapan" in run("64.71")
+
+
 # --- the secrets --------------------------------------------------------------------------------------
 
 
@@ -443,15 +480,16 @@ def test_the_office_page_shows_the_seal_s_kind_holder_and_validity_and_never_a_s
 def test_the_system_check_warns_of_offices_without_a_seal_and_of_seals_the_key_cannot_open(
     samarinda, settings
 ):
-    [warning] = office_seal_check(None)
+    assert office_seal_check(None) == []  # a database check: only when `check --database default` asks
+    [warning] = office_seal_check(None, databases=["default"])
     assert warning.level == checks.WARNING and warning.id == "secretariat.W030"
     assert "64.72" in warning.msg and COMMAND in warning.hint
     settings.PASSPHRASE_KEYS = ["kunci-segel-kantor-uji-yang-panjang-sekali-0123"]
     office_seal_create_local(office=samarinda)
-    assert office_seal_check(None) == []
+    assert office_seal_check(None, databases=["default"]) == []
     settings.PASSPHRASE_KEYS = ["kunci-lain-tanpa-kunci-lama-yang-panjang-sekali"]
-    [error] = office_seal_check(None)
-    assert error.level == checks.ERROR and error.id == "secretariat.E031" and "64.72" in error.msg
+    [error] = office_seal_check(None, databases=["default"])
+    assert error.level == checks.WARNING and error.id == "secretariat.W031" and "64.72" in error.msg
     with pytest.raises(Exception, match="tidak dapat dibuka dengan kunci PASSPHRASE_KEY"):
         office_signer(samarinda)
 
@@ -503,9 +541,57 @@ def test_under_bsre_each_office_sends_its_own_signer_s_nik_and_never_logs_it(
     office_seal_set_bsre(office=samarinda, signer_name="Ketua KPU Kota Samarinda", nik="6472015505850004")
     samarinda_member(name="Joko Handil Bakti", kelurahan=HANDIL_BAKTI)
     job = pacts_generate(office=samarinda, passphrase=BSRE_PASSPHRASE)
-    with pytest.raises(Exception, match="tidak terdaftar"):
+    with pytest.raises(Exception, match=r"NIK penanda tangan \(segel KPU Kota Samarinda\) tidak terdaftar"):
         document_render_and_store(job.documents.get().pk)
     failed = job.documents.get()
     assert failed.status == DocumentStatus.FAILED and "6472015505850004" not in failed.error
     assert SAMARINDA_NIK not in caplog.text and "6472015505850004" not in caplog.text
     assert BSRE_PASSPHRASE not in caplog.text
+
+
+@pytest.fixture
+def bsre_office_worker(django_db_setup, media_root, tmp_path_factory, celery_queue, standin, settings):
+    """A worker of its own (its log at DEBUG) that reaches the BSrE stand-in; the environment's seal stays
+    the local one (Balikpapan's): only an office's own BSrE signer goes to BSrE."""
+    import uuid
+
+    from pps_admin.celery import app
+
+    from .conftest import start_worker, stop_worker
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (make test sets it)")
+    settings.BSRE_URL, settings.BSRE_USER, settings.BSRE_PASSWORD = (
+        standin.url,
+        standin.user,
+        standin.password,
+    )
+    queue = f"{celery_queue}-seals-{uuid.uuid4().hex[:6]}"
+    log = tmp_path_factory.mktemp("seal-worker") / "worker.log"
+    env = {"BSRE_URL": standin.url, "BSRE_USER": standin.user, "BSRE_PASSWORD": standin.password}
+    process = start_worker(queue, media_root, log, LOG_LEVEL="DEBUG", **env)
+    app.conf.task_default_queue = queue
+    yield log
+    app.conf.task_default_queue = celery_queue
+    stop_worker(process)
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_the_worker_signs_an_office_s_pacts_with_its_bsre_signer_and_logs_no_nik(
+    standin, bsre_office_worker, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    samarinda = samarinda_office(seal=False)
+    office_seal_set_bsre(office=samarinda, signer_name="Ketua KPU Kota Samarinda", nik=SAMARINDA_NIK)
+    samarinda_member()
+    samarinda_member(name="Joko Handil Bakti", kelurahan=HANDIL_BAKTI)
+    job = wait_for_job(pacts_generate(office=samarinda, passphrase=BSRE_PASSPHRASE), timeout=120)
+    assert job.status == "done", job.progress()
+    documents = list(Document.objects.filter(job=job))
+    assert all(d.signature_certified and d.signed_by == "Ketua KPU Kota Samarinda" for d in documents)
+    calls = [call for call in standin.calls if call.path == "/api/v2/sign/pdf"]
+    assert [(call.nik, call.passphrase) for call in calls] == [(SAMARINDA_NIK, BSRE_PASSPHRASE)] * 2
+    worker_log = bsre_office_worker.read_text()
+    assert "render_document" in worker_log  # the log is there, at DEBUG
+    for secret in (SAMARINDA_NIK, BSRE_PASSPHRASE):
+        assert secret not in worker_log and secret not in caplog.text

@@ -90,9 +90,10 @@ def local_signer(pkcs12_data: bytes, passphrase: str) -> Signer:
     )
 
 
-def bsre_signer(*, nik: str, signer_name: str) -> Signer:
+def bsre_signer(*, nik: str, signer_name: str, nik_source: str, nik_fix: str) -> Signer:
     """A BSrE signer (`nik`'s certificate, printed as `signer_name`) through the deployment's Esign Client
-    Service (BSRE_URL, BSRE_USER, BSRE_PASSWORD): one installation serves every office."""
+    Service (BSRE_URL, BSRE_USER, BSRE_PASSWORD): one installation serves every office. `nik_source` and
+    `nik_fix` name where the NIK was set and how to correct it, for BSrE's refusal of an unknown NIK."""
     from .bsre import BsreSigner
 
     return BsreSigner(
@@ -102,6 +103,8 @@ def bsre_signer(*, nik: str, signer_name: str) -> Signer:
         nik=nik,
         signer_name=signer_name,
         timeout=settings.BSRE_TIMEOUT,
+        nik_source=nik_source,
+        nik_fix=nik_fix,
     )
 
 

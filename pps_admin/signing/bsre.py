@@ -33,7 +33,20 @@ NOT_REGISTERED = 2011
 class BsreSigner(Signer):
     needs_passphrase = True
 
-    def __init__(self, *, url: str, user: str, password: str, nik: str, signer_name: str, timeout: int):
+    def __init__(
+        self,
+        *,
+        url: str,
+        user: str,
+        password: str,
+        nik: str,
+        signer_name: str,
+        timeout: int,
+        nik_source: str = "BSRE_NIK",
+        nik_fix: str = "pengaturan BSRE_NIK",
+    ):
+        # Where the NIK was configured, and how to correct it, for the refusal of an unknown NIK.
+        self._nik_source, self._nik_fix = nik_source, nik_fix
         self._url = url.rstrip("/")
         self._auth = (user, password) if user else None
         self._nik = nik
@@ -82,8 +95,8 @@ class BsreSigner(Signer):
             )
         if code == NOT_REGISTERED:
             return SigningError(
-                "BSrE menolak: NIK penanda tangan (BSRE_NIK) tidak terdaftar atau belum memiliki sertifikat "
-                "elektronik BSrE. Periksa pengaturan BSRE_NIK, lalu coba lagi.",
+                f"BSrE menolak: NIK penanda tangan ({self._nik_source}) tidak terdaftar atau belum memiliki "
+                f"sertifikat elektronik BSrE. Periksa {self._nik_fix}, lalu coba lagi.",
                 forget_credentials=True,
             )
         if status == 401 and code is None:

@@ -30,6 +30,7 @@ from ..services.decree_coverage import uncovered_count
 from ..services.decree_documents import decree_print_bundle
 from ..services.decree_text import text_gaps
 from ..services.document_jobs import document_download_name, job_overview, job_retry_signed
+from ..services.office_seals import office_seal_missing
 from ..services.petikan_receipts import receipt_counts
 from ..services.revocation_stamp import dicabut_filename, revoked_copy, stamp_revoked
 from ..services.signing import signing_needs_passphrase
@@ -119,6 +120,7 @@ def issue_view(request):
             issuing_office=office,
             office_choices=office_choices,
             signer_missing=template is not None and not template.signer_name.strip(),
+            seal_missing=office_seal_missing(office),  # refused on issuing anyway; said before it
         ),
     )
 

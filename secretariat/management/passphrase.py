@@ -12,9 +12,9 @@ from ..services.signing import signing_needs_passphrase
 PASSPHRASE_ENV = "BSRE_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 
 MISSING = (
-    "Dengan SIGNER=bsre, passphrase TTE penanda tangan diperlukan: jalankan perintah ini di terminal "
-    "(passphrase ditanyakan), atau berikan lewat --passphrase-stdin atau variabel lingkungan "
-    f"{PASSPHRASE_ENV}. Tidak ada yang dibuat."
+    "Dokumen kantor ini ditandatangani dengan BSrE, jadi passphrase TTE penanda tangan diperlukan: "
+    "jalankan perintah ini di terminal (passphrase ditanyakan), atau berikan lewat --passphrase-stdin "
+    f"atau variabel lingkungan {PASSPHRASE_ENV}. Tidak ada yang dibuat."
 )
 
 

@@ -31,6 +31,7 @@ from pps_admin.text import validate_single_line
 
 from .. import identity
 from ..models import Office, OfficeKind, OfficeSeal, SealKind
+from .decree_text import indonesian_date
 
 DEFAULT_SEAL_OFFICE = "64.71"  # KPU Kota Balikpapan: where the single-office data (and its seal) went
 MAX_PKCS12_BYTES = 100_000  # a seal with its chain is a few kilobytes; anything far larger is no seal
@@ -100,7 +101,12 @@ def _load(seal: OfficeSeal) -> Signer:
         nik = secret_open(seal.nik_token)
         if nik is None:
             raise unreadable
-        return bsre_signer(nik=nik.decode(), signer_name=seal.holder_name)
+        return bsre_signer(
+            nik=nik.decode(),
+            signer_name=seal.holder_name,
+            nik_source=f"segel {name}",
+            nik_fix=f"NIK-nya dengan `manage.py set_office_seal {seal.office.code} --bsre-name ...`",
+        )
     data, passphrase = secret_open(seal.pkcs12_token), secret_open(seal.passphrase_token)
     if data is None or passphrase is None:
         raise unreadable
@@ -114,10 +120,20 @@ def _load(seal: OfficeSeal) -> Signer:
 
 
 def office_seal_missing(office: Office) -> str:
-    """Why `office`'s documents cannot be signed ("" when they can, or signing is off): it has no seal."""
+    """Why `office`'s documents cannot be signed ("" when they can, or signing is off): it has no seal, or
+    its seal's certificate has expired."""
     if not signing_enabled() or office.kind != OfficeKind.REGENCY:
         return ""
-    if OfficeSeal.objects.filter(office_id=office.pk).exists() or office.code == seal_office_code():
+    seal = OfficeSeal.objects.filter(office_id=office.pk).only("valid_until").first()
+    if seal is not None and seal.valid_until is not None and seal.valid_until < timezone.now():
+        expired_on = indonesian_date(timezone.localtime(seal.valid_until).date())
+        return (
+            f"Sertifikat segel elektronik {office.short_name} sudah kedaluwarsa pada {expired_on}, jadi "
+            "tidak ada yang dibuat. Minta admin server memasang segel baru: "
+            f"`python manage.py set_office_seal {office.code} --pkcs12 "
+            f"BERKAS.p12`, atau `--remove` lalu `--create-local`."
+        )
+    if seal is not None or office.code == seal_office_code():
         return ""
     return (
         f"{office.short_name} belum punya segel elektronik, jadi dokumennya tidak dapat ditandatangani "
@@ -144,7 +160,7 @@ def office_seal_status(office: Office) -> str:
         return "Belum ada segel elektronik (dokumen tidak dapat ditandatangani)."
     if seal.kind == SealKind.BSRE:
         return f"BSrE (tersertifikasi): {seal.holder_name}; NIK penanda tangan tersimpan terenkripsi."
-    until = timezone.localtime(seal.valid_until).strftime("%d-%m-%Y") if seal.valid_until else "?"
+    until = indonesian_date(timezone.localtime(seal.valid_until).date()) if seal.valid_until else "?"
     expired = " (SUDAH KEDALUWARSA)" if seal.valid_until and seal.valid_until < timezone.now() else ""
     return f"Segel lokal (PKCS#12): {seal.holder_name}; sertifikat berlaku sampai {until}{expired}."
 
