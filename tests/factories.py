@@ -86,3 +86,13 @@ def install_local_seal(office_obj: Office):
     from secretariat.services.office_seals import office_seal_create_local
 
     return office_seal_create_local(office=office_obj)
+
+
+def ceremony_of(office_obj: Office, date: dt.date = dt.date(2024, 6, 1)):
+    """A signing ceremony of `office_obj`: pacts are made only for an office that has one (its place and date
+    are printed above every pact's signature; tests/test_pact_ceremony.py)."""
+    from integrity.models import Ceremony
+
+    return Ceremony.objects.create(
+        office=office_obj, name="Penandatanganan", date=date, place="Aula KPU", city=office_obj.city
+    )

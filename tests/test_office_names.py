@@ -158,7 +158,7 @@ def test_a_banda_aceh_keputusan_petikan_and_pact_are_kip_s_from_letterhead_to_si
     from secretariat.models import DocumentKind
     from secretariat.services.decrees import decree_issue
 
-    from .factories import make_appointment, make_person
+    from .factories import install_local_seal, make_appointment, make_person
     from .test_offices_documents import rendered_text
 
     quiet("load_regions", "11")
@@ -167,6 +167,7 @@ def test_a_banda_aceh_keputusan_petikan_and_pact_are_kip_s_from_letterhead_to_si
     template = DecreeTemplate.active(banda_aceh)
     template.signer_name = "KETUA UJI BANDA ACEH"
     template.save()
+    install_local_seal(banda_aceh)  # its own seal, in its own name (tests/test_office_seals.py)
     member = make_appointment(
         person=make_person(office_code="11.71", name="Cut Nyak Kampung Baru", gender="P", region="117101"),
         kelurahan="11.71.01.2001",  # Gampong Kampung Baru
@@ -180,6 +181,7 @@ def test_a_banda_aceh_keputusan_petikan_and_pact_are_kip_s_from_letterhead_to_si
     assert "KETUA KOMISI INDEPENDEN PEMILIHAN KOTA BANDA ACEH" in keputusan
     assert "Undang-Undang Nomor 11 Tahun 2006 tentang Pemerintahan Aceh" in keputusan
     assert "Keuchik se-Kota Banda Aceh" in keputusan
+    assert "Ditandatangani secara elektronik oleh Komisi Independen Pemilihan Kota Banda Aceh" in keputusan
     assert "Komisi Pemilihan Umum Kota" not in keputusan and "KOMISI PEMILIHAN UMUM KOTA" not in keputusan
     petikan_doc = decree.documents.get(kind=DocumentKind.PETIKAN, appointment=member)
     petikan = rendered_text(petikan_doc)

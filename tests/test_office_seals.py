@@ -52,7 +52,7 @@ from secretariat.services.signing import signing_needs_passphrase
 
 from . import pdf
 from .conftest import wait_for_job
-from .factories import install_local_seal, join_office, make_appointment, make_person, office
+from .factories import ceremony_of, install_local_seal, join_office, make_appointment, make_person, office
 
 DECREE_DATE = dt.date(2024, 6, 1)
 SAMARINDA, RAWA_MAKMUR, HANDIL_BAKTI = "64.72", "64.72.01.1001", "64.72.01.1002"
@@ -75,6 +75,7 @@ def samarinda_office(*, seal: bool):
     template = DecreeTemplate.active(office(SAMARINDA))
     template.signer_name = "KETUA UJI SAMARINDA"
     template.save()
+    ceremony_of(office(SAMARINDA))  # pacts need one (tests/test_pact_ceremony.py)
     if seal:
         install_local_seal(office(SAMARINDA))
     return office(SAMARINDA)

@@ -24,7 +24,7 @@ from secretariat.services.decrees import decree_issue, decrees_issue
 from secretariat.services.document_jobs import document_render_and_store
 
 from . import pdf
-from .factories import install_local_seal, join_office, make_appointment, make_person, office
+from .factories import ceremony_of, install_local_seal, join_office, make_appointment, make_person, office
 
 DECREE_DATE = dt.date(2024, 6, 1)
 RAWA_MAKMUR, HANDIL_BAKTI = "64.72.01.1001", "64.72.01.1002"  # kelurahan of Kota Samarinda
@@ -43,13 +43,6 @@ def new_office(code, chair):
     template.save()
     install_local_seal(office(code))  # its own seal, in its own name (tests/test_office_seals.py)
     return office(code)
-
-
-def ceremony_of(office_obj):
-    """Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py)."""
-    return Ceremony.objects.create(
-        office=office_obj, name="Penandatanganan", date=DECREE_DATE, place="Aula KPU", city=office_obj.city
-    )
 
 
 @pytest.fixture
