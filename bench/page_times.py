@@ -17,6 +17,9 @@ Staff (`--staff`): a superuser (the default), or the operator of KPU Kota Balikp
 a StaffMembership of office 64.71 in the "Operator KPU" group, issue #17.6): every page then goes through
 the office scoping, and the objects of the change pages are Balikpapan's. At national scale the synthetic
 kelurahan belong to 514 other offices, so the operator's pages read one office's rows out of 515 offices'.
+`--staff provincial`: a viewer of KPU Provinsi Kalimantan Timur (64), who reads the province's offices (the
+same ones at every scale: the synthetic offices lie in provinces 00-09) with their rollups, and the
+province overview of their one province; the national data around them grows.
 Figures go to stdout as a Markdown table and to bench/results/page_times-<date>.json.
 """
 
@@ -131,24 +134,32 @@ def pages(
         ("decree issue page", reverse("admin:secretariat_decree_issue"), "staff"),
         ("member portal home", reverse("portal:home"), "member"),
     ]
-    if superuser:  # the national overview; an office's operator is refused it (403)
+    if superuser:  # the overview per province (a provincial viewer: their one); an operator gets a 403
         found.append(("office overview per province", reverse("admin:secretariat_office_provinces"), "staff"))
     return found
 
 
 def staff_account(kind: str):
-    """The superuser, or the operator of KPU Kota Balikpapan (64.71)."""
+    """The superuser, the operator of KPU Kota Balikpapan (64.71), or a viewer of KPU Provinsi Kalimantan
+    Timur (64)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from secretariat.models import Office, StaffMembership
-    from secretariat.roles import OPERATOR
+    from secretariat.roles import OPERATOR, VIEWER
 
     User = get_user_model()
     if kind == "superuser":
         return User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
             "bench-admin", "bench@kpu.test", None
         )
+    if kind == "provincial":
+        viewer, _ = User.objects.get_or_create(username="bench-viewer-64", defaults={"is_staff": True})
+        viewer.groups.add(Group.objects.get(name=VIEWER))
+        StaffMembership.objects.update_or_create(
+            user=viewer, defaults={"office": Office.objects.get(code="64")}
+        )
+        return viewer
     operator, _ = User.objects.get_or_create(username="bench-operator-6471", defaults={"is_staff": True})
     operator.groups.add(Group.objects.get(name=OPERATOR))
     StaffMembership.objects.update_or_create(
@@ -211,7 +222,7 @@ def measure_scale(database_url: str, scale: int, requests: int, only: list[str],
         kelurahan_code=appointment.kelurahan_id,
         pact_pk=Pact.objects.filter(appointment=appointment).values_list("pk", flat=True).first(),
         decree_pk=Decree.objects.visible_to(staff).order_by("-pk").values_list("pk", flat=True).first(),
-        superuser=staff.is_superuser,
+        superuser=staff_kind != "operator",
     ):
         if only and not any(word in label for word in only):
             continue
@@ -294,7 +305,10 @@ def main() -> None:
     parser.add_argument("--scales", default="34,30000,83763")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument(
-        "--staff", choices=["superuser", "operator"], default="superuser", help="who requests the staff pages"
+        "--staff",
+        choices=["superuser", "operator", "provincial"],
+        default="superuser",
+        help="who requests the staff pages",
     )
     parser.add_argument(
         "--pages", default="", help="comma-separated words: time only the pages whose label contains one"
