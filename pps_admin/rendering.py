@@ -9,6 +9,10 @@
   out of its HTML and handed to WeasyPrint as a parsed `CSS` object kept for the next document with the
   same CSS text, and the objects alive at the first render frozen out of the garbage collector's sight
   (`_freeze_long_lived`). Both measured in bench/RESULTS.md "#18 rendering".
+- A lean user-agent stylesheet (document_ua.css, a reduced copy of WeasyPrint's) instead of WeasyPrint's
+  html5_ua.css, whose rules that match every element made about half of a Keputusan's cascade. WeasyPrint
+  has no public option for this; `DocumentHTML` overrides its private `HTML._ua_stylesheets`, and
+  tests/test_document_ua.py proves every computed style the same and fails if the hook goes away.
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
@@ -110,6 +114,57 @@ def _stylesheet(css: str):
     return sheet
 
 
+# The lean user-agent stylesheet (see the module's docstring and the notice in the file).
+USER_AGENT_CSS = Path(__file__).with_name("document_ua.css")
+_user_agent_sheet = None
+
+
+def user_agent_stylesheet():
+    """document_ua.css parsed once per process (it has no URL and no font, so nothing per document)."""
+    global _user_agent_sheet
+    if _user_agent_sheet is None:
+        from weasyprint import CSS
+
+        _user_agent_sheet = CSS(string=USER_AGENT_CSS.read_text("utf-8"))
+    return _user_agent_sheet
+
+
+def _document_html_class():
+    from weasyprint import HTML
+
+    class DocumentHTML(HTML):
+        """WeasyPrint's HTML with document_ua.css as its user-agent stylesheet. `_ua_stylesheets` is
+        private (WeasyPrint 70: weasyprint/__init__.py, called by css.get_all_computed_styles); if an
+        upgrade renames it, this override is never called and the documents keep WeasyPrint's own sheet:
+        the same output, slower, and tests/test_document_ua.py fails."""
+
+        def _ua_stylesheets(self, forms=False):
+            if forms:  # documents have no form fields; WeasyPrint's own sheets if one ever asks for them
+                return super()._ua_stylesheets(forms)
+            return [user_agent_stylesheet()]
+
+    return DocumentHTML
+
+
+_DOCUMENT_HTML = None
+
+
+def document_source(html: str, *, fetcher=None, lean_user_agent: bool = True):
+    """A document's HTML ready to lay out: the WeasyPrint HTML (its <style> taken out) and that style's
+    parsed stylesheets. `lean_user_agent=False`: with WeasyPrint's own user-agent sheet (for comparison)."""
+    global _DOCUMENT_HTML
+    from weasyprint import HTML
+
+    if _DOCUMENT_HTML is None:
+        _DOCUMENT_HTML = _document_html_class()
+    html_class = _DOCUMENT_HTML if lean_user_agent else HTML
+    styles = _STYLE_ELEMENT.findall(html)
+    source = html_class(
+        string=_STYLE_ELEMENT.sub("", html), base_url=BASE_URL, url_fetcher=fetcher or make_fetcher()
+    )
+    return source, [_stylesheet(css) for css in styles]
+
+
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -193,17 +248,9 @@ def layout_html(html: str, *, fetcher=None):
     """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
     <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
     way, so the cascade is the same."""
-    from weasyprint import HTML
-
     _freeze_long_lived()
-    fetcher = fetcher or make_fetcher()
-    styles = _STYLE_ELEMENT.findall(html)
-    html = _STYLE_ELEMENT.sub("", html)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        font_config=_font_config(),
-        pdf_variant=PDF_VARIANT,
-        stylesheets=[_stylesheet(css) for css in styles],
-    )
+    source, stylesheets = document_source(html, fetcher=fetcher)
+    return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
 
 
 def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
