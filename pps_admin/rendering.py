@@ -253,8 +253,23 @@ def layout_html(html: str, *, fetcher=None):
     return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
 
 
-def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
-    """Write a laid-out document as PDF/A-3a with `metadata` (else what its HTML head says)."""
+class RenderedPdf(bytes):
+    """A PDF's bytes that know their page count, given by the layout that made the pages, so that storing
+    the document needs no parse of the file (pypdf: about 7 ms a Petikan, more for the 8-page Keputusan;
+    bench/RESULTS.md "#18 pipeline"). Bytes like any other: a signer's output is plain bytes again, and
+    counted by parsing (secretariat.services.document_jobs.storage.pdf_page_count)."""
+
+    pages: int
+
+    def __new__(cls, data: bytes, *, pages: int):
+        pdf = super().__new__(cls, data)
+        pdf.pages = pages
+        return pdf
+
+
+def write_pdf(document, metadata: PdfMetadata | None = None) -> RenderedPdf:
+    """Write a laid-out document as PDF/A-3a with `metadata` (else what its HTML head says); the bytes
+    carry the document's page count."""
     if metadata is not None:
         document.metadata.title = metadata.title
         document.metadata.authors = [metadata.author]
@@ -262,12 +277,12 @@ def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
         if metadata.created is not None:
             document.metadata.created = _w3c_date(metadata.created)
     document.metadata.lang = document.metadata.lang or "id"
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return RenderedPdf(document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
 
 
 def render_pdf(
     template_name: str, context: dict, *, metadata: PdfMetadata | None = None, fetcher=None
-) -> bytes:
+) -> RenderedPdf:
     """Render `template_name` with `context` to PDF bytes."""
     return write_pdf(render_document(template_name, context, fetcher=fetcher), metadata)
 
