@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from secretariat.models import Document, DocumentKind, DocumentStatus, GenerationJob, Person
+from integrity.models import Pact
+from integrity.services.pacts import pacts_generate
+from secretariat.models import DecreeTemplate, Document, DocumentKind, DocumentStatus, GenerationJob, Person
 from secretariat.services.decrees import decree_issue
 from secretariat.services.demo import demo_csv
 from secretariat.services.document_jobs import job_retry, render_document_pdf
@@ -15,6 +17,7 @@ from secretariat.services.document_jobs.job_memo import JOBS_KEPT, job_memo, job
 from secretariat.services.importing import members_import
 
 from . import pdf
+from .factories import office
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +94,30 @@ def test_a_member_renamed_before_a_retry_is_printed_by_the_retried_petikan(
     assert GenerationJob.objects.get(pk=job.pk).dispatched_at != job.dispatched_at
     text = rendered(second)
     assert "Nama Baru Sekali" in text and person.name not in text
+
+
+@pytest.mark.django_db
+def test_a_letterhead_changed_in_the_template_is_printed_when_the_pact_job_is_sent_again(
+    django_capture_on_commit_callbacks,
+):
+    """The pacts of a job share their office's letterhead, read once; the template changed meanwhile is
+    what the job prints once it is sent again."""
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    pacts_generate()
+    first, second = Pact.objects.select_related("document").order_by("pk")[:2]
+    job = first.document.job
+    GenerationJob.objects.filter(pk=job.pk).update(dispatched_at=timezone.now())
+
+    def rendered(pact) -> str:
+        return pdf.flat(render_document_pdf(Document.objects.select_related("job").get(pk=pact.document_id)))
+
+    assert "Jalan Kop Baru" not in rendered(first)
+    template = DecreeTemplate.active(office())
+    template.letterhead_address = "Jalan Kop Baru Nomor 9"
+    template.save()
+    assert "Jalan Kop Baru" not in rendered(second)  # the same dispatch: read once, with the first pact
+
+    Document.objects.filter(pk=second.document_id).update(status=DocumentStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_retry(job=GenerationJob.objects.get(pk=job.pk)).sent
+    assert "Jalan Kop Baru Nomor 9" in rendered(second)
