@@ -6,7 +6,8 @@ Usage (from the project root, with the virtualenv):
 
 It builds a throwaway SQLite database in a temporary folder (the 34 kelurahan, the fictional 102-member
 roster, one issued SK), then for a Petikan, the Keputusan (8 pages) and its SALINAN (9 pages) times, in one
-process and interleaved (A, B, C, A, B, C, ...: the machine is shared, so every round sees the same load):
+process and interleaved (A, B, C, B, C, A, C, A, B ...: the machine is shared, so every round sees the same
+load, and each round starts with the next renderer, so that no renderer always follows the same one):
 
 - app: `render_document_pdf` (what a worker runs: the document's context, template, WeasyPrint, PDF/A-3a);
 - weasyprint: the same HTML through `pps_admin.rendering` alone (layout + PDF, no database or template);
@@ -207,9 +208,14 @@ def main() -> None:
                     outputs[name, renderer] = render(name)
             times = {key: [] for key in outputs}
             cpu = {key: [] for key in outputs}
-            for _ in range(args.rounds):
+            order = list(renderers)
+            for round_number in range(args.rounds):
+                # Each round starts with another renderer: none always runs right after Chromium (whose
+                # processes are still busy then) or first after a document switch.
+                shift = round_number % len(order)
                 for name in docs:
-                    for renderer, render in renderers.items():
+                    for renderer in order[shift:] + order[:shift]:
+                        render = renderers[renderer]
                         start, start_cpu = time.perf_counter(), time.process_time()
                         render(name)
                         times[name, renderer].append((time.perf_counter() - start) * 1000)
