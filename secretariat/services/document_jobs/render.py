@@ -40,8 +40,12 @@ def document_render_and_store(document_id: int) -> Document:
             "job", "decree__office", "appointment__kelurahan", "appointment__person"
         ).get(pk=document_id)
         failure = _make_and_store(document)
-    for later in first_signature_settled(document.job_id, failure):
-        document_send(later)
+    # Only a job holding its documents back for a first signature (first_signature.py) has any to send:
+    # its flag, read with the document under the claim, is set before the job's documents are sent and
+    # looked at again under the job's lock by `first_signature_settled`.
+    if document.job is not None and document.job.awaiting_first_signature:
+        for later in first_signature_settled(document.job_id, failure):
+            document_send(later)
     if failure is not None:
         raise failure
     return document
