@@ -165,6 +165,19 @@ def document_source(html: str, *, fetcher=None, lean_user_agent: bool = True):
     return source, [_stylesheet(css) for css in styles]
 
 
+def warm_up() -> None:
+    """What a process's first document would pay, paid before it: WeasyPrint imported (it parses its own
+    stylesheets then), the FontConfiguration made, document_ua.css parsed and the start-up heap frozen
+    (`_freeze_long_lived`). A worker process calls it once when it starts (pps_admin/celery.py), so the
+    first document of a job no longer waits for it (bench/RESULTS.md "#18 store")."""
+    global _DOCUMENT_HTML
+    _font_config()
+    user_agent_stylesheet()
+    if _DOCUMENT_HTML is None:
+        _DOCUMENT_HTML = _document_html_class()
+    _freeze_long_lived()
+
+
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

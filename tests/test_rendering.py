@@ -210,3 +210,19 @@ def test_documents_embed_the_tex_gyre_bonum_fonts_from_the_project(petikan_of_ma
     faces = b" ".join(programs.values())
     # The name is set in bold, the body in regular: both faces come from the project's static files.
     assert b"TeXGyreBonum-Regular" in faces and b"TeXGyreBonum-Bold" in faces
+
+
+def test_a_worker_process_warms_the_renderer_up_when_it_starts():
+    """pps_admin/celery.py: each worker process pays WeasyPrint's start-up before its first document."""
+    import os
+
+    from celery.signals import worker_process_init
+
+    from pps_admin import celery as celery_module
+    from pps_admin import rendering
+
+    receivers = [ref() for _, ref in worker_process_init.receivers]
+    assert celery_module._warm_up_rendering in receivers
+    celery_module._warm_up_rendering()
+    assert rendering._frozen_in_pid == os.getpid()
+    assert rendering._user_agent_sheet is not None and rendering._DOCUMENT_HTML is not None
