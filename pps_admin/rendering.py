@@ -22,6 +22,7 @@ This module imports no project app (see shared/ARCHITECTURE.md).
 """
 
 import atexit
+import contextlib
 import datetime as dt
 import gc
 import logging
@@ -86,6 +87,26 @@ def _freeze_long_lived():
         _frozen_in_pid = os.getpid()
         gc.collect()
         gc.freeze()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """The garbage collector held off while a document is made, then one young-generation collection.
+
+    A Keputusan's layout and writing allocate millions of objects: about 110 young and 10 middle
+    collections and a full one per document, each walking what the render holds by then. Held off, the
+    document's objects all stay young, and the one collection after it finds its cyclic garbage there
+    (nothing of it was promoted): measured in bench/RESULTS.md "#18 store" (CPU and the worker's memory,
+    which stays flat). Nested, only the outer block pauses and collects."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 # The documents' one <style> element (templates/documents/base.html). Its text comes from our templates

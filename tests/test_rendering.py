@@ -226,3 +226,27 @@ def test_a_worker_process_warms_the_renderer_up_when_it_starts():
     celery_module._warm_up_rendering()
     assert rendering._frozen_in_pid == os.getpid()
     assert rendering._user_agent_sheet is not None and rendering._DOCUMENT_HTML is not None
+
+
+def test_the_collector_is_held_off_while_a_document_is_made_and_its_cyclic_garbage_collected_after():
+    import gc
+    import weakref
+
+    from pps_admin import rendering
+
+    class Box:
+        pass
+
+    assert gc.isenabled()
+    with rendering.collector_paused():
+        assert not gc.isenabled()
+        with rendering.collector_paused():  # nested: the outer block alone pauses and collects
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        box = Box()
+        box.itself = box  # a cycle: reference counting alone never frees it
+        gone = weakref.ref(box)
+        del box
+        assert gone() is not None
+    assert gc.isenabled()
+    assert gone() is None

@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pps_admin import rendering
+
 from ...models import Document, DocumentStatus
 from ..signing import document_seal, failure_text
 from .claim import document_claimed
@@ -56,7 +58,8 @@ def _make_and_store(document: Document) -> Exception | None:
     `document` holds what was recorded (no second read of its row)."""
     try:
         relative = document_relative_path(document)
-        data = render_document_pdf(document)
+        with rendering.collector_paused():
+            data = render_document_pdf(document)
         data, signature = document_seal(document, data, relative=relative)  # hash of the signed file
         pages = pdf_page_count(data)
     except (OperationalError, InterfaceError):
