@@ -170,15 +170,20 @@ def _document_html_class():
 _DOCUMENT_HTML = None
 
 
+def _document_html():
+    """DocumentHTML, made once per process (WeasyPrint is imported on first use)."""
+    global _DOCUMENT_HTML
+    if _DOCUMENT_HTML is None:
+        _DOCUMENT_HTML = _document_html_class()
+    return _DOCUMENT_HTML
+
+
 def document_source(html: str, *, fetcher=None, lean_user_agent: bool = True):
     """A document's HTML ready to lay out: the WeasyPrint HTML (its <style> taken out) and that style's
     parsed stylesheets. `lean_user_agent=False`: with WeasyPrint's own user-agent sheet (for comparison)."""
-    global _DOCUMENT_HTML
     from weasyprint import HTML
 
-    if _DOCUMENT_HTML is None:
-        _DOCUMENT_HTML = _document_html_class()
-    html_class = _DOCUMENT_HTML if lean_user_agent else HTML
+    html_class = _document_html() if lean_user_agent else HTML
     styles = _STYLE_ELEMENT.findall(html)
     source = html_class(
         string=_STYLE_ELEMENT.sub("", html), base_url=BASE_URL, url_fetcher=fetcher or make_fetcher()
@@ -191,11 +196,9 @@ def warm_up() -> None:
     stylesheets then), the FontConfiguration made, document_ua.css parsed and the start-up heap frozen
     (`_freeze_long_lived`). A worker process calls it once when it starts (pps_admin/celery.py), so the
     first document of a job no longer waits for it (bench/RESULTS.md "#18 store")."""
-    global _DOCUMENT_HTML
     _font_config()
     user_agent_stylesheet()
-    if _DOCUMENT_HTML is None:
-        _DOCUMENT_HTML = _document_html_class()
+    _document_html()
     _freeze_long_lived()
 
 

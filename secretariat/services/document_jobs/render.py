@@ -86,6 +86,7 @@ def _make_and_store(document: Document) -> Exception | None:
                 .update(attempts=F("attempts") + 1, **done)
             )
             if not stored:
+                document.refresh_from_db()  # what the other delivery stored
                 return None
             write_once(relative, data)  # raises: the record above is rolled back with it
     except (OperationalError, InterfaceError):
