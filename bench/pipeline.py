@@ -168,6 +168,8 @@ def run_once(args, concurrency: int) -> dict:
             part: sum(t.get(part, 0.0) for t in renders)
             for part in ("store", "refresh", "seal", "write_once", "page_count", "sql", "commit")
         },
+        "queries": sum(t.get("queries", 0) for t in renders),
+        "commits": sum(t.get("commits", 0) for t in renders),
         "bad": len(bad),
         "mismatched": len(mismatched),
         "per_kind": _per_kind(renders, {d[0]: d[1] for d in documents}),
@@ -249,6 +251,10 @@ def print_run(result: dict, baseline: dict | None) -> None:
     count = r["render_tasks"]
     steps = ", ".join(f"{part} {1000 * seconds / count:.1f}" for part, seconds in r["steps"].items())
     print(f"    mean ms per document: {steps} (store: render, seal and store; sql and commit: of all steps)")
+    print(
+        f"    per render task: {r['queries'] / count:.1f} SQL statements, {r['commits'] / count:.2f} commits "
+        "(the task's own; the worker's prefork bookkeeping apart)"
+    )
     for kind, f in r["per_kind"].items():
         print(
             f"      {kind}: {f['n']}, medians: task {f['task_ms']:.0f} ms, core {f['core_ms']:.0f} ms, "

@@ -31,6 +31,8 @@ PARTS = (
     *("handler", "template", "parse", "layout", "write", "on_done"),
     # beyond the handler: the engine's steps, SQL statements and commits
     *("store", "refresh", "seal", "write_once", "page_count", "sql", "commit"),
+    # counts, not seconds: SQL statements and commits of the task
+    *("queries", "commits"),
 )
 _task = {"start": 0.0, "parts": dict.fromkeys(PARTS, 0.0), "html": None, "depth": 0, "sql_timer": None}
 _wrapped = False
@@ -92,10 +94,17 @@ def _wrap_once():
     steps = (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count"))
     for name, part in steps:
         setattr(render, name, _timed(getattr(render, name), part))
-    BaseDatabaseWrapper._commit = _timed(BaseDatabaseWrapper._commit, "commit")
+    commit = _timed(BaseDatabaseWrapper._commit, "commit")
+
+    def counted_commit(*args, **kwargs):
+        _task["parts"]["commits"] += 1
+        return commit(*args, **kwargs)
+
+    BaseDatabaseWrapper._commit = counted_commit
 
     def sql_timer(execute, sql, params, many, context):
         started = time.perf_counter()
+        _task["parts"]["queries"] += 1
         try:
             return execute(sql, params, many, context)
         finally:

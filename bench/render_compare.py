@@ -6,10 +6,13 @@ Usage (from the project root, with the virtualenv):
 
 It builds a throwaway SQLite database in a temporary folder (the 34 kelurahan, the fictional 102-member
 roster, one issued SK), then for a Petikan, the Keputusan (8 pages) and its SALINAN (9 pages) times, in one
-process and interleaved (A, B, C, A, B, C, ...: the machine is shared, so every round sees the same load):
+process and interleaved (A, B, C, B, C, A, C, A, B ...: the machine is shared, so every round sees the same
+load, and each round starts with the next renderer, so that no renderer always follows the same one):
 
 - app: `render_document_pdf` (what a worker runs: the document's context, template, WeasyPrint, PDF/A-3a);
 - weasyprint: the same HTML through `pps_admin.rendering` alone (layout + PDF, no database or template);
+- full-ua: as weasyprint, with WeasyPrint's own user-agent stylesheet instead of pps_admin/document_ua.css
+  (before issue #18's lean sheet);
 - inline-css: the same HTML through WeasyPrint with its <style> parsed each time (before issue #18);
 - unfrozen: as weasyprint, with the objects alive at start-up given back to the garbage collector
   (`gc.unfreeze()` for the render: before issue #18);
@@ -104,6 +107,20 @@ def weasyprint_pdf(html: str) -> bytes:
     return rendering.write_pdf(layout(html))
 
 
+def full_ua_pdf(html: str) -> bytes:
+    """As weasyprint, with WeasyPrint's own html5_ua.css (before the lean user-agent sheet)."""
+    from pps_admin import rendering
+
+    if not hasattr(rendering, "document_source"):  # an older checkout: it has no other sheet
+        return weasyprint_pdf(html)
+    source, stylesheets = rendering.document_source(html, lean_user_agent=False)
+    return rendering.write_pdf(
+        source.render(
+            font_config=rendering._font_config(), pdf_variant=rendering.PDF_VARIANT, stylesheets=stylesheets
+        )
+    )
+
+
 def inline_style_pdf(html: str) -> bytes:
     """As the rendering core did before issue #18: the <style> parsed with each document."""
     from weasyprint import HTML
@@ -180,6 +197,7 @@ def main() -> None:
             renderers = {
                 "app": lambda name: render_document_pdf(docs[name][0]),
                 "weasyprint": lambda name: weasyprint_pdf(docs[name][2]),
+                "full-ua": lambda name: full_ua_pdf(docs[name][2]),
                 "inline-css": lambda name: inline_style_pdf(docs[name][2]),
                 "unfrozen": lambda name: unfrozen_pdf(docs[name][2]),
                 "chromium": lambda name: chromium_pdf(page, docs[name][2]),
@@ -190,9 +208,14 @@ def main() -> None:
                     outputs[name, renderer] = render(name)
             times = {key: [] for key in outputs}
             cpu = {key: [] for key in outputs}
-            for _ in range(args.rounds):
+            order = list(renderers)
+            for round_number in range(args.rounds):
+                # Each round starts with another renderer: none always runs right after Chromium (whose
+                # processes are still busy then) or first after a document switch.
+                shift = round_number % len(order)
                 for name in docs:
-                    for renderer, render in renderers.items():
+                    for renderer in order[shift:] + order[:shift]:
+                        render = renderers[renderer]
                         start, start_cpu = time.perf_counter(), time.process_time()
                         render(name)
                         times[name, renderer].append((time.perf_counter() - start) * 1000)

@@ -147,8 +147,8 @@ def _add_pacts_and_decrees(cursor, *, period_id: int) -> None:
         INSERT INTO secretariat_generationjob (office_id, kind, status, decree_id, total, error, created_at,
             finished_at, awaiting_first_signature)
         SELECT d.office_id, 'sk', 'done', d.id,
-               (SELECT count(*) FROM secretariat_decreeentry e WHERE e.decree_id = d.id) + 1, '', now(), now(),
-               false
+               (SELECT count(*) FROM secretariat_decreeentry e WHERE e.decree_id = d.id) + 1, '',
+               now(), now(), false
         FROM secretariat_decree d
         JOIN bench_groups g ON d.office_id = g.office_id AND d.year = 2024 AND d.sequence = g.seq
         """

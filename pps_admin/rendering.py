@@ -9,6 +9,10 @@
   out of its HTML and handed to WeasyPrint as a parsed `CSS` object kept for the next document with the
   same CSS text, and the objects alive at the first render frozen out of the garbage collector's sight
   (`_freeze_long_lived`). Both measured in bench/RESULTS.md "#18 rendering".
+- A lean user-agent stylesheet (document_ua.css, a reduced copy of WeasyPrint's) instead of WeasyPrint's
+  html5_ua.css, whose rules that match every element made about half of a Keputusan's cascade. WeasyPrint
+  has no public option for this; `DocumentHTML` overrides its private `HTML._ua_stylesheets`, and
+  tests/test_document_ua.py proves every computed style the same and fails if the hook goes away.
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
@@ -18,6 +22,7 @@ This module imports no project app (see shared/ARCHITECTURE.md).
 """
 
 import atexit
+import contextlib
 import datetime as dt
 import gc
 import logging
@@ -84,6 +89,26 @@ def _freeze_long_lived():
         gc.freeze()
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The garbage collector held off while a document is made, then one young-generation collection.
+
+    A Keputusan's layout and writing allocate millions of objects: about 110 young and 10 middle
+    collections and a full one per document, each walking what the render holds by then. Held off, the
+    document's objects all stay young, and the one collection after it finds its cyclic garbage there
+    (nothing of it was promoted): measured in bench/RESULTS.md "#18 store" (CPU and the worker's memory,
+    which stays flat). Nested, only the outer block pauses and collects."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 # The documents' one <style> element (templates/documents/base.html). Its text comes from our templates
 # alone: user text is escaped, so "<style>" never comes from a name or an address.
 _STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.S)
@@ -108,6 +133,73 @@ def _stylesheet(css: str):
             string=css, base_url=BASE_URL, url_fetcher=make_fetcher(), font_config=_font_config()
         )
     return sheet
+
+
+# The lean user-agent stylesheet (see the module's docstring and the notice in the file).
+USER_AGENT_CSS = Path(__file__).with_name("document_ua.css")
+_user_agent_sheet = None
+
+
+def user_agent_stylesheet():
+    """document_ua.css parsed once per process (it has no URL and no font, so nothing per document)."""
+    global _user_agent_sheet
+    if _user_agent_sheet is None:
+        from weasyprint import CSS
+
+        _user_agent_sheet = CSS(string=USER_AGENT_CSS.read_text("utf-8"))
+    return _user_agent_sheet
+
+
+def _document_html_class():
+    from weasyprint import HTML
+
+    class DocumentHTML(HTML):
+        """WeasyPrint's HTML with document_ua.css as its user-agent stylesheet. `_ua_stylesheets` is
+        private (WeasyPrint 70: weasyprint/__init__.py, called by css.get_all_computed_styles); if an
+        upgrade renames it, this override is never called and the documents keep WeasyPrint's own sheet:
+        the same output, slower, and tests/test_document_ua.py fails."""
+
+        def _ua_stylesheets(self, forms=False):
+            if forms:  # documents have no form fields; WeasyPrint's own sheets if one ever asks for them
+                return super()._ua_stylesheets(forms)
+            return [user_agent_stylesheet()]
+
+    return DocumentHTML
+
+
+_DOCUMENT_HTML = None
+
+
+def _document_html():
+    """DocumentHTML, made once per process (WeasyPrint is imported on first use)."""
+    global _DOCUMENT_HTML
+    if _DOCUMENT_HTML is None:
+        _DOCUMENT_HTML = _document_html_class()
+    return _DOCUMENT_HTML
+
+
+def document_source(html: str, *, fetcher=None, lean_user_agent: bool = True):
+    """A document's HTML ready to lay out: the WeasyPrint HTML (its <style> taken out) and that style's
+    parsed stylesheets. `lean_user_agent=False`: with WeasyPrint's own user-agent sheet (for comparison)."""
+    from weasyprint import HTML
+
+    html_class = _document_html() if lean_user_agent else HTML
+    styles = _STYLE_ELEMENT.findall(html)
+    source = html_class(
+        string=_STYLE_ELEMENT.sub("", html), base_url=BASE_URL, url_fetcher=fetcher or make_fetcher()
+    )
+    return source, [_stylesheet(css) for css in styles]
+
+
+def warm_up() -> None:
+    """What a process's first document would pay, paid before it: WeasyPrint imported (it parses its own
+    stylesheets then), the FontConfiguration made, document_ua.css parsed and the start-up heap frozen
+    (`_freeze_long_lived`). A worker process calls it once when it starts (pps_admin/celery.py), so the
+    first document of a job no longer waits for it (bench/RESULTS.md "#18 store")."""
+    _font_config()
+    user_agent_stylesheet()
+    _document_html()
+    _freeze_long_lived()
 
 
 def _fetcher_class():
@@ -193,21 +285,28 @@ def layout_html(html: str, *, fetcher=None):
     """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
     <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
     way, so the cascade is the same."""
-    from weasyprint import HTML
-
     _freeze_long_lived()
-    fetcher = fetcher or make_fetcher()
-    styles = _STYLE_ELEMENT.findall(html)
-    html = _STYLE_ELEMENT.sub("", html)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        font_config=_font_config(),
-        pdf_variant=PDF_VARIANT,
-        stylesheets=[_stylesheet(css) for css in styles],
-    )
+    source, stylesheets = document_source(html, fetcher=fetcher)
+    return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
 
 
-def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
-    """Write a laid-out document as PDF/A-3a with `metadata` (else what its HTML head says)."""
+class RenderedPdf(bytes):
+    """A PDF's bytes that know their page count, given by the layout that made the pages, so that storing
+    the document needs no parse of the file (pypdf: about 7 ms a Petikan, more for the 8-page Keputusan;
+    bench/RESULTS.md "#18 pipeline"). Bytes like any other: a signer's output is plain bytes again, and
+    counted by parsing (secretariat.services.document_jobs.storage.pdf_page_count)."""
+
+    pages: int
+
+    def __new__(cls, data: bytes, *, pages: int):
+        pdf = super().__new__(cls, data)
+        pdf.pages = pages
+        return pdf
+
+
+def write_pdf(document, metadata: PdfMetadata | None = None) -> RenderedPdf:
+    """Write a laid-out document as PDF/A-3a with `metadata` (else what its HTML head says); the bytes
+    carry the document's page count."""
     if metadata is not None:
         document.metadata.title = metadata.title
         document.metadata.authors = [metadata.author]
@@ -215,12 +314,12 @@ def write_pdf(document, metadata: PdfMetadata | None = None) -> bytes:
         if metadata.created is not None:
             document.metadata.created = _w3c_date(metadata.created)
     document.metadata.lang = document.metadata.lang or "id"
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return RenderedPdf(document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
 
 
 def render_pdf(
     template_name: str, context: dict, *, metadata: PdfMetadata | None = None, fetcher=None
-) -> bytes:
+) -> RenderedPdf:
     """Render `template_name` with `context` to PDF bytes."""
     return write_pdf(render_document(template_name, context, fetcher=fetcher), metadata)
 

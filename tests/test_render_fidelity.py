@@ -137,6 +137,12 @@ def _fixed_code(number: int) -> str:
 @pytest.fixture
 def rendered(db):
     """Each document kind rendered once from the fixed content, as bytes."""
+    return render_every_kind()
+
+
+def render_every_kind() -> dict[str, bytes]:
+    """Each document kind rendered once from the fixed content (tests/test_document_ua.py renders the
+    same documents)."""
     assert members_import(data=demo_csv(), dry_run=False).ok
     decree = decree_issue(decree_date=SK_DATE)
     pacts_generate()

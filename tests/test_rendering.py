@@ -210,3 +210,43 @@ def test_documents_embed_the_tex_gyre_bonum_fonts_from_the_project(petikan_of_ma
     faces = b" ".join(programs.values())
     # The name is set in bold, the body in regular: both faces come from the project's static files.
     assert b"TeXGyreBonum-Regular" in faces and b"TeXGyreBonum-Bold" in faces
+
+
+def test_a_worker_process_warms_the_renderer_up_when_it_starts():
+    """pps_admin/celery.py: each worker process pays WeasyPrint's start-up before its first document."""
+    import os
+
+    from celery.signals import worker_process_init
+
+    from pps_admin import celery as celery_module
+    from pps_admin import rendering
+
+    receivers = [ref() for _, ref in worker_process_init.receivers]
+    assert celery_module._warm_up_rendering in receivers
+    celery_module._warm_up_rendering()
+    assert rendering._frozen_in_pid == os.getpid()
+    assert rendering._user_agent_sheet is not None and rendering._DOCUMENT_HTML is not None
+
+
+def test_the_collector_is_held_off_while_a_document_is_made_and_its_cyclic_garbage_collected_after():
+    import gc
+    import weakref
+
+    from pps_admin import rendering
+
+    class Box:
+        pass
+
+    assert gc.isenabled()
+    with rendering.collector_paused():
+        assert not gc.isenabled()
+        with rendering.collector_paused():  # nested: the outer block alone pauses and collects
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        box = Box()
+        box.itself = box  # a cycle: reference counting alone never frees it
+        gone = weakref.ref(box)
+        del box
+        assert gone() is not None
+    assert gc.isenabled()
+    assert gone() is None

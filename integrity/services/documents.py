@@ -26,6 +26,7 @@ from secretariat.services.document_jobs import (
     job_refresh,
     merge_pdfs,
 )
+from secretariat.services.document_jobs.job_memo import job_memo
 from secretariat.services.letterhead import office_author, office_letterhead
 from secretariat.services.office_seals import office_seal_require
 from secretariat.services.page_layout import office_page_css
@@ -35,15 +36,17 @@ from secretariat.services.verification import document_stamp
 from ..models import AttendanceSheet, Ceremony, Pact
 
 
-def pact_context(pact: Pact) -> dict:
+def pact_context(pact: Pact, *, job: GenerationJob | None = None) -> dict:
+    """`job`: the pact job being rendered, whose pacts share the office's page and letterhead, read once
+    per job in a worker process (job_memo.py); None reads them."""
     appointment = pact.appointment
     person = appointment.person
     ceremony = pact.ceremony
     # The member's office's: its letterhead, paper and seat, whatever office the ceremony's record says.
     office = appointment.office
     return {
-        "page_css": office_page_css(office),
-        "letterhead": office_letterhead(office),
+        "page_css": job_memo(job, f"office-page-css-{office.pk}", lambda: office_page_css(office)),
+        "letterhead": job_memo(job, f"office-letterhead-{office.pk}", lambda: office_letterhead(office)),
         "text": pact.text,
         "pledges": pact.text.pledge_list,
         "person": person,
@@ -67,7 +70,7 @@ def pact_pdf(document: Document) -> bytes:
         "appointment__office",
         "document__job",
     ).get(document=document)
-    context = {**pact_context(pact), "stamp": document_stamp(document)}
+    context = {**pact_context(pact, job=pact.document.job), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})

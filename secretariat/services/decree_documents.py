@@ -25,6 +25,7 @@ from ..models import (
 from ..models.appointment import ROLE_LABELS, post_title
 from .decree_text import indonesian_date
 from .document_jobs import RenderedPdf, job_create, write_once
+from .document_jobs.job_memo import job_memo
 from .letterhead import letterhead_of_text, office_author
 from .page_layout import page_css
 from .title_case import title_case
@@ -193,8 +194,9 @@ def keputusan_context(decree: Decree, *, salinan: bool = False) -> dict:
     return context
 
 
-def petikan_context(decree: Decree, entry: DecreeEntry) -> dict:
-    context = _base_context(decree)
+def petikan_context(decree: Decree, entry: DecreeEntry, *, base: dict | None = None) -> dict:
+    """`base`: the decree's `_base_context`, when the caller made it once for many Petikan."""
+    context = {**(base if base is not None else _base_context(decree))}
     context["row"] = _entry_row(entry)
     context["authentic_label"] = "Petikan"
     dictums = context["dictums"]
@@ -264,8 +266,17 @@ def salinan_render(document: Document) -> bytes:
 
 
 def petikan_render(document: Document) -> bytes:
-    entry = _entries(document.decree).get(appointment_id=document.appointment_id)
-    return petikan_pdf({**petikan_context(document.decree, entry), "stamp": document_stamp(document)})
+    decree = document.decree
+    # Read once per job in this worker process (document_jobs/job_memo.py): every Petikan of the job
+    # reads the same entries and builds the same letterhead and clauses.
+    entries = job_memo(
+        document.job, f"decree-entries-{decree.pk}", lambda: {e.appointment_id: e for e in _entries(decree)}
+    )
+    entry = entries.get(document.appointment_id)
+    if entry is None:  # not among the entries this process read: as before, read it (or fail if unlisted)
+        entry = _entries(decree).get(appointment_id=document.appointment_id)
+    base = job_memo(document.job, f"decree-base-{decree.pk}", lambda: _base_context(decree))
+    return petikan_pdf({**petikan_context(decree, entry, base=base), "stamp": document_stamp(document)})
 
 
 # --- where they are stored, and the names they are downloaded under --------------------------------
@@ -344,8 +355,9 @@ def _one_builder(stored: Path):
 
 def _bundle_pdf(decree: Decree, entries) -> bytes:
     stamps = petikan_stamps(decree)
+    base = _base_context(decree)
     documents = [
-        petikan_document({**petikan_context(decree, entry), "stamp": stamps[entry.appointment_id]})
+        petikan_document({**petikan_context(decree, entry, base=base), "stamp": stamps[entry.appointment_id]})
         for entry in entries
     ]
     bundle = documents[0].copy([page for document in documents for page in document.pages])

@@ -134,8 +134,8 @@ def job_retry(*, job: GenerationJob) -> Requeued:
 
 
 def abandoned_cutoff() -> dt.datetime:
-    """Documents started before this and still running may be abandoned. On PostgreSQL the lock decides;
-    the grace (a second) only spares a renderer between marking its document running and locking it.
+    """Documents started before this and still running may be abandoned. On PostgreSQL the claim decides
+    (a renderer claims its document before marking it running); the grace (a second) is a margin only.
     SQLite (`make run`) has no row locks to ask: there a document is abandoned once it has been running
     longer than a task may live (CELERY_TASK_TIME_LIMIT), plus a minute."""
     if connection.features.has_select_for_update_skip_locked:

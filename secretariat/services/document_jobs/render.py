@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pps_admin import rendering
+
 from ...models import Document, DocumentStatus
 from ..signing import document_seal, failure_text
 from .claim import document_claimed
@@ -21,37 +23,43 @@ SETTLED = (DocumentStatus.DONE, DocumentStatus.FAILED)
 def document_render_and_store(document_id: int) -> Document:
     """Render and store one document; a done document is left as it is (idempotent).
 
-    The document is claimed (claim.py) from the start of its rendering until it is stored: another delivery
-    of it (a redelivered task, a job sent again) waits, then finds it done. So a document is never rendered
-    twice at the same time, and `attempts` counts renders. Rendering and signing run outside any
-    transaction (a remote signer may take tens of seconds); only the storing takes the row's lock, checks
-    the document is still to be made, and writes the file and its record together: nothing signed halfway
-    is stored. A killed worker's claim dies with its connection (`documents_requeue_abandoned`). A failed
-    document waits for a retry, which puts it back to pending: a message delivered late (after the broker's
-    visibility timeout) leaves it as it is.
+    The document is claimed (claim.py) first, and held from the start of its rendering until it is stored:
+    another delivery of it (a redelivered task, a job sent again) waits, then finds it done. So a document
+    is never rendered twice at the same time, and `attempts` counts renders. Under the claim a document
+    costs two writes: marked running (one conditional UPDATE, which also finds a settled one), then, in
+    one transaction with its write-once file, recorded done (a conditional UPDATE again, its row locked
+    until the file is written and the record committed: nothing signed halfway is stored). Rendering and
+    signing run outside any transaction (a remote signer may take tens of seconds). A killed worker's claim
+    dies with its connection (`documents_requeue_abandoned`). A failed document waits for a retry, which
+    puts it back to pending: a message delivered late (after the broker's visibility timeout) leaves it as
+    it is. Measured in bench/RESULTS.md "#18 store".
     """
-    if not _mark_running(document_id):
-        return Document.objects.get(pk=document_id)
     with document_claimed(document_id):
+        if not _mark_running(document_id):
+            return Document.objects.get(pk=document_id)  # settled, perhaps by a delivery we waited for
+        # With its job: a kind's render may keep what the job's documents share (job_memo.py).
         document = Document.objects.select_related(
-            "decree__office", "appointment__kelurahan", "appointment__person", "job__office"
+            "job__office", "decree__office", "appointment__kelurahan", "appointment__person"
         ).get(pk=document_id)
-        if document.status in SETTLED:
-            return document  # another delivery made it while this one waited for the claim
         failure = _make_and_store(document)
-    for later in first_signature_settled(document.job_id, failure):
-        document_send(later)
+    # Only a job holding its documents back for a first signature (first_signature.py) has any to send:
+    # its flag, read with the document under the claim, is set before the job's documents are sent and
+    # looked at again under the job's lock by `first_signature_settled`.
+    if document.job is not None and document.job.awaiting_first_signature:
+        for later in first_signature_settled(document.job_id, failure):
+            document_send(later)
     if failure is not None:
         raise failure
-    document.refresh_from_db()
     return document
 
 
 def _make_and_store(document: Document) -> Exception | None:
-    """Render, sign and store `document`, or record why not; the document's failure, or None."""
+    """Render, sign and store `document`, or record why not; the document's failure, or None. Once stored,
+    `document` holds what was recorded (no second read of its row)."""
     try:
         relative = document_relative_path(document)
-        data = render_document_pdf(document)
+        with rendering.collector_paused():
+            data = render_document_pdf(document)
         data, signature = document_seal(document, data, relative=relative)  # hash of the signed file
         pages = pdf_page_count(data)
     except (OperationalError, InterfaceError):
@@ -59,42 +67,43 @@ def _make_and_store(document: Document) -> Exception | None:
     except Exception as exc:
         _record_failure(document.pk, exc)
         return exc
-    with transaction.atomic():
-        if Document.objects.select_for_update().get(pk=document.pk).status in SETTLED:
-            return None  # settled meanwhile (SQLite has no claims): a duplicate stores nothing
-        try:
-            write_once(relative, data)
-        except Exception as exc:
-            _record_failure(document.pk, exc)
-            return exc
-        _record_done(document.pk, relative=relative, data=data, pages=pages, signature=signature)
+    done = {
+        "status": DocumentStatus.DONE,
+        "file": relative,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "pages": pages,
+        "error": "",
+        "finished_at": timezone.now(),
+        **signature,
+    }
+    try:
+        with transaction.atomic():
+            # Never over a document settled meanwhile (SQLite has no claims: a duplicate stores nothing).
+            stored = (
+                Document.objects.filter(pk=document.pk)
+                .exclude(status__in=SETTLED)
+                .update(attempts=F("attempts") + 1, **done)
+            )
+            if not stored:
+                document.refresh_from_db()  # what the other delivery stored
+                return None
+            write_once(relative, data)  # raises: the record above is rolled back with it
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        _record_failure(document.pk, exc)
+        return exc
+    for name, value in done.items():
+        setattr(document, name, value)
+    document.attempts += 1
     return None
 
 
 def _mark_running(document_id: int) -> bool:
     """Shown while it is made, and its start counts as the job's progress; False when already settled."""
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
-        if document.status in SETTLED:
-            return False
-        document.status = DocumentStatus.RUNNING
-        document.started_at = timezone.now()
-        document.save(update_fields=["status", "started_at"])
-    return True
-
-
-def _record_done(document_id: int, *, relative: str, data: bytes, pages: int, signature: dict) -> None:
-    Document.objects.filter(pk=document_id).update(
-        status=DocumentStatus.DONE,
-        attempts=F("attempts") + 1,
-        file=relative,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        pages=pages,
-        error="",
-        finished_at=timezone.now(),
-        **signature,
-    )
+    running = Document.objects.filter(pk=document_id).exclude(status__in=SETTLED)
+    return bool(running.update(status=DocumentStatus.RUNNING, started_at=timezone.now()))
 
 
 def _record_failure(document_id: int, exc: Exception) -> None:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Made by the rendering core (its page count from the layout); re-exported here for the engine's callers.
+from pps_admin.rendering import RenderedPdf
+
+__all__ = ["DocumentStorageError", "RenderedPdf", "merge_pdfs", "pdf_page_count", "write_once"]
+
 
 class DocumentStorageError(Exception):
     pass
@@ -42,20 +47,6 @@ def write_once(relative: str, data: bytes) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
-
-
-class RenderedPdf(bytes):
-    """A PDF's bytes that know their page count, given by the renderer that laid the pages out, so that
-    storing the document needs no parse of the file (pypdf: about 7 ms a Petikan, 5 % of its render;
-    bench/RESULTS.md "#18 pipeline"). Bytes like any other: a signer's output is plain bytes again, and
-    counted by parsing."""
-
-    pages: int
-
-    def __new__(cls, data: bytes, *, pages: int):
-        pdf = super().__new__(cls, data)
-        pdf.pages = pages
-        return pdf
 
 
 def pdf_page_count(data: bytes) -> int:
