@@ -19,7 +19,8 @@ def office_seal_check(app_configs, databases=None, **kwargs):
     if settings.SIGNER not in ("local", "bsre") or "default" not in (databases or ()):
         return []
     try:
-        return _missing() + _unopenable() + _expired() + _bsre_without_service() + _key_derived()
+        found = _missing() + _unopenable() + _expired() + _bsre_without_service() + _key_derived()
+        return found + _seal_office_unset()
     except DatabaseError:
         return []  # no tables yet (before `migrate`), or no database reachable: other checks say so
 
@@ -124,5 +125,23 @@ def _key_derived():
             "segel itu tidak dapat dibuka. Office seals are encrypted under a key derived from SECRET_KEY.",
             hint="Atur PASSPHRASE_KEY dengan teks acak tersendiri sebelum memasang segel kantor.",
             id="secretariat.W034",
+        )
+    ]
+
+
+def _seal_office_unset():
+    """With two offices or more and SEAL_OFFICE unset, the environment's seal belongs to 64.71 by default:
+    a deployment that began with another office would hand its seal to Balikpapan once 64.71 is created."""
+    from .models import Office, OfficeKind
+
+    if settings.SEAL_OFFICE or Office.objects.filter(kind=OfficeKind.REGENCY).count() < 2:
+        return []
+    return [
+        checks.Warning(
+            "SEAL_OFFICE tidak diatur padahal ada lebih dari satu kantor KPU Kabupaten/Kota: segel dari "
+            "pengaturan server (SEAL_PKCS12_PATH/BSRE_NIK) dianggap milik 64.71. SEAL_OFFICE is unset with "
+            "several offices.",
+            hint="Atur SEAL_OFFICE dengan kode kantor pemilik segel itu, mis. SEAL_OFFICE=64.71.",
+            id="secretariat.W035",
         )
     ]

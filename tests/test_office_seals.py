@@ -269,6 +269,20 @@ def test_a_retry_is_refused_while_the_office_has_no_seal_and_the_documents_stay_
 
 
 @pytest.mark.django_db
+def test_a_seal_removed_after_queueing_fails_the_document_instead_of_storing_it_unsigned(own_queue):
+    samarinda = samarinda_office(seal=True)
+    samarinda_member()
+    job = pacts_generate(office=samarinda)
+    office_seal_remove(office=samarinda)
+    document = job.documents.get()
+    with pytest.raises(Exception, match=REFUSAL):
+        document_render_and_store(document.pk)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED and REFUSAL in document.error
+    assert not document.file and not document.sha256
+
+
+@pytest.mark.django_db
 def test_an_office_whose_seal_certificate_expired_is_refused_up_front(own_queue):
     samarinda = samarinda_office(seal=True)
     samarinda_member()
@@ -412,12 +426,29 @@ def test_a_pkcs12_file_is_installed_with_its_passphrase_from_the_environment(
     ids=["short-nik", "empty-nik", "no-name", "no-nik-source"],
 )
 def test_a_bad_bsre_signer_is_refused_and_nothing_is_saved(samarinda, monkeypatch, args, stdin, message):
-    monkeypatch.delenv("BSRE_NIK", raising=False)
+    monkeypatch.delenv("OFFICE_BSRE_NIK", raising=False)
     with pytest.raises(CommandError, match=message) as raised:
         run(SAMARINDA, *args, stdin=stdin)
     assert not OfficeSeal.objects.exists()
     if stdin:
         assert stdin.strip() not in str(raised.value)
+
+
+def test_the_environment_signer_s_nik_is_refused_for_another_office(samarinda, settings, monkeypatch):
+    """BSRE_NIK is set in every container for SEAL_OFFICE's Ketua: the command reads OFFICE_BSRE_NIK, and
+    the environment's NIK is refused for any other office, so Samarinda never signs with Balikpapan's."""
+    settings.BSRE_NIK = BALIKPAPAN_NIK
+    monkeypatch.setenv("BSRE_NIK", BALIKPAPAN_NIK)
+    monkeypatch.delenv("OFFICE_BSRE_NIK", raising=False)
+    with pytest.raises(CommandError, match="OFFICE_BSRE_NIK"):
+        run(SAMARINDA, "--bsre-name", "Ketua KPU Kota Samarinda")
+    with pytest.raises(CommandError, match="bukan penanda tangan KPU Kota Samarinda") as raised:
+        run(SAMARINDA, "--bsre-name", "Ketua KPU Kota Samarinda", "--bsre-nik-stdin", stdin=BALIKPAPAN_NIK)
+    assert BALIKPAPAN_NIK not in str(raised.value)
+    assert not OfficeSeal.objects.exists()
+    monkeypatch.setenv("OFFICE_BSRE_NIK", SAMARINDA_NIK)
+    run(SAMARINDA, "--bsre-name", "Ketua KPU Kota Samarinda")
+    assert OfficeSeal.objects.get().kind == "bsre"
 
 
 def test_remove_takes_the_seal_away_and_the_office_is_refused_again(samarinda):
@@ -482,6 +513,9 @@ def test_the_system_check_warns_of_offices_without_a_seal_and_of_seals_the_key_c
     samarinda, settings
 ):
     assert office_seal_check(None) == []  # a database check: only when `check --database default` asks
+    [warning, unset] = office_seal_check(None, databases=["default"])
+    assert unset.id == "secretariat.W035" and "SEAL_OFFICE" in unset.hint  # two offices, no SEAL_OFFICE
+    settings.SEAL_OFFICE = "64.71"
     [warning] = office_seal_check(None, databases=["default"])
     assert warning.level == checks.WARNING and warning.id == "secretariat.W030"
     assert "64.72" in warning.msg and COMMAND in warning.hint
@@ -596,3 +630,33 @@ def test_the_worker_signs_an_office_s_pacts_with_its_bsre_signer_and_logs_no_nik
     assert "render_document" in worker_log  # the log is there, at DEBUG
     for secret in (SAMARINDA_NIK, BSRE_PASSPHRASE):
         assert secret not in worker_log and secret not in caplog.text
+
+
+def test_only_the_certificate_s_organisation_and_name_are_kept_in_plain_text():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from secretariat.services.office_seals import _subject_names
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(x509.NameOID.COMMON_NAME, "Ketua KPU Kota Samarinda"),
+            x509.NameAttribute(x509.NameOID.SERIAL_NUMBER, SAMARINDA_NIK),
+            x509.NameAttribute(x509.NameOID.EMAIL_ADDRESS, "ketua@kpu.test"),
+            x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, SAMARINDA_NAME),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    kept = _subject_names(cert)
+    assert "Ketua KPU Kota Samarinda" in kept and SAMARINDA_NAME in kept
+    assert SAMARINDA_NIK not in kept and "ketua@kpu.test" not in kept

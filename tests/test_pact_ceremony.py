@@ -16,7 +16,7 @@ from integrity.services.pacts import pacts_generate
 from secretariat.models import GenerationJob
 from secretariat.roles import OPERATOR
 
-from .factories import join_office, make_appointment, make_person, office
+from .factories import install_local_seal, join_office, make_appointment, make_person, office
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def samarinda(db):
     call_command("load_regions", "64", stdout=io.StringIO())
     call_command("create_office", "64.72", stdout=io.StringIO())
     make_appointment(person=make_person(office_code="64.72"), kelurahan="64.72.01.1001")
+    install_local_seal(office("64.72"))  # so that only the missing ceremony is refused
     return office("64.72")
 
 

@@ -42,7 +42,7 @@ from secretariat.services.accounts import portal_accounts_create
 from secretariat.services.decrees import decree_issue
 from secretariat.services.roster_format import HEADER
 
-from .factories import make_person, office
+from .factories import install_local_seal, make_person, office
 
 pytestmark = pytest.mark.django_db
 
@@ -269,6 +269,7 @@ def test_remove_takes_decrees_documents_pacts_invitations_and_portal_accounts_of
         text = model.objects.filter(office=office()).order_by("-pk").first()
         text.pk, text.office = None, synthetic_office
         text.save()
+    install_local_seal(synthetic_office)  # signed by a seal of its own (tests/test_office_seals.py)
     synthetic_decree = decree_issue(decree_date=dt.date(2024, 6, 2), office=synthetic_office)  # the 15
     pacts_generate(office=office())  # one job per office: 102 pacts
     # Pacts are made only for an office with a signing ceremony (tests/test_pact_ceremony.py).

@@ -133,7 +133,16 @@ def office_seal_missing(office: Office) -> str:
             f"`python manage.py set_office_seal {office.code} --pkcs12 "
             f"BERKAS.p12`, atau `--remove` lalu `--create-local`."
         )
-    if seal is not None or office.code == seal_office_code():
+    if seal is not None:
+        # One that cannot be opened (its key changed, BSrE not configured) is refused here too, rather
+        # than failing every document of the job one by one. Loaded once per process (the cache above).
+        try:
+            office_signer(office)
+        except SigningError as exc:
+            message = str(exc).replace("Dokumen tidak disimpan", "Tidak ada yang dibuat")
+            return message.replace("dokumen tidak disimpan", "tidak ada yang dibuat")
+        return ""
+    if office.code == seal_office_code():
         return ""
     return (
         f"{office.short_name} belum punya segel elektronik, jadi dokumennya tidak dapat ditandatangani "
@@ -149,6 +158,13 @@ def office_seal_require(office: Office) -> None:
     message = office_seal_missing(office)
     if message:
         raise ValidationError(message, code="no_seal")
+
+
+def _subject_names(certificate: x509.Certificate) -> str:
+    """The certificate's organisation and common name only: a personal certificate's subject may also
+    carry a serial number (a NIK) or an e-mail address, which is kept in plain text in the history."""
+    kept = (x509.NameOID.ORGANIZATION_NAME, x509.NameOID.COMMON_NAME)
+    return x509.Name([a for a in certificate.subject if a.oid in kept]).rfc4514_string()
 
 
 def office_seal_status(office: Office) -> str:
@@ -253,7 +269,7 @@ def office_seal_set_pkcs12(*, office: Office, data: bytes, passphrase: str, user
         reason="segel PKCS#12 dipasang",
         kind=SealKind.LOCAL,
         holder_name=_holder(certificate),
-        certificate_subject=certificate.subject.rfc4514_string()[:500],
+        certificate_subject=_subject_names(certificate)[:500],
         valid_until=certificate.not_valid_after_utc,
         pkcs12_token=secret_seal(data),
         passphrase_token=secret_seal((passphrase or "").encode()),
@@ -288,6 +304,15 @@ def office_seal_set_bsre(*, office: Office, signer_name: str, nik: str, user=Non
             f"NIK penanda tangan BSrE tidak sah: {' '.join(exc.messages)} Tidak ada yang disimpan.",
             code="nik",
         ) from None
+    if settings.BSRE_NIK and nik == settings.BSRE_NIK.strip() and office.code != seal_office_code():
+        # The environment's signer is the Ketua of SEAL_OFFICE: their certificate must not sign another
+        # office's documents under that office's name.
+        raise ValidationError(
+            f"NIK ini adalah NIK penanda tangan BSrE dari pengaturan server (BSRE_NIK, segel kantor "
+            f"{seal_office_code()}), bukan penanda tangan {office.short_name}. Masukkan NIK Ketua "
+            f"{office.short_name} sendiri. Tidak ada yang disimpan.",
+            code="nik",
+        )
     return _seal_save(
         office=office,
         user=user,

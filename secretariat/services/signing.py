@@ -19,7 +19,7 @@ from pps_admin.signing.pades import check_pdf
 from pps_admin.signing.passphrase_box import passphrase_open, passphrase_seal
 
 from ..models import Document, DocumentKind, DocumentStatus, GenerationJob, JobPassphrase, Office
-from .office_seals import office_signer, office_signers_may_ask
+from .office_seals import office_seal_missing, office_signer, office_signers_may_ask, signing_enabled
 
 MISSING_PASSPHRASE = (
     "Passphrase TTE untuk pekerjaan ini tidak ada lagi (ditolak BSrE, kedaluwarsa, atau pekerjaan sudah "  # noqa: S105
@@ -49,8 +49,15 @@ def signing_needs_passphrase(office: Office | None) -> bool:
 
 def document_signer(document: Document) -> Signer | None:
     """Who signs `document`: its office's signer, except under a personal signer for the kinds left
-    unsigned there; None when it is stored unsigned. SigningError when the seal cannot be opened."""
-    signer = office_signer(document.job.office)
+    unsigned there; None when it is stored unsigned (SIGNER=none, or that kind). SigningError when the seal
+    cannot be opened, or signing is on and the office has no seal: the document fails, nothing is stored."""
+    office = document.job.office
+    signer = office_signer(office)
+    if signer is None and signing_enabled():
+        # Refused up front when queued (office_seal_require); a seal removed after that, or a job sent
+        # again by the sweep, must not be stored unsigned as if signing were off.
+        missing = office_seal_missing(office) or f"{office.short_name} tidak punya segel elektronik."
+        raise SigningError(missing)
     if signer is not None and signer.needs_passphrase and document.kind in UNSIGNED_UNDER_PERSONAL_SIGNER:
         return None
     return signer

@@ -3,7 +3,7 @@ with it from the next document on, in every worker, without a restart.
 
 Secrets never come on the command line (they would stay in the shell's history and in `ps`): the PKCS#12
 passphrase from stdin (--passphrase-stdin) or SEAL_PASSPHRASE, the BSrE signer's NIK from stdin
-(--bsre-nik-stdin) or BSRE_NIK."""
+(--bsre-nik-stdin) or OFFICE_BSRE_NIK."""
 
 import os
 import sys
@@ -23,7 +23,8 @@ from secretariat.services.office_seals import (
 from secretariat.services.offices import office_by_code
 
 PASSPHRASE_ENV = "SEAL_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
-NIK_ENV = "BSRE_NIK"
+# Not BSRE_NIK: that one is the environment signer's (SEAL_OFFICE's Ketua), set in every container.
+NIK_ENV = "OFFICE_BSRE_NIK"
 
 
 class Command(BaseCommand):
