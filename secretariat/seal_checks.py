@@ -72,8 +72,9 @@ def _unopenable():
         checks.Warning(
             f"Segel elektronik {len(codes)} kantor tidak dapat dibuka dengan PASSPHRASE_KEY/SECRET_KEY yang "
             f"sekarang ({_codes(codes)}). Office seals cannot be decrypted with the configured key.",
-            hint="Kembalikan kunci lama sebagai kunci kedua PASSPHRASE_KEY (kunci baru di depan), atau atur "
-            "ulang segelnya dengan `manage.py set_office_seal KODE`.",
+            hint="Kembalikan kunci lama sebagai kunci kedua PASSPHRASE_KEY (kunci baru di depan) lalu "
+            "jalankan `manage.py rekey_office_seals`, atau atur ulang segelnya dengan `manage.py "
+            "set_office_seal KODE`.",
             id="secretariat.W031",
         )
     ]
@@ -123,7 +124,8 @@ def _key_derived():
             "PASSPHRASE_KEY tidak diatur: segel elektronik kantor tersimpan terenkripsi dengan kunci turunan "
             "SECRET_KEY, sehingga mengganti SECRET_KEY (tanpa menyimpannya di SECRET_KEY_FALLBACKS) membuat "
             "segel itu tidak dapat dibuka. Office seals are encrypted under a key derived from SECRET_KEY.",
-            hint="Atur PASSPHRASE_KEY dengan teks acak tersendiri sebelum memasang segel kantor.",
+            hint="Atur PASSPHRASE_KEY=<teks acak baru>,<teks SECRET_KEY sekarang>, jalankan `manage.py "
+            "rekey_office_seals`, lalu hapus kunci kedua. Tanpa kunci kedua segel yang ada tidak terbuka.",
             id="secretariat.W034",
         )
     ]

@@ -283,6 +283,24 @@ def test_a_seal_removed_after_queueing_fails_the_document_instead_of_storing_it_
 
 
 @pytest.mark.django_db
+def test_an_attendance_sheet_made_while_sealed_is_still_handed_out_after_the_seal_is_gone(own_queue):
+    samarinda = samarinda_office(seal=True)
+    appointment = samarinda_member()
+    ceremony = Ceremony.objects.create(
+        office=samarinda, name="Penandatanganan", date=DECREE_DATE, place="Aula KPU", city="Samarinda"
+    )
+    ceremony.expected.set([appointment])
+    made = attendance_sheet_document(ceremony)
+    assert made.status == DocumentStatus.DONE
+    office_seal_remove(office=samarinda)
+    assert attendance_sheet_document(ceremony).pk == made.pk  # the record, as it was stored
+    ceremony.expected.add(samarinda_member(name="Joko Handil Bakti", kelurahan=HANDIL_BAKTI))
+    with pytest.raises(ValidationError, match=REFUSAL):  # a new sheet would need signing: refused
+        attendance_sheet_document(ceremony)
+    assert Document.objects.filter(kind=DocumentKind.DAFTAR_HADIR).count() == 1
+
+
+@pytest.mark.django_db
 def test_an_office_whose_seal_certificate_expired_is_refused_up_front(own_queue):
     samarinda = samarinda_office(seal=True)
     samarinda_member()
@@ -660,3 +678,22 @@ def test_only_the_certificate_s_organisation_and_name_are_kept_in_plain_text():
     kept = _subject_names(cert)
     assert "Ketua KPU Kota Samarinda" in kept and SAMARINDA_NAME in kept
     assert SAMARINDA_NIK not in kept and "ketua@kpu.test" not in kept
+
+
+def test_moving_to_passphrase_key_keeps_the_seals_when_the_old_key_comes_second(samarinda, settings):
+    """W034's way out: PASSPHRASE_KEY=<new>,<the SECRET_KEY text>, `rekey_office_seals`, then the old key
+    can go and the seal still opens. With the old key missing nothing is written."""
+    office_seal_create_local(office=samarinda)  # under the key derived from SECRET_KEY
+    before = OfficeSeal.objects.get().pkcs12_token
+    settings.PASSPHRASE_KEYS = ["kunci-baru-yang-panjang-sekali-untuk-segel-0123"]
+    with pytest.raises(CommandError, match=r"tidak dapat dibuka.*64\.72.*tidak ada yang diubah"):
+        call_command("rekey_office_seals", stdout=io.StringIO())
+    assert bytes(OfficeSeal.objects.get().pkcs12_token) == bytes(before)
+    settings.PASSPHRASE_KEYS = ["kunci-baru-yang-panjang-sekali-untuk-segel-0123", settings.SECRET_KEY]
+    out = io.StringIO()
+    call_command("rekey_office_seals", stdout=out)
+    assert "Segel 1 kantor dienkripsi ulang" in out.getvalue()
+    settings.PASSPHRASE_KEYS = ["kunci-baru-yang-panjang-sekali-untuk-segel-0123"]
+    warnings = office_seal_check(None, databases=["default"])
+    assert "secretariat.W031" not in {warning.id for warning in warnings}
+    assert office_signer(samarinda).describe().name == SAMARINDA_NAME

@@ -4,7 +4,9 @@ passphrase) and its BSrE signer's NIK (secretariat/models/office_seal.py).
 The same keys as the passphrase box (PASSPHRASE_KEY, else SECRET_KEY and its fallbacks; the first encrypts,
 each one decrypts), under a label of its own, so a token of one box never opens in the other. Unlike a job's
 passphrase these tokens do not expire: rotating the key means keeping the old one configured (second) until
-each office's seal was saved again (`manage.py set_office_seal`)."""
+each office's seal was encrypted again under the new one (`manage.py rekey_office_seals`, `secret_rotate`).
+Moving from the SECRET_KEY-derived key to PASSPHRASE_KEY is such a rotation: configure
+PASSPHRASE_KEY=<new text>,<the SECRET_KEY text>, re-encrypt, then drop the second."""
 
 import base64
 import hashlib
@@ -30,5 +32,13 @@ def secret_open(token: bytes) -> bytes | None:
     old one)."""
     try:
         return _fernet().decrypt(bytes(token))
+    except InvalidToken:
+        return None
+
+
+def secret_rotate(token: bytes) -> bytes | None:
+    """`token` encrypted again under the first configured key (None when no configured key opens it)."""
+    try:
+        return _fernet().rotate(bytes(token))
     except InvalidToken:
         return None

@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from pps_admin.signing import Signer, SigningError, bsre_signer, get_signer, local_signer
 from pps_admin.signing.local_ca import local_seal_bundle
-from pps_admin.signing.secret_box import secret_open, secret_seal
+from pps_admin.signing.secret_box import secret_open, secret_rotate, secret_seal
 from pps_admin.text import validate_single_line
 
 from .. import identity
 from ..models import Office, OfficeKind, OfficeSeal, SealKind
 from .decree_text import indonesian_date
 
+SECRET_TOKENS = ("pkcs12_token", "passphrase_token", "nik_token")
 DEFAULT_SEAL_OFFICE = "64.71"  # KPU Kota Balikpapan: where the single-office data (and its seal) went
 MAX_PKCS12_BYTES = 100_000  # a seal with its chain is a few kilobytes; anything far larger is no seal
 
@@ -321,6 +322,31 @@ def office_seal_set_bsre(*, office: Office, signer_name: str, nik: str, user=Non
         holder_name=signer_name[:300],
         nik_token=secret_seal(nik.encode()),
     )
+
+
+@transaction.atomic
+def office_seals_rekey() -> tuple[list[str], list[str]]:
+    """Encrypt every office's seal again under the first configured key (PASSPHRASE_KEY's first, after a
+    rotation that keeps the old key second): (codes re-encrypted, codes no configured key opens). All or
+    nothing: with one seal unopenable nothing is written, so no seal is left under a key about to go."""
+    done, unopenable = [], []
+    seals = list(OfficeSeal.objects.select_for_update().select_related("office").order_by("office__code"))
+    rotated = {}
+    for seal in seals:
+        tokens = {name: getattr(seal, name) for name in SECRET_TOKENS if getattr(seal, name)}
+        new = {name: secret_rotate(token) for name, token in tokens.items()}
+        if any(value is None for value in new.values()):
+            unopenable.append(seal.office.code)
+        else:
+            rotated[seal.pk] = new
+            done.append(seal.office.code)
+    if unopenable:
+        return [], unopenable
+    for seal in seals:
+        # Same secrets, same version: a worker's loaded signer stays right. Not a change of the seal, so
+        # no history row (the history never holds the tokens anyway).
+        OfficeSeal.objects.filter(pk=seal.pk).update(**rotated[seal.pk])
+    return done, []
 
 
 @transaction.atomic
