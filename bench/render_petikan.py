@@ -62,22 +62,34 @@ def prepare(database: Path) -> None:
     decree_issue(decree_date=dt.date(2024, 6, 1))
 
 
-def worker(database: Path, renders: int, queue) -> None:
+def worker(database: Path, renders: int, queue, as_worker: bool = False) -> None:
     setup_django(database)
+    import contextlib
+
+    from pps_admin import rendering
     from secretariat.models import Document, DocumentKind
     from secretariat.services.document_jobs import render_document_pdf
+
+    if as_worker:  # as a Celery worker process runs it: warmed up at start, the collector held off per render
+        rendering.warm_up()
+    paused = rendering.collector_paused if as_worker else contextlib.nullcontext
 
     petikan = Document.objects.filter(kind=DocumentKind.PETIKAN)
     documents = list(petikan.select_related("decree", "appointment"))
     samples = []
     start = time.perf_counter()
     for index in range(renders):
-        data = render_document_pdf(documents[index % len(documents)])
+        with paused():
+            data = render_document_pdf(documents[index % len(documents)])
         assert data.startswith(b"%PDF")
         if index % 50 == 0 or index == renders - 1:
             samples.append((index + 1, round(rss_mb(), 1)))
         if (index + 1) % 1000 == 0:
-            print(f"  pid {os.getpid()}: {index + 1} renders, RSS {rss_mb():.1f} MB", file=sys.stderr, flush=True)  # noqa: E501
+            print(
+                f"  pid {os.getpid()}: {index + 1} renders, RSS {rss_mb():.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )  # noqa: E501
     elapsed = time.perf_counter() - start
     queue.put({"pid": os.getpid(), "renders": renders, "seconds": elapsed, "rss": samples})
 
@@ -86,6 +98,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=300, help="renders per process")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument(
+        "--as-worker",
+        action="store_true",
+        help="warm up and hold the collector off per render, as the worker",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
@@ -94,7 +111,9 @@ def main() -> None:
         setup.join()
         queue = multiprocessing.get_context("spawn").Queue()
         processes = [
-            multiprocessing.get_context("spawn").Process(target=worker, args=(database, args.renders, queue))
+            multiprocessing.get_context("spawn").Process(
+                target=worker, args=(database, args.renders, queue, args.as_worker)
+            )
             for _ in range(args.processes)
         ]
         wall = time.perf_counter()
