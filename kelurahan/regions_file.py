@@ -27,6 +27,7 @@ from pathlib import Path
 from pps_admin.text import SINGLE_LINE_FORBIDDEN
 
 from . import codes
+from .xz_csv import read_xz_csv
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "regions.csv.xz"
 COLUMNS = ["kode", "nama", "kode_pos"]
@@ -95,33 +96,14 @@ def write_regions(path: Path, notes: list[str], regions: Iterable[Region]) -> No
 
 
 def read_regions(path: Path = DEFAULT_PATH) -> RegionsFile:
-    try:
-        text = lzma.decompress(Path(path).read_bytes()).decode("utf-8")
-    except FileNotFoundError:
-        raise RegionsFileError(f"Berkas wilayah tidak ditemukan: {path}") from None
-    except (lzma.LZMAError, UnicodeDecodeError) as exc:
-        raise RegionsFileError(
-            f"Berkas wilayah rusak (bukan CSV UTF-8 terkompresi xz yang utuh): {path} ({exc})"
-        ) from None
-    lines = text.split("\n")
-    notes = []
-    while lines and lines[0].startswith("#"):
-        notes.append(lines.pop(0))
+    notes, rows = read_xz_csv(path, columns=COLUMNS, what="wilayah", error=RegionsFileError)
     expected = _expected_counts(notes[-1] if notes else "")
-    header_line = len(notes) + 1
-    rows = list(csv.reader(lines))
-    if not rows or rows[0] != COLUMNS:
-        raise RegionsFileError(
-            f"Berkas wilayah rusak: baris {header_line} harus berisi kolom {','.join(COLUMNS)}."
-        )
     result = RegionsFile(notes=[n.removeprefix("#").strip() for n in notes[:-1]])
     for level in LEVELS:
         result.regions[level] = []
     errors: list[str] = []
     seen: set[str] = set()
-    for number, row in enumerate(rows[1:], start=header_line + 1):
-        if not row:
-            continue  # the final newline
+    for number, row in rows:
         problem = _problem(row, seen)
         if problem:
             errors.append(f"baris {number}: {problem}")

@@ -9,13 +9,12 @@ Reading checks the whole file before anything is loaded: every code a kabupaten'
 a single line of at most 100 characters.
 """
 
-import csv
-import lzma
 from pathlib import Path
 
 from pps_admin.text import SINGLE_LINE_FORBIDDEN
 
 from . import codes
+from .xz_csv import read_xz_csv
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "seats.csv.xz"
 COLUMNS = ["kode", "ibukota"]
@@ -29,29 +28,10 @@ class SeatsFileError(Exception):
 
 def read_seats(path: Path = DEFAULT_PATH) -> dict[str, str]:
     """{kabupaten code: seat}."""
-    try:
-        text = lzma.decompress(Path(path).read_bytes()).decode("utf-8")
-    except FileNotFoundError:
-        raise SeatsFileError(f"Berkas ibu kota kabupaten tidak ditemukan: {path}") from None
-    except (lzma.LZMAError, UnicodeDecodeError) as exc:
-        raise SeatsFileError(
-            f"Berkas ibu kota kabupaten rusak (bukan CSV UTF-8 terkompresi xz yang utuh): {path} ({exc})"
-        ) from None
-    lines = text.split("\n")
-    skipped = 0
-    while lines and lines[0].startswith("#"):
-        lines.pop(0)
-        skipped += 1
-    rows = list(csv.reader(lines))
-    if not rows or rows[0] != COLUMNS:
-        raise SeatsFileError(
-            f"Berkas ibu kota kabupaten rusak: baris {skipped + 1} harus berisi kolom {','.join(COLUMNS)}."
-        )
+    _, rows = read_xz_csv(path, columns=COLUMNS, what="ibu kota kabupaten", error=SeatsFileError)
     seats: dict[str, str] = {}
     errors: list[str] = []
-    for number, row in enumerate(rows[1:], start=skipped + 2):
-        if not row:
-            continue
+    for number, row in rows:
         problem = _problem(row, seats)
         if problem:
             errors.append(f"baris {number}: {problem}")
