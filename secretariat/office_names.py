@@ -34,12 +34,6 @@ ADMINISTRATIVE = "Administrasi "  # Jakarta's regions: "Administrasi Jakarta Pus
 class OfficeName:
     name: str  # "Komisi Independen Pemilihan Kota Banda Aceh"
     short_name: str  # "KIP Kota Banda Aceh"
-    institution: str  # "Komisi Independen Pemilihan"
-    short_institution: str  # "KIP"
-
-    @property
-    def letterhead_lines(self) -> list[str]:
-        return letterhead_lines(self.name)
 
 
 def institution(province_code: str) -> tuple[str, str]:
@@ -59,14 +53,14 @@ def regency_office_name(*, code: str, name: str) -> OfficeName:
     province_code = code[:2]
     full, short = institution(province_code)
     region = f"{codes.regency_kind(code).title()} {office_place_name(name, province_code)}"
-    return OfficeName(f"{full} {region}", f"{short} {region}", full, short)
+    return OfficeName(f"{full} {region}", f"{short} {region}")
 
 
 def province_office_name(*, code: str, name: str) -> OfficeName:
     """ "Komisi Pemilihan Umum Provinsi Kalimantan Timur"; in Aceh "Komisi Independen Pemilihan Aceh"."""
     full, short = institution(code)
     region = name if code == ACEH else f"Provinsi {name}"
-    return OfficeName(f"{full} {region}", f"{short} {region}", full, short)
+    return OfficeName(f"{full} {region}", f"{short} {region}")
 
 
 def regency_bodies(province_code: str) -> str:

@@ -66,7 +66,7 @@ def test_province_office_names_and_letterheads():
         "KOMISI INDEPENDEN PEMILIHAN",
         "KOTA BANDA ACEH",
     ]
-    assert aceh.letterhead_lines == ["KOMISI INDEPENDEN PEMILIHAN", "ACEH"]
+    assert letterhead_lines(aceh.name) == ["KOMISI INDEPENDEN PEMILIHAN", "ACEH"]
     assert letterhead_lines("Komisi Pemilihan Umum Kota Samarinda") == [
         "KOMISI PEMILIHAN UMUM",
         "KOTA SAMARINDA",

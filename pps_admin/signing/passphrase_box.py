@@ -20,9 +20,14 @@ def passphrase_key_texts() -> list[str]:
     return list(settings.PASSPHRASE_KEYS) or [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
-def _fernet() -> MultiFernet:
-    keys = [hashlib.sha256(_LABEL + text.encode()).digest() for text in passphrase_key_texts()]
+def keyed_fernet(label: bytes) -> MultiFernet:
+    """The configured keys as Fernet keys under `label` (each box its own label), newest first."""
+    keys = [hashlib.sha256(label + text.encode()).digest() for text in passphrase_key_texts()]
     return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in keys])
+
+
+def _fernet() -> MultiFernet:
+    return keyed_fernet(_LABEL)
 
 
 def passphrase_seal(passphrase: str) -> bytes:

@@ -8,19 +8,15 @@ each office's seal was encrypted again under the new one (`manage.py rekey_offic
 Moving from the SECRET_KEY-derived key to PASSPHRASE_KEY is such a rotation: configure
 PASSPHRASE_KEY=<new text>,<the SECRET_KEY text>, re-encrypt, then drop the second."""
 
-import base64
-import hashlib
+from cryptography.fernet import InvalidToken, MultiFernet
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
-from .passphrase_box import passphrase_key_texts
+from .passphrase_box import keyed_fernet
 
 _LABEL = b"pps-admin/office-seal\x00"
 
 
 def _fernet() -> MultiFernet:
-    keys = [hashlib.sha256(_LABEL + text.encode()).digest() for text in passphrase_key_texts()]
-    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in keys])
+    return keyed_fernet(_LABEL)
 
 
 def secret_seal(data: bytes) -> bytes:

@@ -47,10 +47,22 @@ def signing_needs_passphrase(office: Office | None) -> bool:
     return bool(signer and signer.needs_passphrase)
 
 
+_SIGNER_ATTR = "_pps_signer"
+
+
 def document_signer(document: Document) -> Signer | None:
     """Who signs `document`: its office's signer, except under a personal signer for the kinds left
     unsigned there; None when it is stored unsigned (SIGNER=none, or that kind). SigningError when the seal
-    cannot be opened, or signing is on and the office has no seal: the document fails, nothing is stored."""
+    cannot be opened, or signing is on and the office has no seal: the document fails, nothing is stored.
+
+    Kept on the document object: its render (the printed seal note) and its seal (the signature) ask for
+    it, and both must name the same seal even if the office's seal changes in between."""
+    if _SIGNER_ATTR not in document.__dict__:
+        document.__dict__[_SIGNER_ATTR] = _document_signer(document)
+    return document.__dict__[_SIGNER_ATTR]
+
+
+def _document_signer(document: Document) -> Signer | None:
     office = document.job.office
     signer = office_signer(office)
     if signer is None and signing_enabled():
