@@ -697,3 +697,19 @@ def test_moving_to_passphrase_key_keeps_the_seals_when_the_old_key_comes_second(
     warnings = office_seal_check(None, databases=["default"])
     assert "secretariat.W031" not in {warning.id for warning in warnings}
     assert office_signer(samarinda).describe().name == SAMARINDA_NAME
+
+
+@pytest.mark.django_db
+def test_a_document_s_note_and_signature_name_the_seal_it_started_with(own_queue):
+    """The render asks for the signer (the printed note), then the seal step (the signature): a seal
+    changed in between must not give a note naming one seal on a file signed by another."""
+    from secretariat.services.signing import document_signer
+
+    samarinda = samarinda_office(seal=True)
+    samarinda_member()
+    document = pacts_generate(office=samarinda).documents.get()
+    first = document_signer(document)
+    office_seal_remove(office=samarinda)
+    office_seal_set_pkcs12(office=samarinda, data=seal_bundle("Segel pengganti"), passphrase=SEAL_PASSPHRASE)
+    assert document_signer(document) is first
+    assert document_signer(Document.objects.get(pk=document.pk)).describe().name == "Segel pengganti"
