@@ -249,20 +249,33 @@ def start_worker(queue, media_root, log_path, *, concurrency=2, **extra_env):
 
 
 def stop_worker(process, *, kill=False):
-    """Stop a worker and its children: SIGTERM (warm shutdown) or SIGKILL (a crash)."""
+    """Stop a worker: SIGTERM to its main process (a warm shutdown, as `docker stop` sends it) or SIGKILL to
+    the whole process group (a crash).
+
+    A warm shutdown lets the running tasks finish and then stops the pool. SIGTERM sent to the pool's children
+    as well would kill a task mid-way (WorkerLostError), which no deployment does: the main process alone is
+    told to stop. Whatever is still alive after the grace period is killed.
+    """
     import os
     import signal
     import subprocess
 
     try:
-        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        if kill:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            os.kill(process.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # a child the main process left behind, or a hung shutdown
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
