@@ -281,12 +281,26 @@ def render_document(template_name: str, context: dict, *, fetcher=None):
     return layout_html(html, fetcher=fetcher)
 
 
-def layout_html(html: str, *, fetcher=None):
+def render_member_document(template_name: str, context: dict):
+    """As `render_document`, for a document of which every member of a decree gets one, the same but for
+    the member's block (the Petikan): laid out once per decree and process, each next member's block
+    placed in it (pps_admin/member_layout.py), or in full when that would not give the same pages."""
+    from . import member_layout
+
+    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
+    return member_layout.layout(
+        html, full_layout=layout_html, stub_layout=lambda html, prune: layout_html(html, prune=prune)
+    )
+
+
+def layout_html(html: str, *, fetcher=None, prune=None):
     """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
     <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
-    way, so the cascade is the same."""
+    way, so the cascade is the same. `prune(root_element)`, if given, edits the parsed HTML first."""
     _freeze_long_lived()
     source, stylesheets = document_source(html, fetcher=fetcher)
+    if prune is not None:
+        prune(source.etree_element)
     return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
 
 

@@ -1,0 +1,212 @@
+"""One member's document laid out on another's: the Petikan's shared text laid out once, each member's block
+placed in it (issue #18 goal 1).
+
+Every Petikan of a decree is the same HTML but for the member's block (`<table class="person">`, from
+templates/documents/_petikan_member.html) and the check block in the footer (`<table class="check-stamp">`,
+_check_stamp.html). The first member's document is laid out in full and kept; for the next one whose HTML
+is the same outside those two blocks, only a stub is laid out: its HTML with everything else removed but
+the path from <body> to the member's block (the cell that holds it, with the text before it) and the check
+block. The member's boxes, moved to where the first member's were, and the stub's footer take the place of
+the first member's in a copy of its page.
+
+Kept to what gives the very document a full layout would give:
+- the key is the whole HTML outside the two blocks (decree text, template, letterhead, stylesheet, layout
+  variant): any other difference is another key, never a stale layout;
+- a one-page document only, the stub on one page too;
+- the member's block exactly as high and as wide as the first member's, in a cell as wide, at the same
+  left edge, with the same text before it: then nothing after it moves. Anything else (a name that wraps
+  onto a line more, a NIP row less, another footer) and the document is laid out in full.
+tests/test_member_layout.py compares the words and positions of every demo member's Petikan both ways, a
+long name that wraps included.
+
+WeasyPrint has no public API for this: it uses its box tree (boxes' `element`, `children`, `copy`,
+`translate`, `margin_height`, `PageBox`, `MarginBox`, `Page(page_box)`, WeasyPrint 70). Only this module
+touches it; tests/test_member_layout.py fails if a spliced layout is no longer made, and any error in
+here falls back to the full layout (logged, no personal data).
+
+This module imports no project app (see shared/ARCHITECTURE.md).
+"""
+
+import hashlib
+import logging
+import re
+import threading
+from collections import OrderedDict
+
+log = logging.getLogger(__name__)
+
+# Our own markup (templates/documents/): user text is escaped, so neither comes from a name. Neither
+# block holds a nested table.
+MEMBER_BLOCK = re.compile(r'<table class="person">.*?</table>', re.S)
+CHECK_BLOCK = re.compile(r'<table class="check-stamp".*?</table>', re.S)
+MEMBER_CLASS = "person"
+CHECK_CLASS = "check-stamp"
+# Shared texts kept per thread: one per decree and layout variant in a job; a few more let two jobs
+# alternate without laying out again. Per shared text, the first documents of each height of the member's
+# block (a NIP row or not, a name or a note on two lines): each is one page's boxes.
+LAYOUTS_KEPT = 4
+SHAPES_KEPT = 6
+# Positions and sizes are floats computed the same way for the same text: equal within rounding.
+EPSILON = 1e-6
+
+_local = threading.local()
+
+
+def shared_key(html: str) -> str | None:
+    """The key of what a document shares with the other members' documents: its HTML without the member's
+    block and the check block (None: not a document with one member's block)."""
+    if len(MEMBER_BLOCK.findall(html)) != 1 or len(CHECK_BLOCK.findall(html)) > 1:
+        return None
+    shared = CHECK_BLOCK.sub("", MEMBER_BLOCK.sub("", html))
+    return hashlib.sha256(shared.encode("utf-8")).hexdigest()
+
+
+def _kept() -> OrderedDict:
+    kept = getattr(_local, "layouts", None)
+    if kept is None:
+        kept = _local.layouts = OrderedDict()
+    return kept
+
+
+def forget() -> None:
+    """Drop the layouts kept by this thread."""
+    _kept().clear()
+
+
+def layout(html: str, *, full_layout, stub_layout):
+    """The laid-out document for `html`: spliced onto a kept one when it can be (its attribute
+    `member_layout` says "spliced"), else `full_layout(html)` ("full"). `stub_layout(html, prune)` lays out
+    `html` with `prune(root_element)` applied to its parsed tree first."""
+    key = shared_key(html)
+    kept = _kept()
+    bases = kept.get(key) if key is not None else None
+    if bases:
+        kept.move_to_end(key)
+        try:
+            document = _splice(bases, html, stub_layout)
+        except Exception:  # WeasyPrint's internals changed, or anything unforeseen: lay out in full
+            log.exception("Member layout splice failed; laying out in full")
+            document = None
+        if document is not None:
+            document.member_layout = "spliced"
+            return document
+    document = full_layout(html)
+    document.member_layout = "full"
+    if key is not None and len(document.pages) == 1 and _member_box(document.pages[0]._page_box):
+        bases = kept.setdefault(key, [])
+        bases.append(document)
+        del bases[:-SHAPES_KEPT]
+        kept.move_to_end(key)
+        while len(kept) > LAYOUTS_KEPT:
+            kept.popitem(last=False)
+    return document
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def prune_to_member(root) -> None:
+    """Remove from the parsed HTML all but the path from <body> to the member's block and the check block.
+    The element that holds the block (the table cell) is kept whole, and so is a table row on the path (its
+    cells make the columns)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    member = next(e for e in root.iter("table") if MEMBER_CLASS in _classes(e))
+    body = root.find("body")
+    path = []
+    node = parents[member]  # the cell (or block) that holds the member's block: kept whole
+    while node is not body:
+        path.append(node)
+        node = parents[node]
+    keep = set(path)
+    for element in [body, *reversed(path[1:])]:
+        if element.tag == "tr":
+            continue
+        for child in list(element):
+            if child in keep:
+                continue
+            if element is body and child.tag == "table" and CHECK_CLASS in _classes(child):
+                continue
+            element.remove(child)
+            # Text after a removed element belongs to it in ElementTree: removed with it (white space
+            # between our elements; anything else would show in the stub and fail the checks below).
+
+
+def _member_box(box):
+    """The outermost box of the member's block (its table wrapper), depth first."""
+    element = getattr(box, "element", None)
+    if element is not None and getattr(element, "tag", None) == "table" and MEMBER_CLASS in _classes(element):
+        return box
+    for child in getattr(box, "children", ()):
+        found = _member_box(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _path_to(box, target):
+    """The boxes from `box` down to `target` (both included), or None."""
+    if box is target:
+        return [box]
+    for child in getattr(box, "children", ()):
+        path = _path_to(child, target)
+        if path is not None:
+            return [box, *path]
+    return None
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= EPSILON
+
+
+def _splice(bases, html: str, stub_layout):
+    """`html` laid out on the first of `bases` that the stub fits, or None."""
+    stub = stub_layout(html, prune_to_member)
+    if len(stub.pages) != 1:
+        return None
+    for base in bases:
+        document = _splice_onto(base, stub)
+        if document is not None:
+            return document
+    return None
+
+
+def _splice_onto(base, stub):
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    base_page, stub_page = base.pages[0]._page_box, stub.pages[0]._page_box
+    old, new = _member_box(base_page), _member_box(stub_page)
+    if old is None or new is None:
+        return None
+    old_path, new_path = _path_to(base_page, old), _path_to(stub_page, new)
+    old_cell, new_cell = old_path[-2], new_path[-2]
+    if not (
+        _same(old.margin_height(), new.margin_height())
+        and _same(old.margin_width(), new.margin_width())
+        and _same(old.position_x, new.position_x)
+        and _same(old_cell.width, new_cell.width)
+        and _same(old_cell.content_box_x(), new_cell.content_box_x())
+        and _same(old.position_y - old_cell.content_box_y(), new.position_y - new_cell.content_box_y())
+        and _same(base_page.margin_height(), stub_page.margin_height())
+        and _same(base_page.margin_width(), stub_page.margin_width())
+    ):
+        return None
+    old_margins = [box for box in base_page.children if isinstance(box, MarginBox)]
+    new_margins = [box for box in stub_page.children if isinstance(box, MarginBox)]
+    if [box.at_keyword for box in old_margins] != [box.at_keyword for box in new_margins]:
+        return None
+    # The stub's boxes are its own: moved once, to where the base's block is (a stub is spliced once).
+    new.translate(0, old.position_y - new.position_y)
+    # A copy of each box on the path from the page to the member's block, the rest shared with `base`
+    # (a laid-out document is only read when written).
+    replacement = new
+    for parent, child in zip(reversed(old_path[:-1]), reversed(old_path[1:]), strict=True):
+        copy = parent.copy()
+        children = [replacement if box is child else box for box in parent.children]
+        if parent is base_page:
+            children = [box for box in children if not isinstance(box, MarginBox)] + new_margins
+        copy.children = children
+        replacement = copy
+    stub.pages = [Page(replacement)]
+    return stub
