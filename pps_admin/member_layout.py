@@ -14,7 +14,8 @@ Kept to what gives the very document a full layout would give:
   variant): any other difference is another key, never a stale layout;
 - a one-page document only, the stub on one page too;
 - the member's block exactly as high and as wide as the first member's, in a cell as wide, at the same
-  left edge, with the same text before it: then nothing after it moves. Anything else (a name that wraps
+  left edge, with the same text before it, in tables whose columns have set widths (`table-layout:
+  fixed`): then nothing before or after it moves. Anything else (a name that wraps
   onto a line more, a NIP row less, another footer) and the document is laid out in full.
 tests/test_member_layout.py compares the words and positions of every demo member's Petikan both ways, a
 long name that wraps included.
@@ -173,7 +174,7 @@ def _splice(bases, html: str, stub_layout):
 
 def _splice_onto(base, stub):
     from weasyprint.document import Page
-    from weasyprint.formatting_structure.boxes import MarginBox
+    from weasyprint.formatting_structure.boxes import MarginBox, TableBox
 
     base_page, stub_page = base.pages[0]._page_box, stub.pages[0]._page_box
     old, new = _member_box(base_page), _member_box(stub_page)
@@ -181,6 +182,10 @@ def _splice_onto(base, stub):
         return None
     old_path, new_path = _path_to(base_page, old), _path_to(stub_page, new)
     old_cell, new_cell = old_path[-2], new_path[-2]
+    # A table around the block lays out its columns by their set widths alone (`table-layout: fixed`):
+    # an automatic layout would size them by every cell's content, the member's block included.
+    if any(isinstance(box, TableBox) and box.style["table_layout"] != "fixed" for box in old_path[:-1]):
+        return None
     if not (
         _same(old.margin_height(), new.margin_height())
         and _same(old.margin_width(), new.margin_width())

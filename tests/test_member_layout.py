@@ -1,0 +1,158 @@
+"""The Petikan's shared text laid out once and each member's block placed in it (pps_admin/member_layout.py)
+gives the very PDF a full layout gives: compared byte for byte for every demo member, a long name that
+wraps, a changed decree text and columns sized by content. These tests also fail if the splice is no
+longer made (WeasyPrint's box tree changed: member_layout then falls back to the full layout)."""
+
+import datetime as dt
+import logging
+
+import pytest
+
+from pps_admin import member_layout, rendering
+from secretariat.models import Document, DocumentKind
+from secretariat.services import decree_documents as dd
+from secretariat.services.decrees import decree_issue
+from secretariat.services.demo import demo_csv
+from secretariat.services.importing import members_import
+from secretariat.services.verification import document_stamp
+
+TEMPLATE = "documents/petikan.html"
+LONG_NAME = "Siti Contoh Manggar Binti Abdurrahman Wahid Kusumawardhani Prawirodirjo Sastroamidjojo"
+
+
+@pytest.fixture
+def contexts(db):
+    """The 102 demo members' Petikan contexts, as the worker builds them."""
+    member_layout.forget()
+    assert members_import(data=demo_csv(), dry_run=False).ok
+    decree = decree_issue(decree_date=dt.date(2024, 6, 1))
+    entries = {entry.appointment_id: entry for entry in dd._entries(decree)}
+    base = dd._base_context(decree)
+    documents = Document.objects.filter(kind=DocumentKind.PETIKAN, decree=decree).order_by("pk")
+    yield [
+        {
+            **dd.petikan_context(decree, entries[document.appointment_id], base=base),
+            "stamp": document_stamp(document),
+        }
+        for document in documents
+    ]
+    member_layout.forget()
+
+
+def full_pdf(context: dict) -> bytes:
+    """The Petikan laid out in full every time (the path before member_layout)."""
+    for layout in dd.PETIKAN_LAYOUTS:
+        document = rendering.render_document(TEMPLATE, {**context, **layout})
+        if len(document.pages) == 1:
+            break
+    return bytes(
+        rendering.write_pdf(document, dd.decree_pdf_metadata(context["decree"], "Petikan Keputusan"))
+    )
+
+
+def app_pdf(context: dict) -> tuple[bytes, str]:
+    """The Petikan as the app makes it, and how its one-page layout was made ("spliced" or "full")."""
+    document = dd.petikan_document(context)
+    metadata = dd.decree_pdf_metadata(context["decree"], "Petikan Keputusan")
+    return bytes(rendering.write_pdf(document, metadata)), document.member_layout
+
+
+def with_name(context: dict, name: str) -> dict:
+    return {**context, "row": {**context["row"], "name": name}}
+
+
+def test_every_demo_members_petikan_is_the_same_pdf_spliced_as_in_full(contexts, caplog):
+    caplog.set_level(logging.ERROR, logger=member_layout.__name__)
+    assert len(contexts) == 102
+    how = []
+    for number, context in enumerate(contexts):
+        pdf, made = app_pdf(context)
+        assert pdf == full_pdf(context), f"member {number} ({made}) differs from its full layout"
+        how.append(made)
+    assert how[0] == "full"
+    # The demo roster has a few heights of the member's block (a NIP row or not, a two-line kelurahan):
+    # the first of each is laid out in full, every other one spliced.
+    assert how.count("spliced") >= 95, how
+    assert not caplog.records  # no splice failed and fell back
+
+
+def test_a_long_name_that_wraps_is_laid_out_in_full_then_spliced_on_its_own_height(contexts):
+    first, second, third = (
+        contexts[0],
+        with_name(contexts[1], LONG_NAME),
+        with_name(contexts[1], LONG_NAME.replace("Siti", "Sita")),
+    )
+    assert app_pdf(first)[1] == "full"
+    pdf, made = app_pdf(second)
+    assert made == "full"  # its block is a line higher than any kept: not placed on the first member's
+    assert pdf == full_pdf(second)
+    pdf, made = app_pdf(third)
+    assert made == "spliced"  # another long name of the same height as the second's: placed on it
+    assert pdf == full_pdf(third)
+    # The long name did wrap: the same member's block is higher with it.
+    assert _member_height(third) > _member_height(contexts[1])
+
+
+def test_a_changed_decree_text_never_reuses_a_kept_layout(contexts):
+    first, second = contexts[0], contexts[1]
+    assert app_pdf(first)[1] == "full"
+    changed = {
+        **second,
+        "text": {**second["text"], "petikan_closing": second["text"]["petikan_closing"] + " Amin."},
+    }
+    pdf, made = app_pdf(changed)
+    assert made == "full"
+    assert pdf == full_pdf(changed)
+    assert member_layout.shared_key(
+        rendering.render_html(TEMPLATE, {**first, "static_base": rendering.STATIC_PREFIX})
+    ) != (
+        member_layout.shared_key(
+            rendering.render_html(TEMPLATE, {**changed, "static_base": rendering.STATIC_PREFIX})
+        )
+    )
+
+
+def test_columns_sized_by_their_content_are_laid_out_in_full(contexts):
+    """With an automatic table layout a member's block could change the columns: never spliced."""
+
+    def html(context):
+        page = rendering.render_html(TEMPLATE, {**context, "static_base": rendering.STATIC_PREFIX})
+        fixed = "table.clauses { width: 100%; table-layout: fixed;"
+        assert fixed in page
+        return page.replace(fixed, "table.clauses { width: 100%;")
+
+    def laid_out(context):
+        return member_layout.layout(
+            html(context),
+            full_layout=rendering.layout_html,
+            stub_layout=lambda page, prune: rendering.layout_html(page, prune=prune),
+        )
+
+    assert laid_out(contexts[0]).member_layout == "full"
+    assert laid_out(contexts[3]).member_layout == "full"
+
+
+def test_kept_layouts_stay_bounded(contexts):
+    context = contexts[0]
+    for number in range(member_layout.LAYOUTS_KEPT + 3):
+        changed = {
+            **context,
+            "text": {**context["text"], "petikan_closing": f"{context['text']['petikan_closing']} {number}"},
+        }
+        app_pdf(changed)
+    kept = member_layout._kept()
+    assert len(kept) == member_layout.LAYOUTS_KEPT
+    for name in [f"Nama {'Panjang ' * count}Contoh" for count in range(member_layout.SHAPES_KEPT + 3)]:
+        app_pdf(with_name(context, name))
+    assert all(len(bases) <= member_layout.SHAPES_KEPT for bases in kept.values())
+
+
+def test_a_document_without_a_members_block_has_no_shared_key():
+    assert member_layout.shared_key("<html><body><p>Keputusan</p></body></html>") is None
+    two = '<table class="person"><tr><td>A</td></tr></table>' * 2
+    assert member_layout.shared_key(f"<html><body>{two}</body></html>") is None
+
+
+def _member_height(context: dict) -> float:
+    document = rendering.render_document(TEMPLATE, context)
+    return member_layout._member_box(document.pages[0]._page_box).margin_height()
