@@ -28,6 +28,7 @@ here falls back to the full layout (logged, no personal data).
 This module imports no project app (see shared/ARCHITECTURE.md).
 """
 
+import copy
 import hashlib
 import logging
 import re
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 # block holds a nested table.
 MEMBER_BLOCK = re.compile(r'<table class="person">.*?</table>', re.S)
 CHECK_BLOCK = re.compile(r'<table class="check-stamp".*?</table>', re.S)
+# The document's <style> (as pps_admin.rendering takes it out of the HTML).
+STYLE_ELEMENT = re.compile(r"<style>.*?</style>", re.S)
 MEMBER_CLASS = "person"
 CHECK_CLASS = "check-stamp"
 # Shared texts kept per thread: one per decree and layout variant in a job; a few more let two jobs
@@ -54,12 +57,21 @@ _local = threading.local()
 
 
 def shared_key(html: str) -> str | None:
-    """The key of what a document shares with the other members' documents: its HTML without the member's
-    block and the check block (None: not a document with one member's block)."""
+    """The key of what a document shares with the other members' documents: its HTML with the member's
+    block and the check block cut out (None: not a document with one member's block)."""
     if len(MEMBER_BLOCK.findall(html)) != 1 or len(CHECK_BLOCK.findall(html)) > 1:
         return None
-    shared = CHECK_BLOCK.sub("", MEMBER_BLOCK.sub("", html))
+    shared = CHECK_BLOCK.sub("\0check\0", MEMBER_BLOCK.sub("\0member\0", html))
     return hashlib.sha256(shared.encode("utf-8")).hexdigest()
+
+
+class _Shared:
+    """What is kept of one shared text: laid-out documents (one per height of the member's block) and the
+    stub's parsed tree, into which the next member's blocks are put."""
+
+    def __init__(self):
+        self.bases = []
+        self.skeleton = None
 
 
 def _kept() -> OrderedDict:
@@ -76,15 +88,17 @@ def forget() -> None:
 
 def layout(html: str, *, full_layout, stub_layout):
     """The laid-out document for `html`: spliced onto a kept one when it can be (its attribute
-    `member_layout` says "spliced"), else `full_layout(html)` ("full"). `stub_layout(html, prune)` lays out
-    `html` with `prune(root_element)` applied to its parsed tree first."""
+    `member_layout` says "spliced", `member_stub` "grafted" when the stub was not parsed from `html` but
+    made of the kept one and this document's two blocks), else `full_layout(html)` ("full").
+    `stub_layout(html, prune)` lays out `html` with `prune(root_element)` applied to its parsed tree
+    first, or the tree `prune` returns."""
     key = shared_key(html)
     kept = _kept()
-    bases = kept.get(key) if key is not None else None
-    if bases:
+    shared = kept.get(key) if key is not None else None
+    if shared is not None:
         kept.move_to_end(key)
         try:
-            document = _splice(bases, html, stub_layout)
+            document = _splice(shared, html, stub_layout)
         except Exception:  # WeasyPrint's internals changed, or anything unforeseen: lay out in full
             log.exception("Member layout splice failed; laying out in full")
             document = None
@@ -94,9 +108,11 @@ def layout(html: str, *, full_layout, stub_layout):
     document = full_layout(html)
     document.member_layout = "full"
     if key is not None and len(document.pages) == 1 and _member_box(document.pages[0]._page_box):
-        bases = kept.setdefault(key, [])
-        bases.append(document)
-        del bases[:-SHAPES_KEPT]
+        shared = kept.get(key)
+        if shared is None:
+            shared = kept[key] = _Shared()
+        shared.bases.append(document)
+        del shared.bases[:-SHAPES_KEPT]
         kept.move_to_end(key)
         while len(kept) > LAYOUTS_KEPT:
             kept.popitem(last=False)
@@ -160,16 +176,51 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= EPSILON
 
 
-def _splice(bases, html: str, stub_layout):
-    """`html` laid out on the first of `bases` that the stub fits, or None."""
-    stub = stub_layout(html, prune_to_member)
+def _splice(shared: _Shared, html: str, stub_layout):
+    """`html` laid out on the first of the kept documents that its stub fits, or None."""
+    tree = _grafted(shared.skeleton, html) if shared.skeleton is not None else None
+    if tree is None:
+
+        def prune(root):
+            prune_to_member(root)
+            shared.skeleton = copy.deepcopy(root)
+
+        stub = stub_layout(html, prune)
+    else:  # the same stub but for the two blocks: parsed from them alone
+        stub = stub_layout("".join(STYLE_ELEMENT.findall(html)), lambda root: tree)
     if len(stub.pages) != 1:
         return None
-    for base in bases:
+    for base in shared.bases:
         document = _splice_onto(base, stub)
         if document is not None:
+            document.member_stub = "parsed" if tree is None else "grafted"
             return document
     return None
+
+
+def _grafted(skeleton, html: str):
+    """A copy of the stub's parsed tree with this document's member block and check block in place of
+    those it was made with, or None if they do not match."""
+    import tinyhtml5
+
+    tree = copy.deepcopy(skeleton)
+    for pattern, css_class in ((MEMBER_BLOCK, MEMBER_CLASS), (CHECK_BLOCK, CHECK_CLASS)):
+        fragments = pattern.findall(html)
+        slots = [(parent, child) for parent in tree.iter() for child in parent if _is_table(child, css_class)]
+        if len(fragments) != len(slots) or len(slots) > 1:
+            return None
+        for fragment, (parent, old) in zip(fragments, slots, strict=True):
+            body = tinyhtml5.parse(fragment, namespace_html_elements=False).find("body")
+            if len(body) != 1 or not _is_table(body[0], css_class):
+                return None
+            new = body[0]
+            new.tail = old.tail
+            parent[list(parent).index(old)] = new
+    return tree
+
+
+def _is_table(element, css_class: str) -> bool:
+    return element.tag == "table" and css_class in _classes(element)
 
 
 def _splice_onto(base, stub):

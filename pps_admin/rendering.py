@@ -296,12 +296,26 @@ def render_member_document(template_name: str, context: dict):
 def layout_html(html: str, *, fetcher=None, prune=None):
     """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
     <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
-    way, so the cascade is the same. `prune(root_element)`, if given, edits the parsed HTML first."""
+    way, so the cascade is the same. `prune(root_element)`, if given, edits the parsed HTML first, or
+    returns the root of another tree to lay out instead (with the same <style>)."""
     _freeze_long_lived()
     source, stylesheets = document_source(html, fetcher=fetcher)
     if prune is not None:
-        prune(source.etree_element)
+        root = prune(source.etree_element)
+        if root is not None:
+            _replace_tree(source, root)
     return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
+
+
+def _replace_tree(source, root) -> None:
+    """`source` (a WeasyPrint HTML) made to lay out the parsed tree `root`, as WeasyPrint 70's HTML.__init__
+    sets it up from what it parsed (its `wrapper_element` and `etree_element`). If that changes, the tree
+    laid out is the one parsed instead, which has no member's block: member_layout lays the document out in
+    full, and tests/test_member_layout.py fails (it counts the documents spliced)."""
+    import cssselect2
+
+    source.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
+    source.etree_element = source.wrapper_element.etree_element
 
 
 class RenderedPdf(bytes):

@@ -64,15 +64,18 @@ def with_name(context: dict, name: str) -> dict:
 def test_every_demo_members_petikan_is_the_same_pdf_spliced_as_in_full(contexts, caplog):
     caplog.set_level(logging.ERROR, logger=member_layout.__name__)
     assert len(contexts) == 102
-    how = []
+    how, stubs = [], []
     for number, context in enumerate(contexts):
         pdf, made = app_pdf(context)
         assert pdf == full_pdf(context), f"member {number} ({made}) differs from its full layout"
         how.append(made)
+        stubs.append(getattr(dd.petikan_document(context), "member_stub", None))
     assert how[0] == "full"
     # The demo roster has a few heights of the member's block (a NIP row or not, a two-line kelurahan):
     # the first of each is laid out in full, every other one spliced.
     assert how.count("spliced") >= 95, how
+    # After the first splice of a shared text, the stub is made of its kept tree and the member's blocks.
+    assert stubs.count("grafted") >= 95, stubs
     assert not caplog.records  # no splice failed and fell back
 
 
@@ -132,19 +135,26 @@ def test_columns_sized_by_their_content_are_laid_out_in_full(contexts):
     assert laid_out(contexts[3]).member_layout == "full"
 
 
-def test_kept_layouts_stay_bounded(contexts):
+def test_kept_layouts_stay_bounded(contexts, monkeypatch):
+    monkeypatch.setattr(member_layout, "LAYOUTS_KEPT", 2)
+    monkeypatch.setattr(member_layout, "SHAPES_KEPT", 2)
     context = contexts[0]
-    for number in range(member_layout.LAYOUTS_KEPT + 3):
-        changed = {
-            **context,
-            "text": {**context["text"], "petikan_closing": f"{context['text']['petikan_closing']} {number}"},
-        }
-        app_pdf(changed)
+    for number in range(4):  # four decree texts: the two last kept
+        closing = f"{context['text']['petikan_closing']} {number}"
+        assert app_pdf({**context, "text": {**context["text"], "petikan_closing": closing}})[1] == "full"
     kept = member_layout._kept()
-    assert len(kept) == member_layout.LAYOUTS_KEPT
-    for name in [f"Nama {'Panjang ' * count}Contoh" for count in range(member_layout.SHAPES_KEPT + 3)]:
-        app_pdf(with_name(context, name))
-    assert all(len(bases) <= member_layout.SHAPES_KEPT for bases in kept.values())
+    assert len(kept) == 2
+    # Four heights of the member's block for one decree text: the two last kept.
+    notes = [
+        [],
+        ["Catatan satu"],
+        ["Catatan satu", "Catatan dua"],
+        ["Catatan satu", "Catatan dua", "Catatan tiga"],
+    ]
+    made = [app_pdf({**context, "row": {**context["row"], "notes": these}})[1] for these in notes]
+    assert made == ["full"] * 4
+    assert len(kept) == 2
+    assert [len(shared.bases) for shared in kept.values()] == [1, 2]  # the last decree text, then this one
 
 
 def test_a_document_without_a_members_block_has_no_shared_key():
