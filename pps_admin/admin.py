@@ -49,7 +49,8 @@ for model, model_admin in ((User, StaffUserAdmin), (Group, StaffGroupAdmin)):
 
 class StaffLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
     login_error = (
-        "Nama pengguna atau sandi salah, atau akun ini bukan akun staf KPU. Huruf besar dan kecil dibedakan."
+        "Nama pengguna atau sandi salah, atau akun ini bukan akun staf KPU. "
+        "Huruf besar dan kecil dibedakan."
     )
 
 
