@@ -7,7 +7,9 @@ _check_stamp.html). The first member's document is laid out in full and kept; fo
 is the same outside those two blocks, only a stub is laid out: its HTML with everything else removed but
 the path from <body> to the member's block (the cell that holds it, with the text before it) and the check
 block. The member's boxes, moved to where the first member's were, and the stub's footer take the place of
-the first member's in a copy of its page.
+the first member's in a copy of its page (the boxes off that path are shared with the kept document, which
+is only read when written). After the first stub of a shared text, the next ones are not parsed from the
+whole HTML: a copy of that stub's parsed tree gets the member's two blocks, parsed alone.
 
 Kept to what gives the very document a full layout would give:
 - the key is the whole HTML outside the two blocks (decree text, template, letterhead, stylesheet, layout
@@ -15,13 +17,15 @@ Kept to what gives the very document a full layout would give:
 - a one-page document only, the stub on one page too;
 - the member's block exactly as high and as wide as the first member's, in a cell as wide, at the same
   left edge, with the same text before it, in tables whose columns have set widths (`table-layout:
-  fixed`): then nothing before or after it moves. Anything else (a name that wraps
-  onto a line more, a NIP row less, another footer) and the document is laid out in full.
-tests/test_member_layout.py compares the words and positions of every demo member's Petikan both ways, a
-long name that wraps included.
+  fixed`): then nothing before or after it moves. Anything else (a name that wraps onto a line more
+  than any kept document's, another footer) and the document is laid out in full, and kept too (up to
+  SHAPES_KEPT heights per shared text).
+tests/test_member_layout.py compares every demo member's Petikan PDF both ways byte for byte, a long name
+that wraps included.
 
 WeasyPrint has no public API for this: it uses its box tree (boxes' `element`, `children`, `copy`,
-`translate`, `margin_height`, `PageBox`, `MarginBox`, `Page(page_box)`, WeasyPrint 70). Only this module
+`translate`, `margin_height`, `MarginBox`, `TableBox`, `Page(page_box)`, a document's `pages` and a
+page's `_page_box`, WeasyPrint 70) and, through pps_admin.rendering, an HTML's parsed tree. Only this module
 touches it; tests/test_member_layout.py fails if a spliced layout is no longer made, and any error in
 here falls back to the full layout (logged, no personal data).
 
@@ -128,8 +132,14 @@ def prune_to_member(root) -> None:
     The element that holds the block (the table cell) is kept whole, and so is a table row on the path (its
     cells make the columns)."""
     parents = {child: parent for parent in root.iter() for child in parent}
-    member = next(e for e in root.iter("table") if MEMBER_CLASS in _classes(e))
+    members = [e for e in root.iter("table") if MEMBER_CLASS in _classes(e)]
+    checks = [e for e in root.iter("table") if CHECK_CLASS in _classes(e)]
     body = root.find("body")
+    # A block elsewhere than this module expects would be cut out of the stub, or its footer lost: such
+    # a document is laid out in full (`layout` catches this).
+    if len(members) != 1 or any(parents[check] is not body for check in checks):
+        raise ValueError("member or check block not where member_layout expects it")
+    member = members[0]
     path = []
     node = parents[member]  # the cell (or block) that holds the member's block: kept whole
     while node is not body:
@@ -258,11 +268,11 @@ def _splice_onto(base, stub):
     # (a laid-out document is only read when written).
     replacement = new
     for parent, child in zip(reversed(old_path[:-1]), reversed(old_path[1:]), strict=True):
-        copy = parent.copy()
+        duplicate = parent.copy()
         children = [replacement if box is child else box for box in parent.children]
         if parent is base_page:
             children = [box for box in children if not isinstance(box, MarginBox)] + new_margins
-        copy.children = children
-        replacement = copy
+        duplicate.children = children
+        replacement = duplicate
     stub.pages = [Page(replacement)]
     return stub

@@ -135,6 +135,24 @@ def test_columns_sized_by_their_content_are_laid_out_in_full(contexts):
     assert laid_out(contexts[3]).member_layout == "full"
 
 
+def test_a_check_block_elsewhere_than_the_body_is_laid_out_in_full(contexts):
+    """The stub keeps a check block only as a child of <body>: one elsewhere would be lost from its footer."""
+
+    def laid_out(context):
+        page = rendering.render_html(TEMPLATE, {**context, "static_base": rendering.STATIC_PREFIX})
+        start = page.index('<table class="check-stamp"')
+        end = page.index("</table>", start) + len("</table>")
+        page = f"{page[:start]}<div>{page[start:end]}</div>{page[end:]}"
+        return member_layout.layout(
+            page,
+            full_layout=rendering.layout_html,
+            stub_layout=lambda html, prune: rendering.layout_html(html, prune=prune),
+        )
+
+    assert laid_out(contexts[0]).member_layout == "full"
+    assert laid_out(contexts[3]).member_layout == "full"
+
+
 def test_kept_layouts_stay_bounded(contexts, monkeypatch):
     monkeypatch.setattr(member_layout, "LAYOUTS_KEPT", 2)
     monkeypatch.setattr(member_layout, "SHAPES_KEPT", 2)
