@@ -5,6 +5,7 @@ longer made (WeasyPrint's box tree changed: member_layout then falls back to the
 
 import datetime as dt
 import logging
+from dataclasses import replace
 
 import pytest
 
@@ -184,3 +185,27 @@ def test_a_document_without_a_members_block_has_no_shared_key():
 def _member_height(context: dict) -> float:
     document = rendering.render_document(TEMPLATE, context)
     return member_layout._member_box(document.pages[0]._page_box).margin_height()
+
+
+def test_the_print_bundle_of_spliced_petikan_is_the_same_pdf_as_of_full_layouts(contexts):
+    """The bundle writes all Petikan pages as one PDF, many of them sharing the kept document's boxes."""
+    decree = contexts[0]["decree"]
+    entries = list(dd._entries(decree))
+    stamps = dd.petikan_stamps(decree)
+    base = dd._base_context(decree)
+    spliced = dd._bundle_pdf(decree, entries)
+    full = []
+    for entry in entries:
+        context = {**dd.petikan_context(decree, entry, base=base), "stamp": stamps[entry.appointment_id]}
+        for layout in dd.PETIKAN_LAYOUTS:
+            document = rendering.render_document(TEMPLATE, {**context, **layout})
+            if len(document.pages) == 1:
+                break
+        full.append(document)
+    bundle = full[0].copy([page for document in full for page in document.pages])
+    metadata = dd.decree_pdf_metadata(decree, "Petikan Keputusan")
+    expected = rendering.write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
+    assert spliced.pages == expected.pages == len(entries)
+    assert bytes(spliced) == bytes(expected)
+    # The bundle's Petikan went through the kept layouts, as the next one does.
+    assert dd.petikan_document(contexts[1]).member_layout == "spliced"
