@@ -3,6 +3,7 @@
 
 Usage (from the project root, with the virtualenv):
     SECRET_KEY=bench-only .venv/bin/python bench/render_members.py --rounds 3
+    SECRET_KEY=bench-only .venv/bin/python bench/render_members.py --rounds 4 --bundle
 
 The same throwaway SQLite database as bench/render_compare.py (102 fictional members, one issued SK).
 Per round, for each of the 102 members in turn, alternating which goes first: the Petikan laid out in full
@@ -11,8 +12,12 @@ Per round, for each of the 102 members in turn, alternating which goes first: th
 the two PDFs are checked to be the same bytes. The kept layouts are dropped at the start of each round, so
 each round pays the first layouts of a job again. Each document is made inside
 `rendering.collector_paused()`, as a worker makes it. This process's CPU time (`time.process_time`),
-medians and minimums over all members and rounds after one warm-up round, in milliseconds. Not part of
-the tests.
+medians and minimums over all members and rounds after one warm-up round, in milliseconds.
+
+`--bundle`: the decree's print bundle instead (all 102 Petikan laid out and written as one PDF,
+`decree_documents._bundle_pdf`, its kept layouts dropped first) against the same bundle of full layouts,
+alternating, CPU seconds of each round (no warm-up round; the PDFs checked identical). Not part of the
+tests.
 """
 
 import argparse
@@ -33,6 +38,7 @@ from bench.render_petikan import setup_django  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bundle", action="store_true", help="time the print bundle instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
@@ -60,6 +66,9 @@ def main() -> None:
                     return document
             return document
 
+        if args.bundle:
+            bundle_rounds(args.rounds, decree, full)
+            return
         paths = {"full": full, "app": dd.petikan_document}
         cpu = {(path, part): [] for path in paths for part in ("layout", "write", "total")}
         made = Counter()
@@ -93,6 +102,43 @@ def main() -> None:
         )
         print(f"  {path:5} {row}")
     print(f"  app layouts: {dict(made)}")
+
+
+def bundle_rounds(rounds: int, decree, full) -> None:
+    from dataclasses import replace
+
+    from pps_admin import member_layout, rendering
+    from secretariat.services import decree_documents as dd
+
+    entries = list(dd._entries(decree))
+
+    def full_bundle():
+        stamps, base = dd.petikan_stamps(decree), dd._base_context(decree)
+        documents = [
+            full({**dd.petikan_context(decree, entry, base=base), "stamp": stamps[entry.appointment_id]})
+            for entry in entries
+        ]
+        bundle = documents[0].copy([page for document in documents for page in document.pages])
+        metadata = dd.decree_pdf_metadata(decree, "Petikan Keputusan")
+        return rendering.write_pdf(bundle, replace(metadata, title=f"Bundel Cetak {metadata.title}"))
+
+    def app_bundle():
+        member_layout.forget()
+        return dd._bundle_pdf(decree, entries)
+
+    cpu = {"full": [], "app": []}
+    for round_number in range(rounds):
+        pdfs = {}
+        order = [("full", full_bundle), ("app", app_bundle)]
+        for name, make in order if round_number % 2 else reversed(order):
+            with rendering.collector_paused():
+                start = time.process_time()
+                pdfs[name] = make()
+                cpu[name].append(time.process_time() - start)
+        assert pdfs["full"] == pdfs["app"], "the bundles differ"
+    print(f"print bundle of {len(entries)} Petikan, rounds={rounds}, CPU s of this process; PDFs identical")
+    for name, values in cpu.items():
+        print(f"  {name:5} median {statistics.median(values):.2f}  rounds {[round(v, 2) for v in values]}")
 
 
 if __name__ == "__main__":
