@@ -13,6 +13,9 @@
   html5_ua.css, whose rules that match every element made about half of a Keputusan's cascade. WeasyPrint
   has no public option for this; `DocumentHTML` overrides its private `HTML._ua_stylesheets`, and
   tests/test_document_ua.py proves every computed style the same and fails if the hook goes away.
+- A Petikan (one per member of a decree, the same but for the member's block) is laid out once per
+  decree and process, the next members' blocks placed in that layout (`render_member_document`,
+  pps_admin/member_layout.py; the very same PDF, proven per member by tests/test_member_layout.py).
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
