@@ -10,6 +10,10 @@ process and interleaved (A, B, C, B, C, A, C, A, B ...: the machine is shared, s
 load, and each round starts with the next renderer, so that no renderer always follows the same one):
 
 - app: `render_document_pdf` (what a worker runs: the document's context, template, WeasyPrint, PDF/A-3a);
+  for the Petikan, from the second render on, its shared text's layout kept and the member's block placed
+  in it (pps_admin/member_layout.py), as for every Petikan of a job but the first of each block height;
+- app-full (Petikan only): as app with the kept layouts dropped first, so laid out in full (the first
+  Petikan of a process, and every one before member_layout);
 - weasyprint: the same HTML through `pps_admin.rendering` alone (layout + PDF, no database or template);
 - full-ua: as weasyprint, with WeasyPrint's own user-agent stylesheet instead of pps_admin/document_ua.css
   (before issue #18's lean sheet);
@@ -145,6 +149,22 @@ def unfrozen_pdf(html: str) -> bytes:
         gc.freeze()
 
 
+PETIKAN_ONLY = {"app-full"}
+
+
+def app_full_pdf(document) -> bytes:
+    """The app's render with no layout kept from before (an older checkout has none to drop)."""
+    from secretariat.services.document_jobs import render_document_pdf
+
+    try:
+        from pps_admin import member_layout
+    except ImportError:
+        pass
+    else:
+        member_layout.forget()
+    return render_document_pdf(document)
+
+
 def chromium_page(playwright):
     from pps_admin.rendering import STATIC_PREFIX, static_path
 
@@ -196,6 +216,7 @@ def main() -> None:
             browser, page = chromium_page(playwright)
             renderers = {
                 "app": lambda name: render_document_pdf(docs[name][0]),
+                "app-full": lambda name: app_full_pdf(docs[name][0]),
                 "weasyprint": lambda name: weasyprint_pdf(docs[name][2]),
                 "full-ua": lambda name: full_ua_pdf(docs[name][2]),
                 "inline-css": lambda name: inline_style_pdf(docs[name][2]),
@@ -205,6 +226,8 @@ def main() -> None:
             outputs = {}
             for name in docs:  # warm-up: fonts loaded, caches filled, Chromium's first page
                 for renderer, render in renderers.items():
+                    if renderer in PETIKAN_ONLY and name != "petikan":
+                        continue
                     outputs[name, renderer] = render(name)
             times = {key: [] for key in outputs}
             cpu = {key: [] for key in outputs}
@@ -215,6 +238,8 @@ def main() -> None:
                 shift = round_number % len(order)
                 for name in docs:
                     for renderer in order[shift:] + order[:shift]:
+                        if (name, renderer) not in outputs:
+                            continue
                         render = renderers[renderer]
                         start, start_cpu = time.perf_counter(), time.process_time()
                         render(name)

@@ -8,7 +8,9 @@ no Chromium in the process. Per round, alternating, for the Keputusan, its SALIN
 app's `render_document_pdf`; the same with the garbage collector held off as a worker holds it
 (`rendering.collector_paused`, the collection after it included); then its parts one by one: the
 document's context (database, letterhead, QR code), the template, WeasyPrint's layout, the PDF writing;
-and the rendering core alone on the same HTML (`layout_html` + `write_pdf`). This process's CPU time
+and the rendering core alone on the same HTML (`layout_html` + `write_pdf`). The app's Petikan is
+spliced on its kept layout from the second round on (pps_admin/member_layout.py); its `layout` and `core`
+parts are the full layout (bench/render_members.py compares the two). This process's CPU time
 (`time.process_time`), medians and minimums after two warm-up rounds, in milliseconds. Not part of the
 tests.
 """

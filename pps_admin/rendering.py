@@ -13,6 +13,9 @@
   html5_ua.css, whose rules that match every element made about half of a Keputusan's cascade. WeasyPrint
   has no public option for this; `DocumentHTML` overrides its private `HTML._ua_stylesheets`, and
   tests/test_document_ua.py proves every computed style the same and fails if the hook goes away.
+- A Petikan (one per member of a decree, the same but for the member's block) is laid out once per
+  decree and process, the next members' blocks placed in that layout (`render_member_document`,
+  pps_admin/member_layout.py; the very same PDF, proven per member by tests/test_member_layout.py).
 - Every PDF is archival and tagged (PDF/A-3a: an sRGB output intent, XMP metadata, a structure tree for
   screen readers and text extraction) and carries Title, Author, Subject and a creation date. The date is
   the caller's (when the document was issued), never "now": a redelivered task renders the same bytes, which
@@ -281,13 +284,41 @@ def render_document(template_name: str, context: dict, *, fetcher=None):
     return layout_html(html, fetcher=fetcher)
 
 
-def layout_html(html: str, *, fetcher=None):
+def render_member_document(template_name: str, context: dict):
+    """As `render_document`, for a document of which every member of a decree gets one, the same but for
+    the member's block (the Petikan): laid out once per decree and process, each next member's block
+    placed in it (pps_admin/member_layout.py), or in full when that would not give the same pages."""
+    from . import member_layout
+
+    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
+    return member_layout.layout(
+        html, full_layout=layout_html, stub_layout=lambda html, prune: layout_html(html, prune=prune)
+    )
+
+
+def layout_html(html: str, *, fetcher=None, prune=None):
     """Lay out a document's HTML (its static URLs under STATIC_PREFIX) with the project's fonts. Its
     <style> is applied as the same rules parsed once (`_stylesheet`): the only author stylesheet either
-    way, so the cascade is the same."""
+    way, so the cascade is the same. `prune(root_element)`, if given, edits the parsed HTML first, or
+    returns the root of another tree to lay out instead (with the same <style>)."""
     _freeze_long_lived()
     source, stylesheets = document_source(html, fetcher=fetcher)
+    if prune is not None:
+        root = prune(source.etree_element)
+        if root is not None:
+            _replace_tree(source, root)
     return source.render(font_config=_font_config(), pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
+
+
+def _replace_tree(source, root) -> None:
+    """`source` (a WeasyPrint HTML) made to lay out the parsed tree `root`, as WeasyPrint 70's HTML.__init__
+    sets it up from what it parsed (its `wrapper_element` and `etree_element`). If that changes, the tree
+    laid out is the one parsed instead, which has no member's block: member_layout lays the document out in
+    full, and tests/test_member_layout.py fails (it counts the documents spliced)."""
+    import cssselect2
+
+    source.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
+    source.etree_element = source.wrapper_element.etree_element
 
 
 class RenderedPdf(bytes):

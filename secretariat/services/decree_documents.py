@@ -245,7 +245,7 @@ def keputusan_pdf(
 
 def petikan_document(context: dict):
     for layout in PETIKAN_LAYOUTS:
-        document = rendering.render_document("documents/petikan.html", {**context, **layout})
+        document = rendering.render_member_document("documents/petikan.html", {**context, **layout})
         if len(document.pages) == 1:
             break
     return document
