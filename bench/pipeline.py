@@ -3,7 +3,7 @@
     SECRET_KEY=bench-only .venv/bin/python bench/pipeline.py [--concurrency 1 2] [--rounds 1]
         [--no-render-only] [--signer none|local]
 
-Once: a PostgreSQL database `pps_bench_pipeline_seed` with the migrations and `seed_demo`'s fictional 102
+Once: a PostgreSQL database `<--database>_seed` with the migrations and `seed_demo`'s fictional 102
 members. Per round and worker size: a copy of it (`pps_bench_pipeline`), a real Celery worker on Redis
 (`celery -A bench.pipeline_probe worker -c N`: the product's app with timers, see pipeline_probe.py), then
 in one process the SK is issued (`decrees_issue`: 1 Keputusan, its SALINAN, 102 Petikan) and the pacts
@@ -44,7 +44,6 @@ import psycopg2
 from kill_worker import wait_ready, worker_env
 from scale_common import ROOT, admin_sql, drop_database, fresh_database, machine, manage
 
-SEED = "pps_bench_pipeline_seed"
 ISSUE = (
     "import datetime as dt\n"
     "from secretariat.services.decrees import decrees_issue\n"
@@ -54,8 +53,13 @@ ISSUE = (
 )
 
 
-def seed() -> None:
-    url = fresh_database(SEED)
+def seed_name(database: str) -> str:
+    """The seeded template of `--database`: its own, so benches on other databases never share one."""
+    return f"{database}_seed"
+
+
+def seed(name: str) -> None:
+    url = fresh_database(name)
     for command in (["migrate", "--noinput"], ["seed_demo"]):
         run = manage(url, *command)
         if run.status:
@@ -64,7 +68,7 @@ def seed() -> None:
 
 def copy_of_seed(name: str) -> str:
     drop_database(name)
-    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{SEED}"')
+    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{seed_name(name)}"')
     return fresh_url(name)
 
 
@@ -371,7 +375,7 @@ def main():
     parser.add_argument("--keep-seed", action="store_true")
     args = parser.parse_args()
     print(f"machine at the start: {machine()}")
-    seed()
+    seed(seed_name(args.database))
     runs = {c: [] for c in args.concurrency}
     try:
         for round_ in range(1, args.rounds + 1):
@@ -383,7 +387,7 @@ def main():
                 print_run(result, baseline)
     finally:
         if not args.keep_seed:
-            drop_database(SEED)
+            drop_database(seed_name(args.database))
     fastest = {c: min(rs, key=lambda r: r["wall_documents"]) for c, rs in runs.items()}
     print(f"fastest of {args.rounds} round(s) per worker size:")
     for concurrency, result in fastest.items():
