@@ -1,21 +1,26 @@
 """The ceremony's 205 documents end to end through a real worker (issue #18, goal 2), with render-only rows.
 
     SECRET_KEY=bench-only .venv/bin/python bench/pipeline.py [--concurrency 1 2] [--rounds 1]
-        [--no-render-only] [--signer none|local]
+        [--probe totals steps] [--no-render-only] [--signer none|local] [--database NAME] [--redis-url URL]
 
-Once: a PostgreSQL database `pps_bench_pipeline_seed` with the migrations and `seed_demo`'s fictional 102
-members. Per round and worker size: a copy of it (`pps_bench_pipeline`), a real Celery worker on Redis
+Once: a PostgreSQL database `<--database>_seed` with the migrations and `seed_demo`'s fictional 102
+members. Per round, probe mode and worker size: a copy of it (`--database`), a real Celery worker on Redis
 (`celery -A bench.pipeline_probe worker -c N`: the product's app with timers, see pipeline_probe.py), then
 in one process the SK is issued (`decrees_issue`: 1 Keputusan, its SALINAN, 102 Petikan) and the pacts
 generated (`pacts_generate`: 102), i.e. the ceremony's 205 documents (206 with the SALINAN, which the
-issue's count leaves out; it is made and counted here). Printed per run:
+issue's count leaves out; it is made and counted here). Probe modes: `totals` times only the task's ends
+and the render's parts (its figures are the goal's); `steps` also times every engine step and SQL
+statement (where the time goes; those timers cost time of their own). Printed per run:
 
 - wall: from the first job row's creation to the last document stored (the database's clock), and to the
   end of the SK job's `on_done` (the print bundle); the speedup of N processes over 1;
-- per document, summed over all: the task in the worker, the kind's render handler, and of that the
-  rendering core (template + WeasyPrint layout + PDF writing); overhead = (task - core) / core, i.e.
-  everything a document costs beyond its rendering (context, queueing, database, seal, hash, storage,
-  progress); the on_done step apart;
+- the goal's overhead: what the documents cost beyond their rendering core (template + WeasyPrint parse,
+  layout and PDF writing), as a share of that core, the on_done step apart. In the task (Celery's prerun
+  to postrun: context, claim, database, seal, hash, storage, progress), wall and CPU, split into context
+  building, the garbage collection of the render's objects (after the render, `collector_paused`) and
+  the engine's steps; then with the worker's own handling of a message added (the median time between
+  two tasks of a process: acknowledgement, Redis, the hand-over to the process);
+- per document, summed over all and medians per kind;
 - checks: every document done once (attempts 1), its file's SHA-256 the one recorded.
 
 Then the render-only rows on the very HTML the worker laid out (kept by the probe): WeasyPrint (the app's
@@ -44,7 +49,6 @@ import psycopg2
 from kill_worker import wait_ready, worker_env
 from scale_common import ROOT, admin_sql, drop_database, fresh_database, machine, manage
 
-SEED = "pps_bench_pipeline_seed"
 ISSUE = (
     "import datetime as dt\n"
     "from secretariat.services.decrees import decrees_issue\n"
@@ -54,8 +58,13 @@ ISSUE = (
 )
 
 
-def seed() -> None:
-    url = fresh_database(SEED)
+def seed_name(database: str) -> str:
+    """The seeded template of `--database`: its own, so benches on other databases never share one."""
+    return f"{database}_seed"
+
+
+def seed(name: str) -> None:
+    url = fresh_database(name)
     for command in (["migrate", "--noinput"], ["seed_demo"]):
         run = manage(url, *command)
         if run.status:
@@ -64,7 +73,7 @@ def seed() -> None:
 
 def copy_of_seed(name: str) -> str:
     drop_database(name)
-    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{SEED}"')
+    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{seed_name(name)}"')
     return fresh_url(name)
 
 
@@ -85,7 +94,7 @@ def start_worker(env, log, concurrency):
         )
 
 
-def run_once(args, concurrency: int) -> dict:
+def run_once(args, concurrency: int, probe_mode: str) -> dict:
     database_url = copy_of_seed(args.database)
     media = Path(tempfile.mkdtemp(prefix="pipeline-media-"))
     probe = media.parent / f"{media.name}-probe"
@@ -94,6 +103,7 @@ def run_once(args, concurrency: int) -> dict:
     env = {
         **worker_env(database_url, args.redis_url, queue, media),
         "PIPELINE_PROBE_DIR": str(probe),
+        "PIPELINE_PROBE_STEPS": "1" if probe_mode == "steps" else "0",
         "SIGNER": args.signer,
         "PYTHONPATH": str(ROOT),
     }
@@ -140,9 +150,10 @@ def run_once(args, concurrency: int) -> dict:
 
         redis.Redis.from_url(args.redis_url).delete(queue)
         drop_database(args.database)
-    tasks = [
-        json.loads(line) for path in probe.glob("tasks-*.jsonl") for line in path.read_text().splitlines()
+    by_process = [
+        [json.loads(line) for line in path.read_text().splitlines()] for path in probe.glob("tasks-*.jsonl")
     ]
+    tasks = [t for process in by_process for t in process]
     bad = [d for d in documents if d[2] != "done" or d[3] != 1]
     mismatched = [d for d in documents if d[2] == "done" and _sha(media / d[5]) != d[4]]
     renders = [t for t in tasks if t["task"] == "render_document"]
@@ -150,6 +161,7 @@ def run_once(args, concurrency: int) -> dict:
     # of its own (finish_job) since.
     on_done = max((t["end"] for t in tasks if t["on_done"] > 0), default=jobs_finished)
     result = {
+        "probe": probe_mode,
         "concurrency": concurrency,
         "documents": len(documents),
         "kinds": _count(d[1] for d in documents),
@@ -160,6 +172,13 @@ def run_once(args, concurrency: int) -> dict:
         "handler": sum(t["handler"] for t in renders),
         "core": sum(_core(t) for t in renders),
         "layout": sum(t["layout"] for t in renders),
+        "gc": sum(t["gc"] for t in renders),
+        "task_cpu": sum(t["cpu"] for t in renders),
+        "handler_cpu": sum(t["handler_cpu"] for t in renders),
+        "core_cpu": sum(_core(t, "_cpu") for t in renders),
+        "gc_cpu": sum(t["gc_cpu"] for t in renders),
+        "on_done_cpu_in_render": sum(t["on_done_cpu"] for t in renders),
+        "gaps": _gaps(by_process),
         "on_done": sum(t["on_done"] for t in tasks),
         "on_done_in_render": sum(t["on_done"] for t in renders),
         "dispatch": sum(t["seconds"] for t in tasks if t["task"] == "dispatch_job"),
@@ -191,9 +210,23 @@ def _bundle_done(probe: Path) -> bool:
     return False
 
 
-def _core(task: dict) -> float:
-    """The rendering itself: template, WeasyPrint's parse, layout and PDF writing."""
-    return task["template"] + task.get("parse", 0.0) + task["layout"] + task["write"]
+def _core(task: dict, clock: str = "") -> float:
+    """The rendering itself: template, WeasyPrint's parse, layout and PDF writing (clock "_cpu": its CPU)."""
+    return sum(task[f"{part}{clock}"] for part in ("template", "parse", "layout", "write"))
+
+
+def _gaps(by_process) -> list[float]:
+    """In each worker process, from the end of one task to the start of its next: the worker's own
+    handling of a message (acknowledging it, taking the next from Redis, handing it to the process,
+    Celery's trace around the task), and any wait for work; the probe's own writing of its record left out."""
+    gaps = []
+    for tasks in by_process:
+        tasks = sorted(tasks, key=lambda t: t["start"])
+        gaps += [
+            later["start"] - earlier["end"] - later.get("probe_before", 0.0)
+            for earlier, later in zip(tasks, tasks[1:], strict=False)
+        ]
+    return gaps
 
 
 def _sha(path: Path) -> str:
@@ -218,19 +251,39 @@ def _per_kind(renders, kind_of) -> dict:
             "core_ms": 1000 * statistics.median(_core(t) for t in tasks),
             "context_ms": 1000 * statistics.median(t["handler"] - _core(t) for t in tasks),
             "beyond_ms": 1000 * statistics.median(t["seconds"] - t["handler"] - t["on_done"] for t in tasks),
+            "gc_ms": 1000 * statistics.median(t["gc"] for t in tasks),
+            "task_cpu_ms": 1000 * statistics.median(t["cpu"] for t in tasks),
+            "core_cpu_ms": 1000 * statistics.median(_core(t, "_cpu") for t in tasks),
+            "beyond_cpu_ms": 1000
+            * statistics.median(t["cpu"] - t["handler_cpu"] - t["on_done_cpu"] for t in tasks),
         }
         for kind, tasks in sorted(kinds.items())
     }
 
 
+def overheads(r: dict) -> dict:
+    """The goal's measure: what the documents cost beyond their rendering core, as a share of that core
+    (the SK's print bundle, a step of the job and not of a document, apart)."""
+    core, core_cpu = r["core"], r["core_cpu"]
+    in_task = r["task"] - r["on_done_in_render"] - core
+    gap = statistics.median(r["gaps"]) if r["gaps"] else 0.0
+    return {
+        "task": in_task / core,
+        "task_cpu": (r["task_cpu"] - r["on_done_cpu_in_render"] - core_cpu) / core_cpu,
+        "context": (r["handler"] - core) / core,
+        "gc": r["gc"] / core,
+        "engine": (r["task"] - r["on_done_in_render"] - r["handler"] - r["gc"]) / core,
+        "gap_ms": 1000 * gap,
+        "with_gaps": (in_task + gap * r["render_tasks"]) / core,
+    }
+
+
 def print_run(result: dict, baseline: dict | None) -> None:
     r = result
-    overhead = (r["task"] - r["on_done_in_render"] - r["core"]) / r["core"]
-    context = (r["handler"] - r["core"]) / r["core"]
+    o = overheads(r)
     print(
-        f"  -c {r['concurrency']}: {r['documents']} documents {r['kinds']}, "
-        f"{r['render_tasks']} render tasks; "
-        f"not done once: {r['bad']}, hash mismatches: {r['mismatched']}"
+        f"  -c {r['concurrency']} (probe: {r['probe']}): {r['documents']} documents {r['kinds']}, "
+        f"{r['render_tasks']} render tasks; not done once: {r['bad']}, hash mismatches: {r['mismatched']}"
     )
     speedup = ""
     if baseline is not None:
@@ -241,25 +294,38 @@ def print_run(result: dict, baseline: dict | None) -> None:
         f"with the SK's on_done {r['wall_on_done']:.1f} s{speedup}"
     )
     print(
-        f"    summed per document: task {r['task']:.1f} s, handler {r['handler']:.1f} s, core "
-        f"{r['core']:.1f} s (layout {r['layout']:.1f} s); overhead beyond the core, on_done apart: "
-        f"{100 * overhead:.1f} % (of it context building {100 * context:.1f} %); "
-        f"on_done {r['on_done']:.1f} s; "
-        f"(in render tasks {r['on_done_in_render']:.1f} s); dispatch {r['dispatch']:.2f} s; "
-        f"idle {r['concurrency'] * r['wall_documents'] - r['task']:.1f} process-seconds"
+        f"    overhead beyond the rendering core, on_done apart: in the task {100 * o['task']:.1f} % wall "
+        f"({100 * o['task_cpu']:.1f} % CPU) = context {100 * o['context']:.1f} % + the render's garbage "
+        f"collection {100 * o['gc']:.1f} % + the engine's steps {100 * o['engine']:.1f} %; with the "
+        f"worker's handling between two tasks (median {o['gap_ms']:.1f} ms a document) "
+        f"{100 * o['with_gaps']:.1f} %"
+    )
+    print(
+        f"    summed per document: task {r['task']:.1f} s ({r['task_cpu']:.1f} s CPU), handler "
+        f"{r['handler']:.1f} s, core {r['core']:.1f} s ({r['core_cpu']:.1f} s CPU; layout "
+        f"{r['layout']:.1f} s), "
+        f"garbage collection {r['gc']:.2f} s; on_done {r['on_done']:.1f} s (in render tasks "
+        f"{r['on_done_in_render']:.1f} s); dispatch {r['dispatch']:.2f} s; between tasks "
+        f"{sum(r['gaps']):.1f} s; idle {r['concurrency'] * r['wall_documents'] - r['task']:.1f} "
+        "process-seconds"
     )
     count = r["render_tasks"]
-    steps = ", ".join(f"{part} {1000 * seconds / count:.1f}" for part, seconds in r["steps"].items())
-    print(f"    mean ms per document: {steps} (store: render, seal and store; sql and commit: of all steps)")
-    print(
-        f"    per render task: {r['queries'] / count:.1f} SQL statements, {r['commits'] / count:.2f} commits "
-        "(the task's own; the worker's prefork bookkeeping apart)"
-    )
+    if r["probe"] == "steps":
+        steps = ", ".join(f"{part} {1000 * seconds / count:.1f}" for part, seconds in r["steps"].items())
+        print(
+            "    mean ms per document (timers on every step and statement, their own cost included): "
+            f"{steps} (store: render, seal and store; sql and commit: of all steps)"
+        )
+        print(
+            f"    per render task: {r['queries'] / count:.1f} SQL statements, {r['commits'] / count:.2f} "
+            "commits (the task's own; the worker's prefork bookkeeping apart)"
+        )
     for kind, f in r["per_kind"].items():
         print(
-            f"      {kind}: {f['n']}, medians: task {f['task_ms']:.0f} ms, core {f['core_ms']:.0f} ms, "
-            "context "
-            f"{f['context_ms']:.1f} ms, beyond the handler {f['beyond_ms']:.1f} ms"
+            f"      {kind}: {f['n']}, medians: task {f['task_ms']:.1f} ms, core {f['core_ms']:.1f} ms, "
+            f"context {f['context_ms']:.1f} ms, beyond the handler {f['beyond_ms']:.1f} ms (of it garbage "
+            f"collection {f['gc_ms']:.1f} ms); CPU: task {f['task_cpu_ms']:.1f} ms, core "
+            f"{f['core_cpu_ms']:.1f} ms, beyond the handler {f['beyond_cpu_ms']:.1f} ms"
         )
 
 
@@ -367,27 +433,45 @@ def main():
         "--signer", default="none", help="SIGNER of the worker (none: unsigned, as the issue's figures)"
     )
     parser.add_argument("--timeout", type=int, default=900)
+    parser.add_argument(
+        "--probe",
+        nargs="+",
+        choices=("totals", "steps"),
+        default=["totals", "steps"],
+        help="totals: the task's ends and the render's parts only (the figures); steps: timers on every "
+        "engine step and SQL statement too (where the time goes, their own cost included)",
+    )
     parser.add_argument("--no-render-only", action="store_true")
     parser.add_argument("--keep-seed", action="store_true")
     args = parser.parse_args()
     print(f"machine at the start: {machine()}")
-    seed()
-    runs = {c: [] for c in args.concurrency}
+    seed(seed_name(args.database))
+    runs = {(p, c): [] for p in args.probe for c in args.concurrency}
     try:
         for round_ in range(1, args.rounds + 1):
-            for concurrency in args.concurrency:
-                print(f"round {round_}, worker -c {concurrency}: machine {machine()}")
-                result = run_once(args, concurrency)
-                runs[concurrency].append(result)
-                baseline = runs[1][-1] if 1 in runs and runs[1] and concurrency != 1 else None
-                print_run(result, baseline)
+            for probe_mode in args.probe:
+                for concurrency in args.concurrency:
+                    print(f"round {round_}, probe {probe_mode}, worker -c {concurrency}: machine {machine()}")
+                    result = run_once(args, concurrency, probe_mode)
+                    runs[probe_mode, concurrency].append(result)
+                    solo = runs.get((probe_mode, 1))
+                    print_run(result, solo[-1] if solo and concurrency != 1 else None)
     finally:
         if not args.keep_seed:
-            drop_database(SEED)
-    fastest = {c: min(rs, key=lambda r: r["wall_documents"]) for c, rs in runs.items()}
-    print(f"fastest of {args.rounds} round(s) per worker size:")
-    for concurrency, result in fastest.items():
-        print_run(result, fastest.get(1) if concurrency != 1 else None)
+            drop_database(seed_name(args.database))
+    fastest = {key: min(rs, key=lambda r: r["wall_documents"]) for key, rs in runs.items()}
+    print(f"fastest of {args.rounds} round(s) per probe and worker size:")
+    for (probe_mode, concurrency), result in fastest.items():
+        print_run(result, fastest.get((probe_mode, 1)) if concurrency != 1 else None)
+    if args.rounds > 1:
+        print("medians over the rounds: overhead beyond the core in the task, wall / CPU / with the gaps")
+        for (probe_mode, concurrency), results in runs.items():
+            shares = [overheads(r) for r in results]
+            keys = ("task", "task_cpu", "with_gaps")
+            figures = " / ".join(f"{100 * statistics.median(o[k] for o in shares):.1f} %" for k in keys)
+            walls = statistics.median(r["wall_documents"] for r in results)
+            print(f"  probe {probe_mode}, -c {concurrency}: {figures}; wall (documents) {walls:.1f} s")
+    fastest = {c: r for (p, c), r in fastest.items() if p == args.probe[0]}
     if args.no_render_only:
         return
     last = fastest[max(fastest)]

@@ -2,18 +2,28 @@
 
     celery -A bench.pipeline_probe worker ...   (PIPELINE_PROBE_DIR names the folder the timings go to)
 
-The product code runs unchanged. In each worker child, on its first task, the timers wrap: every
-registered document kind's render handler (context building + template + layout + PDF), the rendering
-core's template step (`pps_admin.rendering.render_html`), WeasyPrint's parsing (`HTML()`), layout
-(`HTML.render`) and PDF writing (`Document.write_pdf`), and every job kind's `on_done`; beyond the
-handler the engine's steps (store, refresh, seal, write_once, page count), SQL and commits. Each task then
-appends one JSON line to `tasks-<pid>.jsonl`: its name and id, its start and end (wall clock, the
-database's clock on this host), and the seconds spent in each timed part. The HTML each document was laid
-out from (its last layout, for a Petikan that needed a tighter one) is kept as `html/<document id>.html`
-for the render-only rows (WeasyPrint and Chromium on the same HTML). Not part of the product: the
-production image has no bench/.
+The product code runs unchanged. Two modes (PIPELINE_PROBE_STEPS):
+
+- totals (unset or 0): one clock read, wall (perf_counter) and CPU (process_time), at each end of the task
+  (Celery's task_prerun/task_postrun) and of each timed part of the render: every registered document
+  kind's render handler (context building + template + layout + PDF), the rendering core's template step
+  (`pps_admin.rendering.render_html`), WeasyPrint's parsing (`HTML()`), layout (`HTML.render`) and PDF
+  writing (`Document.write_pdf`), every job kind's `on_done`, and the garbage collector's passes
+  (`gc.callbacks`, no wrapper). Nothing else is wrapped: what the task costs beyond the handler is
+  measured as the product runs it.
+- steps (1): also the engine's steps beyond the handler (store, refresh, seal, write_once, page count) and
+  every SQL statement and commit (Django's execute wrapper and `_commit`), counted and timed; these timers
+  cost time of their own, so the totals come from the other mode.
+
+Each task then appends one JSON line to `tasks-<pid>.jsonl` (after its end was read; how long that took
+is given in the next task's line, `probe_before`, so the time between two tasks can leave it out): its
+name and id, its start and end (wall clock, the database's clock on this host), and the seconds spent in
+each timed part (`<part>` wall, `<part>_cpu` CPU). The HTML each document was laid out from (its last
+layout, for a Petikan that needed a tighter one) is kept as `html/<document id>.html` for the render-only
+rows (WeasyPrint and Chromium on the same HTML). Not part of the product: the production image has no bench/.
 """
 
+import gc
 import json
 import os
 import time
@@ -27,9 +37,12 @@ from pps_admin.celery import app
 __all__ = ["app"]
 
 OUT = Path(os.environ.get("PIPELINE_PROBE_DIR", "/tmp/pipeline-probe"))  # noqa: S108 - bench only
+STEPS = os.environ.get("PIPELINE_PROBE_STEPS", "0") == "1"
+TIMED = ("handler", "template", "parse", "layout", "write", "on_done", "gc")
 PARTS = (
-    *("handler", "template", "parse", "layout", "write", "on_done"),
-    # beyond the handler: the engine's steps, SQL statements and commits
+    *TIMED,
+    *(f"{part}_cpu" for part in TIMED),
+    # steps mode only, beyond the handler: the engine's steps, SQL statements and commits
     *("store", "refresh", "seal", "write_once", "page_count", "sql", "commit"),
     # counts, not seconds: SQL statements and commits of the task
     *("queries", "commits"),
@@ -38,10 +51,11 @@ _task = {"start": 0.0, "parts": dict.fromkeys(PARTS, 0.0), "html": None, "depth"
 _wrapped = False
 
 
-def _timed(function, part, *, in_handler_only=False, handler=False):
+def _timed(function, part, *, in_handler_only=False, handler=False, cpu=False):
     def wrapper(*args, **kwargs):
         counted = not in_handler_only or _task["depth"] > 0
         started = time.perf_counter()
+        started_cpu = time.process_time() if cpu else 0.0
         if handler:
             _task["depth"] += 1
         try:
@@ -50,9 +64,25 @@ def _timed(function, part, *, in_handler_only=False, handler=False):
             if handler:
                 _task["depth"] -= 1
             if counted:
-                _task["parts"][part] += time.perf_counter() - started
+                parts = _task["parts"]
+                parts[part] += time.perf_counter() - started
+                if cpu:
+                    parts[f"{part}_cpu"] += time.process_time() - started_cpu
 
     return wrapper
+
+
+_gc_started = [0.0, 0.0]
+
+
+def _gc_timer(phase, info):
+    # The collector's passes, wherever they fall in the task (the render's own after its pause is lifted).
+    if phase == "start":
+        _gc_started[0], _gc_started[1] = time.perf_counter(), time.process_time()
+    else:
+        parts = _task["parts"]
+        parts["gc"] += time.perf_counter() - _gc_started[0]
+        parts["gc_cpu"] += time.process_time() - _gc_started[1]
 
 
 def _wrap_once():
@@ -65,9 +95,9 @@ def _wrap_once():
     from pps_admin import rendering
     from secretariat.services.document_jobs import kinds
 
-    HTML.__init__ = _timed(HTML.__init__, "parse", in_handler_only=True)
-    HTML.render = _timed(HTML.render, "layout", in_handler_only=True)
-    Document.write_pdf = _timed(Document.write_pdf, "write", in_handler_only=True)
+    HTML.__init__ = _timed(HTML.__init__, "parse", in_handler_only=True, cpu=True)
+    HTML.render = _timed(HTML.render, "layout", in_handler_only=True, cpu=True)
+    Document.write_pdf = _timed(Document.write_pdf, "write", in_handler_only=True, cpu=True)
     render_html = rendering.render_html
 
     def keep_html(template_name, context):
@@ -76,14 +106,20 @@ def _wrap_once():
             _task["html"] = html
         return html
 
-    rendering.render_html = _timed(keep_html, "template", in_handler_only=True)
+    rendering.render_html = _timed(keep_html, "template", in_handler_only=True, cpu=True)
     # The registry's own tables: a bench may reach in where the product offers no hook.
     for kind, handlers in list(kinds._DOCUMENT_KINDS.items()):
         kinds._DOCUMENT_KINDS[kind] = replace(
-            handlers, render=_timed(handlers.render, "handler", handler=True)
+            handlers, render=_timed(handlers.render, "handler", handler=True, cpu=True)
         )
     for kind, on_done in list(kinds._JOB_DONE.items()):
-        kinds._JOB_DONE[kind] = _timed(on_done, "on_done")
+        kinds._JOB_DONE[kind] = _timed(on_done, "on_done", cpu=True)
+    gc.callbacks.append(_gc_timer)
+    if STEPS:
+        _wrap_steps()
+
+
+def _wrap_steps():
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     from secretariat.services import document_jobs
@@ -118,28 +154,35 @@ def _started(task_id=None, task=None, args=None, **kwargs):
     _wrap_once()
     from django.db import connection
 
-    if _task["sql_timer"] not in connection.execute_wrappers:
+    if STEPS and _task["sql_timer"] not in connection.execute_wrappers:
         connection.execute_wrappers.append(_task["sql_timer"])
-    _task.update(
-        start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, depth=0, clock=time.perf_counter()
-    )
+    probe_before = _task.get("probe_write", 0.0)  # this process's record of its previous task, kept apart
+    _task.update(start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, depth=0, probe_write=0.0)
+    _task["probe_before"] = probe_before
+    _task.update(clock=time.perf_counter(), cpu=time.process_time())
 
 
 @task_postrun.connect
 def _finished(task_id=None, task=None, args=None, retval=None, **kwargs):
     seconds = time.perf_counter() - _task["clock"]
+    cpu = time.process_time() - _task["cpu"]
     record = {
         "task": task.name.rsplit(".", 1)[-1],
         "id": args[0] if args else None,
         "start": _task["start"],
         "end": _task["start"] + seconds,
         "seconds": seconds,
+        "cpu": cpu,
+        "steps": STEPS,
+        "probe_before": _task["probe_before"],
         "result": retval if isinstance(retval, (str, int)) else repr(retval)[:80],
         **_task["parts"],
     }
+    writing = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / f"tasks-{os.getpid()}.jsonl", "a") as handle:
         handle.write(json.dumps(record) + "\n")
     if _task["html"] is not None and record["id"] is not None:
         (OUT / "html").mkdir(exist_ok=True)
         (OUT / "html" / f"{record['id']}.html").write_text(_task["html"])
+    _task["probe_write"] = time.perf_counter() - writing

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pps_admin.settings")
 
@@ -28,3 +28,18 @@ def _warm_up_rendering(**kwargs):
     from pps_admin import rendering
 
     rendering.warm_up()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _check_database_connections(task=None, **kwargs):
+    """Django's check between two requests, between two tasks: the connection a worker process keeps
+    (settings.CELERY_DB_REUSE_MAX) is replaced when a statement failed on it, when it outlived CONN_MAX_AGE,
+    and, at its first statement of a task, when it does not answer the health check (PostgreSQL restarted:
+    tests/test_database_restart.py). A task run eagerly is inside its caller's connection and transaction:
+    left to the caller."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -243,6 +243,14 @@ if CELERY_WORKER_PREFETCH_MULTIPLIER < 1:  # Celery reads 0 as "no limit": one w
 # Bound memory: a worker child is replaced after this many tasks or this much resident memory (KiB).
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_MAX_TASKS_PER_CHILD", 500)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_PER_CHILD_KB", 300_000)
+# A worker process keeps its database connection from one task to the next, as a web process keeps it
+# between requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS). Celery's Django fix-up closes it after every task
+# unless this is set, and each document then paid a new PostgreSQL session: a connection, a backend process
+# started and its catalog caches cold for the task's first statements (bench/RESULTS.md "#18 goal 2
+# overhead"). Each task starts and ends with Django's own check instead (pps_admin/celery.py: a connection
+# that failed, outlived CONN_MAX_AGE or does not answer the health check is replaced), and Celery still
+# closes it after this many tasks.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100)
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -62,20 +62,19 @@ def pact_context(pact: Pact, *, job: GenerationJob | None = None) -> dict:
 
 
 def pact_pdf(document: Document) -> bytes:
+    # Not its document again: the engine read it with its job (document_jobs/render.py).
     pact = Pact.objects.select_related(
         "text",
         "ceremony",
         "appointment__person",
         "appointment__kelurahan__kecamatan",
         "appointment__office",
-        "document__job",
     ).get(document=document)
-    context = {**pact_context(pact, job=pact.document.job), "stamp": document_stamp(document)}
+    context = {**pact_context(pact, job=document.job), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter
         rendered = render_document("documents/pakta.html", {**context, "fit_one_sheet": True})
-    # pact.document: the same row as `document`, with its job read in the query above.
-    metadata = pact_pdf_metadata(context, pact.document)
+    metadata = pact_pdf_metadata(context, document)
     return RenderedPdf(write_pdf(rendered, metadata), pages=len(rendered.pages))
 
 

@@ -37,10 +37,13 @@ def document_render_and_store(document_id: int) -> Document:
     with document_claimed(document_id):
         if not _mark_running(document_id):
             return Document.objects.get(pk=document_id)  # settled, perhaps by a delivery we waited for
-        # With its job: a kind's render may keep what the job's documents share (job_memo.py).
-        document = Document.objects.select_related(
-            "job__office", "decree__office", "appointment__kelurahan", "appointment__person"
-        ).get(pk=document_id)
+        # With its job: a kind's render may keep what the job's documents share (job_memo.py). The
+        # appointment's own row only: the kinds' paths read its key columns, and their renders read the
+        # member and the kelurahan with what they print (a Petikan from the job's entries, a pact with its
+        # pact); joining them here too cost a PostgreSQL plan of seven tables per document.
+        document = Document.objects.select_related("job__office", "decree__office", "appointment").get(
+            pk=document_id
+        )
         failure = _make_and_store(document)
     # Only a job holding its documents back for a first signature (first_signature.py) has any to send:
     # its flag, read with the document under the claim, is set before the job's documents are sent and
