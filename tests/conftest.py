@@ -256,6 +256,7 @@ def stop_worker(process, *, kill=False):
     as well would kill a task mid-way (WorkerLostError), which no deployment does: the main process alone is
     told to stop. Whatever is still alive after the grace period is killed.
     """
+    import contextlib
     import os
     import signal
     import subprocess
@@ -267,14 +268,10 @@ def stop_worker(process, *, kill=False):
             os.kill(process.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # a child the main process left behind, or a hung shutdown
-    except ProcessLookupError:
-        pass
+    with contextlib.suppress(ProcessLookupError):  # a child the main process left behind, or a hung shutdown
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
 
 
