@@ -215,6 +215,19 @@ def test_generate_sk_and_generate_pacts_refuse_without_office_when_there_are_sev
     assert "Tidak ada kantor KPU Kabupaten/Kota berkode 64.73" in str(raised.value)
 
 
+def test_generate_sk_and_generate_pacts_for_a_provincial_code_name_the_province_s_offices(samarinda):
+    # `--office 64` said there was no office 64 and to run `create_office 64`, which says it exists.
+    samarinda_members()
+    for command, args in [("generate_sk", ["--date", "2024-06-01"]), ("generate_pacts", [])]:
+        with pytest.raises(CommandError) as raised:
+            quiet(command, *args, "--office", "64")
+        message = str(raised.value)
+        assert message.startswith("64 adalah KPU Provinsi Kalimantan Timur"), message
+        assert "sebutkan kantor KPU Kabupaten/Kota-nya: 64.71, 64.72" in message
+        assert "create_office" not in message
+    assert not Decree.objects.exists() and not Pact.objects.exists()
+
+
 def test_generate_sk_and_generate_pacts_with_office_issue_only_that_office_s(samarinda):
     samarinda_members()
     ceremony_of(samarinda)
