@@ -292,6 +292,20 @@ def test_the_portal_shows_the_member_s_own_office(samarinda, client):
     no_other_office(page)
 
 
+def test_the_password_reset_e_mail_of_a_samarinda_member_is_from_samarinda(samarinda, client, mailoutbox):
+    # It said "Portal Sekretariat PPS KPU Kota Balikpapan" and was signed "KPU Kota Balikpapan".
+    member, _ = samarinda_members()
+    person = member.person
+    person.email = "siti@contoh.test"
+    person.user = get_user_model().objects.create_user("siti.rm", email="siti@contoh.test", password="x")
+    person.save()
+    client.post(reverse("portal:password_reset"), {"email": "siti@contoh.test"})
+    [message] = mailoutbox
+    assert "Portal Sekretariat PPS KPU Kota Samarinda." in message.body
+    assert message.body.rstrip().endswith("KPU Kota Samarinda")
+    no_other_office(message.body)
+
+
 def test_the_check_page_of_a_samarinda_petikan_shows_samarinda_s_letterhead_and_name(samarinda, client):
     samarinda_members()
     decree = decree_issue(decree_date=DECREE_DATE, office=samarinda)
