@@ -17,7 +17,7 @@ from integrity.models import Ceremony, Pact, PactText
 from integrity.services.documents import attendance_content
 from integrity.services.pacts import pacts_generate
 from secretariat.check_code import grouped
-from secretariat.models import Decree, DecreeTemplate, Document, DocumentKind
+from secretariat.models import Appointment, Decree, DecreeTemplate, Document, DocumentKind
 from secretariat.roles import OPERATOR
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import decree_issue, decrees_issue
@@ -422,3 +422,11 @@ def test_the_import_and_the_appointment_name_a_desa_s_basis_the_kepala_desa_s(ku
     with pytest.raises(Exception) as raised:
         appointment.full_clean()
     assert "Keputusan Kepala Desa harus terbit sebelum mulai bertugas." in str(raised.value)
+
+
+def test_make_demo_fills_balikpapan_when_other_offices_exist(samarinda):
+    # `make demo` (seed_demo) stopped at "Ada beberapa kantor KPU ... Pilih kantor yang mengimpor." once
+    # create_office had made a second office; its roster is Balikpapan's 34 kelurahan.
+    quiet("seed_demo")
+    assert Appointment.objects.filter(office=office("64.71")).count() == 102
+    assert not Appointment.objects.filter(office=samarinda).exists()
