@@ -129,6 +129,8 @@ def test_without_office_several_offices_are_named_and_nothing_is_read(tmp_path, 
         run(path)
     assert "64.71 (KPU Kota Balikpapan)" in str(refused.value)
     assert "64.72 (KPU Kota Samarinda)" in str(refused.value)
+    # It ended "Pilih kantor yang mengimpor." without saying how a command line picks one.
+    assert str(refused.value).endswith("Sebutkan kantornya dengan --office KODE, atau --all-offices.")
     assert Person.objects.count() == 0
 
 
