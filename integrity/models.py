@@ -9,7 +9,7 @@ from pps_admin.text import validate_multi_line, validate_single_line
 from secretariat.models import Appointment, Document, Office
 from secretariat.models.scoping import office_scoped
 
-# Indonesian time zones as documents name them; times are entered in the project's TIME_ZONE.
+# Indonesian time zones as documents name them; a ceremony's times are its office's clock (Office.time_zone).
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -132,7 +132,7 @@ class Ceremony(models.Model):
         """ "Pukul 08.00 WITA – selesai", "Pukul 08.00 – 12.00 WITA", or "" when no time is set."""
         if not self.start_time:
             return ""
-        start, zone = f"{self.start_time:%H.%M}", ZONE_NAMES.get(settings.TIME_ZONE, "")
+        start, zone = f"{self.start_time:%H.%M}", ZONE_NAMES.get(str(self.office.time_zone), "")
         if self.end_time:
             return " ".join(filter(None, ["Pukul", start, "–", f"{self.end_time:%H.%M}", zone]))
         return " ".join(filter(None, ["Pukul", start, zone, "– selesai"]))

@@ -81,3 +81,42 @@ def regency_kind(code: str) -> str:
 def village_kind(code: str) -> str:
     """KELURAHAN, DESA or DESA_ADAT, from the first digit of the code's last part."""
     return VILLAGE_KINDS[code[9]]
+
+
+# Indonesia's three time zones by province (Keputusan Presiden 41/1987): WIB for Sumatra, Java, Kalimantan
+# Barat and Kalimantan Tengah; WITA for Bali, Nusa Tenggara, the rest of Kalimantan and Sulawesi; WIT for
+# Maluku and Papua. Later provinces (Kepulauan Riau, Banten, Kalimantan Utara, Sulawesi Barat, Maluku
+# Utara, the Papua provinces) keep the zone of the province they were split from.
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+WIB_PROVINCES = {
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "16",
+    "17",
+    "18",
+    "19",
+    "21",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+}
+WIB_PROVINCES |= {"61", "62"}
+WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+
+
+def time_zone_of(code: str) -> str | None:
+    """The IANA time zone of a region (any level) by its province; None for an unknown (synthetic) one."""
+    province = code[:2]
+    if province in WIB_PROVINCES:
+        return WIB
+    if province in WITA_PROVINCES:
+        return WITA
+    if province.isdigit() and (province.startswith("8") or province.startswith("9")):
+        return WIT
+    return None

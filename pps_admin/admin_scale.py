@@ -14,6 +14,7 @@ Only public APIs: the model admin's `get_paginator`/`get_changelist` hooks, `Cha
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections
 from django.db.models import Count, QuerySet, Window
@@ -233,6 +234,14 @@ class LookaheadPaginator(Paginator):
 class CountlessAutocompleteJsonView(AutocompleteJsonView):
     """Django's paginates with the model admin's paginator, which counts every match: ~12,000 people for
     "Siti" at 83,763 kelurahan, to answer only whether select2 may ask for another page (issue #7)."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        # Django accepts a reverse relation as field_name (a hand-typed URL) and then fails on it (a 500);
+        # only a field of the form itself has choices to complete.
+        if not source_field.concrete:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
     def get_queryset(self):
         # Each result is shown as str(row): what the admin prefetches for its list columns (a person's

@@ -166,3 +166,29 @@ def test_a_nul_in_the_query_string_is_a_400_before_any_view(admin_client, client
     for url in (reverse("admin:secretariat_decree_changelist"), reverse("admin:integrity_pact_changelist")):
         assert admin_client.get(url, {"q": "siti\x00"}).status_code == 400
     assert client.get(reverse("portal:login"), {"next": "/\x00"}).status_code == 400
+
+
+def _reverse_relations():
+    """(app_label, model_name, field_name) of every reverse relation of an admin-registered model of ours."""
+    for model in admin.site._registry:
+        if model._meta.app_label not in ("kelurahan", "secretariat", "integrity"):
+            continue
+        for field in model._meta.get_fields():
+            if field.is_relation and field.auto_created and not field.concrete:
+                yield model._meta.app_label, model._meta.model_name, field.name
+
+
+def test_autocomplete_naming_a_reverse_relation_is_refused_not_a_500(admin_client):
+    # A hand-typed URL (field_name=replaced_by, the reverse side of Appointment.replaces) made Django's
+    # autocomplete call a method reverse relations lack: a 500 instead of the 403 of any other bad field
+    # (or Django's 404 when the related admin has no search).
+    asked = list(_reverse_relations())
+    assert ("secretariat", "appointment", "replaced_by") in asked
+    statuses = {
+        relation: admin_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": relation[0], "model_name": relation[1], "field_name": relation[2], "term": ""},
+        ).status_code
+        for relation in asked
+    }
+    assert set(statuses.values()) <= {403, 404}, statuses

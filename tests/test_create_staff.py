@@ -89,6 +89,18 @@ def test_a_provincial_office_gets_a_provincial_viewer_and_refuses_an_operator(mo
     [
         (["x", "--office", "99.99", "--role", "viewer"], "Kantor KPU dengan kode 99.99 tidak ada"),
         (["bad name!", "--office", "64.71", "--role", "viewer"], "nama pengguna|username|Enter a valid"),
+        # argparse's own refusal was English ("invalid choice: 'admin' (choose from ...)").
+        (
+            ["x", "--office", "64.71", "--role", "admin"],
+            r"^Peran “admin” tidak dikenal: pakai operator .* viewer",
+        ),
+        # The "provincial viewer" is a viewer of a provincial office.
+        (
+            ["x", "--office", "64.71", "--role", "provincial viewer"],
+            r"pengamat provinsi: --office 64 --role viewer",
+        ),
+        # "Field ini tidak boleh kosong." named no field.
+        (["", "--office", "64.71", "--role", "viewer"], r"^Nama pengguna: "),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(monkeypatch, args, message):

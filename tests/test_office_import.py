@@ -129,6 +129,8 @@ def test_without_office_several_offices_are_named_and_nothing_is_read(tmp_path, 
         run(path)
     assert "64.71 (KPU Kota Balikpapan)" in str(refused.value)
     assert "64.72 (KPU Kota Samarinda)" in str(refused.value)
+    # It ended "Pilih kantor yang mengimpor." without saying how a command line picks one.
+    assert str(refused.value).endswith("Sebutkan kantornya dengan --office KODE, atau --all-offices.")
     assert Person.objects.count() == 0
 
 
@@ -244,3 +246,25 @@ def test_a_national_file_goes_row_by_row_to_each_kelurahans_office(tmp_path, sam
     offices = dict(Appointment.objects.values_list("person__name", "office__code"))
     assert offices == {"Rusdianto Bukitpapan": "64.71", "Sumarni Mahakamwati": "64.72"}
     assert dict(Person.objects.values_list("name", "office__code")) == offices
+
+
+def test_the_template_of_an_office_gives_examples_of_its_own_region(client, samarinda, samarinda_kelurahan):
+    # Samarinda's template showed Balikpapan's birth place and kelurahan code as its examples.
+    import openpyxl
+
+    from secretariat.services.roster_format import EXAMPLE_ROW
+
+    operator = staff_account_set(username="operator-smd", office=samarinda, role="operator").user
+    client.force_login(operator)
+    response = client.get(reverse("admin:secretariat_import_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [
+        str(value)
+        for sheet in workbook.worksheets
+        for cells in sheet.iter_rows(values_only=True)
+        for value in cells
+        if value is not None and value != EXAMPLE_ROW[HEADER.index("nik")]  # the sentinel the import refuses
+    ]
+    assert not [cell for cell in cells if "balikpapan" in cell.lower() or "64.71" in cell]
+    first = samarinda.regency.kecamatan.order_by("code").first().kelurahan.order_by("code").first()
+    assert f"Kode Kemendagri kelurahan, mis. {first.code} (pilih dari daftar)." in cells

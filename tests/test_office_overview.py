@@ -218,6 +218,25 @@ def test_an_operator_sees_its_own_office_read_only_and_no_province_page(client, 
     assert client.get(reverse(PROVINCES)).status_code == 403
 
 
+def test_every_link_on_an_operators_own_office_page_opens(client, offices):
+    # The page linked "KPU provinsi" to the provincial office's page, which an office's staff may not
+    # see: clicking it gave them "Halaman tidak ditemukan".
+    import re
+
+    client.force_login(staff("operator-smd", OPERATOR, "64.72"))
+    page = client.get(reverse("admin:secretariat_office_change", args=[offices["64.72"].pk]))
+    assert "KPU Provinsi Kalimantan Timur" in page.content.decode()
+    links = set(re.findall(r'href="(/admin/[^"#?]+)"', page.content.decode())) - {reverse("admin:logout")}
+    assert links
+    assert {link: client.get(link).status_code for link in links if client.get(link).status_code != 200} == {}
+
+
+def test_a_provincial_viewer_follows_a_kabupaten_office_to_its_province_office(provincial_client, offices):
+    page = provincial_client.get(reverse("admin:secretariat_office_change", args=[offices["64.72"].pk]))
+    province_office = reverse("admin:secretariat_office_change", args=[office("64").pk])
+    assert f'href="{province_office}"' in page.content.decode()
+
+
 def test_a_superuser_edits_the_address_not_the_code(admin_client, offices):
     samarinda = offices["64.72"]
     url = reverse("admin:secretariat_office_change", args=[samarinda.pk])

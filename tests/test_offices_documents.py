@@ -17,7 +17,7 @@ from integrity.models import Ceremony, Pact, PactText
 from integrity.services.documents import attendance_content
 from integrity.services.pacts import pacts_generate
 from secretariat.check_code import grouped
-from secretariat.models import Decree, DecreeTemplate, Document, DocumentKind
+from secretariat.models import Appointment, Decree, DecreeTemplate, Document, DocumentKind
 from secretariat.roles import OPERATOR
 from secretariat.services.appointments import appointment_replace
 from secretariat.services.decrees import decree_issue, decrees_issue
@@ -215,6 +215,19 @@ def test_generate_sk_and_generate_pacts_refuse_without_office_when_there_are_sev
     assert "Tidak ada kantor KPU Kabupaten/Kota berkode 64.73" in str(raised.value)
 
 
+def test_generate_sk_and_generate_pacts_for_a_provincial_code_name_the_province_s_offices(samarinda):
+    # `--office 64` said there was no office 64 and to run `create_office 64`, which says it exists.
+    samarinda_members()
+    for command, args in [("generate_sk", ["--date", "2024-06-01"]), ("generate_pacts", [])]:
+        with pytest.raises(CommandError) as raised:
+            quiet(command, *args, "--office", "64")
+        message = str(raised.value)
+        assert message.startswith("64 adalah KPU Provinsi Kalimantan Timur"), message
+        assert "sebutkan kantor KPU Kabupaten/Kota-nya: 64.71, 64.72" in message
+        assert "create_office" not in message
+    assert not Decree.objects.exists() and not Pact.objects.exists()
+
+
 def test_generate_sk_and_generate_pacts_with_office_issue_only_that_office_s(samarinda):
     samarinda_members()
     ceremony_of(samarinda)
@@ -277,6 +290,20 @@ def test_the_portal_shows_the_member_s_own_office(samarinda, client):
     assert "Komisi Pemilihan Umum Kota Samarinda &middot; Data pribadi" in page
     assert "Sekretariat KPU Kota Samarinda" in page  # the sekretaris's duties name their office
     no_other_office(page)
+
+
+def test_the_password_reset_e_mail_of_a_samarinda_member_is_from_samarinda(samarinda, client, mailoutbox):
+    # It said "Portal Sekretariat PPS KPU Kota Balikpapan" and was signed "KPU Kota Balikpapan".
+    member, _ = samarinda_members()
+    person = member.person
+    person.email = "siti@contoh.test"
+    person.user = get_user_model().objects.create_user("siti.rm", email="siti@contoh.test", password="x")
+    person.save()
+    client.post(reverse("portal:password_reset"), {"email": "siti@contoh.test"})
+    [message] = mailoutbox
+    assert "Portal Sekretariat PPS KPU Kota Samarinda." in message.body
+    assert message.body.rstrip().endswith("KPU Kota Samarinda")
+    no_other_office(message.body)
 
 
 def test_the_check_page_of_a_samarinda_petikan_shows_samarinda_s_letterhead_and_name(samarinda, client):
@@ -395,3 +422,11 @@ def test_the_import_and_the_appointment_name_a_desa_s_basis_the_kepala_desa_s(ku
     with pytest.raises(Exception) as raised:
         appointment.full_clean()
     assert "Keputusan Kepala Desa harus terbit sebelum mulai bertugas." in str(raised.value)
+
+
+def test_make_demo_fills_balikpapan_when_other_offices_exist(samarinda):
+    # `make demo` (seed_demo) stopped at "Ada beberapa kantor KPU ... Pilih kantor yang mengimpor." once
+    # create_office had made a second office; its roster is Balikpapan's 34 kelurahan.
+    quiet("seed_demo")
+    assert Appointment.objects.filter(office=office("64.71")).count() == 102
+    assert not Appointment.objects.filter(office=samarinda).exists()

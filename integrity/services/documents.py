@@ -20,6 +20,7 @@ from secretariat.models import (
     JobKind,
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
+from secretariat.services.decree_documents import village_heading
 from secretariat.services.document_jobs import (
     RenderedPdf,
     document_render_and_store,
@@ -127,7 +128,7 @@ def attendance_content(ceremony: Ceremony) -> dict:
                 "kelurahan": kelurahan.name,
             }
         )
-    return {
+    content = {
         "ceremony": {
             "name": ceremony.name,
             "place": ceremony.place,
@@ -139,6 +140,14 @@ def attendance_content(ceremony: Ceremony) -> dict:
         "letterhead": office_letterhead(ceremony.office),
         "page_css": office_page_css(ceremony.office),
     }
+    # The column of places, as the Keputusan's lampiran heads it ("Desa", "Desa/Kelurahan"); only when it
+    # is not "Kelurahan", so that a kelurahan office's sheet stays the same record.
+    heading = village_heading(
+        [{"village_kind": group["kelurahan"].get("kind", "Kelurahan")} for group in groups]
+    )
+    if heading != "Kelurahan":
+        content["village_heading"] = heading
+    return content
 
 
 def attendance_sheet_document(ceremony: Ceremony, *, user=None) -> Document:

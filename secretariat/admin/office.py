@@ -94,8 +94,21 @@ class OfficeAdmin(ScopedAdminMixin, WideTextInputsMixin, ReadableHistoryAdmin):
         view = self.admin_site.admin_view(self.provinces_view)
         return [path("provinsi/", view, name="secretariat_office_provinces"), *super().get_urls()]
 
+    def get_fields(self, request, obj=None):
+        return [*self._identity(request, obj), *self.fields[len(IDENTITY_FIELDS) :]]
+
     def get_readonly_fields(self, request, obj=None):
-        return [*IDENTITY_FIELDS, "seal_status"]
+        return [*self._identity(request, obj), "seal_status"]
+
+    def _identity(self, request, obj) -> list[str]:
+        # The provincial office is linked only for those who may open it: its page is a 404 to an
+        # office's own staff.
+        parent_visible = obj is None or offices_visible_to(request.user).filter(pk=obj.parent_id).exists()
+        return [name if name != "parent" or parent_visible else "parent_name" for name in IDENTITY_FIELDS]
+
+    @admin.display(description=Office._meta.get_field("parent").verbose_name)
+    def parent_name(self, obj):
+        return str(obj.parent) if obj.parent_id else "–"
 
     def has_add_permission(self, request):
         return False  # `manage.py create_office KODE` makes an office with its region's defaults

@@ -6,11 +6,14 @@ province and only reads their rows. Who may see which office's rows is decided i
 secretariat/models/scoping.py.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from kelurahan.codes import time_zone_of
 from kelurahan.models import Province, Regency
 from pps_admin.text import validate_multi_line, validate_single_line
 
@@ -94,6 +97,11 @@ class Office(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    @property
+    def time_zone(self) -> zoneinfo.ZoneInfo:
+        """Where the office's clocks are (WIB, WITA or WIT, by its province): what it prints and shows."""
+        return zoneinfo.ZoneInfo(time_zone_of(self.code) or settings.TIME_ZONE)
 
     @property
     def is_provincial(self) -> bool:

@@ -143,26 +143,41 @@ def portal_password_set_by_member(*, user, password: str, by_email: bool = False
         person.save(update_fields=["must_change_password", "updated_at"])
 
 
-def _handover_letterhead(rows: list[HandoverRow]) -> dict:
+def _handover_office(rows: list[HandoverRow]) -> Office | None:
     """The office of the members on the sheet (one office's: staff hand over their own office's)."""
     codes = {row.kode_kelurahan[:5] for row in rows}
-    office = Office.objects.filter(regency_id=codes.pop()).first() if len(codes) == 1 else None
-    return office_letterhead(office) if office is not None else deployment_letterhead()
+    return Office.objects.filter(regency_id=codes.pop()).first() if len(codes) == 1 else None
 
 
 def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=None) -> bytes:
     """The same handover sheet as a PDF of cut-out slips, one per member; `generated` (printed on it):
     now, unless a caller fixes it (the fidelity guard, tests/test_render_fidelity.py)."""
-    names = dict(
-        Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows]).values_list("code", "name")
-    )
+    places = {
+        place.code: place for place in Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows])
+    }
     labels = dict(Role.choices)
     context_rows = [
-        {**row.__dict__, "kelurahan": names.get(row.kode_kelurahan, ""), "jabatan_label": labels[row.jabatan]}
+        {
+            **row.__dict__,
+            "kelurahan": place.name if place else "",
+            "kelurahan_kind": place.kind.label
+            if place
+            else "Kelurahan",  # "Desa Perian", "Kelurahan Manggar"
+            "jabatan_label": labels[row.jabatan],
+        }
         for row in rows
+        for place in [places.get(row.kode_kelurahan)]
     ]
-    generated = timezone.localtime(generated)
-    letterhead = _handover_letterhead(rows)
+    office = _handover_office(rows)
+    # The time on the sheet (and in its metadata) is the office's clock: WIB in Banda Aceh, WITA in
+    # Balikpapan. Templates show an aware time in the current time zone, hence the override.
+    zone = office.time_zone if office is not None else timezone.get_default_timezone()
+    with timezone.override(zone):
+        return _handover_sheet_render(context_rows, office, portal_url, timezone.localtime(generated))
+
+
+def _handover_sheet_render(context_rows: list[dict], office, portal_url: str, generated) -> bytes:
+    letterhead = office_letterhead(office) if office is not None else deployment_letterhead()
     metadata = PdfMetadata(
         title=f"Serah Terima Akun Portal Sekretariat PPS {letterhead['short_name']}",
         author=office_author(letterhead),

@@ -4,6 +4,7 @@ import datetime as dt
 import random
 
 from kelurahan.models import Kelurahan
+from kelurahan.region_data import REGENCY
 
 from .. import identity
 from ..models import Role
@@ -12,6 +13,7 @@ from .spreadsheet import write_csv
 
 FIRST_MALE = ["Budi", "Agus", "Rahmat", "Hendra", "Yusuf", "Andi", "Dedi", "Fajar", "Rizky", "Irfan"]
 FIRST_FEMALE = ["Siti", "Dewi", "Nurul", "Rina", "Fitri", "Ayu", "Wulan", "Indah", "Lestari", "Yuni"]
+DEMO_REGENCY = REGENCY[0]  # Kota Balikpapan (64.71): the demo is its roster, imported for its office
 LAST = ["Contoh", "Fiktif", "Percobaan", "Latihan", "Demo", "Simulasi", "Uji", "Sampel"]
 
 
@@ -19,7 +21,7 @@ def demo_rows(*, seed: int = 2024) -> list[list[str]]:
     rng = random.Random(seed)
     rows = []
     serial = 0
-    for kelurahan in Kelurahan.objects.filter(code__startswith="64.71.").order_by("code"):
+    for kelurahan in Kelurahan.objects.filter(code__startswith=f"{DEMO_REGENCY}.").order_by("code"):
         for role in Role:
             serial += 1
             gender = rng.choice([identity.MALE, identity.FEMALE])

@@ -96,21 +96,31 @@ def _example_row(kelurahan: list[Kelurahan]) -> list[str]:
     row = list(EXAMPLE_ROW)
     code = fmt.HEADER.index("kode_kelurahan")
     if kelurahan and row[code] not in {k.code for k in kelurahan}:
-        row[code] = kelurahan[0].code
-        row[fmt.HEADER.index("alamat")] = f"Jl. Contoh No. 1, {kelurahan[0].name}"
+        first = kelurahan[0]
+        row[code] = first.code
+        row[fmt.HEADER.index("alamat")] = f"Jl. Contoh No. 1, {first.name}"
+        place = first.kecamatan.regency.name.removeprefix("Kota ").removeprefix("Kabupaten ")
+        row[fmt.HEADER.index("tempat_lahir")] = place  # "Samarinda", "Kutai Kartanegara"
     return row
+
+
+def _column_help(example_code: str) -> list[tuple[str, str]]:
+    """The guide's rows, its kelurahan example taken from the example row (the office's own region)."""
+    first = ("kode_kelurahan", f"Kode Kemendagri kelurahan, mis. {example_code} (pilih dari daftar).")
+    return [first, *COLUMN_HELP[1:]]
 
 
 def template_xlsx(*, user=None) -> bytes:
     """Header, one example row and drop-down lists so staff never guess the format; the kelurahan listed
     are those of `user`'s office(s) (all without a user)."""
     regions = Kelurahan.objects.all() if user is None else Kelurahan.objects.visible_to(user)
-    kelurahan = list(regions.select_related("kecamatan").order_by("code"))
+    kelurahan = list(regions.select_related("kecamatan__regency").order_by("code"))
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Anggota"
     sheet.append(fmt.FULL_HEADER)
-    sheet.append([neutralize_formula(value) for value in _example_row(kelurahan)])
+    example = _example_row(kelurahan)
+    sheet.append([neutralize_formula(value) for value in example])
     text_columns(sheet, len(fmt.FULL_HEADER), widths={1: 18, 3: 20, 4: 28, 9: 22, 12: 36, 13: 30, 14: 18})
 
     reference = workbook.create_sheet("Referensi")
@@ -151,7 +161,7 @@ def template_xlsx(*, user=None) -> bytes:
 
     guide = workbook.create_sheet("Petunjuk")
     guide.append(["kolom", "cara mengisi"])
-    for row in COLUMN_HELP:
+    for row in _column_help(example[fmt.HEADER.index("kode_kelurahan")]):
         guide.append(list(row))
     guide.append([])
     guide.append(

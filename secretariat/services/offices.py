@@ -164,7 +164,14 @@ def office_by_code(code: str | None) -> Office:
     Refused, naming the offices, when there are several and none was named, or the code is no office."""
     offices = Office.objects.filter(kind=OfficeKind.REGENCY)
     if code:
-        office = offices.filter(code=code.strip()).first()
+        code = code.strip()
+        office = offices.filter(code=code).first()
+        province = None if office else Office.objects.filter(code=code, kind=OfficeKind.PROVINCE).first()
+        if province is not None:
+            raise ValidationError(
+                f"{code} adalah {province.short_name}: yang menerbitkan dan mencetak adalah kantor KPU "
+                f"Kabupaten/Kota; sebutkan kantor KPU Kabupaten/Kota-nya: {_codes(province.children.all())}."
+            )
         if office is None:
             raise ValidationError(
                 f"Tidak ada kantor KPU Kabupaten/Kota berkode {code}. Kantor yang ada: {_codes(offices)}. "

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 
 from .. import roles
 from ..models import Office, Person, StaffMembership
@@ -38,7 +39,10 @@ class StaffAccount:
 
 def _refusal(user, office: Office, role: str) -> str | None:
     if role not in ROLE_GROUPS:
-        return "Peran harus operator atau viewer."
+        return (
+            f"Peran “{role}” tidak dikenal: pakai operator (mengelola data kantornya) atau viewer (hanya "
+            f"membaca); pengamat provinsi: --office {office.code.split('.')[0]} --role viewer."
+        )
     if office.is_provincial and role == "operator":
         return (
             f"{office.short_name} adalah KPU Provinsi: stafnya hanya membaca data kantor kabupaten/kota "
@@ -69,7 +73,7 @@ def staff_account_set(
         try:
             user.full_clean(exclude=["password"], validate_unique=True)
         except ValidationError as exc:
-            raise ValidationError(" ".join(exc.messages)) from exc
+            raise ValidationError(" ".join(_named(User, exc))) from exc
     generated = None
     if password is None and created:
         password = generated = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
@@ -93,3 +97,12 @@ def staff_account_set(
         membership.office = office
         membership.save()
     return StaffAccount(user, office, role, created, previous, generated)
+
+
+def _named(model, error: ValidationError) -> list[str]:
+    """Each message after the field it is about ("Nama pengguna: Field ini tidak boleh kosong.")."""
+    named = []
+    for name, messages in error.message_dict.items():
+        label = "" if name == NON_FIELD_ERRORS else f"{capfirst(model._meta.get_field(name).verbose_name)}: "
+        named += [f"{label}{message}" for message in messages]
+    return named

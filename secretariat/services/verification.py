@@ -141,7 +141,10 @@ def document_facts(document: Document) -> dict:
         "check_code": grouped(document.check_code),
         "number": decree.number if decree else "",
         "date": indonesian_date(decree.decree_date) if decree else "",
-        "issued_on": indonesian_date(timezone.localtime(document.finished_at).date())
+        # The issuing office's calendar: 23.30 WIB in Banda Aceh is still that day there.
+        "issued_on": indonesian_date(
+            timezone.localtime(document.finished_at, document.job.office.time_zone).date()
+        )
         if issued and document.finished_at
         else "",
         "sha256": document.sha256 if issued else "",

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.management.office_arg import office_of_code
-from secretariat.services.staff_accounts import ROLE_GROUPS, staff_account_set
+from secretariat.services.staff_accounts import staff_account_set
 
 PASSWORD_VARIABLE = "STAFF_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--role",
             required=True,
-            choices=sorted(ROLE_GROUPS),
+            # No argparse choices: its refusal is English; staff_account_set refuses in Indonesian.
             help="operator (mengelola data kantornya) atau viewer (hanya membaca).",
         )
 

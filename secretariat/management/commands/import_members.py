@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.management.office_arg import office_of_code
+from secretariat.models import Office, OfficeKind
 from secretariat.services.importing import import_office, members_import
 
 MAX_WARNINGS_SHOWN = 50
@@ -45,7 +46,10 @@ class Command(BaseCommand):
         try:
             office = None if all_offices else import_office(office_of_code(office))
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            # Without --office the refusal is that there are several offices (or none at all).
+            several = office is None and Office.objects.filter(kind=OfficeKind.REGENCY).exists()
+            how = " Sebutkan kantornya dengan --office KODE, atau --all-offices." if several else ""
+            raise CommandError(" ".join(exc.messages) + how) from exc
         result = members_import(
             data=path.read_bytes(),
             dry_run=dry_run,

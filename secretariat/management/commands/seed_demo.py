@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from secretariat.services.demo import demo_csv
+from secretariat.models import Office
+from secretariat.services.demo import DEMO_REGENCY, demo_csv
 from secretariat.services.importing import members_import
 
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
                 handle.write(data)
             self.stdout.write(output)
             return
-        result = members_import(data=data, dry_run=False, reason="seed_demo (data fiktif)")
+        # For Balikpapan's office whatever other offices exist: the roster is of its kelurahan.
+        office = Office.objects.get(code=DEMO_REGENCY)
+        result = members_import(data=data, dry_run=False, reason="seed_demo (data fiktif)", office=office)
         if not result.ok:
             raise CommandError("\n".join(str(p) for p in result.errors[:20]))
         self.stdout.write(self.style.SUCCESS(f"Roster fiktif: {result.summary}."))
