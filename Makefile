@@ -7,7 +7,7 @@ PORT ?= 8000
 # The test suite always runs against real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pps_admin
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= --durations=15
 # Two test processes (the machines have 2 cores); each gets its own test database, queue and worker.
 PYTEST_WORKERS ?= -n 2
 
