@@ -66,7 +66,7 @@ def test_the_page_count_of_plain_bytes_is_read_from_the_file(two_members):
 
 
 @pytest.fixture
-def running_job(committed_db, two_members):
+def running_job(committed_db, two_members, own_queue):
     decree = decree_issue(decree_date=SK_DATE)
     job = decree.jobs.get()
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
