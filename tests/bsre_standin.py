@@ -53,6 +53,8 @@ class BsreStandin:
         self.ca = x509.Certificate.load(ca_cert.public_bytes(serialization.Encoding.DER))
         self._signer = SimpleSigner.load_pkcs12_data(bundle, other_certs=())
         self._lock = threading.Lock()
+        self._in_flight = 0
+        self._idle = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -76,6 +78,20 @@ class BsreStandin:
         self.delay, self.fail_with = 0.0, None
         for name, value in changes.items():
             setattr(self, name, value)
+
+    def wait_idle(self, timeout: float = 30) -> bool:
+        """Wait until no request is being answered (a slow answer the client gave up on still runs here)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+
+    def _begin(self):
+        with self._lock:
+            self._in_flight += 1
+
+    def _end(self):
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     def record(self, call: Call):
         with self._lock:
@@ -113,6 +129,13 @@ def _handler(standin: BsreStandin):
             return self.headers.get("Authorization") == f"Basic {expected}"
 
         def do_POST(self):  # noqa: N802 - the base class's name
+            standin._begin()
+            try:
+                return self._post()
+            finally:
+                standin._end()
+
+        def _post(self):
             payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             files = payload.get("file") or []
             standin.record(
