@@ -88,6 +88,7 @@ def village_kind(code: str) -> str:
 # Maluku and Papua. Later provinces (Kepulauan Riau, Banten, Kalimantan Utara, Sulawesi Barat, Maluku
 # Utara, the Papua provinces) keep the zone of the province they were split from.
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+# Sumatra (11-21), Java (31-36), Kalimantan Barat (61) and Kalimantan Tengah (62).
 WIB_PROVINCES = {
     "11",
     "12",
@@ -105,8 +106,9 @@ WIB_PROVINCES = {
     "34",
     "35",
     "36",
+    "61",
+    "62",
 }
-WIB_PROVINCES |= {"61", "62"}
 WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 
 

@@ -149,6 +149,15 @@ def _handover_office(rows: list[HandoverRow]) -> Office | None:
     return Office.objects.filter(regency_id=codes.pop()).first() if len(codes) == 1 else None
 
 
+def _handover_row(row: HandoverRow, place: Kelurahan | None, labels: dict) -> dict:
+    return {
+        **row.__dict__,
+        "kelurahan": place.name if place else "",
+        "kelurahan_kind": place.kind.label if place else "Kelurahan",  # "Desa Perian", "Kelurahan Manggar"
+        "jabatan_label": labels[row.jabatan],
+    }
+
+
 def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=None) -> bytes:
     """The same handover sheet as a PDF of cut-out slips, one per member; `generated` (printed on it):
     now, unless a caller fixes it (the fidelity guard, tests/test_render_fidelity.py)."""
@@ -156,18 +165,7 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=No
         place.code: place for place in Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows])
     }
     labels = dict(Role.choices)
-    context_rows = [
-        {
-            **row.__dict__,
-            "kelurahan": place.name if place else "",
-            "kelurahan_kind": place.kind.label
-            if place
-            else "Kelurahan",  # "Desa Perian", "Kelurahan Manggar"
-            "jabatan_label": labels[row.jabatan],
-        }
-        for row in rows
-        for place in [places.get(row.kode_kelurahan)]
-    ]
+    context_rows = [_handover_row(row, places.get(row.kode_kelurahan), labels) for row in rows]
     office = _handover_office(rows)
     # The time on the sheet (and in its metadata) is the office's clock: WIB in Banda Aceh, WITA in
     # Balikpapan. Templates show an aware time in the current time zone, hence the override.
