@@ -105,6 +105,9 @@ def run_once(args, concurrency: int, probe_mode: str) -> dict:
         "PIPELINE_PROBE_DIR": str(probe),
         "PIPELINE_PROBE_STEPS": "1" if probe_mode == "steps" else "0",
         "SIGNER": args.signer,
+        # As in production: the check address under every QR code (a longer code to make than the check
+        # code alone, which is what a document without SITE_URL carries).
+        "SITE_URL": args.site_url,
         "PYTHONPATH": str(ROOT),
     }
     worker = None
@@ -156,7 +159,7 @@ def run_once(args, concurrency: int, probe_mode: str) -> dict:
     tasks = [t for process in by_process for t in process]
     bad = [d for d in documents if d[2] != "done" or d[3] != 1]
     mismatched = [d for d in documents if d[2] == "done" and _sha(media / d[5]) != d[4]]
-    renders = [t for t in tasks if t["task"] == "render_document"]
+    renders = [t for t in tasks if t["task"] in ("render_documents", "render_document")]
     # The SK's on_done (its print bundle): in the render task that finished the job before #18, in a task
     # of its own (finish_job) since.
     on_done = max((t["end"] for t in tasks if t["on_done"] > 0), default=jobs_finished)
@@ -173,6 +176,7 @@ def run_once(args, concurrency: int, probe_mode: str) -> dict:
         "core": sum(_core(t) for t in renders),
         "layout": sum(t["layout"] for t in renders),
         "gc": sum(t["gc"] for t in renders),
+        "qr": sum(t.get("qr", 0.0) for t in renders),
         "task_cpu": sum(t["cpu"] for t in renders),
         "handler_cpu": sum(t["handler_cpu"] for t in renders),
         "core_cpu": sum(_core(t, "_cpu") for t in renders),
@@ -183,6 +187,7 @@ def run_once(args, concurrency: int, probe_mode: str) -> dict:
         "on_done_in_render": sum(t["on_done"] for t in renders),
         "dispatch": sum(t["seconds"] for t in tasks if t["task"] == "dispatch_job"),
         "render_tasks": len(renders),
+        "rendered": sum(len(t["documents"]) for t in renders),
         "steps": {
             part: sum(t.get(part, 0.0) for t in renders)
             for part in ("store", "refresh", "seal", "write_once", "page_count", "sql", "commit")
@@ -191,7 +196,7 @@ def run_once(args, concurrency: int, probe_mode: str) -> dict:
         "commits": sum(t.get("commits", 0) for t in renders),
         "bad": len(bad),
         "mismatched": len(mismatched),
-        "per_kind": _per_kind(renders, {d[0]: d[1] for d in documents}),
+        "per_kind": _per_kind(renders),
         "html": probe / "html",
         "kind_of": {d[0]: d[1] for d in documents},
         "log": str(log),
@@ -242,24 +247,43 @@ def _count(values) -> dict:
     return counts
 
 
-def _per_kind(renders, kind_of) -> dict:
+def _per_kind(renders) -> dict:
+    """Medians per document of each kind. A task's cost beyond its documents' handlers (the engine's steps,
+    the garbage collection after each render, the job's refresh once a batch) is shared evenly among them."""
     kinds = {}
     for task in renders:
-        kinds.setdefault(kind_of.get(task["id"], "?"), []).append(task)
+        documents = task["documents"]
+        if not documents:
+            continue
+        share = len(documents)
+        beyond = (task["seconds"] - task["handler"] - task["on_done"]) / share
+        beyond_cpu = (task["cpu"] - task["handler_cpu"] - task["on_done_cpu"]) / share
+        for d in documents:
+            kinds.setdefault(d["kind"], []).append(
+                {
+                    "task": d.get("handler", 0.0) + beyond,
+                    "cpu": d.get("handler_cpu", 0.0) + beyond_cpu,
+                    "core": _core(d),
+                    "core_cpu": _core(d, "_cpu"),
+                    "context": d.get("handler", 0.0) - _core(d),
+                    "beyond": beyond,
+                    "beyond_cpu": beyond_cpu,
+                    "gc": task["gc"] / share,
+                }
+            )
     return {
         kind: {
-            "n": len(tasks),
-            "task_ms": 1000 * statistics.median(t["seconds"] for t in tasks),
-            "core_ms": 1000 * statistics.median(_core(t) for t in tasks),
-            "context_ms": 1000 * statistics.median(t["handler"] - _core(t) for t in tasks),
-            "beyond_ms": 1000 * statistics.median(t["seconds"] - t["handler"] - t["on_done"] for t in tasks),
-            "gc_ms": 1000 * statistics.median(t["gc"] for t in tasks),
-            "task_cpu_ms": 1000 * statistics.median(t["cpu"] for t in tasks),
-            "core_cpu_ms": 1000 * statistics.median(_core(t, "_cpu") for t in tasks),
-            "beyond_cpu_ms": 1000
-            * statistics.median(t["cpu"] - t["handler_cpu"] - t["on_done_cpu"] for t in tasks),
+            "n": len(rows),
+            "task_ms": 1000 * statistics.median(r["task"] for r in rows),
+            "core_ms": 1000 * statistics.median(r["core"] for r in rows),
+            "context_ms": 1000 * statistics.median(r["context"] for r in rows),
+            "beyond_ms": 1000 * statistics.median(r["beyond"] for r in rows),
+            "gc_ms": 1000 * statistics.median(r["gc"] for r in rows),
+            "task_cpu_ms": 1000 * statistics.median(r["cpu"] for r in rows),
+            "core_cpu_ms": 1000 * statistics.median(r["core_cpu"] for r in rows),
+            "beyond_cpu_ms": 1000 * statistics.median(r["beyond_cpu"] for r in rows),
         }
-        for kind, tasks in sorted(kinds.items())
+        for kind, rows in sorted(kinds.items())
     }
 
 
@@ -274,6 +298,7 @@ def overheads(r: dict) -> dict:
         "task_cpu": (r["task_cpu"] - r["on_done_cpu_in_render"] - core_cpu) / core_cpu,
         "context": (r["handler"] - core) / core,
         "gc": r["gc"] / core,
+        "qr": r["qr"] / core,
         "engine": (r["task"] - r["on_done_in_render"] - r["handler"] - r["gc"]) / core,
         "gap_ms": 1000 * gap,
         "with_gaps": (in_task + gap * r["render_tasks"]) / core,
@@ -285,7 +310,8 @@ def print_run(result: dict, baseline: dict | None) -> None:
     o = overheads(r)
     print(
         f"  -c {r['concurrency']} (probe: {r['probe']}): {r['documents']} documents {r['kinds']}, "
-        f"{r['render_tasks']} render tasks; not done once: {r['bad']}, hash mismatches: {r['mismatched']}"
+        f"{r['rendered']} rendered in {r['render_tasks']} render tasks; not done once: {r['bad']}, "
+        f"hash mismatches: {r['mismatched']}"
     )
     speedup = ""
     if baseline is not None:
@@ -297,9 +323,10 @@ def print_run(result: dict, baseline: dict | None) -> None:
     )
     print(
         f"    overhead beyond the rendering core, on_done apart: in the task {100 * o['task']:.1f} % wall "
-        f"({100 * o['task_cpu']:.1f} % CPU) = context {100 * o['context']:.1f} % + the render's garbage "
+        f"({100 * o['task_cpu']:.1f} % CPU) = context {100 * o['context']:.1f} % (of it the check block's QR "
+        f"code {100 * o['qr']:.1f} %) + the render's garbage "
         f"collection {100 * o['gc']:.1f} % + the engine's steps {100 * o['engine']:.1f} %; with the "
-        f"worker's handling between two tasks (median {o['gap_ms']:.1f} ms a document) "
+        f"worker's handling between two tasks (median {o['gap_ms']:.1f} ms a task) "
         f"{100 * o['with_gaps']:.1f} %"
     )
     print(
@@ -311,7 +338,7 @@ def print_run(result: dict, baseline: dict | None) -> None:
         f"{sum(r['gaps']):.1f} s; idle {r['concurrency'] * r['wall_documents'] - r['task']:.1f} "
         "process-seconds"
     )
-    count = r["render_tasks"]
+    count = r["rendered"]
     if r["probe"] == "steps":
         steps = ", ".join(f"{part} {1000 * seconds / count:.1f}" for part, seconds in r["steps"].items())
         print(
@@ -319,8 +346,8 @@ def print_run(result: dict, baseline: dict | None) -> None:
             f"{steps} (store: render, seal and store; sql and commit: of all steps)"
         )
         print(
-            f"    per render task: {r['queries'] / count:.1f} SQL statements, {r['commits'] / count:.2f} "
-            "commits (the task's own; the worker's prefork bookkeeping apart)"
+            f"    per document: {r['queries'] / count:.1f} SQL statements, {r['commits'] / count:.2f} "
+            "commits (its task's, shared evenly; the worker's prefork bookkeeping apart)"
         )
     for kind, f in r["per_kind"].items():
         print(
@@ -444,6 +471,7 @@ def main():
         "engine step and SQL statement too (where the time goes, their own cost included)",
     )
     parser.add_argument("--no-render-only", action="store_true")
+    parser.add_argument("--site-url", default="https://pps.kpu-balikpapan.go.id")
     parser.add_argument("--keep-seed", action="store_true")
     args = parser.parse_args()
     print(f"machine at the start: {machine()}")

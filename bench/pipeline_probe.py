@@ -7,8 +7,9 @@ The product code runs unchanged. Two modes (PIPELINE_PROBE_STEPS):
 - totals (unset or 0): one clock read, wall (perf_counter) and CPU (process_time), at each end of the task
   (Celery's task_prerun/task_postrun) and of each timed part of the render: every registered document
   kind's render handler (context building + template + layout + PDF), the rendering core's template step
-  (`pps_admin.rendering.render_html`), WeasyPrint's parsing (`HTML()`), layout (`HTML.render`) and PDF
-  writing (`Document.write_pdf`), every job kind's `on_done`, and the garbage collector's passes
+  (`pps_admin.rendering.render_html`), the check block's QR code (`verification.qr_data_uri`, part of the
+  context), WeasyPrint's parsing (`HTML()`), layout (`HTML.render`) and PDF writing
+  (`Document.write_pdf`), every job kind's `on_done`, and the garbage collector's passes
   (`gc.callbacks`, no wrapper). Nothing else is wrapped: what the task costs beyond the handler is
   measured as the product runs it.
 - steps (1): also the engine's steps beyond the handler (store, refresh, seal, write_once, page count) and
@@ -17,10 +18,12 @@ The product code runs unchanged. Two modes (PIPELINE_PROBE_STEPS):
 
 Each task then appends one JSON line to `tasks-<pid>.jsonl` (after its end was read; how long that took
 is given in the next task's line, `probe_before`, so the time between two tasks can leave it out): its
-name and id, its start and end (wall clock, the database's clock on this host), and the seconds spent in
-each timed part (`<part>` wall, `<part>_cpu` CPU). The HTML each document was laid out from (its last
-layout, for a Petikan that needed a tighter one) is kept as `html/<document id>.html` for the render-only
-rows (WeasyPrint and Chromium on the same HTML). Not part of the product: the production image has no bench/.
+name and arguments (a render task's: a batch of document ids, the engine's `document_batches`), its start
+and end (wall clock, the database's clock on this host), the seconds spent in each timed part (`<part>`
+wall, `<part>_cpu` CPU), and each document of the batch with its own parts (`documents`). The HTML each
+document was laid out from (its last layout, for a Petikan that needed a tighter one) is kept as
+`html/<document id>.html` for the render-only rows (WeasyPrint and Chromium on the same HTML). Not part of
+the product: the production image has no bench/.
 """
 
 import gc
@@ -38,7 +41,7 @@ __all__ = ["app"]
 
 OUT = Path(os.environ.get("PIPELINE_PROBE_DIR", "/tmp/pipeline-probe"))  # noqa: S108 - bench only
 STEPS = os.environ.get("PIPELINE_PROBE_STEPS", "0") == "1"
-TIMED = ("handler", "template", "splice", "parse", "layout", "write", "on_done", "gc")
+TIMED = ("handler", "template", "splice", "parse", "layout", "write", "qr", "on_done", "gc")
 PARTS = (
     *TIMED,
     *(f"{part}_cpu" for part in TIMED),
@@ -51,6 +54,8 @@ _task = {
     "start": 0.0,
     "parts": dict.fromkeys(PARTS, 0.0),
     "html": None,
+    "htmls": {},
+    "documents": [],
     "depth": 0,
     "in_splice": False,
     "sql_timer": None,
@@ -65,6 +70,7 @@ def _timed(function, part, *, in_handler_only=False, handler=False, cpu=False, s
         counted = (not in_handler_only or _task["depth"] > 0) and (splice or not _task["in_splice"])
         if splice and counted:
             _task["in_splice"] = True
+        before = dict(_task["parts"]) if handler else None
         started = time.perf_counter()
         started_cpu = time.process_time() if cpu else 0.0
         if handler:
@@ -81,6 +87,18 @@ def _timed(function, part, *, in_handler_only=False, handler=False, cpu=False, s
                 parts[part] += time.perf_counter() - started
                 if cpu:
                     parts[f"{part}_cpu"] += time.process_time() - started_cpu
+            if handler:  # one document of the task's batch: its own parts
+                document = args[0]
+                _task["documents"].append(
+                    {
+                        "id": document.pk,
+                        "kind": document.kind,
+                        **{k: _task["parts"][k] - before[k] for k in PARTS if _task["parts"][k] != before[k]},
+                    }
+                )
+                if _task["html"] is not None:
+                    _task["htmls"][document.pk] = _task["html"]
+                    _task["html"] = None
 
     return wrapper
 
@@ -123,6 +141,11 @@ def _wrap_once():
     from pps_admin import member_layout
 
     member_layout.layout = _timed(member_layout.layout, "splice", in_handler_only=True, cpu=True, splice=True)
+    from secretariat.services import verification
+
+    # The check block's QR code (segno: the matrix, its mask chosen by the standard's penalty rules, the
+    # SVG), made for each document in its context, before the template.
+    verification.qr_data_uri = _timed(verification.qr_data_uri, "qr", in_handler_only=True, cpu=True)
     # The registry's own tables: a bench may reach in where the product offers no hook.
     for kind, handlers in list(kinds._DOCUMENT_KINDS.items()):
         kinds._DOCUMENT_KINDS[kind] = replace(
@@ -173,7 +196,10 @@ def _started(task_id=None, task=None, args=None, **kwargs):
     if STEPS and _task["sql_timer"] not in connection.execute_wrappers:
         connection.execute_wrappers.append(_task["sql_timer"])
     probe_before = _task.get("probe_write", 0.0)  # this process's record of its previous task, kept apart
-    _task.update(start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, depth=0, probe_write=0.0)
+    _task.update(
+        start=time.time(), parts=dict.fromkeys(PARTS, 0.0), html=None, htmls={}, documents=[], depth=0,
+        probe_write=0.0,
+    )  # fmt: skip
     _task["probe_before"] = probe_before
     _task.update(clock=time.perf_counter(), cpu=time.process_time())
 
@@ -184,7 +210,8 @@ def _finished(task_id=None, task=None, args=None, retval=None, **kwargs):
     cpu = time.process_time() - _task["cpu"]
     record = {
         "task": task.name.rsplit(".", 1)[-1],
-        "id": args[0] if args else None,
+        "id": args[0] if args else None,  # a render task's: a batch of document ids (one, before batches)
+        "documents": _task["documents"],  # each document of the task: its id, kind and own timed parts
         "start": _task["start"],
         "end": _task["start"] + seconds,
         "seconds": seconds,
@@ -198,7 +225,8 @@ def _finished(task_id=None, task=None, args=None, retval=None, **kwargs):
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / f"tasks-{os.getpid()}.jsonl", "a") as handle:
         handle.write(json.dumps(record) + "\n")
-    if _task["html"] is not None and record["id"] is not None:
+    if _task["htmls"]:
         (OUT / "html").mkdir(exist_ok=True)
-        (OUT / "html" / f"{record['id']}.html").write_text(_task["html"])
+        for document_id, html in _task["htmls"].items():
+            (OUT / "html" / f"{document_id}.html").write_text(html)
     _task["probe_write"] = time.perf_counter() - writing

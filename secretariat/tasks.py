@@ -5,9 +5,7 @@ import logging
 from celery import shared_task
 from celery.signals import task_retry, worker_ready
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 
-from .models import Document
 from .services import document_jobs as jobs
 
 log = logging.getLogger(__name__)
@@ -28,27 +26,20 @@ DATABASE_RETRY = {
 # Named by the engine, which sends them by name (services/document_jobs/dispatch.py).
 @shared_task(name=jobs.DISPATCH_JOB_TASK, acks_late=True, **DATABASE_RETRY)
 def dispatch_job(job_id: int) -> int:
-    """Queue one render task per document still to do."""
+    """Queue the render tasks of the documents still to do (batches of them: `document_batches`)."""
     return jobs.job_start(job_id)
+
+
+@shared_task(name=jobs.RENDER_DOCUMENTS_TASK, acks_late=True, **DATABASE_RETRY)
+def render_documents(document_ids: list[int]) -> dict[int, str]:
+    """Render and store a batch of one job's documents (the engine's `document_batches`)."""
+    return jobs.documents_render_and_store(document_ids)
 
 
 @shared_task(name=jobs.RENDER_DOCUMENT_TASK, acks_late=True, **DATABASE_RETRY)
 def render_document(document_id: int) -> str:
-    started = timezone.now()
-    try:
-        document = jobs.document_render_and_store(document_id)
-    except (OperationalError, InterfaceError):
-        raise  # the database, not the document: retried (DATABASE_RETRY)
-    except Exception:
-        log.exception("Rendering document %s failed", document_id)
-        document = Document.objects.get(pk=document_id)
-    job = jobs.job_refresh(document.job_id)
-    # The task that stored the job's last document queues its finishing step; a message delivered again for
-    # a document made earlier (the broker's redelivery, a job sent again) does not queue it once more.
-    stored_now = document.finished_at is not None and document.finished_at >= started
-    if stored_now and jobs.job_has_on_done(job):
-        jobs.job_finish_send(job.pk)
-    return document.status
+    """One document: what the engine sent before it sent batches (a message still queued from then)."""
+    return jobs.documents_render_and_store([document_id])[document_id]
 
 
 @shared_task(name=jobs.FINISH_JOB_TASK, acks_late=True, **DATABASE_RETRY)

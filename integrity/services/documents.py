@@ -18,6 +18,7 @@ from secretariat.models import (
     DocumentStatus,
     GenerationJob,
     JobKind,
+    Office,
 )
 from secretariat.models.appointment import ROLE_LABELS, post_title, roster_key
 from secretariat.services.decree_documents import village_heading
@@ -34,7 +35,7 @@ from secretariat.services.page_layout import office_page_css
 from secretariat.services.title_case import title_case
 from secretariat.services.verification import document_stamp
 
-from ..models import AttendanceSheet, Ceremony, Pact
+from ..models import AttendanceSheet, Ceremony, Pact, PactText
 
 
 def pact_context(pact: Pact, *, job: GenerationJob | None = None) -> dict:
@@ -63,14 +64,19 @@ def pact_context(pact: Pact, *, job: GenerationJob | None = None) -> dict:
 
 
 def pact_pdf(document: Document) -> bytes:
-    # Not its document again: the engine read it with its job (document_jobs/render.py).
-    pact = Pact.objects.select_related(
-        "text",
-        "ceremony",
-        "appointment__person",
-        "appointment__kelurahan__kecamatan",
-        "appointment__office",
-    ).get(document=document)
+    # Not its document again: the engine read it with its job (document_jobs/render.py). The text, the
+    # ceremony and the office, which the job's pacts share, once per job in a worker (job_memo.py): joined
+    # for each pact they made a plan of eight tables and eight model instances a document.
+    pact = Pact.objects.select_related("appointment__person", "appointment__kelurahan__kecamatan").get(
+        document=document
+    )
+    job = document.job
+    pact.text = job_memo(job, f"pact-text-{pact.text_id}", lambda: PactText.objects.get(pk=pact.text_id))
+    if pact.ceremony_id is not None:
+        ceremony_id = pact.ceremony_id
+        pact.ceremony = job_memo(job, f"ceremony-{ceremony_id}", lambda: Ceremony.objects.get(pk=ceremony_id))
+    office_id = pact.appointment.office_id
+    pact.appointment.office = job_memo(job, f"office-{office_id}", lambda: Office.objects.get(pk=office_id))
     context = {**pact_context(pact, job=document.job), "stamp": document_stamp(document)}
     rendered = render_document("documents/pakta.html", context)
     if len(rendered.pages) > 1:  # a very long name or kelurahan under the letterhead: lay it out tighter

@@ -31,20 +31,30 @@ def _advisory() -> bool:
 @contextlib.contextmanager
 def document_claimed(document_id: int):
     """Hold the document's claim for the block; waits while another renderer holds it."""
+    with documents_claimed([document_id]):
+        yield
+
+
+@contextlib.contextmanager
+def documents_claimed(document_ids: list[int]):
+    """Hold the claims of `document_ids` (a render task's batch) for the block, each waited for while
+    another renderer holds it. One statement takes them all, in id order: two renderers whose batches
+    overlap (a batch sent again by a sweep) wait for each other in that order, never in a circle."""
     if not _advisory():
         yield
         return
+    keys = sorted({_key(i) for i in document_ids})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_key(document_id)])
+        cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
     try:
         yield
     finally:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(document_id)])
+                cursor.execute("SELECT count(pg_advisory_unlock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
         except DatabaseError:
-            # Lost meanwhile, the connection took the lock with it; alive but unusable (an aborted
-            # transaction around us), it must not keep the document claimed: closed, it lets go.
+            # Lost meanwhile, the connection took the locks with it; alive but unusable (an aborted
+            # transaction around us), it must not keep the documents claimed: closed, it lets go.
             if not connection.in_atomic_block:
                 connection.close()
 

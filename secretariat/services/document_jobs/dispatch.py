@@ -15,17 +15,26 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
+from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus, Office
 from ..office_seals import office_seal_require
+from ..signing import signing_needs_passphrase
 from .first_signature import job_documents_to_send
 from .kinds import job_on_done
 from .status import job_refresh
 
 DISPATCH_JOB_TASK = "secretariat.tasks.dispatch_job"
 RENDER_DOCUMENT_TASK = "secretariat.tasks.render_document"
+RENDER_DOCUMENTS_TASK = "secretariat.tasks.render_documents"
 FINISH_JOB_TASK = "secretariat.tasks.finish_job"
 # How often a finishing step goes back behind documents waiting to be made (see `job_finish`).
 FINISH_DEFERRALS = 3
+# A render task takes up to BATCH_MAX documents of one job (`document_batches`): what a task costs beyond
+# its documents (the broker's hand-over, Celery's trace, the connection's check, the job's progress read)
+# is then paid once for several (bench/RESULTS.md "#18 batches").
+BATCH_MAX = 8
+# Towards a job's end its batches shrink to a BATCH_SPREAD-th of what is left, then to one document, so
+# that the worker's processes finish it together instead of one of them making a last batch alone.
+BATCH_SPREAD = 4
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +81,28 @@ def job_send(job_id: int) -> bool:
 def document_send(document_id: int, *, retry: bool = True) -> None:
     """Queue the rendering of one document. `retry=False` raises at once when the broker is unreachable
     (for a caller that keeps the document's row as it was, to try again later)."""
-    current_app.tasks[RENDER_DOCUMENT_TASK].apply_async((document_id,), retry=retry)
+    current_app.tasks[RENDER_DOCUMENTS_TASK].apply_async(([document_id],), retry=retry)
+
+
+def documents_send(document_ids: list[int], *, one_by_one: bool = False) -> None:
+    """Queue the rendering of `document_ids` (of one job, in order) in batches (`document_batches`), or
+    one task each (`one_by_one`: a signer that waits on a remote service for each document, where a batch
+    would save nothing and could outlast the task's time limit)."""
+    batches = [[i] for i in document_ids] if one_by_one else document_batches(document_ids)
+    for batch in batches:
+        current_app.tasks[RENDER_DOCUMENTS_TASK].apply_async((batch,))
+
+
+def document_batches(document_ids: list[int]) -> list[list[int]]:
+    """`document_ids` cut into render tasks: BATCH_MAX documents each while many are left, then a
+    BATCH_SPREAD-th of what is left, the last ones alone (a decree's 104 documents: 22 tasks, the last 7
+    of one document each)."""
+    batches, start = [], 0
+    while start < len(document_ids):
+        size = max(1, min(BATCH_MAX, (len(document_ids) - start) // BATCH_SPREAD))
+        batches.append(document_ids[start : start + size])
+        start += size
+    return batches
 
 
 def job_finish_send(job_id: int, *, deferred: int = 0) -> bool:
@@ -117,8 +147,8 @@ def job_start(job_id: int) -> int:
     )
     job = GenerationJob(pk=job_id)
     ids = job_documents_to_send(job, pending, fresh=bool(fresh))
-    for document_id in ids:
-        document_send(document_id)
+    one_by_one = len(ids) > 1 and signing_needs_passphrase(Office.objects.get(jobs=job_id))
+    documents_send(ids, one_by_one=one_by_one)
     if not pending:
         job_refresh(job_id)
     return len(ids)
