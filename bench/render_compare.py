@@ -43,6 +43,9 @@ from bench.render_petikan import setup_django  # noqa: E402
 
 # Playwright's sync API runs an event loop in this thread; the Django calls between its calls are sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# As in production: the check address under every QR code (SITE_URL + /cek/<code>/), a larger QR code than
+# the check code alone that a document carries without SITE_URL. `SITE_URL= ...` measures without it.
+os.environ.setdefault("SITE_URL", "https://pps.kpu-balikpapan.go.id")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -107,7 +107,11 @@ def test_a_different_file_already_at_the_place_fails_the_document_and_records_no
     assert (Path(settings.MEDIA_ROOT) / relative).read_bytes() == b"%PDF- something else"
 
 
-def test_a_worker_dying_between_the_claim_and_the_write_leaves_nothing_and_is_sent_again(committed_db):
+def test_a_worker_dying_between_the_claim_and_the_write_leaves_nothing_and_is_sent_again(
+    committed_db, own_queue
+):
+    # own_queue: the issued job goes to a queue no worker reads, so that the session's worker (if another
+    # test started it) does not take the document's batch before the dying process does.
     decree = _issued_decree()
     document = Document.objects.filter(decree=decree, kind=DocumentKind.PETIKAN).first()
     relative = document_relative_path(document)

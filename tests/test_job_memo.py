@@ -56,6 +56,14 @@ def test_the_same_job_sent_again_makes_its_values_again():
     assert job_memo(job, "entries", make) == 2
 
 
+def test_a_job_not_sent_keeps_nothing():
+    """A retry clears the job's stamp until it is sent again: a render called before that (a test, a
+    shell) reads what it prints anew, as a decree fixed after a failed render."""
+    calls, make = _counter()
+    job = GenerationJob(pk=8, dispatched_at=None)
+    assert [job_memo(job, "decree", make) for _ in range(3)] == [1, 2, 3]
+
+
 def test_a_process_keeps_few_jobs_and_none_without_a_job():
     calls, make = _counter()
     sent = timezone.now()

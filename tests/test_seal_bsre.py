@@ -310,7 +310,9 @@ def test_signing_with_bsre_holds_no_row_lock_and_no_transaction_while_bsre_answe
 
     from django.db import connection, transaction
 
-    bsre.reset(signers={NIK: PASSPHRASE}, delay=TIMEOUT - 0.5)
+    # Slow enough to look at the rows while it answers, and far enough below the worker's timeout that
+    # the stand-in's own signing after the wait still fits on a loaded machine (TIMEOUT - 0.5 did not).
+    bsre.reset(signers={NIK: PASSPHRASE}, delay=TIMEOUT / 2)
     _issue(staff_client)
     decree = Decree.objects.get()
     deadline = time.monotonic() + 60

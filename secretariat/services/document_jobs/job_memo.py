@@ -31,8 +31,9 @@ def _memos() -> dict:
 
 
 def job_memo(job, key: str, make: Callable[[], T]) -> T:
-    """`make()` once per (job, its last dispatch) in this process; a document without a job: every time."""
-    if job is None:
+    """`make()` once per (job, its last dispatch) in this process; a document without a job, or of a job
+    not sent (yet, or again after a retry, which clears the stamp: a render called directly), every time."""
+    if job is None or job.dispatched_at is None:
         return make()
     memos = _memos()
     stamp = (job.pk, job.dispatched_at)
