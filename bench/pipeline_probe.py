@@ -164,8 +164,11 @@ def _wrap_steps():
     from secretariat.services import document_jobs
     from secretariat.services.document_jobs import render
 
-    document_jobs.document_render_and_store = _timed(document_jobs.document_render_and_store, "store")
-    document_jobs.job_refresh = _timed(document_jobs.job_refresh, "refresh")
+    # A render task's steps as render.py calls them (a batch: its documents one by one, then the jobs'
+    # progress once): each document's render, seal and store, and the progress read.
+    render._make_and_store = _timed(render._make_and_store, "store")
+    render.job_refresh = _timed(render.job_refresh, "refresh")
+    document_jobs.job_refresh = render.job_refresh
     steps = (("document_seal", "seal"), ("write_once", "write_once"), ("pdf_page_count", "page_count"))
     for name, part in steps:
         setattr(render, name, _timed(getattr(render, name), part))
