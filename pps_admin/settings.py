@@ -276,7 +276,7 @@ if REDIS_URL is None:
 STUCK_JOB_MINUTES = env_int("STUCK_JOB_MINUTES", 30)
 if STUCK_JOB_MINUTES < 1:
     raise ImproperlyConfigured("STUCK_JOB_MINUTES must be at least 1.")
-# A document left running by a worker that died (its row lock gone with its connection) is sent again by
+# A document left running by a worker that died (its claim gone with its connection) is sent again by
 # a sweep at worker start and every ABANDONED_SWEEP_SECONDS (beat), instead of after the visibility timeout.
 # The grace spares a renderer the instant between marking its document running and locking it (taking it
 # anyway would cost one more message, not a second render).

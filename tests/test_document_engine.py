@@ -23,6 +23,7 @@ from secretariat.services.document_jobs import (
     DISPATCH_JOB_TASK,
     FINISH_JOB_TASK,
     RENDER_DOCUMENT_TASK,
+    RENDER_DOCUMENTS_TASK,
     document_render_and_store,
     job_create,
     registered_document_kinds,
@@ -39,8 +40,13 @@ def test_every_kind_of_document_is_registered_with_the_engine():
 
 
 def test_the_tasks_are_registered_under_the_names_the_engine_sends():
-    names = (tasks.dispatch_job.name, tasks.render_document.name, tasks.finish_job.name)
-    assert names == (DISPATCH_JOB_TASK, RENDER_DOCUMENT_TASK, FINISH_JOB_TASK)
+    names = (
+        tasks.dispatch_job.name,
+        tasks.render_documents.name,
+        tasks.render_document.name,
+        tasks.finish_job.name,
+    )
+    assert names == (DISPATCH_JOB_TASK, RENDER_DOCUMENTS_TASK, RENDER_DOCUMENT_TASK, FINISH_JOB_TASK)
     # shared_task gives a proxy of the app's task
     assert app.tasks[DISPATCH_JOB_TASK] is tasks.dispatch_job._get_current_object()
     assert app.tasks[RENDER_DOCUMENT_TASK] is tasks.render_document._get_current_object()

@@ -15,7 +15,9 @@ from secretariat.models import Document, DocumentKind, DocumentStatus, JobKind, 
 from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import (
     RENDER_DOCUMENTS_TASK,
+    dispatch,
     document_batches,
+    documents_send,
     job_create,
     job_refresh,
     job_start,
@@ -71,13 +73,43 @@ def three_members():
         make_appointment(person=make_person(name=f"{name} Pratama"), role=role)
 
 
+@pytest.fixture
+def wide_batches(monkeypatch):
+    """Batches as wide as the documents allow: a test's few documents in one task (the rule's shrinking
+    towards a job's end would cut five into five tasks of one, the same queue as one task a document)."""
+    monkeypatch.setattr(dispatch, "BATCH_SPREAD", 1)
+
+
 @pytest.mark.django_db
-def test_a_job_is_sent_as_batches_of_its_documents(three_members, own_queue, redis_client):
+def test_a_job_is_sent_as_batches_of_its_documents(three_members, own_queue, redis_client, wide_batches):
     decree = decree_issue(decree_date=SK_DATE)
     job = decree.jobs.get()
     ids = list(job.documents.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 5
     assert job_start(job.pk) == len(ids)
-    assert _queued(redis_client, own_queue) == [(RENDER_DOCUMENTS_TASK, [b]) for b in document_batches(ids)]
+    assert _queued(redis_client, own_queue) == [(RENDER_DOCUMENTS_TASK, [ids])]  # one task for the five
+
+
+@pytest.mark.django_db
+def test_documents_one_by_one_are_a_task_each(three_members, own_queue, redis_client, wide_batches):
+    """What `job_start` does under a passphrase (BSrE) signer, whose documents each wait on BSrE."""
+    ids = list(decree_issue(decree_date=SK_DATE).documents.order_by("pk").values_list("pk", flat=True))
+    documents_send(ids, one_by_one=True)
+    assert _queued(redis_client, own_queue) == [(RENDER_DOCUMENTS_TASK, [[i]]) for i in ids]
+
+
+@pytest.mark.django_db
+def test_a_batch_delivered_again_makes_only_what_is_not_settled(three_members, own_queue):
+    decree = decree_issue(decree_date=SK_DATE)
+    ids = list(decree.jobs.get().documents.order_by("pk").values_list("pk", flat=True))
+    assert tasks.render_documents.run(ids[:2]) == dict.fromkeys(ids[:2], DocumentStatus.DONE)
+    made = {d.pk: (d.sha256, d.finished_at) for d in Document.objects.filter(pk__in=ids[:2])}
+
+    assert tasks.render_documents.run(ids) == dict.fromkeys(ids, DocumentStatus.DONE)
+
+    documents = Document.objects.filter(pk__in=ids)
+    assert {d.pk: d.attempts for d in documents} == dict.fromkeys(ids, 1)  # each rendered once
+    assert {d.pk: (d.sha256, d.finished_at) for d in documents if d.pk in made} == made  # left as they were
 
 
 @pytest.mark.django_db
@@ -116,7 +148,7 @@ def test_the_batch_that_stores_the_last_document_queues_the_finishing_step_once(
 
 @pytest.mark.django_db
 def test_a_batch_past_its_time_sends_the_documents_not_begun_again(
-    three_members, own_queue, redis_client, monkeypatch
+    three_members, own_queue, redis_client, monkeypatch, wide_batches
 ):
     decree = decree_issue(decree_date=SK_DATE)
     ids = list(decree.jobs.get().documents.order_by("pk").values_list("pk", flat=True))
@@ -130,6 +162,46 @@ def test_a_batch_past_its_time_sends_the_documents_not_begun_again(
     statuses = Document.objects.filter(pk__in=ids[1:]).values_list("status", flat=True)
     assert set(statuses) == {DocumentStatus.PENDING}  # nothing begun, nothing half-made
     assert job_refresh(decree.jobs.get().pk).status == JobStatus.RUNNING  # not done, not failed
+
+
+def _use_broker(url):
+    from pps_admin.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_cannot_send_back_what_it_has_not_begun_leaves_it_to_the_abandoned_sweep(
+    three_members, own_queue, redis_client, monkeypatch
+):
+    """The broker gone when a batch would send back the documents it has not begun: they stay running, their
+    claims end with the batch, and the sweep for abandoned documents sends them (none left without a
+    message until a stalled job's resend)."""
+    import time
+
+    from django.conf import settings
+
+    from pps_admin.celery import app
+    from secretariat.services.document_jobs import documents_requeue_abandoned
+
+    decree = decree_issue(decree_date=SK_DATE)
+    ids = list(decree.jobs.get().documents.order_by("pk").values_list("pk", flat=True))
+    monkeypatch.setattr(engine_render, "BATCH_SECONDS", 0)
+    original = app.conf.broker_url
+    _use_broker("redis://127.0.0.1:1/0")  # nothing listens there: a real refused connection
+    try:
+        assert tasks.render_documents.run(ids) == {ids[0]: DocumentStatus.DONE}
+    finally:
+        _use_broker(original)
+    rest = Document.objects.filter(pk__in=ids[1:])
+    assert set(rest.values_list("status", flat=True)) == {DocumentStatus.RUNNING}
+    time.sleep(settings.ABANDONED_GRACE_SECONDS + 0.2)
+    assert documents_requeue_abandoned() == len(ids) - 1  # their claims ended with the batch
+    sent = [args[0] for name, args in _queued(redis_client, own_queue) if name == RENDER_DOCUMENTS_TASK]
+    assert sorted(i for batch in sent for i in batch) == ids[1:]  # the job's own dispatch_job apart
+    assert set(rest.values_list("status", flat=True)) == {DocumentStatus.PENDING}
 
 
 @pytest.fixture
@@ -147,7 +219,9 @@ def slow_kind():
 
 
 @pytest.mark.django_db
-def test_at_the_soft_time_limit_a_batch_stops_and_sends_the_rest_again(slow_kind, own_queue, redis_client):
+def test_at_the_soft_time_limit_a_batch_stops_and_sends_the_rest_again(
+    slow_kind, own_queue, redis_client, wide_batches
+):
     job = job_create(
         kind=JobKind.SK,
         office=office(),
@@ -160,7 +234,7 @@ def test_at_the_soft_time_limit_a_batch_stops_and_sends_the_rest_again(slow_kind
     first.refresh_from_db()
     assert first.status == DocumentStatus.FAILED and not first.file  # recorded, nothing stored
     rest = [d.pk for d in rest]
-    assert _queued(redis_client, own_queue) == [(RENDER_DOCUMENTS_TASK, [b]) for b in document_batches(rest)]
+    assert _queued(redis_client, own_queue) == [(RENDER_DOCUMENTS_TASK, [rest])]
     assert set(Document.objects.filter(pk__in=rest).values_list("status", flat=True)) == {
         DocumentStatus.PENDING
     }

@@ -1,4 +1,4 @@
-"""A worker killed with SIGKILL mid-batch: its abandoned documents are found by their row locks and sent
+"""A worker killed with SIGKILL mid-batch: its abandoned documents are found by their claims and sent
 again at once (issue #12, item 3), not after the broker's visibility timeout, each still rendered once.
 
 The workers keep the production visibility timeout (300 s): Redis would give the killed worker's

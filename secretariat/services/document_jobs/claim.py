@@ -44,8 +44,15 @@ def documents_claimed(document_ids: list[int]):
         yield
         return
     keys = sorted({_key(i) for i in document_ids})
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
+    except DatabaseError:
+        # Failed part-way (a deadlock found, the server going away): the keys taken so far are session
+        # locks, which outlive the failed statement; closed, the connection lets go of them.
+        if not connection.in_atomic_block:
+            connection.close()
+        raise
     try:
         yield
     finally:

@@ -134,8 +134,8 @@ def job_finish(job_id: int, *, deferred: int = 0) -> bool:
 
 
 def job_start(job_id: int) -> int:
-    """In the worker: queue one render per document still to do (under a passphrase signer, the first one
-    alone: first_signature.py); returns how many were queued."""
+    """In the worker: queue the renders of the documents still to do, in batches (`documents_send`; under
+    a passphrase signer one a task, the first alone: first_signature.py); returns how many were queued."""
     # Queued: a new job, or one a retry put back; running already: this is a second delivery of the job.
     fresh = GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
     GenerationJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)

@@ -124,19 +124,19 @@ def job_retry(*, job: GenerationJob) -> Requeued:
 # --- documents whose worker died ---------------------------------------------------------------------
 # A worker killed mid-render (SIGKILL, the OOM killer, a restarted container) leaves its documents
 # running and their messages unacknowledged in Redis, which gives them back only after the visibility
-# timeout (300 s). PostgreSQL knows sooner: a live renderer holds its document's claim (an advisory lock,
-# claim.py) until the document is stored (`document_render_and_store`), and a dead one's claim went with
-# its connection. So a running document whose claim can be taken is abandoned: it is put back to pending
-# and sent again while this sweep holds its row and its claim, so two sweeps at once (a worker starting,
-# the beat) send it once, and a worker taking the new message waits until the sweep has committed. The
-# dead worker's own message, delivered late, then finds the document done (or locked, and then done) and
-# changes nothing.
+# timeout (300 s). PostgreSQL knows sooner: a live renderer holds the claims of its batch's documents (an
+# advisory lock each, claim.py) until the batch ends (`documents_render_and_store`), and a dead one's
+# claims went with its connection. So a running document whose claim can be taken is abandoned: it is put
+# back to pending and sent again while this sweep holds its row and its claim, so two sweeps at once (a
+# worker starting, the beat) send it once, and a worker taking the new message waits until the sweep has
+# committed. The dead worker's own message, delivered late, then finds the document done (or claimed, and
+# then done) and changes nothing.
 
 
 def abandoned_cutoff() -> dt.datetime:
     """Documents started before this and still running may be abandoned. On PostgreSQL the claim decides
     (a renderer claims its document before marking it running); the grace (a second) is a margin only.
-    SQLite (`make run`) has no row locks to ask: there a document is abandoned once it has been running
+    SQLite (`make run`) has no claims to ask: there a document is abandoned once it has been running
     longer than a task may live (CELERY_TASK_TIME_LIMIT), plus a minute."""
     if connection.features.has_select_for_update_skip_locked:
         return timezone.now() - dt.timedelta(seconds=settings.ABANDONED_GRACE_SECONDS)
@@ -172,8 +172,8 @@ def documents_resend_pending_of_running_jobs() -> int:
     """At a worker's start: the messages a dead worker had taken but not begun (a document still pending,
     its message handed to a pool process that was killed before marking it running) come back only after
     the broker's visibility timeout. Each pending document of a job in progress is sent again; a second
-    message for a document changes nothing (the render takes the row's lock and finds it settled, so it is
-    rendered once). Only at a worker's start, not in the beat's sweep: a batch's queued documents are
+    message for a document changes nothing (the render takes the document's claim and finds it settled, so
+    it is rendered once). Only at a worker's start, not in the beat's sweep: a batch's queued documents are
     pending too, and a start is rare."""
     rows = (
         Document.objects.filter(status=DocumentStatus.PENDING, job__status=JobStatus.RUNNING)

@@ -24,9 +24,10 @@ from .status import job_refresh
 from .storage import pdf_page_count, write_once
 
 SETTLED = (DocumentStatus.DONE, DocumentStatus.FAILED)
-# A batch goes on to its next document only this long after its start; the rest is sent again (in batches
-# by the same rule), behind what is queued by then, so no task nears its time limit
-# (CELERY_TASK_SOFT_TIME_LIMIT, 120 s) and other jobs are not held up behind a slow one.
+# A batch begins its next document only until this long after its start; the rest is sent again (in
+# batches by the same rule), behind what is queued by then, so that a batch lasts about as long as one
+# document at most beyond it (each well below CELERY_TASK_SOFT_TIME_LIMIT, 120 s) and other jobs are not
+# held up behind a slow one.
 BATCH_SECONDS = 15
 
 log = logging.getLogger(__name__)
@@ -42,26 +43,29 @@ def documents_render_and_store(document_ids: list[int]) -> dict[int, str]:
     The batch's documents are claimed together (claim.py) and marked running when the task starts: one
     statement each for all of them. So a worker that dies mid-batch leaves every one of its documents
     running and unclaimed, and the sweep for abandoned documents (recovery.py) sends them all again, not
-    only the one being made (the others would wait for the broker's visibility timeout); a second delivery
-    of the batch waits, then finds them settled."""
-    started, clock = timezone.now(), time.monotonic()
+    only the one being made (the others would wait for the broker's visibility timeout); on PostgreSQL a
+    second delivery of the batch waits for the claims, then finds them settled (SQLite has no claims: the
+    conditional store keeps one record). What a batch prints is read under the job's sending it started
+    under (job_memo.py): a retry while it runs leaves its claimed documents to it."""
+    clock = time.monotonic()
     statuses: dict[int, str] = {}
-    jobs: dict[int, bool] = {}  # job id: whether a document of it was stored by this task
+    jobs: dict[int, bool] = {}  # job id: whether this task stored one of its documents
     put_back: list[int] = []
     with documents_claimed(document_ids):
         to_make = _mark_running(document_ids)
         documents = _documents_read(to_make)
         made = 0
         for index, document_id in enumerate(document_ids):
+            stored = False
             if document_id not in to_make:  # settled, perhaps by a delivery we waited for
-                document = Document.objects.only("status", "job_id", "finished_at").get(pk=document_id)
+                document = Document.objects.only("status", "job_id").get(pk=document_id)
             elif made and time.monotonic() - clock > BATCH_SECONDS:
                 put_back = [i for i in document_ids[index:] if i in to_make]
                 break
             else:
                 made += 1
                 try:
-                    document = _render_claimed(documents[document_id])
+                    document, stored = _render_claimed(documents[document_id])
                 except (OperationalError, InterfaceError):
                     raise  # the database, not the document: the task is tried again
                 except Exception as exc:
@@ -69,15 +73,11 @@ def documents_render_and_store(document_ids: list[int]) -> dict[int, str]:
                     document = Document.objects.get(pk=document_id)
                     if isinstance(exc, SoftTimeLimitExceeded):
                         put_back = [i for i in document_ids[index + 1 :] if i in to_make]
-                        _job_seen(jobs, statuses, document, started)
+                        _job_seen(jobs, statuses, document, stored)
                         break
-            _job_seen(jobs, statuses, document, started)
-        if put_back:  # still claimed: no sweep takes them for abandoned meanwhile
-            Document.objects.filter(pk__in=put_back, status=DocumentStatus.RUNNING).update(
-                status=DocumentStatus.PENDING
-            )
-    if put_back:
-        documents_send(put_back)  # behind what is queued by now
+            _job_seen(jobs, statuses, document, stored)
+        if put_back:
+            _put_back(put_back)
     for job_id, stored_now in jobs.items():
         job = job_refresh(job_id)
         # The task that stored the job's last document queues its finishing step; a message delivered again
@@ -87,11 +87,29 @@ def documents_render_and_store(document_ids: list[int]) -> dict[int, str]:
     return statuses
 
 
-def _job_seen(jobs: dict[int, bool], statuses: dict[int, str], document: Document, started) -> None:
+def _job_seen(jobs: dict[int, bool], statuses: dict[int, str], document: Document, stored: bool) -> None:
     statuses[document.pk] = document.status
     if document.job_id is not None:
-        stored_now = document.finished_at is not None and document.finished_at >= started
-        jobs[document.job_id] = jobs.get(document.job_id, False) or stored_now
+        jobs[document.job_id] = jobs.get(document.job_id, False) or stored
+
+
+def _put_back(document_ids: list[int]) -> None:
+    """The documents a batch has not begun, still claimed by it, sent again and shown waiting. Sent first,
+    while the claims hold (a worker taking the new message waits for them): if the broker refuses, they stay
+    running with no claim once the batch ends, and the sweep for abandoned documents sends them within
+    ABANDONED_SWEEP_SECONDS, instead of their waiting with no message for a stalled job's resend."""
+    try:
+        documents_send(document_ids)  # behind what is queued by now
+    except Exception as exc:  # kombu/redis connection errors vary by transport
+        log.warning(
+            "Broker unreachable (%s): %d documents not begun are left to the sweep for abandoned documents",
+            type(exc).__name__,
+            len(document_ids),
+        )
+        return
+    Document.objects.filter(pk__in=document_ids, status=DocumentStatus.RUNNING).update(
+        status=DocumentStatus.PENDING
+    )
 
 
 def document_render_and_store(document_id: int) -> Document:
@@ -111,12 +129,13 @@ def document_render_and_store(document_id: int) -> Document:
     with documents_claimed([document_id]):
         if not _mark_running([document_id]):
             return Document.objects.get(pk=document_id)  # settled, perhaps by a delivery we waited for
-        return _render_claimed(_documents_read({document_id})[document_id])
+        return _render_claimed(_documents_read({document_id})[document_id])[0]
 
 
-def _render_claimed(document: Document) -> Document:
-    """Make one claimed document marked running; raises its failure once recorded."""
-    failure = _make_and_store(document)
+def _render_claimed(document: Document) -> tuple[Document, bool]:
+    """Make one claimed document marked running: the document and whether this call stored it (False
+    when another delivery had, which only SQLite lets happen); raises its failure once recorded."""
+    failure, stored = _make_and_store(document)
     # Only a job holding its documents back for a first signature (first_signature.py) has any to send:
     # its flag, read with the document under the claim, is set before the job's documents are sent and
     # looked at again under the job's lock by `first_signature_settled`.
@@ -125,12 +144,12 @@ def _render_claimed(document: Document) -> Document:
             document_send(later)
     if failure is not None:
         raise failure
-    return document
+    return document, stored
 
 
-def _make_and_store(document: Document) -> Exception | None:
-    """Render, sign and store `document`, or record why not; the document's failure, or None. Once stored,
-    `document` holds what was recorded (no second read of its row)."""
+def _make_and_store(document: Document) -> tuple[Exception | None, bool]:
+    """Render, sign and store `document`, or record why not: the document's failure or None, and whether
+    this call stored it. Once stored, `document` holds what was recorded (no second read of its row)."""
     try:
         relative = document_relative_path(document)
         with rendering.collector_paused():
@@ -141,7 +160,7 @@ def _make_and_store(document: Document) -> Exception | None:
         raise  # the database, not the document: the task tries again
     except Exception as exc:
         _record_failure(document.pk, exc)
-        return exc
+        return exc, False
     done = {
         "status": DocumentStatus.DONE,
         "file": relative,
@@ -162,17 +181,17 @@ def _make_and_store(document: Document) -> Exception | None:
             )
             if not stored:
                 document.refresh_from_db()  # what the other delivery stored
-                return None
+                return None, False
             write_once(relative, data)  # raises: the record above is rolled back with it
     except (OperationalError, InterfaceError):
         raise
     except Exception as exc:
         _record_failure(document.pk, exc)
-        return exc
+        return exc, False
     for name, value in done.items():
         setattr(document, name, value)
     document.attempts += 1
-    return None
+    return None, True
 
 
 def _documents_read(document_ids: set[int]) -> dict[int, Document]:

@@ -16,8 +16,8 @@ def job_refresh(job_id: int) -> GenerationJob:
     """Derive the job's status from its documents (idempotent; safe to call from any task).
 
     While a running job still has documents to make there is nothing to derive, and the row is not locked:
-    every render task calls this after storing its document, and two processes locking the job row for each
-    of its documents wait on each other. This holds for the job's last documents too: each caller's own
+    every render task calls this after its batch, and two processes locking the job row for each of their
+    batches would wait on each other. This holds for the job's last documents too: each caller's own
     document is committed before it looks, so of two finishing at once at least the later one finds none
     left and takes the lock."""
     unfinished = Document.objects.filter(
