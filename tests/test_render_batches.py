@@ -172,13 +172,13 @@ def _use_broker(url):
     app.amqp._producer_pool = None
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_batch_that_cannot_send_back_what_it_has_not_begun_leaves_it_to_the_abandoned_sweep(
-    three_members, own_queue, redis_client, monkeypatch
+    committed_db, three_members, own_queue, redis_client, monkeypatch
 ):
     """The broker gone when a batch would send back the documents it has not begun: they stay running, their
     claims end with the batch, and the sweep for abandoned documents sends them (none left without a
-    message until a stalled job's resend)."""
+    message until a stalled job's resend). Committed (`committed_db`, with the reference data a flush
+    removes): the claims are real session locks, seen across transactions."""
     import time
 
     from django.conf import settings
