@@ -286,13 +286,13 @@ def _claimed_elsewhere(document):
     no transaction, as `document_render_and_store` holds it while it renders and signs."""
     from django.db import connection
 
-    from secretariat.services.document_jobs.claim import document_claimed
+    from secretariat.services.document_jobs.claim import documents_claimed
 
     holding, release = threading.Event(), threading.Event()
 
     def renderer():
         try:
-            with document_claimed(document.pk):
+            with documents_claimed([document.pk]):
                 holding.set()
                 release.wait(20)
         finally:

@@ -18,6 +18,9 @@ from django.db import DatabaseError, connection
 # The advisory lock key of document n is NAMESPACE + n (one bigint key space per database): a constant far
 # above any id, so no other user of advisory locks in this database collides with ours by accident.
 NAMESPACE = 0x5053_0000_0000_0000  # "PS"
+# Every key of a batch, in the array's (sorted) order, in one statement.
+LOCK_ALL = "SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS k"
+UNLOCK_ALL = "SELECT count(pg_advisory_unlock(k)) FROM unnest(%s::bigint[]) AS k"
 
 
 def _key(document_id: int) -> int:
@@ -29,13 +32,6 @@ def _advisory() -> bool:
 
 
 @contextlib.contextmanager
-def document_claimed(document_id: int):
-    """Hold the document's claim for the block; waits while another renderer holds it."""
-    with documents_claimed([document_id]):
-        yield
-
-
-@contextlib.contextmanager
 def documents_claimed(document_ids: list[int]):
     """Hold the claims of `document_ids` (a render task's batch) for the block, each waited for while
     another renderer holds it. One statement takes them all, in id order: two renderers whose batches
@@ -44,26 +40,28 @@ def documents_claimed(document_ids: list[int]):
         yield
         return
     keys = sorted({_key(i) for i in document_ids})
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(pg_advisory_lock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
-    except DatabaseError:
-        # Failed part-way (a deadlock found, the server going away): the keys taken so far are session
-        # locks, which outlive the failed statement; closed, the connection lets go of them.
-        if not connection.in_atomic_block:
-            connection.close()
-        raise
+    # Failed part-way (a deadlock found, the server going away), the keys taken so far are session locks,
+    # which outlive the failed statement.
+    _on_keys(LOCK_ALL, keys, reraise=True)
     try:
         yield
     finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(pg_advisory_unlock(k)) FROM unnest(%s::bigint[]) AS k", [keys])
-        except DatabaseError:
-            # Lost meanwhile, the connection took the locks with it; alive but unusable (an aborted
-            # transaction around us), it must not keep the documents claimed: closed, it lets go.
-            if not connection.in_atomic_block:
-                connection.close()
+        # Lost meanwhile, the connection took the locks with it; alive but unusable (an aborted
+        # transaction around us), it must not keep the documents claimed.
+        _on_keys(UNLOCK_ALL, keys, reraise=False)
+
+
+def _on_keys(sql: str, keys: list[int], *, reraise: bool) -> None:
+    """`sql` (LOCK_ALL or UNLOCK_ALL) on `keys`; on a database error the connection is closed (outside a
+    transaction), which lets go of every lock it held."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [keys])
+    except DatabaseError:
+        if not connection.in_atomic_block:
+            connection.close()
+        if reraise:
+            raise
 
 
 def unclaimed(document_ids: list[int]) -> list[int]:

@@ -15,9 +15,8 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus, Office
+from ...models import Decree, Document, DocumentStatus, GenerationJob, JobStatus
 from ..office_seals import office_seal_require
-from ..signing import signing_needs_passphrase
 from .first_signature import job_documents_to_send
 from .kinds import job_on_done
 from .status import job_refresh
@@ -146,8 +145,7 @@ def job_start(job_id: int) -> int:
         .values_list("pk", flat=True)
     )
     job = GenerationJob(pk=job_id)
-    ids = job_documents_to_send(job, pending, fresh=bool(fresh))
-    one_by_one = len(ids) > 1 and signing_needs_passphrase(Office.objects.get(jobs=job_id))
+    ids, one_by_one = job_documents_to_send(job, pending, fresh=bool(fresh))
     documents_send(ids, one_by_one=one_by_one)
     if not pending:
         job_refresh(job_id)

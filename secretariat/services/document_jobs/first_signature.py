@@ -27,17 +27,20 @@ HELD_BACK = (
 )
 
 
-def job_documents_to_send(job: GenerationJob, pending_ids: list[int], *, fresh: bool) -> list[int]:
-    """Of the job's pending documents (by id, in order), those `job_start` sends now. `fresh`: the job was
+def job_documents_to_send(
+    job: GenerationJob, pending_ids: list[int], *, fresh: bool
+) -> tuple[list[int], bool]:
+    """Of the job's pending documents (by id, in order), those `job_start` sends now, and whether they go
+    one a task (a passphrase signer: each waits on BSrE, a batch would save nothing). `fresh`: the job was
     queued (new, or put back by a retry), not a second delivery of a job already running."""
+    passphrase = len(pending_ids) > 1 and signing_needs_passphrase(Office.objects.get(jobs=job.pk))
     if fresh:
-        hold = len(pending_ids) > 1 and signing_needs_passphrase(Office.objects.get(jobs=job.pk))
-        GenerationJob.objects.filter(pk=job.pk).update(awaiting_first_signature=hold)
-        return _next_probe(job.pk, pending_ids) if hold else pending_ids
+        GenerationJob.objects.filter(pk=job.pk).update(awaiting_first_signature=passphrase)
+        return (_next_probe(job.pk, pending_ids) if passphrase else pending_ids), passphrase
     job.refresh_from_db(fields=["awaiting_first_signature"])
     if not job.awaiting_first_signature:
-        return pending_ids
-    return _next_probe(job.pk, pending_ids)
+        return pending_ids, passphrase
+    return _next_probe(job.pk, pending_ids), passphrase
 
 
 def _next_probe(job_id: int, pending_ids: list[int]) -> list[int]:
