@@ -3,10 +3,11 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 # Pango, HarfBuzz's font subsetter and fonts for WeasyPrint (document rendering); poppler-utils and
-# zbar-tools for the pact scan upload (pdftoppm, zbarimg). The Makefile's RUN_DEBS.
+# zbar-tools for the pact scan upload (pdftoppm, zbarimg). The Makefile's RUN_DEBS. libstdc++6 for
+# zxing-cpp's wheel (the QR codes), which links the C++ runtime of the system.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-dejavu-core poppler-utils zbar-tools \
+       fonts-dejavu-core poppler-utils zbar-tools libstdc++6 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -41,8 +41,8 @@ lock: install-dev
 
 # WeasyPrint (document rendering) needs Pango; the pact scan upload rasterises PDF pages with poppler's
 # pdftoppm and reads their QR codes with zbar's zbarimg (integrity/services/scan_pages.py). Both targets
-# make sure they are there.
-RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools
+# make sure they are there. zxing-cpp (the QR codes) links the system's C++ runtime, libstdc++6.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools libstdc++6
 
 system-deps-run:
 	bash .ci/system-deps $(RUN_DEBS)

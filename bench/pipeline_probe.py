@@ -143,8 +143,8 @@ def _wrap_once():
     member_layout.layout = _timed(member_layout.layout, "splice", in_handler_only=True, cpu=True, splice=True)
     from secretariat.services import verification
 
-    # The check block's QR code (segno: the matrix, its mask chosen by the standard's penalty rules, the
-    # SVG), made for each document in its context, before the template.
+    # The check block's QR code (the symbol, its mask chosen by the standard's penalty rules, the PNG),
+    # made for each document in its context, before the template.
     verification.qr_data_uri = _timed(verification.qr_data_uri, "qr", in_handler_only=True, cpu=True)
     # The registry's own tables: a bench may reach in where the product offers no hook.
     for kind, handlers in list(kinds._DOCUMENT_KINDS.items()):

@@ -70,3 +70,29 @@ def pdfa_identification(source) -> tuple[str, str]:
     part = re.search(r'pdfaid:part(?:="|>)(\d)', xmp)
     conformance = re.search(r'pdfaid:conformance(?:="|>)([ABU])', xmp)
     return (part.group(1) if part else "", conformance.group(1) if conformance else "")
+
+
+def page_images(page) -> list:
+    """The image XObjects a page's resources name (pypdf objects, resolved)."""
+    xobjects = page["/Resources"].get_object().get("/XObject", {})
+    images = [ref.get_object() for ref in xobjects.get_object().values()]
+    return [image for image in images if image.get("/Subtype") == "/Image"]
+
+
+def is_check_qr(image) -> bool:
+    """Whether an image XObject is the check block's QR code (verification.qr_data_uri): square, grey, a
+    whole number of QR_MODULE_PX-pixel modules. The tests' logos are RGB."""
+    from secretariat.services.verification import QR_MODULE_PX
+
+    width = int(image["/Width"])
+    return (
+        image.get("/ColorSpace") == "/DeviceGray"
+        and width == int(image["/Height"])
+        and width % QR_MODULE_PX == 0
+    )
+
+
+def interpolated(image) -> bool:
+    """Whether an image XObject asks viewers to smooth it (/Interpolate true: not allowed in PDF/A)."""
+    value = image.get("/Interpolate", False)
+    return bool(getattr(value, "value", value))  # pypdf's BooleanObject keeps its value in .value

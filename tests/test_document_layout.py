@@ -109,7 +109,8 @@ def test_every_document_opens_with_the_office_letterhead_when_no_logo_was_upload
             assert lines[0] == "SALINAN"
             lines = lines[1:]
         assert lines[:2] == ["KOMISI PEMILIHAN UMUM", "KOTA BALIKPAPAN"], (name, lines)
-        assert not pdf.read(source).pages[0]["/Resources"].get("/XObject"), name  # no image: no logo
+        images = pdf.page_images(pdf.read(source).pages[0])
+        assert [pdf.is_check_qr(image) for image in images] == [True], name  # the QR code alone: no logo
 
 
 def test_the_letterhead_prints_the_uploaded_emblem_centred_and_the_configured_name_and_address(members):
@@ -141,10 +142,15 @@ def test_the_letterhead_prints_the_uploaded_emblem_centred_and_the_configured_na
         centre = left + (float(page.mediabox.width) - left - right) / 2
         assert abs((x + width / 2) - centre) < 1, (x, width, centre)
         assert y > float(page.mediabox.height) * 0.8
+        # PDF/A forbids asking viewers to interpolate an image (ISO 19005-2 and -3, 6.2.8.1): the logo
+        # and the QR code both say /Interpolate false.
+        images = pdf.page_images(page)
+        assert len(images) == 2 and not any(pdf.interpolated(image) for image in images), images
 
 
 def _image_placements(page) -> list[tuple[float, float, float]]:
-    """(x, y, width) in points of every image drawn on `page`, from its content stream's matrices."""
+    """(x, y, width) in points of every image drawn on `page` but the check block's QR code, from its
+    content stream's matrices."""
     from pypdf.generic import ContentStream
 
     placements, stack, matrix = [], [], [1, 0, 0, 1, 0, 0]
@@ -171,7 +177,8 @@ def _image_placements(page) -> list[tuple[float, float, float]]:
             elif operator == b"Do":
                 xobject = resources[operands[0]].get_object()
                 if xobject["/Subtype"] == "/Image":
-                    placements.append((matrix[4], matrix[5], matrix[0]))
+                    if not pdf.is_check_qr(xobject):  # the check block's QR code is in every footer
+                        placements.append((matrix[4], matrix[5], matrix[0]))
                 else:
                     inner = matrix
                     if "/Matrix" in xobject:

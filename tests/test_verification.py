@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +24,7 @@ from secretariat.check_code import ALPHABET, grouped, new_check_code, parse_chec
 from secretariat.models import DecreeTemplate, Document, DocumentKind
 from secretariat.services.decrees import decree_issue, decree_revoke
 from secretariat.services.document_jobs import document_render_and_store
-from secretariat.services.verification import document_stamp
+from secretariat.services.verification import QR_BORDER, QR_MODULE_PX, document_stamp
 
 from . import pdf
 from .factories import make_appointment, make_person, office
@@ -121,6 +122,34 @@ def test_every_page_of_every_kind_carries_the_qr_code_of_its_check_address_and_t
     petikan = [d for d in documents if d.kind == DocumentKind.PETIKAN]
     pacts = [d for d in documents if d.kind == DocumentKind.PAKTA]
     assert all(d.pages == 1 for d in petikan + pacts)  # the check block takes no room from the sheet
+
+
+def test_the_qr_code_is_one_sharp_black_and_white_image_a_pdf_shows_on_every_page(members):
+    """Embedded once and drawn on each page (not painted again per page as an SVG was), 8 pixels a
+    module so that viewers which smooth images keep its modules sharp, never interpolated (PDF/A)."""
+    decree = decree_issue(decree_date=SK_DATE)
+    keputusan = _stored(decree, DocumentKind.KEPUTUSAN)
+    reader = pdf.read(keputusan.file.path)
+    assert len(reader.pages) > 1
+    shown = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"]["/XObject"]
+        (name,) = [name for name, ref in xobjects.items() if pdf.is_check_qr(ref.get_object())]
+        shown.add(xobjects.raw_get(name).idnum)
+    assert len(shown) == 1  # one image object for every page
+    (image,) = pdf.page_images(reader.pages[0])
+    assert not pdf.interpolated(image)
+    modules = verification_qr_size(f"{settings.SITE_URL}{_path(keputusan)}")
+    assert image["/Width"] == image["/Height"] == modules * QR_MODULE_PX
+    picture = reader.pages[0].images[0].image
+    assert {value for _, value in picture.getcolors()} == {0, 255}  # black and white, no grey edge
+
+
+def verification_qr_size(payload: str) -> int:
+    """Modules across the QR code of `payload` with its quiet zone (a version-v symbol is 17 + 4v
+    modules: version 4, 33, for a production check address)."""
+    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    return memoryview(symbol.to_image(scale=1, add_quiet_zones=False)).shape[0] + 2 * QR_BORDER
 
 
 def test_the_qr_code_holds_the_address_and_nothing_personal(members):
