@@ -288,9 +288,13 @@ def render_member_document(template_name: str, context: dict):
     """As `render_document`, for a document of which every member of a decree gets one, the same but for
     the member's block (the Petikan): laid out once per decree and process, each next member's block
     placed in it (pps_admin/member_layout.py), or in full when that would not give the same pages."""
+    return layout_member_html(render_html(template_name, {**context, "static_base": STATIC_PREFIX}))
+
+
+def layout_member_html(html: str):
+    """Lay out the HTML of a document of which every member gets one (see `render_member_document`)."""
     from . import member_layout
 
-    html = render_html(template_name, {**context, "static_base": STATIC_PREFIX})
     return member_layout.layout(
         html, full_layout=layout_html, stub_layout=lambda html, prune: layout_html(html, prune=prune)
     )
