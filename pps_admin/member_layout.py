@@ -5,21 +5,23 @@ Every Petikan of a decree is the same HTML but for the member's block (`<table c
 templates/documents/_petikan_member.html) and the check block in the footer (`<table class="check-stamp">`,
 _check_stamp.html). The first member's document is laid out in full and kept; for the next one whose HTML
 is the same outside those two blocks, only a stub is laid out: its HTML with everything else removed but
-the path from <body> to the member's block (the cell that holds it, with the text before it) and the check
-block. The member's boxes, moved to where the first member's were, and the stub's footer take the place of
-the first member's in a copy of its page (the boxes off that path are shared with the kept document, which
-is only read when written). After the first stub of a shared text, the next ones are not parsed from the
-whole HTML: a copy of that stub's parsed tree gets the member's two blocks, parsed alone.
+the path from <body> to the member's block (the cell that holds it, without the text before the block) and
+the check block. The member's boxes, moved to where the first member's were, and the stub's footer take
+the place of the first member's in a copy of its page (the boxes off that path are shared with the kept
+document, which is only read when written). After the first stub of a shared text, the next ones are not
+parsed from the whole HTML: a copy of that stub's parsed tree gets the member's two blocks, parsed alone.
 
 Kept to what gives the very document a full layout would give:
 - the key is the whole HTML outside the two blocks (decree text, template, letterhead, stylesheet, layout
   variant): any other difference is another key, never a stale layout;
 - a one-page document only, the stub on one page too;
 - the member's block exactly as high and as wide as the first member's, in a cell as wide, at the same
-  left edge, with the same text before it, in tables whose columns have set widths (`table-layout:
-  fixed`): then nothing before or after it moves. Anything else (a name that wraps onto a line more
-  than any kept document's, another footer) and the document is laid out in full, and kept too (up to
-  SHAPES_KEPT heights per shared text).
+  left edge, in tables whose columns have set widths (`table-layout: fixed`): then nothing before or
+  after it moves. The text before the block in its cell is shared text (in the key), so the block sits as
+  far below the cell's top in every member's document: the stub leaves that text out (laying it out was
+  about a tenth of the stub's time) and its block is moved to where the kept document's is. Anything
+  else (a name that wraps onto a line more than any kept document's, another footer) and the document is
+  laid out in full, and kept too (up to SHAPES_KEPT heights per shared text).
 tests/test_member_layout.py compares every demo member's Petikan PDF both ways byte for byte, a long name
 that wraps included.
 
@@ -129,7 +131,8 @@ def _classes(element) -> list[str]:
 
 def prune_to_member(root) -> None:
     """Remove from the parsed HTML all but the path from <body> to the member's block and the check block.
-    The element that holds the block (the table cell) is kept whole, and so is a table row on the path (its
+    The element that holds the block (the table cell) is kept but for what comes before the block in it
+    (shared text, as high in every member's document), and a table row on the path is kept whole (its
     cells make the columns)."""
     parents = {child: parent for parent in root.iter() for child in parent}
     members = [e for e in root.iter("table") if MEMBER_CLASS in _classes(e)]
@@ -157,6 +160,13 @@ def prune_to_member(root) -> None:
             element.remove(child)
             # Text after a removed element belongs to it in ElementTree: removed with it (white space
             # between our elements; anything else would show in the stub and fail the checks below).
+    if path:  # the block's cell: what comes before the block in it
+        cell = path[0]
+        cell.text = None
+        for child in list(cell):
+            if child is member:
+                break
+            cell.remove(child)
 
 
 def _member_box(box):
@@ -253,7 +263,6 @@ def _splice_onto(base, stub):
         and _same(old.position_x, new.position_x)
         and _same(old_cell.width, new_cell.width)
         and _same(old_cell.content_box_x(), new_cell.content_box_x())
-        and _same(old.position_y - old_cell.content_box_y(), new.position_y - new_cell.content_box_y())
         and _same(base_page.margin_height(), stub_page.margin_height())
         and _same(base_page.margin_width(), stub_page.margin_width())
     ):
