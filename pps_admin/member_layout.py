@@ -144,7 +144,7 @@ def prune_to_member(root) -> None:
         raise ValueError("member or check block not where member_layout expects it")
     member = members[0]
     path = []
-    node = parents[member]  # the cell (or block) that holds the member's block: kept whole
+    node = parents[member]  # the cell (or block) that holds the block: kept, but for what precedes it
     while node is not body:
         path.append(node)
         node = parents[node]
@@ -159,7 +159,7 @@ def prune_to_member(root) -> None:
                 continue
             element.remove(child)
             # Text after a removed element belongs to it in ElementTree: removed with it (white space
-            # between our elements; anything else would show in the stub and fail the checks below).
+            # between our elements; the stub's own boxes off the block's path are never used).
     if path:  # the block's cell: what comes before the block in it
         cell = path[0]
         cell.text = None
