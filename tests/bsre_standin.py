@@ -36,7 +36,11 @@ class BsreStandin:
     user: str = "esign-client"
     password: str = "sandi-klien-uji"
     signers: dict = field(default_factory=dict)  # NIK -> passphrase
-    delay: float = 0.0  # seconds before answering (a timeout test sets it above BSRE_TIMEOUT)
+    # The answer leaves no sooner than this many seconds after the request came in (a timeout test sets it
+    # above BSRE_TIMEOUT). The signing is done within that wait, not after it: a slow test needs BSrE to
+    # look busy for a while, and a loaded machine's seconds of pyHanko on top pushed it past the client's
+    # timeout by chance.
+    delay: float = 0.0
     fail_with: int | None = None  # an HTTP status to answer every sign request with (5xx)
     calls: list = field(default_factory=list)
 
@@ -118,6 +122,7 @@ def _handler(standin: BsreStandin):
 
         def _answer(self, status: int, body: dict):
             data = json.dumps(body).encode()
+            time.sleep(max(0.0, self._answer_at - time.monotonic()))
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -136,13 +141,12 @@ def _handler(standin: BsreStandin):
                 standin._end()
 
         def _post(self):
+            self._answer_at = time.monotonic() + standin.delay
             payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             files = payload.get("file") or []
             standin.record(
                 Call(self.path, payload.get("nik"), payload.get("passphrase"), len(files) if files else 0)
             )
-            if standin.delay:
-                time.sleep(standin.delay)
             if not self._authorised():
                 return self._answer(401, {"error": "Unauthorized"})
             if self.path == "/api/v2/sign/pdf":

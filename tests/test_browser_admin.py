@@ -84,8 +84,10 @@ def test_staff_replace_a_member_by_searching_or_adding_the_replacement(page, liv
     popup.fill("#id_birth_date", "1991-02-03")
     popup.fill("#id_birth_place", "Balikpapan")
     popup.select_option("#id_employment_status", "NON_ASN")
-    popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    # Listening before the click: the pop-up can close before a wait started after it would begin, and
+    # that wait then timed out by chance.
+    with popup.expect_event("close"):
+        popup.click("input[name=_save]")
     assert "Rudi Baru Fiktif" in page.inner_text(".select2-selection__rendered")
 
     page.fill("#id_end_date", "2024-08-01")
