@@ -161,14 +161,16 @@ def _base_context(decree: Decree) -> dict:
 
 
 def _groups(rows: list[dict]) -> list[dict]:
+    """The lampiran's rows by kecamatan, and in each by kelurahan (`villages`: lists of rows), in order: the
+    template keeps a kelurahan's rows on one page, its kecamatan's heading with the first of them."""
     groups = []
-    previous_kelurahan = None
     for row in rows:
         if not groups or groups[-1]["kecamatan"] != row["kecamatan"]:
-            groups.append({"kecamatan": row["kecamatan"], "rows": []})
-        row["first_of_kelurahan"] = row["kelurahan"] != previous_kelurahan
-        previous_kelurahan = row["kelurahan"]
-        groups[-1]["rows"].append(row)
+            groups.append({"kecamatan": row["kecamatan"], "villages": []})
+        villages = groups[-1]["villages"]
+        if not villages or villages[-1][0]["kelurahan"] != row["kelurahan"]:
+            villages.append([])
+        villages[-1].append(row)
     return groups
 
 
