@@ -131,22 +131,31 @@ def dictums(w: OfficeWording) -> list[str]:
         "penyelenggaraan, dan dokumentasi.",
         "Masa kerja Sekretariat Panitia Pemungutan Suara sebagaimana dimaksud dalam Diktum KESATU terhitung "
         "mulai tanggal {mulai_tugas} sampai dengan tanggal {akhir_tugas}.",
-        # The grant (hibah APBD, agreed in an NPHD) funds Pilkada: DOMAIN.md "Money". The office's own
-        # wording: [check]; staff edit it here.
-        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran "
-        "Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
-        f"{w.election}.",
+        funding_dictum(w),
         # Set on 1 June, the term counts from 26 May: the entry into force says so, or it contradicts KETIGA.
         "Keputusan ini mulai berlaku pada tanggal ditetapkan dengan ketentuan masa kerja sebagaimana "
         "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas}.",
     ]
 
 
-# The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it.
+def funding_dictum(w: OfficeWording) -> str:
+    """The costs are charged to the budget, the grant from the regional budget (hibah APBD) agreed in an
+    NPHD, which funds Pilkada (DOMAIN.md "Money"); the replacement decree's KEEMPAT says the same. The
+    office's own wording: [check]; staff edit it in the template."""
+    return (
+        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah Anggaran "
+        "Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah Daerah (NPHD) "
+        f"{w.election}."
+    )
+
+
+# The Petikan carries no lampiran, so its KESATU appoints the person whose data follow it: one person is a
+# member of the secretariat (anggota), where the Keputusan appoints the names of its lampiran as the
+# secretariat itself.
 def petikan_dictum(w: OfficeWording) -> str:
     return (
-        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia Pemungutan Suara "
-        f"dalam {w.election}:"
+        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai anggota Sekretariat Panitia "
+        f"Pemungutan Suara dalam {w.election}:"
     )
 
 

@@ -18,6 +18,7 @@ Placeholders (filled when the decree is issued, shared/DOMAIN.md "How members ar
   {alasan_pencabutan}: the lines are added once per revoked decree.
 """
 
+from .decree_defaults import funding_dictum
 from .office_wording import BALIKPAPAN_2024, OfficeWording
 
 
@@ -58,8 +59,7 @@ def paw_dictums(w: OfficeWording) -> list[str]:
         "logistik, teknis penyelenggaraan, dan dokumentasi.",
         "Masa kerja Pengganti Antarwaktu sebagaimana dimaksud dalam Diktum KESATU terhitung mulai tanggal "
         "{mulai_tugas_pengganti} sampai dengan tanggal {akhir_tugas}.",
-        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian Hibah "
-        f"Daerah (NPHD) {w.election}.",
+        funding_dictum(w),
         "Keputusan ini mulai berlaku pada tanggal ditetapkan, dengan ketentuan masa kerja sebagaimana "
         "dimaksud dalam Diktum KETIGA terhitung mulai tanggal {mulai_tugas_pengganti}.",
     ]
@@ -68,8 +68,8 @@ def paw_dictums(w: OfficeWording) -> list[str]:
 # The Petikan carries no lampiran: its KESATU appoints the person whose row follows.
 def paw_petikan_dictum(w: OfficeWording) -> str:
     return (
-        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu Sekretariat "
-        f"Panitia Pemungutan Suara dalam {w.election}:"
+        "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu anggota "
+        f"Sekretariat Panitia Pemungutan Suara dalam {w.election}:"
     )
 
 

@@ -99,13 +99,15 @@ def test_a_replacement_gets_a_paw_decree_citing_whom_it_replaces_why_since_when_
     dictums = text.split("MEMUTUSKAN", 1)[1]
     assert f"terhitung mulai tanggal 3 Juli 2024 sampai dengan tanggal {term_end}" in dictums
     assert "mulai tanggal 26 Mei 2024" not in dictums  # not the main decree's term
+    # Its costs charged to the budget as the main decree's are, not to the grant agreement itself.
+    assert "dibebankan pada anggaran hibah Anggaran Pendapatan dan Belanja Daerah" in dictums
     assert "Menetapkan nama-nama" not in text and "Budi Santoso" not in text
     assert "Pengganti antarwaktu Siti Aminah" in text.split("LAMPIRAN", 1)[1]
 
     petikan = _rendered_text(_document(decree, DocumentKind.PETIKAN, dewi))
     assert "PETIKAN KEPUTUSAN KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN NOMOR 2 TAHUN 2024" in petikan
     assert "TENTANG PENGGANTIAN ANTARWAKTU SEKRETARIAT" in petikan
-    assert "Dewi Lestari" in petikan and "sebagai Pengganti Antarwaktu Sekretariat" in petikan
+    assert "Dewi Lestari" in petikan and "sebagai Pengganti Antarwaktu anggota Sekretariat" in petikan
 
 
 def test_two_replacements_starting_the_same_day_share_one_decree_with_a_consideration_each(siti):

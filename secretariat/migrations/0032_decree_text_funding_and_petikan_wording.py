@@ -1,0 +1,103 @@
+"""Two wording corrections in every office's decree template, where staff have not changed the words:
+
+- the replacement (PAW) decree's KEEMPAT charged its costs "pada Naskah Perjanjian Hibah Daerah (NPHD)",
+  an agreement, where the main decree (since migration 0015) charges them to the budget, the regional
+  budget's grant as agreed in the NPHD; both now say the latter (decree_defaults.funding_dictum);
+- a Petikan's KESATU appointed one person "sebagai Sekretariat Panitia Pemungutan Suara", the institution;
+  it now reads "sebagai anggota Sekretariat ..." (the replacement's: "sebagai Pengganti Antarwaktu anggota
+  Sekretariat ...").
+
+A line is changed only when it still begins with the old default's words (what follows, the office's
+election, is kept); an edited line is left as staff wrote it. Issued decrees keep the text they were issued
+with. Each changed template gets a history record, as migration 0015 did."""
+
+from django.db import migrations
+from django.utils import timezone
+
+# field: [(old beginning of a line, new beginning)]
+CHANGES = {
+    "paw_dictums": [
+        (
+            "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian "
+            "Hibah Daerah (NPHD) ",
+            "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran hibah "
+            "Anggaran Pendapatan dan Belanja Daerah sebagaimana tertuang dalam Naskah Perjanjian Hibah "
+            "Daerah (NPHD) ",
+        )
+    ],
+    "petikan_dictum": [
+        (
+            "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Sekretariat Panitia ",
+            "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai anggota Sekretariat Panitia ",
+        )
+    ],
+    "paw_petikan_dictum": [
+        (
+            "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu Sekretariat ",
+            "Menetapkan Saudara yang namanya tersebut di bawah ini sebagai Pengganti Antarwaktu anggota "
+            "Sekretariat ",
+        )
+    ],
+}
+
+
+def _rewritten(text: str, pairs) -> str:
+    lines = (text or "").split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        for old, new in pairs:
+            if stripped.startswith(old):
+                lines[index] = new + stripped[len(old) :]
+    return "\n".join(lines)
+
+
+def _apply(apps, *, forward: bool):
+    DecreeTemplate = apps.get_model("secretariat", "DecreeTemplate")
+    Historical = apps.get_model("secretariat", "HistoricalDecreeTemplate")
+    for template in DecreeTemplate.objects.all():
+        changed = []
+        for field, pairs in CHANGES.items():
+            pairs = pairs if forward else [(new, old) for old, new in pairs]
+            before = getattr(template, field)
+            after = _rewritten(before, pairs)
+            if after != before:
+                setattr(template, field, after)
+                changed.append(field)
+        if not changed:
+            continue
+        template.save(update_fields=changed)
+        # A migration's historical model sends no signal: the change is recorded here (see 0015).
+        record = Historical(
+            history_date=timezone.now(),
+            history_type="~",
+            history_change_reason="teks bawaan dikoreksi (biaya SK PAW, diktum KESATU petikan)"
+            if forward
+            else "koreksi teks bawaan dikembalikan",
+        )
+        for history_field in Historical._meta.fields:
+            name = history_field.attname
+            if name.startswith("history_") or not hasattr(template, name):
+                continue
+            value = getattr(template, name)
+            if hasattr(value, "field") and hasattr(value, "name"):  # the logo's FieldFile: its stored path
+                value = value.name
+            setattr(record, name, value)
+        record.save()
+
+
+def forward(apps, schema_editor):
+    _apply(apps, forward=True)
+
+
+def backward(apps, schema_editor):
+    _apply(apps, forward=False)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("secretariat", "0031_office_seal"),
+    ]
+
+    operations = [
+        migrations.RunPython(forward, backward),
+    ]
