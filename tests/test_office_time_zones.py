@@ -105,7 +105,7 @@ def test_the_handover_sheet_of_banda_aceh_is_printed_in_wib_and_names_the_gampon
     rows = [HandoverRow(GAMPONG, "sekretaris", "Cut Uji", "kampungbaru.sekretaris", "Sandi-Uji-1")]
     printed = dt.datetime(2024, 6, 3, 12, 51, tzinfo=UTC)
     text = pdf.text(handover_sheet_pdf(rows, portal_url="https://pps-cek.invalid/", generated=printed))
-    assert "dicetak 3 Juni 2024 19:51" in text  # 12.51 UTC is 19.51 WIB (20.51 WITA)
+    assert "dicetak 3 Juni 2024 pukul 19.51 WIB" in text  # 12.51 UTC is 19.51 WIB (20.51 WITA)
     assert "Desa Kampung Baru (11.71.01.2001)" in text
 
 

@@ -142,7 +142,10 @@ def _assert_stamped(served: bytes, stored: bytes) -> None:
     assert "DICABUT" not in pdf.text(stored)
     for page in pdf.read(served).pages:  # every page, not only the first
         assert "DICABUT" in (page.extract_text() or "")
-    assert "DICABUT pada tanggal 10 Juni 2024" in " ".join(text.split())
+    # Not yet revoked by a corrected decree: the date the revocation was recorded; the number as a sentence
+    # writes it.
+    words = " ".join(text.split())
+    assert "DICABUT pada tanggal 10 Juni 2024: Keputusan Nomor 1 Tahun 2024 tidak berlaku lagi." in words
 
 
 @pytest.mark.parametrize("kind", [DocumentKind.KEPUTUSAN, DocumentKind.PETIKAN])
@@ -161,6 +164,24 @@ def test_staff_downloads_of_a_revoked_document_are_stamped_and_the_stored_file_i
         _assert_stamped(body, stored)
     (artifacts_dir / f"{kind}-dicabut-unduhan.pdf").write_bytes(body)
     assert _stored(document) == stored and _sha(_stored(document)) == document.sha256
+
+
+def test_once_the_corrected_decree_is_issued_the_stamp_names_it_and_its_date(
+    staff_client, revoked, artifacts_dir
+):
+    corrected = decree_issue(decree_date=dt.date(2024, 6, 11))
+    assert corrected.number == "NOMOR 2 TAHUN 2024"
+    document = Document.objects.get(decree=revoked, kind=DocumentKind.KEPUTUSAN)
+    response = staff_client.get(reverse("admin:secretariat_document_download", args=[document.public_id]))
+    assert response.status_code == 200
+    body = response.getvalue()
+    words = " ".join(pdf.text(body).split())
+    assert (
+        "DICABUT dengan Keputusan Nomor 2 Tahun 2024 tanggal 11 Juni 2024: Keputusan Nomor 1 Tahun 2024 "
+        "tidak berlaku lagi." in words
+    )
+    assert "DICABUT pada tanggal" not in words
+    (artifacts_dir / "keputusan-dicabut-dengan-sk-pengganti.pdf").write_bytes(body)
 
 
 def test_the_print_bundle_of_a_revoked_decree_is_stamped_on_every_page(staff_client, revoked):

@@ -13,17 +13,29 @@ from pathlib import Path
 from pps_admin.rendering import render_pdf
 
 from ..models import Decree, Document
+from .decree_kinds_text import number_in_sentence
 from .decree_text import indonesian_date
 
 
 @lru_cache(maxsize=32)
-def _overlay_pdf(width_pt: float, height_pt: float, revoked_date: str, number: str) -> bytes:
-    context = {
-        "page_css": f"size: {width_pt}pt {height_pt}pt; margin: 0;",
-        "revoked_date": revoked_date,
-        "number": number,
-    }
+def _overlay_pdf(width_pt: float, height_pt: float, notice: str) -> bytes:
+    context = {"page_css": f"size: {width_pt}pt {height_pt}pt; margin: 0;", "notice": notice}
     return render_pdf("documents/dicabut_overlay.html", context)
+
+
+def revocation_notice(decree: Decree) -> str:
+    """The stamp's sentence. A decree is revoked by another: once the corrected decree that revokes it is
+    issued, the stamp names that decree and its date ("DICABUT dengan Keputusan Nomor 3 Tahun 2024 tanggal
+    16 Juli 2024: Keputusan Nomor 2 Tahun 2024 tidak berlaku lagi."); until then, the date the revocation
+    was recorded."""
+    revoked = f"Keputusan {number_in_sentence(decree)}"
+    revoking = decree.corrected_by.order_by("decree_date", "pk").first()
+    if revoking is not None:
+        return (
+            f"DICABUT dengan Keputusan {number_in_sentence(revoking)} tanggal "
+            f"{indonesian_date(revoking.decree_date)}: {revoked} tidak berlaku lagi."
+        )
+    return f"DICABUT pada tanggal {indonesian_date(decree.revoked_date)}: {revoked} tidak berlaku lagi."
 
 
 def stamp_revoked(data: bytes, *, decree: Decree) -> bytes:
@@ -31,12 +43,12 @@ def stamp_revoked(data: bytes, *, decree: Decree) -> bytes:
     from pypdf import PdfReader, PdfWriter  # loaded on first use, on purpose: only downloads need it
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    label = (indonesian_date(decree.revoked_date), f"Keputusan {decree.number}")
+    notice = revocation_notice(decree)
     overlays = {}
     for page in writer.pages:
         size = (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2))
         if size not in overlays:
-            overlays[size] = PdfReader(io.BytesIO(_overlay_pdf(*size, *label))).pages[0]
+            overlays[size] = PdfReader(io.BytesIO(_overlay_pdf(*size, notice))).pages[0]
         page.merge_page(overlays[size])
     buffer = io.BytesIO()
     writer.write(buffer)
