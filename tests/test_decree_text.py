@@ -154,10 +154,23 @@ def test_the_issue_page_lists_the_gaps_before_anything_is_issued(staff_client, m
     assert "Mengingat butir 2 masih memuat titik-titik" in body
 
 
+def test_an_authenticating_official_left_blank_is_a_gap_and_a_name_without_nip_another(db):
+    template = DecreeTemplate.active(office())
+    template.authenticator_name = template.authenticator_nip = ""
+    assert any("Nama pengesah petikan (Templat SK) belum diisi" in gap for gap in text_gaps(template))
+    template.authenticator_name = "Dra. Contoh Sekretaris"
+    gaps = text_gaps(template)
+    assert not any("Nama pengesah petikan" in gap for gap in gaps)
+    assert any("NIP pengesah petikan (Templat SK) belum diisi" in gap for gap in gaps)
+    template.authenticator_nip = "197001011995031001"
+    assert not any("pengesah petikan" in gap for gap in text_gaps(template))
+
+
 def test_a_complete_template_shows_no_gap_warning(staff_client, member):
     template = DecreeTemplate.active(office())
     template.plenary_minutes_number = "45/PL.02.1-BA/6471/2024"
     template.plenary_minutes_date = dt.date(2024, 5, 30)
+    template.authenticator_name, template.authenticator_nip = "Dra. Contoh Sekretaris", "197001011995031001"
     template.legal_basis = template.legal_basis.replace("Nomor ....", "Nomor 1")
     template.save()
     assert text_gaps(template) == []

@@ -81,6 +81,15 @@ def text_gaps(template: DecreeTemplate) -> list[str]:
                 f"Nomor Berita Acara Rapat Pleno {number} sudah dipakai {', '.join(used[:3])}; "
                 "perbarui bila SK ini diputus dalam rapat pleno lain."
             )
+    # Left empty, the authenticating official's name and NIP are lines to write on by hand (a choice the
+    # template allows), on every Petikan, the SALINAN and the attendance sheet: said here, so that it is one.
+    if not template.authenticator_name.strip():
+        gaps.append(
+            "Nama pengesah petikan (Templat SK) belum diisi; di Petikan, SALINAN dan daftar hadir tercetak "
+            "titik-titik untuk ditulis tangan."
+        )
+    elif not template.authenticator_nip.strip():
+        gaps.append("NIP pengesah petikan (Templat SK) belum diisi; di bawah namanya tidak tercetak NIP.")
     for field, label in TEXT_FIELDS:
         for index, point in enumerate(_points(getattr(template, field)), start=1):
             raw = point
