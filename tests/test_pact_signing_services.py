@@ -120,3 +120,30 @@ def test_the_print_bundle_holds_and_marks_only_the_pacts_whose_pdf_is_made(pacts
     assert "Rahmat Sekretaris" in pdf.flat(marked) and "Dewi Bendahara" not in pdf.flat(marked)
     assert stored(made)[0] == PactStatus.PRINTED and stored(waiting)[0] == PactStatus.NOT_PRINTED
     assert pact_bundle_counts(office=office()).to_mark == 0
+
+
+def test_the_print_bundle_carries_no_broken_seal_and_names_itself(pacts, staff_user, tmp_path):
+    """Each stored pact is sealed; the seals copied into the bundle all read "Digest Mismatch" in a PDF
+    reader (a signature covers its own file's bytes): the print copy leaves them out and says what it is."""
+    import subprocess
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    for pact in pacts:
+        document_render_and_store(pact.document_id)
+    stored_file = Pact.objects.get(pk=pacts[0].pk).document.file.path
+    with open(stored_file, "rb") as handle:
+        assert len(PdfFileReader(handle).embedded_signatures) == 1  # the record is sealed
+    bundle = pact_bundle_print(office=office(), mark_printed=False, user=staff_user)
+    assert len(pdf.read(bundle).pages) == 2
+    path = tmp_path / "bundel.pdf"
+    path.write_bytes(bundle)
+    with open(path, "rb") as handle:
+        assert PdfFileReader(handle).embedded_signatures == []
+    pdfsig = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert "Digest Mismatch" not in pdfsig.stdout + pdfsig.stderr
+    assert "does not contain any signatures" in pdfsig.stdout + pdfsig.stderr
+    metadata = pdf.read(bundle).metadata
+    assert metadata["/Title"] == "Bundel Cetak Pakta Integritas Sekretariat PPS KPU Kota Balikpapan"
+    assert metadata["/Author"] and "untuk dicetak" in metadata["/Subject"]
+    assert "Rahmat Sekretaris" in pdf.flat(bundle) and "Dewi Bendahara" in pdf.flat(bundle)

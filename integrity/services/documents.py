@@ -224,10 +224,17 @@ def attendance_validator(office) -> dict:
     }
 
 
-def pacts_bundle(pacts) -> bytes | None:
-    """All printed pacts in kecamatan / kelurahan / role order, one PDF; None when none are ready."""
+def pacts_bundle(pacts, *, office: Office) -> bytes | None:
+    """All printed pacts in kecamatan / kelurahan / role order, one PDF to print (their seals left out:
+    `merge_pdfs`); None when none are ready."""
     ready = [p for p in pacts if p.document_id and p.document.status == DocumentStatus.DONE]
     if not ready:
         return None
     ready.sort(key=lambda p: roster_key(p.appointment))
-    return merge_pdfs([p.document.file.path for p in ready])
+    letterhead = office_letterhead(office)
+    return merge_pdfs(
+        [p.document.file.path for p in ready],
+        title=f"Bundel Cetak Pakta Integritas Sekretariat PPS {letterhead['short_name']}",
+        author=office_author(letterhead),
+        subject=f"Pakta integritas Sekretariat Panitia Pemungutan Suara, {len(ready)} orang, untuk dicetak",
+    )

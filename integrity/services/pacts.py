@@ -201,7 +201,7 @@ def pact_bundle_print(*, office: Office, mark_printed: bool, user=None) -> bytes
     while no PDF is made."""
     ready = _bundle_candidates(office).filter(document__status=DocumentStatus.DONE)
     pacts = list(ready.select_related("appointment", "document"))
-    data = pacts_bundle(pacts)
+    data = pacts_bundle(pacts, office=office)
     if data is None:
         raise ValidationError(NOTHING_TO_PRINT)
     if mark_printed:

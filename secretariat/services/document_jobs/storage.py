@@ -58,12 +58,43 @@ def pdf_page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def merge_pdfs(paths: list[Path]) -> bytes:
+def merge_pdfs(paths: list[Path], *, title: str, author: str = "", subject: str = "") -> bytes:
+    """The files' pages in one PDF to print, named by `title` (Author and Subject when given).
+
+    A print copy, not a record: the files' electronic seals are left out. A signature covers the bytes of
+    its own file; copied into another file, every one of them reads as invalid ("digest mismatch") in a
+    PDF reader, over a printout that is fine. The records and their seals stay in the stored files, which
+    each page's check code leads to."""
     from pypdf import PdfWriter  # loaded on first use, on purpose (see pdf_page_count)
+    from pypdf.generic import NameObject
 
     writer = PdfWriter()
     for path in paths:
         writer.append(str(path))
+    for page in writer.pages:
+        annotations = page.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations.get_object() if not _is_signature_widget(a.get_object())]
+        if kept:
+            page[NameObject("/Annots")] = type(annotations.get_object())(kept)
+        else:
+            del page["/Annots"]
+    root = writer.root_object
+    if "/AcroForm" in root:
+        del root["/AcroForm"]  # the documents' only form fields are their signatures
+    writer.add_metadata(
+        {
+            "/Title": title,
+            **({"/Author": author} if author else {}),
+            **({"/Subject": subject} if subject else {}),
+        }
+    )
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _is_signature_widget(annotation) -> bool:
+    field_type = annotation.get("/FT") or (annotation.get("/Parent") or {}).get("/FT")
+    return annotation.get("/Subtype") == "/Widget" and field_type == "/Sig"
