@@ -243,6 +243,57 @@ def test_the_lampiran_breaks_no_word_and_has_no_kecamatan_column(db):
     assert _overlapping_words(source) == []
 
 
+def _lampiran_rows_by_page(source) -> dict[int, int]:
+    """Lampiran row number -> the page it is printed on (the No column, as pdftotext lays the page out)."""
+    pages = {}
+    for number in range(1, len(pdf.read(source).pages) + 1):
+        text = pdf.poppler_text(source, page=number)
+        if "Keterangan" not in text:  # not a lampiran page
+            continue
+        for line in text.splitlines():
+            match = re.match(r"\s*(\d{1,3})\s+\S", line)
+            if match:
+                pages.setdefault(int(match.group(1)), number)
+    return pages
+
+
+@pytest.mark.parametrize("salinan", [False, True])
+def test_no_kelurahan_of_the_lampiran_is_split_over_two_pages_nor_a_kecamatan_heading_left_alone(db, salinan):
+    """Kariangau's three rows were 22 | 23-24 and Balikpapan Tengah's heading sat at the foot of a page
+    over one row. With every Lurah decree in the Keterangan, the rows are as tall as they get."""
+    _full_roster()
+    decree = decree_issue(decree_date=SK_DATE)
+    source = _path(_document(decree, DocumentKind.SALINAN if salinan else DocumentKind.KEPUTUSAN))
+    page_of = _lampiran_rows_by_page(source)
+    entries = decree.entries.select_related("appointment__kelurahan__kecamatan").order_by("position")
+    assert sorted(page_of) == [entry.position for entry in entries] == list(range(1, 103))
+    by_kelurahan, first_of_kecamatan = {}, {}
+    for entry in entries:
+        kelurahan = entry.appointment.kelurahan
+        by_kelurahan.setdefault(kelurahan.name, set()).add(page_of[entry.position])
+        first_of_kecamatan.setdefault(kelurahan.kecamatan.name, entry.position)
+    assert {name: pages for name, pages in by_kelurahan.items() if len(pages) > 1} == {}
+    assert len(set(page_of.values())) >= 4  # the break really falls inside the roster
+    for kecamatan, position in first_of_kecamatan.items():
+        text = pdf.poppler_text(source, page=page_of[position])
+        assert f"KECAMATAN {kecamatan.upper()}" in text, (kecamatan, position)
+
+
+def test_the_salinan_authentication_shares_its_page_and_row_with_the_chairs_ttd(members):
+    """It went alone onto a page of its own after the decree's last page and after the lampiran's."""
+    _configure(authenticator_name="Drs. Contoh Sekretaris, M.Si.", authenticator_nip=OFFICIAL_NIP)
+    salinan = _path(_document(decree_issue(decree_date=SK_DATE), DocumentKind.SALINAN))
+    closings = []
+    for number in range(1, len(pdf.read(salinan).pages) + 1):
+        text = pdf.poppler_text(salinan, page=number)
+        if "sesuai dengan aslinya" in text:
+            closings.append(number)
+            assert "ttd." in text and "PRAKOSO YUDHO LELONO" in text, number
+            line = next(line for line in text.splitlines() if "sesuai dengan aslinya" in line)
+            assert "Ditetapkan di Balikpapan" in line  # side by side: the same printed line
+    assert len(closings) == 2  # after the dictums and after the lampiran
+
+
 def _overlapping_words(source) -> list[tuple[int, str, str]]:
     """Pairs of words drawn over each other on one line, from pdftotext's word boxes, page by page."""
     html = subprocess.run(

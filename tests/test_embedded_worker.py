@@ -157,3 +157,38 @@ def test_check_says_where_documents_are_made_without_redis(tmp_path):
     result = _manage(_embedded_env(tmp_path), "check")
     assert "pps_admin.I001" in result.stdout + result.stderr
     assert "worker Celery bawaan" in result.stdout + result.stderr
+
+
+def test_closing_the_terminal_stops_the_embedded_worker_too(tmp_path):
+    """SIGHUP to `make run`'s process group (a closed terminal, a dropped SSH session) killed the web server
+    and left the worker, in a session of its own, running beside the next `make run`'s."""
+    env = _embedded_env(tmp_path)
+    _manage(env, "migrate", "--noinput")
+    port = _free_port()
+    log = tmp_path / "run.log"
+    with open(log, "w") as handle:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "run_embedded", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker_pid = None
+    try:
+        _wait_for_port(port, server, log)
+        [pid] = re.findall(r"Worker Celery bawaan berjalan \(pid (\d+), 2 proses", log.read_text())
+        worker_pid = int(pid)
+        assert _alive(worker_pid)
+        os.killpg(server.pid, signal.SIGHUP)
+        server.wait(timeout=90)
+        deadline = time.monotonic() + 90
+        while _alive(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(worker_pid), f"the worker outlived the server: {log.read_text()[-2000:]}"
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        if worker_pid is not None and _alive(worker_pid):  # failed: leave no worker behind (its own session)
+            os.killpg(worker_pid, signal.SIGKILL)

@@ -55,6 +55,13 @@ def test_demo_admin_is_created_once_and_its_login_printed(settings, tmp_path, ca
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.check_password(password)
 
+    # Changed in the admin ("Ganti sandi"): the old password is not printed as if it still logged in.
+    user.set_password("sandi-baru-dari-admin")
+    user.save()
+    call_command("ensure_demo_admin")
+    out = capsys.readouterr().out
+    assert password not in out and "tidak diketahui: sudah diubah" in out
+
 
 @pytest.mark.parametrize(("value", "accepted"), [("2", True), ("0", False), ("dua", False)])
 def test_the_prefetch_multiplier_is_a_positive_integer(value, accepted):

@@ -4,7 +4,7 @@ Documents are made by a real worker process, as in production, so a request neve
 progress bar moves; only the broker differs (a queue of files, settings.EMBEDDED_BROKER_DIR). The worker
 is started once, by the outer process of runserver's autoreloader (a code change restarts the web server,
 not the worker: restart `make run` after changing code the worker runs), and stopped when the server
-stops: Ctrl-C, SIGTERM or the end of the command.
+stops: Ctrl-C, SIGTERM, SIGHUP (the terminal closed) or the end of the command.
 """
 
 import os
@@ -38,8 +38,11 @@ class Command(BaseCommand):
             call_command("runserver", addrport, skip_checks=False)
             return
         worker = self._start_worker(concurrency)
-        # SIGTERM (a service manager, a test) ends the command like Ctrl-C, so the worker is stopped too.
+        # SIGTERM (a service manager, a test) and SIGHUP (the terminal closed, an SSH session dropped) end the
+        # command like Ctrl-C, so the worker is stopped too: in a session of its own, it gets no SIGHUP, and
+        # left running it went on beside the next `make run`'s worker on the same queue and database.
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         try:
             call_command("runserver", addrport, use_reloader=not noreload, skip_checks=False)
         except KeyboardInterrupt:

@@ -25,10 +25,16 @@ class Command(BaseCommand):
             User.objects.create_superuser(username=username, email="", password=password)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
-        elif password_file.exists():
-            password = password_file.read_text().strip()
         else:
-            password = "(tidak diketahui: sudah diubah; pakai `manage.py changepassword " + username + "`)"
+            saved = password_file.read_text().strip() if password_file.exists() else ""
+            # The file holds the password this command made; changed since in the admin, it would print one
+            # that no longer logs in.
+            if saved and user.check_password(saved):
+                password = saved
+            else:
+                password = (
+                    "(tidak diketahui: sudah diubah; pakai `manage.py changepassword " + username + "`)"
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Login admin demo:  {url}\n  Pengguna: {username}\n  Sandi:    {password}\n"
