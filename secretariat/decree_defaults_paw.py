@@ -27,6 +27,8 @@ def paw_title(w: OfficeWording) -> str:
 
 
 def paw_considerations(w: OfficeWording) -> list[str]:
+    # {tanggal_berhenti} is the member's last day on duty (the admin's "tanggal berhenti"), and b. says so:
+    # "berhenti terhitung sejak" that date read as if the member no longer served on it.
     # Where the region has desa, the replacement's basis is named by its own kind: {desa_kelurahan} is
     # "Kelurahan Manggar" or "Desa Loa Ipuh", {kepala_desa_kelurahan} "Lurah" or "Kepala Desa". A region of
     # kelurahan only keeps the words Balikpapan's template has always had.
@@ -38,8 +40,8 @@ def paw_considerations(w: OfficeWording) -> list[str]:
         f"bahwa Sekretariat Panitia Pemungutan Suara dalam {w.election} telah ditetapkan dengan "
         "{keputusan_awal};",
         f"bahwa Saudara {{nama_diganti}}, {{jabatan}} Sekretariat Panitia Pemungutan Suara {village} "
-        "Kecamatan {kecamatan}, berhenti terhitung sejak tanggal {tanggal_berhenti} karena "
-        "{alasan_berhenti}, sehingga perlu dilakukan penggantian antarwaktu;",
+        "Kecamatan {kecamatan}, berhenti karena {alasan_berhenti} dengan hari terakhir bertugas tanggal "
+        "{tanggal_berhenti}, sehingga perlu dilakukan penggantian antarwaktu;",
         f"bahwa {head} {{kelurahan}} dengan Keputusan {head} Nomor {{nomor_sk_lurah}} tanggal "
         "{tanggal_sk_lurah} telah menetapkan Saudara {nama_pengganti} sebagai pengganti antarwaktu {jabatan} "
         f"Sekretariat Panitia Pemungutan Suara {village};",

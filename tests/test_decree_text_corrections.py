@@ -1,6 +1,7 @@
 """Wording corrections of the default decree text after a read-through of the printed documents: the
-replacement decree charges its costs to the budget (as the main decree does), and a Petikan appoints one
-person as a member (anggota) of the secretariat. Migration 0032 brings every untouched template there."""
+replacement decree charges its costs to the budget (as the main decree does) and names the replaced
+member's last day on duty as such, and a Petikan appoints one person as a member (anggota) of the
+secretariat. Migration 0032 brings every untouched template there."""
 
 import datetime as dt
 import importlib
@@ -33,9 +34,16 @@ OLD_PAW_PETIKAN = (
 )
 
 
+NEW_STOPPED = "berhenti karena {alasan_berhenti} dengan hari terakhir bertugas tanggal {tanggal_berhenti},"
+OLD_STOPPED = "berhenti terhitung sejak tanggal {tanggal_berhenti} karena {alasan_berhenti},"
+
+
 def _set_old_wording(template):
     lines = decree_defaults_paw.paw_dictums(BALIKPAPAN_2024)
     template.paw_dictums = "\n".join(OLD_PAW_FUNDING if "Segala biaya" in line else line for line in lines)
+    considerations = "\n".join(decree_defaults_paw.paw_considerations(BALIKPAPAN_2024))
+    assert NEW_STOPPED in considerations
+    template.paw_considerations = considerations.replace(NEW_STOPPED, OLD_STOPPED)
     template.petikan_dictum = OLD_PETIKAN
     template.paw_petikan_dictum = OLD_PAW_PETIKAN
     template.save()
@@ -58,6 +66,7 @@ def test_an_untouched_template_gets_the_corrected_words_with_a_history_record(db
     assert template.paw_dictums == "\n".join(decree_defaults_paw.paw_dictums(BALIKPAPAN_2024))
     assert template.petikan_dictum == decree_defaults.petikan_dictum(BALIKPAPAN_2024)
     assert template.paw_petikan_dictum == decree_defaults_paw.paw_petikan_dictum(BALIKPAPAN_2024)
+    assert template.paw_considerations == "\n".join(decree_defaults_paw.paw_considerations(BALIKPAPAN_2024))
     # (With the live models the save records one more version itself; a migration's do not.)
     history_after = template.history.count()
     assert history_after > history_before
@@ -80,6 +89,7 @@ def test_a_line_staff_edited_is_kept_word_for_word_and_reversing_restores_the_ol
     template.refresh_from_db()
     assert OLD_PAW_FUNDING in template.paw_dictums.split("\n")
     assert template.paw_petikan_dictum == OLD_PAW_PETIKAN
+    assert OLD_STOPPED in template.paw_considerations
     assert template.petikan_dictum == edited
 
 

@@ -86,8 +86,8 @@ def test_a_replacement_gets_a_paw_decree_citing_whom_it_replaces_why_since_when_
     # b. whom, why, since when
     assert (
         "bahwa Saudara Siti Aminah, Sekretaris Sekretariat Panitia Pemungutan Suara Kelurahan Lamaru "
-        "Kecamatan Balikpapan Timur, berhenti terhitung sejak tanggal 1 Juli 2024 karena mengundurkan diri"
-        in considerations
+        "Kecamatan Balikpapan Timur, berhenti karena mengundurkan diri dengan hari terakhir bertugas tanggal "
+        "1 Juli 2024, sehingga perlu dilakukan penggantian antarwaktu" in considerations
     )
     # c. the new Lurah decree
     assert (

@@ -1,21 +1,31 @@
-"""Two wording corrections in every office's decree template, where staff have not changed the words:
+"""Three wording corrections in every office's decree template, where staff have not changed the words:
 
 - the replacement (PAW) decree's KEEMPAT charged its costs "pada Naskah Perjanjian Hibah Daerah (NPHD)",
   an agreement, where the main decree (since migration 0015) charges them to the budget, the regional
   budget's grant as agreed in the NPHD; both now say the latter (decree_defaults.funding_dictum);
 - a Petikan's KESATU appointed one person "sebagai Sekretariat Panitia Pemungutan Suara", the institution;
   it now reads "sebagai anggota Sekretariat ..." (the replacement's: "sebagai Pengganti Antarwaktu anggota
-  Sekretariat ...").
+  Sekretariat ...");
+- the replacement decree's Menimbang b. said the replaced member "berhenti terhitung sejak tanggal" their
+  last day on duty, which reads as if they no longer served on it: it now says "berhenti karena ... dengan
+  hari terakhir bertugas tanggal ...".
 
-A line is changed only when it still begins with the old default's words (what follows, the office's
+A line is changed only when it still holds the old default's words (the rest, such as the office's
 election, is kept); an edited line is left as staff wrote it. Issued decrees keep the text they were issued
 with. Each changed template gets a history record, as migration 0015 did."""
 
 from django.db import migrations
 from django.utils import timezone
 
-# field: [(old beginning of a line, new beginning)]
+# field: [(the old default's words in a line, the new words)]
 CHANGES = {
+    "paw_considerations": [
+        (
+            "berhenti terhitung sejak tanggal {tanggal_berhenti} karena {alasan_berhenti}, sehingga",
+            "berhenti karena {alasan_berhenti} dengan hari terakhir bertugas tanggal {tanggal_berhenti}, "
+            "sehingga",
+        )
+    ],
     "paw_dictums": [
         (
             "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Naskah Perjanjian "
@@ -44,10 +54,9 @@ CHANGES = {
 def _rewritten(text: str, pairs) -> str:
     lines = (text or "").split("\n")
     for index, line in enumerate(lines):
-        stripped = line.strip()
         for old, new in pairs:
-            if stripped.startswith(old):
-                lines[index] = new + stripped[len(old) :]
+            if old in line:
+                lines[index] = line = line.replace(old, new)
     return "\n".join(lines)
 
 
@@ -70,7 +79,7 @@ def _apply(apps, *, forward: bool):
         record = Historical(
             history_date=timezone.now(),
             history_type="~",
-            history_change_reason="teks bawaan dikoreksi (biaya SK PAW, diktum KESATU petikan)"
+            history_change_reason="teks bawaan dikoreksi (SK PAW: biaya, tanggal berhenti; KESATU petikan)"
             if forward
             else "koreksi teks bawaan dikembalikan",
         )
