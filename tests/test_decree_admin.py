@@ -182,7 +182,9 @@ def test_preview_is_a_marked_pdf_and_writes_nothing(staff_client, roster):
 def test_preview_with_everyone_covered_shows_the_template_and_leaves_the_sequence(staff_client, decree):
     response = staff_client.get(_url("decree_preview"), {"tanggal": "2024-06-02"})
     assert response.status_code == 200
-    assert "PRATINJAU" in pdf.flat(response.getvalue())
+    text = pdf.flat(response.getvalue())
+    assert "PRATINJAU" in text
+    assert "NOMOR 2 TAHUN 2024" in text and "NOMOR 0" not in text  # the next number, not 0
     assert DecreeNumberSequence.objects.get(year=2024).next_number == 2
     assert Decree.objects.count() == 1
 

@@ -306,11 +306,13 @@ def decree_preview_pdf(
             template = template or DecreeTemplate.active(office)
             if period is None or template is None:
                 raise ValidationError("Belum ada periode berjalan atau templat SK.")
+            # The number the office would take next (rolled back with the rest), not "NOMOR 0".
+            sequence = _allocate_sequence(office, decree_date.year)
             decree = Decree(
                 office=office,
-                number=format_number(template.number_format, 0, decree_date.year),
+                number=format_number(template.number_format, sequence, decree_date.year),
                 year=decree_date.year,
-                sequence=0,
+                sequence=sequence,
                 decree_date=decree_date,
                 period=period,
                 text=text_snapshot(template, period),
