@@ -433,6 +433,8 @@ def test_password_reset_by_email_sends_one_indonesian_message_with_a_working_lin
     member_with_own_password, mailoutbox, settings
 ):
     client = Client()
+    form = client.get("/sandi/lupa/").content.decode()
+    assert "Surel" in form and ">Email" not in form  # the field named as the page's text names it
     response = client.post("/sandi/lupa/", {"email": "rahmat@contoh.test"})
     assert response.status_code == 302 and response["Location"] == "/sandi/lupa/terkirim/"
     assert len(mailoutbox) == 1

@@ -192,6 +192,11 @@ class Appointment(models.Model):
     def is_active(self) -> bool:
         return self.end_date is None
 
+    @property
+    def post_title(self) -> str:
+        """The post as the member's documents name it ("Sekretaris PPS", "Bendahara Sekretariat PPS")."""
+        return post_title(self.role)
+
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:

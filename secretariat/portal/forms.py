@@ -1,6 +1,11 @@
 """The portal's forms: Django's own, bounded and with the member's password rules kept in the service."""
 
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from pps_admin.security import BoundedUsernameMixin
 
@@ -9,6 +14,14 @@ from ..services.accounts import portal_password_set_by_member
 
 class PortalLoginForm(BoundedUsernameMixin, AuthenticationForm):
     pass
+
+
+class MemberPasswordResetForm(PasswordResetForm):
+    """Django's, with the field named as the page names it (Django's Indonesian says "Email")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Surel"
 
 
 class MemberPasswordChangeForm(PasswordChangeForm):

@@ -15,7 +15,7 @@ from pps_admin.staff_pages import file_download
 
 from ..models import Document, DocumentKind, DocumentStatus
 from ..services.revocation_stamp import dicabut_filename, revoked_copy
-from .forms import MemberPasswordChangeForm, MemberSetPasswordForm, PortalLoginForm
+from .forms import MemberPasswordChangeForm, MemberPasswordResetForm, MemberSetPasswordForm, PortalLoginForm
 from .selectors import member_overview
 
 
@@ -87,6 +87,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Reset by e-mail, offered only where e-mail can be sent (EMAIL_HOST in production)."""
 
     template_name = "portal/password_reset.html"
+    form_class = MemberPasswordResetForm
     email_template_name = "portal/password_reset_email.txt"
     subject_template_name = "portal/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
