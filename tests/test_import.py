@@ -191,6 +191,16 @@ def test_demo_csv_bytes_import_through_the_service(rows):
     assert stored_roster() == sorted(rows)
 
 
+def test_the_demo_roster_never_gives_one_name_to_two_posts_of_a_kelurahan(rows):
+    """Two fictional people of one name in one kelurahan read, in the matrix and the lampiran, as one
+    person holding two posts (a new user took "Rahmat Latihan Manggar" for that)."""
+    by_kelurahan = {}
+    for row in rows:
+        by_kelurahan.setdefault(row[0], []).append(row[3])
+    assert len(by_kelurahan) == 34
+    assert {code: names for code, names in by_kelurahan.items() if len(set(names)) != 3} == {}
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_kelurahan_code_without_dots_is_accepted(tmp_path, rows, kind):
     undotted = [[row[0].replace(".", ""), *row[1:]] for row in rows]

@@ -22,6 +22,7 @@ def demo_rows(*, seed: int = 2024) -> list[list[str]]:
     rows = []
     serial = 0
     for kelurahan in Kelurahan.objects.filter(code__startswith=f"{DEMO_REGENCY}.").order_by("code"):
+        names = set()  # of this kelurahan: one name for two posts read as one person holding both
         for role in Role:
             serial += 1
             gender = rng.choice([identity.MALE, identity.FEMALE])
@@ -44,12 +45,17 @@ def demo_rows(*, seed: int = 2024) -> list[list[str]]:
                 if asn
                 else ""
             )
+            # Drawn where it always was (the roster before this rule is unchanged up to the first clash).
+            name = f"{first} {rng.choice(LAST)} {kelurahan.name.split()[0]}"
+            while name in names:
+                name = f"{first} {rng.choice(LAST)} {kelurahan.name.split()[0]}"
+            names.add(name)
             rows.append(
                 [
                     kelurahan.code,
                     role.value,
                     nik,
-                    f"{first} {rng.choice(LAST)} {kelurahan.name.split()[0]}",
+                    name,
                     gender,
                     "Balikpapan",
                     birth.isoformat(),
