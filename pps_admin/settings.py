@@ -228,7 +228,8 @@ REDIS_URL = env_str("REDIS_URL")
 EMBEDDED_BROKER_DIR = Path(env_str("EMBEDDED_BROKER_DIR", str(BASE_DIR / ".run" / "broker")))
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# "localhost": kombu reverts to it anyway for the file transport, and warned that it did on every send.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pps_admin")

@@ -58,7 +58,7 @@ def test_member_logs_in_changes_password_sees_assignment_and_downloads_own_petik
     phone.click("main button[type=submit]")
     phone.wait_for_selector("#assignment")
     assignment = phone.inner_text("#assignment")
-    assert "Sekretaris Sekretariat PPS" in assignment
+    assert "Sekretaris PPS" in assignment and "Sekretaris Sekretariat PPS" not in assignment
     assert "Manggar" in assignment and "Balikpapan Timur" in assignment
     assert decree.number in assignment
     assert "26 Mei 2024" in assignment and "27 Januari 2025" in assignment
