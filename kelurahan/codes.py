@@ -112,15 +112,6 @@ WIB_PROVINCES = {
 WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 
 
-# How Indonesian documents name them ("pukul 08.30 WITA").
-ZONE_ABBREVIATIONS = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
-
-
-def zone_abbreviation(zone) -> str:
-    """WIB, WITA or WIT for one of the three zones (a name or a tzinfo); "" for any other."""
-    return ZONE_ABBREVIATIONS.get(str(getattr(zone, "key", zone)), "")
-
-
 def time_zone_of(code: str) -> str | None:
     """The IANA time zone of a region (any level) by its province; None for an unknown (synthetic) one."""
     province = code[:2]

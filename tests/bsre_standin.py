@@ -41,6 +41,9 @@ class BsreStandin:
     # look busy for a while, and a loaded machine's seconds of pyHanko on top pushed it past the client's
     # timeout by chance.
     delay: float = 0.0
+    # Set (a threading.Event), every answer also waits until the test sets it: a test looks at the rows
+    # while BSrE "works" for exactly as long as its look takes, bounded by the worker's timeout.
+    gate: object = None
     fail_with: int | None = None  # an HTTP status to answer every sign request with (5xx)
     calls: list = field(default_factory=list)
 
@@ -79,7 +82,7 @@ class BsreStandin:
     def reset(self, **changes):
         with self._lock:
             self.calls.clear()
-        self.delay, self.fail_with = 0.0, None
+        self.delay, self.fail_with, self.gate = 0.0, None, None
         for name, value in changes.items():
             setattr(self, name, value)
 
@@ -123,6 +126,8 @@ def _handler(standin: BsreStandin):
         def _answer(self, status: int, body: dict):
             data = json.dumps(body).encode()
             time.sleep(max(0.0, self._answer_at - time.monotonic()))
+            if standin.gate is not None:
+                standin.gate.wait(timeout=60)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -306,29 +306,34 @@ def test_signing_with_bsre_holds_no_row_lock_and_no_transaction_while_bsre_answe
 ):
     """BSrE may take tens of seconds: meanwhile the document's row is free and the worker's connection
     is not inside a transaction (it used to hold both for the whole call)."""
+    import threading
     import time
 
     from django.db import connection, transaction
 
-    # Slow enough to look at the rows while it answers, and below the worker's timeout: the stand-in signs
-    # within the wait, so only a signing slower than TIMEOUT would miss it.
-    bsre.reset(signers={NIK: PASSPHRASE}, delay=TIMEOUT / 2)
+    # BSrE answers once the rows have been looked at (the gate), which takes milliseconds: far below the
+    # worker's timeout, and never before the look, however loaded the machine.
+    gate = threading.Event()
+    bsre.reset(signers={NIK: PASSPHRASE}, gate=gate)
     _issue(staff_client)
     decree = Decree.objects.get()
-    deadline = time.monotonic() + 60
-    while not _sign_calls(bsre):
-        assert time.monotonic() < deadline, "BSrE was never asked"
-        time.sleep(0.05)
-    with transaction.atomic():  # NOWAIT: an error at once if any renderer held a document's row
-        locked = list(Document.objects.filter(decree=decree).select_for_update(nowait=True))
-    assert len(locked) == 4
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state LIKE 'idle in transaction%%' AND pid <> pg_backend_pid()"
-        )
-        assert cursor.fetchone()[0] == 0
-    still_signing = Document.objects.filter(decree=decree, status=DocumentStatus.RUNNING).count()
+    try:
+        deadline = time.monotonic() + 60
+        while not _sign_calls(bsre):
+            assert time.monotonic() < deadline, "BSrE was never asked"
+            time.sleep(0.05)
+        with transaction.atomic():  # NOWAIT: an error at once if any renderer held a document's row
+            locked = list(Document.objects.filter(decree=decree).select_for_update(nowait=True))
+        assert len(locked) == 4
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%%' AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] == 0
+        still_signing = Document.objects.filter(decree=decree, status=DocumentStatus.RUNNING).count()
+    finally:
+        gate.set()  # BSrE answers now (on a failed check too: nothing left waiting)
     assert still_signing == 1  # the first document, alone while its passphrase is unproven
     job = wait_for_job(decree.jobs.get(), timeout=120)
     errors = list(Document.objects.filter(decree=decree).exclude(error="").values_list("error", flat=True))

@@ -12,7 +12,9 @@
 
 A line is changed only when it still holds the old default's words (the rest, such as the office's
 election, is kept); an edited line is left as staff wrote it. Issued decrees keep the text they were issued
-with. Each changed template gets a history record, as migration 0015 did."""
+with. Each changed template gets a history record, as migration 0015 did. Reversed, it puts the old words
+back wherever the new ones stand, a line staff wrote the same way themselves included (the history shows
+each version)."""
 
 from django.db import migrations
 from django.utils import timezone

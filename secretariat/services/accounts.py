@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kelurahan.codes import zone_abbreviation
 from kelurahan.models import Kelurahan
 from pps_admin.rendering import PdfMetadata, render_pdf
 
@@ -172,12 +171,10 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=No
     # Balikpapan. Templates show an aware time in the current time zone, hence the override.
     zone = office.time_zone if office is not None else timezone.get_default_timezone()
     with timezone.override(zone):
-        return _handover_sheet_render(
-            context_rows, office, portal_url, timezone.localtime(generated), zone_abbreviation(zone)
-        )
+        return _handover_sheet_render(context_rows, office, portal_url, timezone.localtime(generated))
 
 
-def _handover_sheet_render(context_rows: list[dict], office, portal_url: str, generated, zone: str) -> bytes:
+def _handover_sheet_render(context_rows: list[dict], office, portal_url: str, generated) -> bytes:
     letterhead = office_letterhead(office) if office is not None else deployment_letterhead()
     metadata = PdfMetadata(
         title=f"Serah Terima Akun Portal Sekretariat PPS {letterhead['short_name']}",
@@ -192,7 +189,6 @@ def _handover_sheet_render(context_rows: list[dict], office, portal_url: str, ge
             "rows": context_rows,
             "portal_url": portal_url,
             "generated": generated,
-            "zone": zone,
             # F4 whatever the decree template says: the slips are laid out for it.
             "page_css": page_css(PAPER_SIZES_MM[Paper.F4], (15, 18, 15, 18)),
         },

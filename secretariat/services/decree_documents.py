@@ -28,7 +28,7 @@ from .document_jobs import RenderedPdf, job_create, write_once
 from .document_jobs.job_memo import job_memo
 from .letterhead import letterhead_of_text, office_author
 from .page_layout import page_css
-from .title_case import title_case
+from .title_case import number_in_sentence, title_case
 from .verification import document_stamp, petikan_stamps
 
 ORDINALS = [
@@ -217,7 +217,7 @@ def decree_pdf_metadata(decree: Decree, label: str) -> rendering.PdfMetadata:
     """`label` names the document ("Petikan Keputusan"), never the person (issue #14: a Petikan's title
     named its member)."""
     letterhead = letterhead_of_text(decree.text, decree.office)
-    number = title_case(decree.number) if decree.number.startswith("NOMOR") else f"Nomor {decree.number}"
+    number = number_in_sentence(decree.number)
     return rendering.PdfMetadata(
         title=f"{label} {letterhead['short_name']} {number}",
         author=office_author(letterhead),

@@ -14,7 +14,7 @@ from ..decree_defaults_paw import END_REASON_CLAUSES
 from ..models import Appointment, Decree, DecreeEntry, DecreeKind, DecreeStatus, DecreeTemplate
 from ..models.appointment import ROLE_LABELS
 from .decree_text import BLANK, indonesian_date
-from .title_case import title_case
+from .title_case import number_in_sentence, title_case
 
 PER_REPLACEMENT = (
     "{nama_diganti}",
@@ -32,19 +32,11 @@ PER_REPLACEMENT = (
 )
 
 
-def number_in_sentence(decree: Decree) -> str:
-    """The decree's number as a sentence cites it: "Nomor 1 Tahun 2024" (the heading prints "NOMOR 1 TAHUN
-    2024"); a number in an older format ("12/PP.04.2-Kpt/6471/2024") after "Nomor"."""
-    number = decree.number
-    return title_case(number) if number.upper().startswith("NOMOR") else f"Nomor {number}"
-
-
 def decree_citation(decree: Decree) -> str:
     """ "Keputusan Komisi Pemilihan Umum Kota Balikpapan Nomor 1 Tahun 2024 tentang Penetapan ..." """
     issuer = title_case(decree.text.get("issuer", ""))
-    return (
-        f"Keputusan {issuer} {number_in_sentence(decree)} tentang {title_case(decree.text.get('title', ''))}"
-    )
+    number = number_in_sentence(decree.number)
+    return f"Keputusan {issuer} {number} tentang {title_case(decree.text.get('title', ''))}"
 
 
 def _founding_decree(replaced: Appointment) -> Decree | None:

@@ -45,10 +45,15 @@ def demo_rows(*, seed: int = 2024) -> list[list[str]]:
                 if asn
                 else ""
             )
-            # Drawn where it always was (the roster before this rule is unchanged up to the first clash).
-            name = f"{first} {rng.choice(LAST)} {kelurahan.name.split()[0]}"
-            while name in names:
-                name = f"{first} {rng.choice(LAST)} {kelurahan.name.split()[0]}"
+            # Drawn where it always was; a clash takes the next surname of the list instead of drawing again,
+            # so every other row (NIK, birth date, gender) stays what it was: a database seeded before
+            # this rule still matches `make demo`'s roster but for the renamed rows.
+            last = rng.choice(LAST)
+            place = kelurahan.name.split()[0]
+            offset = 0
+            while f"{first} {LAST[(LAST.index(last) + offset) % len(LAST)]} {place}" in names:
+                offset += 1
+            name = f"{first} {LAST[(LAST.index(last) + offset) % len(LAST)]} {place}"
             names.add(name)
             rows.append(
                 [

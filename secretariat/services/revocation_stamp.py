@@ -13,8 +13,8 @@ from pathlib import Path
 from pps_admin.rendering import render_pdf
 
 from ..models import Decree, Document
-from .decree_kinds_text import number_in_sentence
 from .decree_text import indonesian_date
+from .title_case import number_in_sentence
 
 
 @lru_cache(maxsize=32)
@@ -26,16 +26,15 @@ def _overlay_pdf(width_pt: float, height_pt: float, notice: str) -> bytes:
 def revocation_notice(decree: Decree) -> str:
     """The stamp's sentence. A decree is revoked by another: once the corrected decree that revokes it is
     issued, the stamp names that decree and its date ("DICABUT dengan Keputusan Nomor 3 Tahun 2024 tanggal
-    16 Juli 2024: Keputusan Nomor 2 Tahun 2024 tidak berlaku lagi."); until then, the date the revocation
-    was recorded."""
-    revoked = f"Keputusan {number_in_sentence(decree)}"
+    16 Juli 2024"); until then, the date the revocation was recorded. The page under it names its own
+    decree, so the stamp does not repeat it (with both numbers it ran past the edge of an A4 page)."""
     revoking = decree.corrected_by.order_by("decree_date", "pk").first()
     if revoking is not None:
         return (
-            f"DICABUT dengan Keputusan {number_in_sentence(revoking)} tanggal "
-            f"{indonesian_date(revoking.decree_date)}: {revoked} tidak berlaku lagi."
+            f"DICABUT dengan Keputusan {number_in_sentence(revoking.number)} tanggal "
+            f"{indonesian_date(revoking.decree_date)}"
         )
-    return f"DICABUT pada tanggal {indonesian_date(decree.revoked_date)}: {revoked} tidak berlaku lagi."
+    return f"DICABUT pada tanggal {indonesian_date(decree.revoked_date)}"
 
 
 def stamp_revoked(data: bytes, *, decree: Decree) -> bytes:

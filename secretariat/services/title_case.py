@@ -1,5 +1,7 @@
 """Headings written in capitals, as running text and document properties write them."""
 
+import re
+
 # Words kept in lower case inside a heading, and abbreviations kept in capitals.
 _LOWER_WORDS = {
     "dan", "dalam", "serta", "di", "ke", "dari", "tentang", "atas", "pada", "untuk", "yang", "atau",
@@ -24,3 +26,12 @@ def title_case(text: str) -> str:
         else:
             words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
     return " ".join(words)
+
+
+def number_in_sentence(number: str) -> str:
+    """A decree's number as a sentence cites it: "NOMOR 1 TAHUN 2024" (the heading's) -> "Nomor 1 Tahun
+    2024"; a format that writes "Nomor" itself, in any case, is not doubled ("Nomor Nomor"); an older code
+    ("12/PP.04.2-Kpt/6471/2024") is kept as written after "Nomor". The citations, the DICABUT stamp and
+    the PDF titles all write it so."""
+    rest = re.sub(r"^\s*nomor\s+", "", number, flags=re.IGNORECASE)
+    return f"Nomor {title_case(rest)}"

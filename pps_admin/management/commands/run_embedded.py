@@ -41,13 +41,20 @@ class Command(BaseCommand):
         # SIGTERM (a service manager, a test) and SIGHUP (the terminal closed, an SSH session dropped) end the
         # command like Ctrl-C, so the worker is stopped too: in a session of its own, it gets no SIGHUP, and
         # left running it went on beside the next `make run`'s worker on the same queue and database.
+        # Under `nohup` SIGHUP is ignored, and stays so: the command was asked to outlive its terminal.
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         try:
             call_command("runserver", addrport, use_reloader=not noreload, skip_checks=False)
         except KeyboardInterrupt:
             pass
         finally:
+            # A second signal (the terminal's SIGHUP after Ctrl-C, a repeated SIGTERM) must not cut the
+            # worker's stop short and leave it running.
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                if signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN:
+                    signal.signal(getattr(signal, name), signal.SIG_IGN)
             self._stop_worker(worker)
 
     def _start_worker(self, concurrency: int) -> subprocess.Popen:

@@ -65,24 +65,23 @@ def merge_pdfs(paths: list[Path], *, title: str, author: str = "", subject: str 
     its own file; copied into another file, every one of them reads as invalid ("digest mismatch") in a
     PDF reader, over a printout that is fine. The records and their seals stay in the stored files, which
     each page's check code leads to."""
-    from pypdf import PdfWriter  # loaded on first use, on purpose (see pdf_page_count)
-    from pypdf.generic import NameObject
+    from pypdf import PdfReader, PdfWriter  # loaded on first use, on purpose (see pdf_page_count)
+    from pypdf.generic import ArrayObject, NameObject
 
     writer = PdfWriter()
     for path in paths:
-        writer.append(str(path))
-    for page in writer.pages:
-        annotations = page.get("/Annots")
-        if annotations is None:
-            continue
-        kept = [a for a in annotations.get_object() if not _is_signature_widget(a.get_object())]
-        if kept:
-            page[NameObject("/Annots")] = type(annotations.get_object())(kept)
-        else:
-            del page["/Annots"]
-    root = writer.root_object
-    if "/AcroForm" in root:
-        del root["/AcroForm"]  # the documents' only form fields are their signatures
+        for page in PdfReader(str(path)).pages:
+            # The widgets are taken off each page before it is copied, so that neither they nor the
+            # signatures they hold (each with its PKCS#7 bytes) are written into the bundle.
+            annotations = page.get("/Annots")
+            if annotations is not None:
+                kept = [a for a in annotations.get_object() if not _is_signature_widget(a.get_object())]
+                if kept:
+                    page[NameObject("/Annots")] = ArrayObject(kept)
+                else:
+                    del page["/Annots"]
+            writer.add_page(page)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # a shared logo once
     writer.add_metadata(
         {
             "/Title": title,
@@ -96,5 +95,13 @@ def merge_pdfs(paths: list[Path], *, title: str, author: str = "", subject: str 
 
 
 def _is_signature_widget(annotation) -> bool:
-    field_type = annotation.get("/FT") or (annotation.get("/Parent") or {}).get("/FT")
-    return annotation.get("/Subtype") == "/Widget" and field_type == "/Sig"
+    """A widget of a signature field: its field type is on it or inherited from a parent field."""
+    if annotation.get("/Subtype") != "/Widget":
+        return False
+    node, depth = annotation, 0
+    while node is not None and depth < 32:  # a field tree is shallow; a cycle must not hang the download
+        if "/FT" in node:
+            return node["/FT"] == "/Sig"
+        parent = node.get("/Parent")
+        node, depth = (parent.get_object() if parent is not None else None), depth + 1
+    return False
