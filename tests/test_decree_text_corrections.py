@@ -7,6 +7,7 @@ import datetime as dt
 import importlib
 import re
 
+import pytest
 from django.apps import apps as django_apps
 
 from secretariat import decree_defaults, decree_defaults_paw
@@ -14,6 +15,7 @@ from secretariat.models import DecreeTemplate, Document, DocumentKind
 from secretariat.office_wording import BALIKPAPAN_2024
 from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import render_document_pdf
+from secretariat.services.title_case import number_in_sentence
 
 from . import pdf
 from .factories import make_appointment, make_person, office
@@ -103,3 +105,17 @@ def test_a_petikan_appoints_its_member_as_a_member_of_the_secretariat(db):
     assert re.search(
         r"KESATU : Menetapkan Saudara yang namanya tersebut di bawah ini sebagai anggota Sekretariat", text
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "cited"),
+    [
+        ("NOMOR 1 TAHUN 2024", "Nomor 1 Tahun 2024"),
+        ("Nomor 3 Tahun 2024", "Nomor 3 Tahun 2024"),  # a format writing the word itself: not doubled
+        ("nomor 3 tahun 2024", "Nomor 3 tahun 2024"),
+        ("12/PP.04.2-Kpt/6471/2024", "Nomor 12/PP.04.2-Kpt/6471/2024"),  # an older code, as written
+        ("NOMOR 12/PP.04.2-Kpt/6471/2024", "Nomor 12/PP.04.2-Kpt/6471/2024"),
+    ],
+)
+def test_a_decree_number_is_cited_in_a_sentence_as_nomor_and_its_number(number, cited):
+    assert number_in_sentence(number) == cited
