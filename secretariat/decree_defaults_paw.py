@@ -1,6 +1,6 @@
 """Default legal text of a replacement (penggantian antarwaktu, PAW) decree and of the revoking clause
 of a corrected decree. Content, not code: the DecreeTemplate fields take these as defaults and staff edit
-them in the admin (Templat SK). Mengingat, Memperhatikan, signer and layout are the main decree's.
+them in the admin (Templat SK). Mengingat, signer and layout are the main decree's.
 
 Wording follows KPU's own spelling "penggantian antarwaktu" (PKPU 3/2021: "ketentuan penggantian antarwaktu
 calon anggota", read in a copy of the jdih.kpu.go.id text at 123dok.com) and, for revocation, the formula
@@ -18,7 +18,7 @@ Placeholders (filled when the decree is issued, shared/DOMAIN.md "How members ar
   {alasan_pencabutan}: the lines are added once per revoked decree.
 """
 
-from .decree_defaults import funding_dictum
+from .decree_defaults import OBSERVATION_476, funding_dictum
 from .office_wording import BALIKPAPAN_2024, OfficeWording
 
 
@@ -48,6 +48,17 @@ def paw_considerations(w: OfficeWording) -> list[str]:
         "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, huruf b, dan huruf c, perlu "
         f"menetapkan Keputusan {w.office_name} tentang Penggantian Antarwaktu Sekretariat Panitia "
         f"Pemungutan Suara dalam {w.election};",
+    ]
+
+
+def paw_observations(w: OfficeWording) -> list[str]:
+    """The main decree's Memperhatikan names the Lurah decrees of every appointment and the plenary that
+    decided the secretariat; a replacement rests on one new Lurah decree (cited in Menimbang c., once per
+    replacement) and on the plenary that decided the replacement: [check] the wording with the legal team."""
+    return [
+        OBSERVATION_476,
+        f"Berita Acara Rapat Pleno {w.office_name} Nomor {{ba_pleno_nomor}} tanggal {{ba_pleno_tanggal}} "
+        "tentang Penggantian Antarwaktu Sekretariat Panitia Pemungutan Suara.",
     ]
 
 

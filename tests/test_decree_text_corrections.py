@@ -119,3 +119,20 @@ def test_a_petikan_appoints_its_member_as_a_member_of_the_secretariat(db):
 )
 def test_a_decree_number_is_cited_in_a_sentence_as_nomor_and_its_number(number, cited):
     assert number_in_sentence(number) == cited
+
+
+def test_migration_0033_makes_the_paw_memperhatikan_from_the_template_s_own(db):
+    """From the main decree's default Memperhatikan it makes exactly today's PAW default; an office's
+    edited item citing 476/2022 is carried over as edited."""
+    paw = importlib.import_module("secretariat.migrations.0033_decree_template_paw_observations")
+    main = "\n".join(decree_defaults.observations(BALIKPAPAN_2024))
+    assert paw._paw_observations(main) == "\n".join(decree_defaults_paw.paw_observations(BALIKPAPAN_2024))
+    edited = main.replace("Nomor 476 Tahun 2022 tentang", "Nomor 476 Tahun 2022 (disunting) tentang")
+    assert "(disunting)" in paw._paw_observations(edited)
+    assert paw._paw_observations("") == ""
+    template = DecreeTemplate.active(office())
+    template.paw_observations = ""
+    template.save()
+    paw.forward(django_apps, None)
+    template.refresh_from_db()
+    assert "tentang Penggantian Antarwaktu Sekretariat" in template.paw_observations

@@ -102,6 +102,11 @@ def test_a_replacement_gets_a_paw_decree_citing_whom_it_replaces_why_since_when_
     # Its costs charged to the budget as the main decree's are, not to the grant agreement itself.
     assert "dibebankan pada anggaran hibah Anggaran Pendapatan dan Belanja Daerah" in dictums
     assert "Menetapkan nama-nama" not in text and "Budi Santoso" not in text
+    # Its own Memperhatikan: the plenary that decided the replacement, not the Lurah decrees of everyone.
+    observations = text.split("Memperhatikan", 1)[1].split("MEMUTUSKAN", 1)[0]
+    assert "tentang Penggantian Antarwaktu Sekretariat Panitia Pemungutan Suara" in observations
+    assert "Nomor 476 Tahun 2022" in observations
+    assert "tentang Penetapan Sekretaris dan Staf" not in observations
     assert "Pengganti antarwaktu Siti Aminah" in text.split("LAMPIRAN", 1)[1]
 
     petikan = _rendered_text(_document(decree, DocumentKind.PETIKAN, dewi))

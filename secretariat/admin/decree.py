@@ -57,8 +57,14 @@ class DecreeTemplateAdmin(ScopedAdminMixin, OfficeOwnedAdminMixin, WideTextInput
             "SK penggantian antarwaktu (PAW)",
             {
                 "description": "Dipakai untuk SK yang hanya memuat pengganti antarwaktu. Mengingat, "
-                "memperhatikan, penanda tangan dan tata letak sama dengan SK utama di atas.",
-                "fields": ["paw_title", "paw_considerations", "paw_dictums", "paw_petikan_dictum"],
+                "penanda tangan dan tata letak sama dengan SK utama di atas.",
+                "fields": [
+                    "paw_title",
+                    "paw_considerations",
+                    "paw_observations",
+                    "paw_dictums",
+                    "paw_petikan_dictum",
+                ],
             },
         ),
         (

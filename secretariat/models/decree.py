@@ -118,9 +118,10 @@ class DecreeTemplate(models.Model):
         blank=True,
         help_text="Mengisi {ba_pleno_tanggal}. Kosong: tercetak titik-titik.",
     )
-    # A replacement (PAW) decree: its own title, Menimbang and dictums (secretariat/decree_defaults_paw.py);
-    # Mengingat, Memperhatikan, signer and layout are shared with the main decree above. Fields that name
-    # the office have no model default: a new template takes its office's (services/office_texts.py).
+    # A replacement (PAW) decree: its own title, Menimbang, Memperhatikan and dictums
+    # (secretariat/decree_defaults_paw.py); Mengingat, signer and layout are the main decree's above.
+    # Fields that name the office have no model default: a new template takes its office's
+    # (services/office_texts.py).
     paw_title = models.TextField(
         "tentang (judul) SK penggantian antarwaktu",
         max_length=1000,
@@ -132,6 +133,15 @@ class DecreeTemplate(models.Model):
         help_text="Butir yang memuat {nama_diganti}, {alasan_berhenti}, {tanggal_berhenti}, "
         "{nama_pengganti}, {nomor_sk_lurah}, {tanggal_sk_lurah}, {keputusan_awal}, {jabatan}, {kelurahan} "
         "atau {kecamatan} ditulis sekali untuk setiap pengganti.",
+    )
+    paw_observations = models.TextField(
+        "memperhatikan SK penggantian antarwaktu (satu butir per baris)",
+        blank=True,
+        validators=[validate_multi_line],
+        help_text="Kosong: tanpa Memperhatikan. {ba_pleno_nomor} dan {ba_pleno_tanggal} diisi dari Berita "
+        "Acara Rapat Pleno di atas: perbarui untuk rapat pleno yang memutus penggantian ini. Butir yang "
+        "memuat isian pengganti ({nama_pengganti}, {nomor_sk_lurah}, ...) ditulis sekali untuk setiap "
+        "pengganti.",
     )
     paw_petikan_dictum = models.TextField(
         "diktum KESATU pada petikan SK penggantian antarwaktu",

@@ -178,6 +178,8 @@ def apply_kind_and_revocation(
         text["petikan_dictum"] = " ".join(fill(line) for line in lines(template.paw_petikan_dictum))
         considerations = [fill(line) for line in _expand(lines(template.paw_considerations), replacements)]
         base_count = len(lines(template.paw_considerations))
+        observations = _expand(lines(template.paw_observations), replacements)
+        text["observations"] = [fill(line) for line in observations]
         dictums = [
             fill(line).replace("{mulai_tugas_pengganti}", start)
             for line in _expand(lines(template.paw_dictums), replacements)

@@ -64,6 +64,7 @@ def decree_template_values(office: Office) -> dict:
         "petikan_dictum": defaults.petikan_dictum(w),
         "paw_title": paw_defaults.paw_title(w),
         "paw_considerations": "\n".join(paw_defaults.paw_considerations(w)),
+        "paw_observations": "\n".join(paw_defaults.paw_observations(w)),
         "paw_petikan_dictum": paw_defaults.paw_petikan_dictum(w),
         "paw_dictums": "\n".join(paw_defaults.paw_dictums(w)),
         "place": office.city,
