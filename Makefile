@@ -55,14 +55,14 @@ RUN_SEAL_ENV = SIGNER=local SEAL_PKCS12_PATH=$(SEAL_DIR)/segel.p12 SEAL_PKCS12_P
 ## make run: development server on SQLite (DATABASE_URL unset) and, beside it, the embedded Celery worker
 ## (2 processes and its beat) on a queue of files in .run/broker (REDIS_URL unset); Ctrl-C stops both.
 run: install system-deps-run
-	DEBUG=true $(PY) manage.py create_local_seal --dir $(SEAL_DIR)
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
+	DEBUG=true $(PY) manage.py create_local_seal --dir $(SEAL_DIR) --skip-checks
+	DEBUG=true $(PY) manage.py migrate --noinput --skip-checks
+	DEBUG=true $(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/ --skip-checks
 	$(RUN_SEAL_ENV) DEBUG=true $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 ## make demo: add a clearly fictional 102-member roster to the development database.
 demo: install system-deps-run
-	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py migrate --noinput --skip-checks
 	DEBUG=true $(PY) manage.py seed_demo
 
 # nginx: the proxy tests run the deploy config (pps_admin/deploy/) in front of a real gunicorn. The tests
