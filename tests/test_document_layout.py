@@ -251,7 +251,8 @@ def _lampiran_rows_by_page(source) -> dict[int, int]:
         if "Keterangan" not in text:  # not a lampiran page
             continue
         for line in text.splitlines():
-            match = re.match(r"\s*(\d{1,3})\s+\S", line)
+            # A row's first line: its number, the name and the post (a note's wrapped "20 Mei 2024" is not).
+            match = re.match(r"\s*(\d{1,3})\s+\S.*\b(?:Sekretaris|Bendahara|Staf Teknis)\b", line)
             if match:
                 pages.setdefault(int(match.group(1)), number)
     return pages

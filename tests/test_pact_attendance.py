@@ -54,7 +54,7 @@ def test_the_validation_block_names_the_configured_sekretaris_kpu_with_the_full_
     data = attendance_sheet_pdf(ceremony)
 
     text = pdf.flat(data)
-    block = "Mengetahui, SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN, Dra. HJ. NORMA YUNITA, M.Si. NIP. "
+    block = "Mengetahui, SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN, Dra. HJ. NORMA YUNITA, M.Si. NIP "
     assert text.count(block + SECRETARY_NIP) == 1
     # Under the list: after the last member, on the last page.
     last_member = ceremony_appointments(ceremony)[-1].person.name
@@ -69,7 +69,7 @@ def test_without_a_configured_secretary_the_block_leaves_lines_for_handwriting(c
     text = pdf.flat(attendance_sheet_pdf(ceremony))
 
     assert re.search(
-        r"Mengetahui, SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN, \.{20,} NIP\. \.{20,}", text
+        r"Mengetahui, SEKRETARIS KOMISI PEMILIHAN UMUM KOTA BALIKPAPAN, \.{20,} NIP \.{20,}", text
     )
 
 

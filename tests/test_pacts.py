@@ -278,7 +278,7 @@ def test_pact_pdf_has_the_standard_text_identity_pledges_place_date_and_the_asn_
     )
     lines = pdf.text(document.file.path).splitlines()
     name_line = len(lines) - 1 - lines[::-1].index("Hendra Wijaya Kusuma")
-    assert lines[name_line + 1] == f"NIP. {person.nip}"
+    assert lines[name_line + 1] == f"NIP {person.nip}"  # as every other document writes it
     assert text.count(person.nip) == 2  # identity and signature
 
 

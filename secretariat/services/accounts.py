@@ -17,7 +17,7 @@ from pps_admin.rendering import PdfMetadata, render_pdf
 
 from ..hashers import OneTimePasswordHasher
 from ..models import Appointment, Office, Paper, Person
-from ..models.appointment import Role, roster_order
+from ..models.appointment import post_title, roster_order
 from ..models.decree import PAPER_SIZES_MM
 from .letterhead import deployment_letterhead, office_author, office_letterhead
 from .page_layout import page_css
@@ -149,12 +149,12 @@ def _handover_office(rows: list[HandoverRow]) -> Office | None:
     return Office.objects.filter(regency_id=codes.pop()).first() if len(codes) == 1 else None
 
 
-def _handover_row(row: HandoverRow, place: Kelurahan | None, labels: dict) -> dict:
+def _handover_row(row: HandoverRow, place: Kelurahan | None) -> dict:
     return {
         **row.__dict__,
         "kelurahan": place.name if place else "",
         "kelurahan_kind": place.kind.label if place else "Kelurahan",  # "Desa Perian", "Kelurahan Manggar"
-        "jabatan_label": labels[row.jabatan],
+        "jabatan_label": post_title(row.jabatan),  # as the Petikan, the pact and the portal name it
     }
 
 
@@ -164,8 +164,7 @@ def handover_sheet_pdf(rows: list[HandoverRow], *, portal_url: str, generated=No
     places = {
         place.code: place for place in Kelurahan.objects.filter(code__in=[r.kode_kelurahan for r in rows])
     }
-    labels = dict(Role.choices)
-    context_rows = [_handover_row(row, places.get(row.kode_kelurahan), labels) for row in rows]
+    context_rows = [_handover_row(row, places.get(row.kode_kelurahan)) for row in rows]
     office = _handover_office(rows)
     # The time on the sheet (and in its metadata) is the office's clock: WIB in Banda Aceh, WITA in
     # Balikpapan. Templates show an aware time in the current time zone, hence the override.

@@ -74,16 +74,24 @@ def job_create_for_decree(*, decree: Decree, user=None) -> GenerationJob:
 
 class DecreeNote(str):
     """ "Keputusan Lurah Nomor 100.3.3.2/07/KEL-RM tanggal 20 Mei 2024": plain text as a str; in a document
-    (a template calls __html__ on a str that has one) the number is one unbreakable span (class "nowrap"),
-    so a long number never breaks at a "/"."""
+    (a template calls __html__ on a str that has one) the number and the date are spans of their own
+    ("nowrap", "date nowrap"): the Petikan keeps the number whole (a rule of its `.nowrap`), the
+    lampiran's narrow column only the date."""
 
-    def __new__(cls, *, head: str, number: str, tail: str = ""):
-        note = super().__new__(cls, f"{head} {number}{tail}")
-        note.head, note.number, note.tail = head, number, tail  # "Keputusan Lurah Nomor", ..., " tanggal ..."
+    def __new__(cls, *, head: str, number: str, date: str = ""):
+        note = super().__new__(cls, f"{head} {number}" + (f" tanggal {date}" if date else ""))
+        note.head, note.number, note.date = head, number, date  # "Keputusan Lurah Nomor", ..., "20 Mei 2024"
         return note
 
     def __html__(self) -> str:
-        return format_html('{} <span class="nowrap">{}</span>{}', self.head, self.number, self.tail)
+        if not self.date:
+            return format_html('{} <span class="nowrap">{}</span>', self.head, self.number)
+        return format_html(
+            '{} <span class="nowrap">{}</span> tanggal <span class="date nowrap">{}</span>',
+            self.head,
+            self.number,
+            self.date,
+        )
 
 
 def _lurah_decree_note(appointment) -> DecreeNote | None:
@@ -96,7 +104,7 @@ def _lurah_decree_note(appointment) -> DecreeNote | None:
     return DecreeNote(
         head=f"Keputusan {appointment.kelurahan.head_title()} Nomor",
         number=appointment.lurah_decree_number,
-        tail=f" tanggal {indonesian_date(date)}" if date else "",
+        date=indonesian_date(date) if date else "",
     )
 
 
