@@ -46,3 +46,22 @@ def balikpapan_template_defaults(model) -> dict:
             "paw_petikan_dictum": decree_defaults_paw.petikan_dictum(),
         },
     )
+
+
+def record_template_version(apps, template, reason: str) -> None:
+    """A history version of `template` (a DecreeTemplate of a migration's own models) for a data migration
+    that changed it: a migration's historical model sends no signal, so simple_history records nothing by
+    itself, and the version page would not show that the legal text changed, nor why."""
+    from django.utils import timezone
+
+    Historical = apps.get_model("secretariat", "HistoricalDecreeTemplate")
+    record = Historical(history_date=timezone.now(), history_type="~", history_change_reason=reason)
+    for history_field in Historical._meta.fields:
+        name = history_field.attname
+        if name.startswith("history_") or not hasattr(template, name):
+            continue
+        value = getattr(template, name)
+        if hasattr(value, "field") and hasattr(value, "name"):  # the logo's FieldFile: its stored path
+            value = value.name
+        setattr(record, name, value)
+    record.save()

@@ -15,7 +15,7 @@ from secretariat.models import DecreeTemplate, Document, DocumentKind
 from secretariat.office_wording import BALIKPAPAN_2024
 from secretariat.services.decrees import decree_issue
 from secretariat.services.document_jobs import render_document_pdf
-from secretariat.services.title_case import number_in_sentence
+from secretariat.services.title_case import number_in_heading, number_in_sentence
 
 from . import pdf
 from .factories import make_appointment, make_person, office
@@ -136,3 +136,15 @@ def test_migration_0033_makes_the_paw_memperhatikan_from_the_template_s_own(db):
     paw.forward(django_apps, None)
     template.refresh_from_db()
     assert "tentang Penggantian Antarwaktu Sekretariat" in template.paw_observations
+
+
+@pytest.mark.parametrize(
+    ("number", "heading"),
+    [
+        ("NOMOR 1 TAHUN 2024", "NOMOR 1 TAHUN 2024"),
+        ("Nomor 3 Tahun 2024", "Nomor 3 Tahun 2024"),
+        ("12/PP.04.2-Kpt/6471/2024", "NOMOR 12/PP.04.2-Kpt/6471/2024"),
+    ],
+)
+def test_a_decree_number_is_headed_by_nomor_once(number, heading):
+    assert number_in_heading(number) == heading

@@ -62,6 +62,19 @@ def _wait_for_port(port, process, log, timeout=60):
     pytest.fail(f"the server did not answer: {log.read_text()[-3000:]}")
 
 
+def _run_embedded(env, port, log) -> subprocess.Popen:
+    """`make run`'s last step in a session of its own (its process group is what a terminal signals)."""
+    with open(log, "w") as handle:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "run_embedded", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -83,15 +96,7 @@ def test_make_runs_embedded_worker_makes_the_sk_while_the_request_returns_and_ot
     _manage(env, "createsuperuser", "--noinput", "--username", "staf", "--email", "staf@kpu.test")
     port = _free_port()
     log = tmp_path / "run.log"
-    with open(log, "w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "run_embedded", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = _run_embedded(env, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_port(port, server, log)
@@ -167,15 +172,7 @@ def test_closing_the_terminal_stops_the_embedded_worker_too(tmp_path):
     _manage(env, "migrate", "--noinput")
     port = _free_port()
     log = tmp_path / "run.log"
-    with open(log, "w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "run_embedded", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = _run_embedded(env, port, log)
     worker_pid = None
     try:
         _wait_for_port(port, server, log)

@@ -17,7 +17,6 @@ back wherever the new ones stand, a line staff wrote the same way themselves inc
 each version)."""
 
 from django.db import migrations
-from django.utils import timezone
 
 # field: [(the old default's words in a line, the new words)]
 CHANGES = {
@@ -63,8 +62,9 @@ def _rewritten(text: str, pairs) -> str:
 
 
 def _apply(apps, *, forward: bool):
+    from secretariat.migration_support import record_template_version
+
     DecreeTemplate = apps.get_model("secretariat", "DecreeTemplate")
-    Historical = apps.get_model("secretariat", "HistoricalDecreeTemplate")
     for template in DecreeTemplate.objects.all():
         changed = []
         for field, pairs in CHANGES.items():
@@ -77,23 +77,13 @@ def _apply(apps, *, forward: bool):
         if not changed:
             continue
         template.save(update_fields=changed)
-        # A migration's historical model sends no signal: the change is recorded here (see 0015).
-        record = Historical(
-            history_date=timezone.now(),
-            history_type="~",
-            history_change_reason="teks bawaan dikoreksi (SK PAW: biaya, tanggal berhenti; KESATU petikan)"
+        record_template_version(
+            apps,
+            template,
+            "teks bawaan dikoreksi (SK PAW: biaya, tanggal berhenti; KESATU petikan)"
             if forward
             else "koreksi teks bawaan dikembalikan",
         )
-        for history_field in Historical._meta.fields:
-            name = history_field.attname
-            if name.startswith("history_") or not hasattr(template, name):
-                continue
-            value = getattr(template, name)
-            if hasattr(value, "field") and hasattr(value, "name"):  # the logo's FieldFile: its stored path
-                value = value.name
-            setattr(record, name, value)
-        record.save()
 
 
 def forward(apps, schema_editor):

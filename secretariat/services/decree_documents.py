@@ -28,7 +28,7 @@ from .document_jobs import RenderedPdf, job_create, write_once
 from .document_jobs.job_memo import job_memo
 from .letterhead import letterhead_of_text, office_author
 from .page_layout import page_css
-from .title_case import number_in_sentence, title_case
+from .title_case import number_in_heading, number_in_sentence, title_case
 from .verification import document_stamp, petikan_stamps
 
 ORDINALS = [
@@ -159,6 +159,7 @@ def _base_context(decree: Decree) -> dict:
         "text": text,
         "letterhead": letterhead_of_text(text, decree.office),
         "number": decree.number,
+        "number_heading": number_in_heading(decree.number),
         "title": text["title"],
         "dictums": list(zip(_ordinals(len(text["dictums"])), text["dictums"], strict=True)),
         "considerations": list(

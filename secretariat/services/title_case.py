@@ -28,10 +28,19 @@ def title_case(text: str) -> str:
     return " ".join(words)
 
 
+# The word a decree number may begin with, in the office's number format ("NOMOR {n} TAHUN {yyyy}").
+_NOMOR = re.compile(r"^\s*nomor\s+", re.IGNORECASE)
+
+
 def number_in_sentence(number: str) -> str:
     """A decree's number as a sentence cites it: "NOMOR 1 TAHUN 2024" (the heading's) -> "Nomor 1 Tahun
     2024"; a format that writes "Nomor" itself, in any case, is not doubled ("Nomor Nomor"); an older code
     ("12/PP.04.2-Kpt/6471/2024") is kept as written after "Nomor". The citations, the DICABUT stamp and
     the PDF titles all write it so."""
-    rest = re.sub(r"^\s*nomor\s+", "", number, flags=re.IGNORECASE)
-    return f"Nomor {title_case(rest)}"
+    return f"Nomor {title_case(_NOMOR.sub('', number))}"
+
+
+def number_in_heading(number: str) -> str:
+    """A decree's number as its heading and its lampiran's print it: as the format writes it when it begins
+    with "Nomor" in any case, else after "NOMOR" ("NOMOR 12/PP.04.2-Kpt/6471/2024")."""
+    return number if _NOMOR.match(number) else f"NOMOR {number}"
